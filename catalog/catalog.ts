@@ -1,0 +1,80 @@
+/**
+ * The dated GCP price catalog the project ships (gcp-prices.json, derived by
+ * scripts/derive-catalog.ts) and the lookups every reader shares: config validation asks which
+ * machine and disk types a region offers; the cost engine asks what they cost.
+ */
+import * as path from "path";
+import * as fs from "fs";
+
+export interface MachineTypePrices {
+  /** Family, the name's prefix: n1, e2, n2d ... */
+  family: string;
+  vcpu: number;
+  memoryGb: number;
+  /** Per region: on-demand and spot USD per hour; 1- and 3-year commitment USD per month (null where not sold). */
+  prices: Record<string, { hour: number; hourSpot: number | null; month1y: number | null; month3y: number | null }>;
+}
+
+export interface PriceCatalog {
+  version: 1;
+  source: string;
+  /** The day the source prices were exported (YYYY-MM-DD). */
+  date: string;
+  currency: "USD";
+  hoursPerMonth: number;
+  regions: string[];
+  /** Sustained-use discount per machine family at full-month use (n1 0.3, n2 0.2, e2 0 ...). */
+  sustainedUseDiscount: Record<string, number>;
+  machineTypes: Record<string, MachineTypePrices>;
+  /** Disk type (pd-standard, pd-balanced, pd-ssd, regional-pd-*, local-ssd, snapshot) -> region -> USD per GiB-month. */
+  disks: Record<string, Record<string, number>>;
+  network: {
+    /** A reserved static IP that nothing uses, USD per hour by region. */
+    staticIpUnusedHour: Record<string, number>;
+    staticExternalIpInUseHour: number;
+    internalIpHour: number;
+    forwardingRuleFirstFiveHour: number;
+    forwardingRuleAdditionalHour: number;
+  };
+  gke: { clusterFeeHour: number; freeTierMonthlyCredit: number };
+}
+
+/** Disk types a persistent disk or node boot disk may have (local SSD and snapshots are not disks one creates by type). */
+export const PERSISTENT_DISK_TYPES = ["pd-standard", "pd-balanced", "pd-ssd", "pd-extreme"] as const;
+
+export const DEFAULT_CATALOG_PATH = path.join(__dirname, "gcp-prices.json");
+
+let cached: PriceCatalog | undefined;
+
+/** The committed catalog, read once per process. */
+export function loadCatalog(file: string = DEFAULT_CATALOG_PATH): PriceCatalog {
+  if (file === DEFAULT_CATALOG_PATH && cached) return cached;
+  let catalog: PriceCatalog;
+  try {
+    catalog = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new Error(`${file}: cannot read the price catalog (${(err as Error).message})`);
+  }
+  if (catalog?.version !== 1 || typeof catalog.machineTypes !== "object") {
+    throw new Error(`${file}: not a price catalog of version 1`);
+  }
+  if (file === DEFAULT_CATALOG_PATH) cached = catalog;
+  return catalog;
+}
+
+/** The GCP region of a zone or region name: "us-east1-b" -> "us-east1". */
+export function regionOf(location: string): string {
+  return /^[a-z]+-[a-z]+\d+-[a-z]$/.test(location) ? location.slice(0, -2) : location;
+}
+
+export function isZone(location: string): boolean {
+  return /^[a-z]+-[a-z]+\d+-[a-z]$/.test(location);
+}
+
+export function machineTypeOffered(catalog: PriceCatalog, machineType: string, region: string): boolean {
+  return catalog.machineTypes[machineType]?.prices[region] !== undefined;
+}
+
+export function diskTypeOffered(catalog: PriceCatalog, diskType: string, region: string): boolean {
+  return catalog.disks[diskType]?.[region] !== undefined;
+}

@@ -1,0 +1,45 @@
+/**
+ * The data disks of prod's blockchain nodes, adopted and protected: they hold chains that take
+ * weeks to sync, and they are most of the cluster's storage bill.
+ */
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import type { DiskConfig } from "../config";
+
+export interface BlockchainNodeDisksArgs {
+  project: string;
+  /** Zone a disk lives in when its config names none (the cluster's zone). */
+  defaultZone: string;
+  /** Blockchain node name -> its data disk. */
+  disks: { blockchainNode: string; disk: DiskConfig }[];
+  labels: { team: string; env: string };
+}
+
+/** Labels of a blockchain node's data disk: cost allocation plus which node it serves. */
+export function dataDiskLabels(labels: { team: string; env: string }, blockchainNode: string): Record<string, string> {
+  return { ...labels, component: "blockchain-nodes", "blockchain-node": blockchainNode };
+}
+
+export class BlockchainNodeDisks extends pulumi.ComponentResource {
+  public readonly diskIds: Record<string, pulumi.Output<string>> = {};
+
+  constructor(name: string, args: BlockchainNodeDisksArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("relay-budget:prod:BlockchainNodeDisks", name, {}, opts);
+    for (const { blockchainNode, disk } of args.disks) {
+      const created = new gcp.compute.Disk(
+        disk.name,
+        {
+          name: disk.name,
+          project: args.project,
+          zone: disk.zone ?? args.defaultZone,
+          type: disk.type,
+          size: disk.sizeGb,
+          labels: dataDiskLabels(args.labels, blockchainNode),
+        },
+        { parent: this, import: disk.importId, protect: true },
+      );
+      this.diskIds[blockchainNode] = created.id;
+    }
+    this.registerOutputs({ diskIds: this.diskIds });
+  }
+}

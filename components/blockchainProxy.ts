@@ -1,0 +1,253 @@
+/**
+ * The internal proxy in prod that lets testnet validators use prod's blockchain nodes: nginx
+ * routing `/<relayChainId>` to the prod node serving it, reachable only from the testnet
+ * cluster's ranges through an internal load balancer, behind basic auth, with per-client rate
+ * limits and a cap on connections to each prod node so testnet traffic can never starve prod.
+ *
+ * nginx rather than HAProxy: it is what node runners fronted their chains with (INFRA.md), it
+ * answers an unreachable upstream with 502 and a slow one with 504 as pocket-core expects, and
+ * every error can carry a JSON body.
+ */
+import * as crypto from "crypto";
+import * as gcp from "@pulumi/gcp";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { BlockchainProxyConfig } from "../config";
+import { renderHtpasswd, renderNginxConfig, NginxConfigSpec, ProxyRoute } from "./nginxConfig";
+
+export interface BlockchainProxyArgs {
+  proxy: BlockchainProxyConfig;
+  /** Prod blockchain nodes the routes may name: node -> its Service (namespace, port). */
+  blockchainNodes: { name: string; namespace: string; port: number }[];
+  /** Secret: basic-auth password per client username. */
+  passwords: pulumi.Input<Record<string, string>>;
+  project: string;
+  /** The prod cluster's region (global access is needed when the clients are elsewhere). */
+  region: string;
+  /** Subnetwork of the internal load balancer's address (the prod cluster's). */
+  subnetwork: string;
+  labels: { team: string; env: string };
+  provider: k8s.Provider;
+}
+
+/** nginx-unprivileged runs as uid 101 on 8080; pinned to the major.minor the proxy tests run (Debian bookworm's nginx 1.22). */
+export const PROXY_IMAGE = "nginxinc/nginx-unprivileged:1.22";
+export const PROXY_PORT = 8080;
+export const HEALTH_PORT = 8081;
+/** The port clients use, as for the blockchain nodes themselves. */
+export const SERVICE_PORT = 8545;
+const CONFIG_DIR = "/etc/nginx/relay";
+const HTPASSWD_DIR = "/etc/nginx/auth";
+
+/** The nginx spec the component renders: pure, so the proxy tests run exactly this text. */
+export function proxyNginxSpec(args: Pick<BlockchainProxyArgs, "proxy" | "blockchainNodes">): NginxConfigSpec {
+  const nodes = new Map(args.blockchainNodes.map((n) => [n.name, n]));
+  const routes: ProxyRoute[] = args.proxy.routes.map((route) => {
+    const node = nodes.get(route.blockchainNode);
+    if (!node) throw new Error(`blockchainProxy.routes: ${route.blockchainNode} is not a blockchain node`);
+    return {
+      relayChainId: route.relayChainId,
+      blockchainNode: node.name,
+      upstreamHost: `${node.name}.${node.namespace}.svc.cluster.local`,
+      upstreamPort: node.port,
+    };
+  });
+  return {
+    listenPort: PROXY_PORT,
+    healthPort: HEALTH_PORT,
+    routes,
+    allowedSourceRanges: args.proxy.allowedSourceRanges,
+    htpasswdPath: `${HTPASSWD_DIR}/htpasswd`,
+    rateLimit: args.proxy.rateLimit,
+    maxConnectionsPerUpstream: args.proxy.maxConnectionsPerUpstream,
+    maxBodySize: args.proxy.maxBodySize,
+    upstreamTimeoutSeconds: args.proxy.upstreamTimeoutSeconds,
+    keepaliveConnections: args.proxy.keepaliveConnections,
+  };
+}
+
+/** The URL testnet validators put in chains.json for a relay chain ID. */
+export function proxyUrl(address: string, relayChainId: string): string {
+  return `http://${address}:${SERVICE_PORT}/${relayChainId}`;
+}
+
+export class BlockchainProxy extends pulumi.ComponentResource {
+  /** The static internal address of the proxy's load balancer. */
+  public readonly address: pulumi.Output<string>;
+  /** Relay chain ID -> the URL testnet validators use. */
+  public readonly urls: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: BlockchainProxyArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("relay-budget:prod:BlockchainProxy", name, {}, opts);
+    const k8sOpts = { parent: this, provider: args.provider };
+    const proxy = args.proxy;
+    const appLabels = { "app.kubernetes.io/name": "blockchain-proxy", "app.kubernetes.io/part-of": "relay-budget" };
+    const namespace = proxy.namespace;
+
+    new k8s.core.v1.Namespace("blockchain-proxy", { metadata: { name: namespace, labels: appLabels } }, k8sOpts);
+
+    const htpasswd = pulumi.secret(
+      pulumi.output(args.passwords).apply((passwords) =>
+        renderHtpasswd(proxy.clients.map((username) => ({ username, password: passwords[username] }))),
+      ),
+    );
+    new k8s.core.v1.Secret(
+      "blockchain-proxy-htpasswd",
+      { metadata: { name: "blockchain-proxy-htpasswd", namespace, labels: appLabels }, type: "Opaque", stringData: { htpasswd } },
+      k8sOpts,
+    );
+
+    const nginxConf = renderNginxConfig(proxyNginxSpec(args));
+    new k8s.core.v1.ConfigMap(
+      "blockchain-proxy-config",
+      { metadata: { name: "blockchain-proxy-config", namespace, labels: appLabels }, data: { "nginx.conf": nginxConf } },
+      k8sOpts,
+    );
+
+    new k8s.apps.v1.Deployment(
+      "blockchain-proxy",
+      {
+        metadata: { name: "blockchain-proxy", namespace, labels: appLabels },
+        spec: {
+          replicas: proxy.replicas,
+          selector: { matchLabels: appLabels },
+          strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+          template: {
+            metadata: {
+              labels: appLabels,
+              // A config change rolls the pods: a mounted ConfigMap alone would not reload nginx.
+              annotations: { "relay-budget/config-sha256": crypto.createHash("sha256").update(nginxConf).digest("hex") },
+            },
+            spec: {
+              automountServiceAccountToken: false,
+              securityContext: { runAsNonRoot: true, runAsUser: 101, runAsGroup: 101, fsGroup: 101, seccompProfile: { type: "RuntimeDefault" } },
+              // One replica per node, spread across nodes, so a node loss keeps the proxy up.
+              topologySpreadConstraints: [
+                { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: appLabels } },
+              ],
+              containers: [
+                {
+                  name: "nginx",
+                  image: PROXY_IMAGE,
+                  command: ["nginx", "-c", `${CONFIG_DIR}/nginx.conf`, "-g", "daemon off;"],
+                  ports: [
+                    { name: "proxy", containerPort: PROXY_PORT, protocol: "TCP" },
+                    { name: "health", containerPort: HEALTH_PORT, protocol: "TCP" },
+                  ],
+                  resources: {
+                    requests: { cpu: `${proxy.resources.cpuRequest}`, memory: `${Math.round(proxy.resources.memoryRequestGiB * 1024)}Mi` },
+                    limits: { cpu: `${proxy.resources.cpuLimit}`, memory: `${Math.round(proxy.resources.memoryLimitGiB * 1024)}Mi` },
+                  },
+                  readinessProbe: { httpGet: { path: "/healthz", port: "health" }, periodSeconds: 5, failureThreshold: 2 },
+                  livenessProbe: { httpGet: { path: "/healthz", port: "health" }, initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 3 },
+                  securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                  volumeMounts: [
+                    { name: "config", mountPath: CONFIG_DIR, readOnly: true },
+                    { name: "htpasswd", mountPath: HTPASSWD_DIR, readOnly: true },
+                    // nginx's pid file and temp paths: the root file system is read-only.
+                    { name: "tmp", mountPath: "/tmp" },
+                  ],
+                },
+              ],
+              volumes: [
+                { name: "config", configMap: { name: "blockchain-proxy-config" } },
+                { name: "htpasswd", secret: { secretName: "blockchain-proxy-htpasswd", defaultMode: 0o440 } },
+                { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "64Mi" } },
+              ],
+            },
+          },
+        },
+      },
+      k8sOpts,
+    );
+
+    const address = new gcp.compute.Address(
+      "blockchain-proxy-ip",
+      {
+        name: "blockchain-proxy-ip",
+        project: args.project,
+        region: args.region,
+        subnetwork: args.subnetwork,
+        addressType: "INTERNAL",
+        address: proxy.internalIp,
+        labels: { ...args.labels, component: "blockchain-proxy" },
+      },
+      { parent: this },
+    );
+    this.address = address.address;
+
+    const globalAccess = proxy.clientRegion !== args.region;
+    new k8s.core.v1.Service(
+      "blockchain-proxy",
+      {
+        metadata: {
+          name: "blockchain-proxy",
+          namespace,
+          labels: appLabels,
+          annotations: {
+            // An internal passthrough load balancer: an address in the VPC, never on the internet.
+            "networking.gke.io/load-balancer-type": "Internal",
+            ...(globalAccess ? { "networking.gke.io/internal-load-balancer-allow-global-access": "true" } : {}),
+          },
+        },
+        spec: {
+          type: "LoadBalancer",
+          loadBalancerIP: address.address,
+          loadBalancerSourceRanges: proxy.allowedSourceRanges,
+          // Keep the client's address so nginx's allow list and rate limits see the real client.
+          externalTrafficPolicy: "Local",
+          selector: appLabels,
+          ports: [{ name: "proxy", port: SERVICE_PORT, targetPort: "proxy", protocol: "TCP" }],
+        },
+      },
+      k8sOpts,
+    );
+
+    new k8s.networking.v1.NetworkPolicy(
+      "blockchain-proxy",
+      {
+        metadata: { name: "blockchain-proxy", namespace, labels: appLabels },
+        spec: {
+          podSelector: { matchLabels: appLabels },
+          policyTypes: ["Ingress", "Egress"],
+          ingress: [
+            {
+              from: proxy.allowedSourceRanges.map((cidr) => ({ ipBlock: { cidr } })),
+              ports: [{ protocol: "TCP", port: PROXY_PORT }],
+            },
+          ],
+          egress: [
+            {
+              to: [...new Set(args.blockchainNodes.map((n) => n.namespace))].map((ns) => ({
+                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } },
+              })),
+              ports: [...new Set(args.blockchainNodes.map((n) => n.port))].map((port) => ({ protocol: "TCP", port })),
+            },
+            {
+              to: [
+                {
+                  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                  podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                },
+              ],
+              ports: [
+                { protocol: "UDP", port: 53 },
+                { protocol: "TCP", port: 53 },
+              ],
+            },
+          ],
+        },
+      },
+      k8sOpts,
+    );
+
+    new k8s.policy.v1.PodDisruptionBudget(
+      "blockchain-proxy",
+      { metadata: { name: "blockchain-proxy", namespace, labels: appLabels }, spec: { maxUnavailable: 1, selector: { matchLabels: appLabels } } },
+      k8sOpts,
+    );
+
+    this.urls = this.address.apply((ip) => Object.fromEntries(proxy.routes.map((r) => [r.relayChainId, proxyUrl(ip, r.relayChainId)])));
+    this.registerOutputs({ address: this.address, urls: this.urls });
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * The testnet cluster's own blockchain nodes, each `active` (StatefulSet, Service and its data
+ * disk, as today) or `decommissioned` (all of that gone, a protected snapshot of the disk kept so
+ * the chain can be restored by flipping it back). The blockchain node pool is sized from the
+ * chains that remain active and disappears when none does.
+ */
+import * as gcp from "@pulumi/gcp";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { NodePoolConfig, TestnetChainConfig } from "../config";
+import { loadCatalog } from "../catalog/catalog";
+import { gkeAllocatable, nodesForRequests } from "../sizing/gkeAllocatable";
+import { nodePoolArgs, nodePoolOptions } from "./nodePoolArgs";
+import { dataDiskLabels } from "./blockchainNodeDisks";
+
+export interface TestnetBlockchainsArgs {
+  chains: TestnetChainConfig[];
+  /** The testnet blockchain node pool; its count is sized here unless the config pins it. */
+  pool: Omit<NodePoolConfig, "nodeCount" | "autoscaling"> & { nodeCount?: number };
+  /** Namespace of the blockchain nodes. */
+  namespace: string;
+  project: string;
+  cluster: pulumi.Input<string>;
+  clusterLocation: string;
+  /** Zone of data disks whose config names none. */
+  defaultZone: string;
+  labels: { team: string; env: string };
+  provider: k8s.Provider;
+}
+
+export const BLOCKCHAIN_NAMESPACE = "blockchain";
+
+/** The name of the snapshot kept for a decommissioned chain. */
+export function finalSnapshotName(chain: TestnetChainConfig): string {
+  return `${chain.disk.name}-final`.slice(0, 63);
+}
+
+/** The in-cluster URL of an active chain (what validators used before the proxy). */
+export function localChainUrl(chain: TestnetChainConfig, namespace = BLOCKCHAIN_NAMESPACE): string {
+  return `http://${chain.name}.${namespace}.svc.cluster.local:${chain.port}`;
+}
+
+/** Nodes the blockchain pool needs for the active chains' requests (0 when none is active). */
+export function blockchainPoolNodeCount(chains: TestnetChainConfig[], machineType: string): number {
+  const active = chains.filter((c) => c.state === "active");
+  const shape = loadCatalog().machineTypes[machineType];
+  const node = gkeAllocatable(shape.vcpu, shape.memoryGb);
+  const fitting = active.filter((c) => c.resources.cpuRequest <= node.cpu && c.resources.memoryRequestGiB <= node.memoryGiB);
+  if (fitting.length !== active.length) {
+    const chain = active.find((c) => !fitting.includes(c))!;
+    throw new Error(`testnet: testnetChains ${chain.name} requests more than one ${machineType} node can allocate (${node.cpu.toFixed(2)} CPU, ${node.memoryGiB.toFixed(1)} GiB)`);
+  }
+  const total = active.reduce((sum, c) => ({ cpu: sum.cpu + c.resources.cpuRequest, memoryGiB: sum.memoryGiB + c.resources.memoryRequestGiB }), { cpu: 0, memoryGiB: 0 });
+  return nodesForRequests(total, node);
+}
+
+export class TestnetBlockchains extends pulumi.ComponentResource {
+  /** Nodes of the blockchain pool (0: the pool is gone). */
+  public readonly poolNodeCount: number;
+  public readonly activeChains: string[];
+  public readonly decommissionedChains: string[];
+  /** Decommissioned chain -> the name of the snapshot that keeps its data. */
+  public readonly snapshots: Record<string, pulumi.Output<string>> = {};
+
+  constructor(name: string, args: TestnetBlockchainsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("relay-budget:testnet:TestnetBlockchains", name, { chains: args.chains.map(({ name, relayChainId, state, disk }) => ({ name, relayChainId, state, disk: disk.name })) }, opts);
+    const active = args.chains.filter((c) => c.state === "active");
+    this.activeChains = active.map((c) => c.name);
+    this.decommissionedChains = args.chains.filter((c) => c.state === "decommissioned").map((c) => c.name);
+    this.poolNodeCount = args.pool.nodeCount ?? blockchainPoolNodeCount(args.chains, args.pool.machineType);
+
+    if (active.length > 0 && this.poolNodeCount > 0) {
+      new gcp.container.NodePool(
+        args.pool.name,
+        nodePoolArgs({ ...args.pool, nodeCount: this.poolNodeCount }, { cluster: args.cluster, location: args.clusterLocation, project: args.project }, args.labels),
+        nodePoolOptions(args.pool, this),
+      );
+    }
+
+    for (const chain of args.chains) {
+      const zone = chain.disk.zone ?? args.defaultZone;
+      if (chain.state === "active") {
+        this.declareActiveChain(chain, zone, args);
+      } else {
+        // The disk is gone from the program; Pulumi deletes removed resources after creating new
+        // ones, so this snapshot exists before the disk is deleted.
+        const snapshot = new gcp.compute.Snapshot(
+          finalSnapshotName(chain),
+          {
+            name: finalSnapshotName(chain),
+            project: args.project,
+            zone,
+            sourceDisk: `projects/${args.project}/zones/${zone}/disks/${chain.disk.name}`,
+            storageLocations: [zone.slice(0, -2)],
+            labels: {
+              ...args.labels,
+              component: "blockchain-nodes",
+              "blockchain-node": chain.name,
+              "relay-chain-id": chain.relayChainId.toLowerCase(),
+              // The snapshot's billed size is at most its source disk's: priced from this until GCP reports it.
+              "source-disk-size-gb": String(chain.disk.sizeGb),
+            },
+          },
+          { parent: this, protect: true },
+        );
+        this.snapshots[chain.name] = snapshot.name;
+      }
+    }
+
+    this.registerOutputs({ poolNodeCount: this.poolNodeCount, activeChains: this.activeChains, decommissionedChains: this.decommissionedChains, snapshots: this.snapshots });
+  }
+
+  private declareActiveChain(chain: TestnetChainConfig, zone: string, args: TestnetBlockchainsArgs): void {
+    const k8sOpts = { parent: this, provider: args.provider };
+    const labels = { "app.kubernetes.io/name": chain.name, "app.kubernetes.io/component": "blockchain-node", "pokt.network/relay-chain-id": chain.relayChainId };
+    const disk = new gcp.compute.Disk(
+      chain.disk.name,
+      { name: chain.disk.name, project: args.project, zone, type: chain.disk.type, size: chain.disk.sizeGb, labels: dataDiskLabels(args.labels, chain.name) },
+      { parent: this, import: chain.disk.importId, protect: true },
+    );
+    // The pre-created disk is bound through a PV/PVC pair, as the cluster does today.
+    const volume = new k8s.core.v1.PersistentVolume(
+      `${chain.name}-data`,
+      {
+        metadata: { name: `${chain.name}-data`, labels },
+        spec: {
+          capacity: { storage: `${chain.disk.sizeGb}Gi` },
+          accessModes: ["ReadWriteOnce"],
+          persistentVolumeReclaimPolicy: "Retain",
+          storageClassName: "",
+          claimRef: { namespace: args.namespace, name: `${chain.name}-data` },
+          csi: { driver: "pd.csi.storage.gke.io", volumeHandle: pulumi.interpolate`projects/${args.project}/zones/${zone}/disks/${disk.name}`, fsType: "ext4" },
+        },
+      },
+      k8sOpts,
+    );
+    new k8s.core.v1.PersistentVolumeClaim(
+      `${chain.name}-data`,
+      {
+        metadata: { name: `${chain.name}-data`, namespace: args.namespace, labels },
+        spec: { accessModes: ["ReadWriteOnce"], storageClassName: "", volumeName: volume.metadata.name, resources: { requests: { storage: `${chain.disk.sizeGb}Gi` } } },
+      },
+      k8sOpts,
+    );
+    new k8s.core.v1.Service(
+      chain.name,
+      { metadata: { name: chain.name, namespace: args.namespace, labels }, spec: { type: "ClusterIP", selector: labels, ports: [{ name: "rpc", port: chain.port, targetPort: "rpc", protocol: "TCP" }] } },
+      k8sOpts,
+    );
+    new k8s.apps.v1.StatefulSet(
+      chain.name,
+      {
+        metadata: { name: chain.name, namespace: args.namespace, labels },
+        spec: {
+          serviceName: chain.name,
+          replicas: 1,
+          selector: { matchLabels: labels },
+          template: {
+            metadata: { labels },
+            spec: {
+              nodeSelector: { "cloud.google.com/gke-nodepool": args.pool.name },
+              containers: [
+                {
+                  name: "node",
+                  image: chain.image,
+                  args: chain.args,
+                  ports: [{ name: "rpc", containerPort: chain.port, protocol: "TCP" }],
+                  resources: {
+                    requests: { cpu: `${chain.resources.cpuRequest}`, memory: `${chain.resources.memoryRequestGiB}Gi` },
+                    limits: { cpu: `${chain.resources.cpuLimit}`, memory: `${chain.resources.memoryLimitGiB}Gi` },
+                  },
+                  volumeMounts: [{ name: "data", mountPath: "/data" }],
+                },
+              ],
+              volumes: [{ name: "data", persistentVolumeClaim: { claimName: `${chain.name}-data` } }],
+            },
+          },
+        },
+      },
+      k8sOpts,
+    );
+  }
+}

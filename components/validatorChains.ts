@@ -1,0 +1,65 @@
+/**
+ * The testnet validators' chains.json, in pocket-core's format, as a Secret the validator pods
+ * mount: decommissioned chains point at the prod proxy (with basic auth), active ones at their
+ * local Service.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { TestnetChainConfig } from "../config";
+import { localChainUrl } from "./testnetBlockchains";
+
+/** One entry of pocket-core's chains.json. */
+export interface ChainsJsonEntry {
+  id: string;
+  url: string;
+  basic_auth?: { username: string; password: string };
+}
+
+export interface ValidatorChainsArgs {
+  chains: TestnetChainConfig[];
+  namespace: string;
+  secretName: string;
+  /** Relay chain ID -> the prod proxy's URL (from the prod stack's outputs). */
+  proxyUrls: pulumi.Input<Record<string, string>>;
+  proxyUsername: string;
+  /** Secret: the validators' password at the proxy. */
+  proxyPassword: pulumi.Input<string>;
+  provider: k8s.Provider;
+}
+
+/** chains.json for the given chains; throws if a decommissioned chain has no proxy route. */
+export function renderChainsJson(chains: TestnetChainConfig[], proxyUrls: Record<string, string>, credentials: { username: string; password: string }): string {
+  const entries: ChainsJsonEntry[] = chains.map((chain) => {
+    if (chain.state === "active") return { id: chain.relayChainId, url: localChainUrl(chain) };
+    const url = proxyUrls[chain.relayChainId];
+    if (!url) {
+      throw new Error(`testnet: testnetChains ${chain.name} is decommissioned but the prod proxy routes no relay chain ID ${chain.relayChainId} (routes: ${Object.keys(proxyUrls).join(", ") || "none"})`);
+    }
+    return { id: chain.relayChainId, url, basic_auth: { ...credentials } };
+  });
+  return JSON.stringify(entries, null, 2) + "\n";
+}
+
+export class ValidatorChains extends pulumi.ComponentResource {
+  public readonly secretName: string;
+
+  constructor(name: string, args: ValidatorChainsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("relay-budget:testnet:ValidatorChains", name, {}, opts);
+    const chainsJson = pulumi.secret(
+      pulumi
+        .all([args.proxyUrls, args.proxyPassword])
+        .apply(([urls, password]) => renderChainsJson(args.chains, urls, { username: args.proxyUsername, password })),
+    );
+    new k8s.core.v1.Secret(
+      args.secretName,
+      {
+        metadata: { name: args.secretName, namespace: args.namespace, labels: { "app.kubernetes.io/part-of": "relay-budget" } },
+        type: "Opaque",
+        stringData: { "chains.json": chainsJson },
+      },
+      { parent: this, provider: args.provider },
+    );
+    this.secretName = args.secretName;
+    this.registerOutputs({ secretName: this.secretName });
+  }
+}

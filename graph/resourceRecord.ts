@@ -1,0 +1,68 @@
+/**
+ * One resource of a stack, as the three readers (Pulumi engine, cost engine, policy pack) see it.
+ *
+ * The shape is a Pulumi deployment (v3) resource, so the program recorded under mocks, a
+ * `pulumi stack export` and the states of a `pulumi preview --json` all read the same way.
+ * Values keep Pulumi's wire format: a secret is `{ [SECRET_SIG_KEY]: SECRET_SIG, value }`, and a
+ * value a preview cannot know yet is the string UNKNOWN.
+ */
+export interface ResourceRecord {
+  urn: string;
+  /** Type token, e.g. "gcp:container/nodePool:NodePool". */
+  type: string;
+  /** Logical name (the last URN segment). */
+  name: string;
+  /** True for provider-managed resources, false for components. */
+  custom: boolean;
+  /** URN of the parent resource, when there is one. */
+  parent?: string;
+  inputs: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+  protect?: boolean;
+  /** The id of an existing cloud resource that Pulumi adopts (the `import` resource option). */
+  importId?: string;
+  retainOnDelete?: boolean;
+  dependencies?: string[];
+  provider?: string;
+}
+
+/** Pulumi's marker for a secret value ("4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"). */
+export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+/** Pulumi's sentinel for a value unknown during preview. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export function isSecretValue(value: unknown): value is { value: unknown } {
+  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
+}
+
+export function isUnknown(value: unknown): boolean {
+  return value === UNKNOWN;
+}
+
+/** The plain value behind a possibly-secret value (for arithmetic on e.g. a secret disk size; never for display). */
+export function revealSecret(value: unknown): unknown {
+  return isSecretValue(value) ? value.value : value;
+}
+
+/** A deep copy with every secret replaced by "[secret]": what a report, a log or a rendered file may show. */
+export function redactSecrets<T>(value: T): T {
+  if (isSecretValue(value)) return "[secret]" as unknown as T;
+  if (Array.isArray(value)) return value.map((v) => redactSecrets(v)) as unknown as T;
+  if (typeof value === "object" && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = redactSecrets(v);
+    return out as T;
+  }
+  return value;
+}
+
+/** The logical name of a URN: "urn:pulumi:prod::proj::a$b::name" -> "name". */
+export function nameFromUrn(urn: string): string {
+  return urn.split("::").slice(3).join("::");
+}
+
+/** The type of a URN: its last `$`-separated qualified-type segment. */
+export function typeFromUrn(urn: string): string {
+  return (urn.split("::")[2] ?? "").split("$").pop() ?? "";
+}
