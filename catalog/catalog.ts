@@ -5,6 +5,7 @@
  */
 import * as path from "path";
 import * as fs from "fs";
+import { PROJECT_ROOT } from "../projectRoot";
 
 export interface MachineTypePrices {
   /** Family, the name's prefix: n1, e2, n2d ... */
@@ -42,7 +43,7 @@ export interface PriceCatalog {
 /** Disk types a persistent disk or node boot disk may have (local SSD and snapshots are not disks one creates by type). */
 export const PERSISTENT_DISK_TYPES = ["pd-standard", "pd-balanced", "pd-ssd", "pd-extreme"] as const;
 
-export const DEFAULT_CATALOG_PATH = path.join(__dirname, "gcp-prices.json");
+export const DEFAULT_CATALOG_PATH = path.join(PROJECT_ROOT, "catalog", "gcp-prices.json");
 
 let cached: PriceCatalog | undefined;
 

@@ -45,9 +45,12 @@ export function revealSecret(value: unknown): unknown {
   return isSecretValue(value) ? value.value : value;
 }
 
-/** A deep copy with every secret replaced by "[secret]": what a report, a log or a rendered file may show. */
+/**
+ * A deep copy with every secret replaced by "[secret]": what a report, a log or a rendered file may
+ * show. A secret map or list keeps its keys/length so the document keeps its shape.
+ */
 export function redactSecrets<T>(value: T): T {
-  if (isSecretValue(value)) return "[secret]" as unknown as T;
+  if (isSecretValue(value)) return redactAll(value.value) as T;
   if (Array.isArray(value)) return value.map((v) => redactSecrets(v)) as unknown as T;
   if (typeof value === "object" && value !== null) {
     const out: Record<string, unknown> = {};
@@ -55,6 +58,13 @@ export function redactSecrets<T>(value: T): T {
     return out as T;
   }
   return value;
+}
+
+function redactAll(value: unknown): unknown {
+  if (isSecretValue(value)) return redactAll(value.value);
+  if (Array.isArray(value)) return value.map(redactAll);
+  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.keys(value).map((k) => [k, redactAll((value as Record<string, unknown>)[k])]));
+  return "[secret]";
 }
 
 /** The logical name of a URN: "urn:pulumi:prod::proj::a$b::name" -> "name". */

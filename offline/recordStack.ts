@@ -15,6 +15,8 @@ export interface RecordOptions {
   configOverrides?: Record<string, unknown>;
   /** Config keys among the overrides that are secrets. */
   secretOverrides?: string[];
+  /** Read the stack's config from this file instead of Pulumi.<stack>.yaml. */
+  stackFile?: string;
   /** Run as a preview: outputs the mocks do not give are unknown. */
   preview?: boolean;
   /** Outputs of referenced stacks by name; a testnet run records prod when its outputs are needed and not given. */
@@ -55,7 +57,7 @@ function testnetProxyStack(): string {
 }
 
 async function recordStackNow(stack: StackName, options: RecordOptions): Promise<RecordedStack> {
-  const raw = readStackConfig(stack);
+  const raw = readStackConfig(stack, options.stackFile);
   const values = { ...raw.values };
   const secretKeys = new Set(raw.secretKeys);
   for (const [key, value] of Object.entries(options.configOverrides ?? {})) {

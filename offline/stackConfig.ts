@@ -8,8 +8,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { ConfigError, PROJECT } from "../config";
+import { PROJECT_ROOT } from "../projectRoot";
 
-export const PROJECT_DIR = path.resolve(__dirname, "..");
 
 export interface RawStackConfig {
   /** `namespace:key` -> value (objects as objects). */
@@ -18,11 +18,11 @@ export interface RawStackConfig {
   secretKeys: string[];
 }
 
-export function stackConfigPath(stack: string, dir = PROJECT_DIR): string {
+export function stackConfigPath(stack: string, dir = PROJECT_ROOT): string {
   return path.join(dir, `Pulumi.${stack}.yaml`);
 }
 
-export function readStackConfig(stack: string, file = stackConfigPath(stack)): RawStackConfig {
+export function readStackConfig(stack: string, file: string = stackConfigPath(stack)): RawStackConfig {
   let document: unknown;
   try {
     document = parse(fs.readFileSync(file, "utf8"));

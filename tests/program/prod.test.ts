@@ -1,0 +1,171 @@
+import { recordStack, RecordedStack } from "../../offline/recordStack";
+import { all, find, plainStrings, secretValue } from "./recorded";
+
+const PASSWORD = "correct-horse-battery-staple-42";
+let prod: RecordedStack;
+
+beforeAll(async () => {
+  prod = await recordStack("prod", {
+    configOverrides: { proxyPasswords: { "testnet-validators": PASSWORD } },
+    secretOverrides: ["proxyPasswords"],
+  });
+});
+
+describe("prod: seed node pool", () => {
+  it("is the configured machine type and count, with cost labels, taint and safe surge upgrades", () => {
+    const pool = find(prod.resources, "gcp:container/nodePool:NodePool", "seeds");
+    expect(pool.parent).toContain("SeedNodePool");
+    expect(pool.inputs).toMatchObject({
+      name: "seeds",
+      cluster: "prod",
+      location: "us-east1-b",
+      nodeCount: 3,
+      nodeConfig: {
+        machineType: "e2-standard-4",
+        diskType: "pd-balanced",
+        diskSizeGb: 50,
+        resourceLabels: { team: "infra", env: "prod", component: "pocket-seeds" },
+        labels: { "pokt.network/role": "seed" },
+        taints: [{ key: "pokt.network/role", value: "seed", effect: "NO_SCHEDULE" }],
+      },
+      management: { autoRepair: true },
+      upgradeSettings: { maxSurge: 1, maxUnavailable: 0 },
+    });
+    expect(pool.importId).toBe("projects/pokt-network-prod/locations/us-east1-b/clusters/prod/nodePools/seeds");
+  });
+
+  it("has a PodDisruptionBudget that keeps most seeds up", () => {
+    const pdb = find(prod.resources, "kubernetes:policy/v1:PodDisruptionBudget", "pocket-seeds");
+    expect(pdb.inputs).toMatchObject({
+      metadata: { namespace: "pocket" },
+      spec: { minAvailable: 7, selector: { matchLabels: { "app.kubernetes.io/name": "pocket-seed" } } },
+    });
+  });
+
+  it("exports the pool's name, node count and shape", () => {
+    expect(prod.outputs.seedPool).toEqual({ name: "seeds", nodeCount: 3, vcpuPerNode: 4, memoryGbPerNode: 16 });
+  });
+
+  it("an autoscaled pool declares the range and leaves the count to the autoscaler", async () => {
+    const scaled = await recordStack("prod", {
+      configOverrides: {
+        seedPool: { ...prod.config.stack === "prod" && prod.config.seedPool, nodeCount: undefined, autoscaling: { minNodeCount: 2, maxNodeCount: 5 } },
+      },
+    });
+    const pool = find(scaled.resources, "gcp:container/nodePool:NodePool", "seeds");
+    expect(pool.inputs.autoscaling).toEqual({ minNodeCount: 2, maxNodeCount: 5 });
+    expect(pool.inputs.nodeCount).toBeUndefined();
+  });
+});
+
+describe("prod: cluster and adopted resources", () => {
+  it("declares every node pool and blockchain data disk, adopted and (disks, cluster) protected", () => {
+    const pools = all(prod.resources, "gcp:container/nodePool:NodePool").map((p) => p.name).sort();
+    expect(pools).toEqual(["blockchain-nodes", "pocket-core", "seeds", "system"]);
+    const cluster = find(prod.resources, "gcp:container/cluster:Cluster");
+    expect(cluster.protect).toBe(true);
+    expect(cluster.importId).toBe("projects/pokt-network-prod/locations/us-east1-b/clusters/prod");
+    const disks = all(prod.resources, "gcp:compute/disk:Disk");
+    expect(disks.map((d) => [d.name, d.inputs.type, d.inputs.size])).toEqual([
+      ["geth-mainnet-data", "pd-ssd", 7348],
+      ["geth-rinkeby-data", "pd-balanced", 700],
+      ["geth-ropsten-data", "pd-balanced", 400],
+      ["geth-goerli-data", "pd-balanced", 50],
+      ["poa-kovan-data", "pd-ssd", 100],
+      ["poa-xdai-data", "pd-balanced", 100],
+    ]);
+    for (const disk of disks) {
+      expect(disk.protect).toBe(true);
+      expect(disk.importId).toMatch(/^projects\/pokt-network-prod\/zones\/us-east1-b\/disks\//);
+    }
+  });
+});
+
+describe("prod: blockchain proxy", () => {
+  it("is an internal load balancer limited to the testnet ranges, on a static internal address", () => {
+    const service = find(prod.resources, "kubernetes:core/v1:Service", "blockchain-proxy");
+    expect(service.inputs).toMatchObject({
+      metadata: { namespace: "blockchain-proxy", annotations: { "networking.gke.io/load-balancer-type": "Internal" } },
+      spec: {
+        type: "LoadBalancer",
+        loadBalancerIP: "10.142.0.250",
+        loadBalancerSourceRanges: ["10.150.0.0/20", "10.48.0.0/14"],
+        externalTrafficPolicy: "Local",
+        ports: [{ port: 8545, targetPort: "proxy" }],
+      },
+    });
+    // Same region: no global access needed.
+    expect((service.inputs as any).metadata.annotations).not.toHaveProperty("networking.gke.io/internal-load-balancer-allow-global-access");
+    const address = find(prod.resources, "gcp:compute/address:Address", "blockchain-proxy-ip");
+    expect(address.inputs).toMatchObject({ addressType: "INTERNAL", address: "10.142.0.250", region: "us-east1", subnetwork: "prod-us-east1" });
+  });
+
+  it("asks for global access when the testnet cluster is in another region", async () => {
+    const proxy = prod.config.stack === "prod" ? prod.config.blockchainProxy! : undefined;
+    const other = await recordStack("prod", { configOverrides: { blockchainProxy: { ...proxy, clientRegion: "us-central1" } } });
+    const service = find(other.resources, "kubernetes:core/v1:Service", "blockchain-proxy");
+    expect((service.inputs as any).metadata.annotations["networking.gke.io/internal-load-balancer-allow-global-access"]).toBe("true");
+  });
+
+  it("lets in only the testnet ranges on the proxy port, and out only to blockchain nodes and DNS", () => {
+    const policy = find(prod.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "blockchain-proxy");
+    expect(policy.inputs.spec).toEqual({
+      podSelector: { matchLabels: { "app.kubernetes.io/name": "blockchain-proxy", "app.kubernetes.io/part-of": "relay-budget" } },
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [{ from: [{ ipBlock: { cidr: "10.150.0.0/20" } }, { ipBlock: { cidr: "10.48.0.0/14" } }], ports: [{ protocol: "TCP", port: 8080 }] }],
+      egress: [
+        { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "blockchain" } } }], ports: [{ protocol: "TCP", port: 8545 }] },
+        {
+          to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+          ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+        },
+      ],
+    });
+  });
+
+  it("runs 2 hardened, probed, spread replicas with requests and limits", () => {
+    const deployment = find(prod.resources, "kubernetes:apps/v1:Deployment", "blockchain-proxy");
+    const spec = (deployment.inputs as any).spec;
+    expect(spec.replicas).toBe(2);
+    const pod = spec.template.spec;
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 101 });
+    expect(pod.topologySpreadConstraints[0]).toMatchObject({ topologyKey: "kubernetes.io/hostname", maxSkew: 1 });
+    const [container] = pod.containers;
+    expect(container.image).toBe("nginxinc/nginx-unprivileged:1.22");
+    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+    expect(container.resources).toEqual({ requests: { cpu: "0.25", memory: "128Mi" }, limits: { cpu: "1", memory: "256Mi" } });
+    expect(container.readinessProbe.httpGet).toEqual({ path: "/healthz", port: "health" });
+    expect(container.livenessProbe.httpGet).toEqual({ path: "/healthz", port: "health" });
+    find(prod.resources, "kubernetes:policy/v1:PodDisruptionBudget", "blockchain-proxy");
+  });
+
+  it("routes each testnet relay chain ID to its prod node in the nginx config", () => {
+    const configMap = find(prod.resources, "kubernetes:core/v1:ConfigMap", "blockchain-proxy-config");
+    const conf = (configMap.inputs as any).data["nginx.conf"] as string;
+    for (const [id, node] of [["0020", "geth-goerli"], ["0022", "geth-rinkeby"], ["0023", "geth-ropsten"]]) {
+      expect(conf).toContain(`/${id}`);
+      expect(conf).toContain(`${node}.blockchain.svc.cluster.local:8545`);
+    }
+    expect(conf).toContain("auth_basic_user_file /etc/nginx/auth/htpasswd");
+  });
+
+  it("keeps the basic-auth credentials secret: hashed in a Secret, never in a ConfigMap or output", () => {
+    const secret = find(prod.resources, "kubernetes:core/v1:Secret", "blockchain-proxy-htpasswd");
+    const htpasswd = secretValue((secret.inputs as any).stringData).htpasswd as string;
+    expect(htpasswd).toMatch(/^testnet-validators:\S+$/m);
+    expect(htpasswd).not.toContain(PASSWORD);
+    for (const resource of prod.resources) {
+      expect(plainStrings(resource.inputs).some((s) => s.includes(PASSWORD))).toBe(false);
+    }
+    expect(JSON.stringify(prod.outputs)).not.toContain(PASSWORD);
+  });
+
+  it("exports the proxy address and a URL per relay chain ID", () => {
+    expect(prod.outputs.proxyAddress).toBe("10.142.0.250");
+    expect(prod.outputs.proxyUrls).toEqual({
+      "0020": "http://10.142.0.250:8545/0020",
+      "0022": "http://10.142.0.250:8545/0022",
+      "0023": "http://10.142.0.250:8545/0023",
+    });
+  });
+});
