@@ -1,0 +1,77 @@
+/** How money, percentages and per-resource changes read in the table and markdown reports. */
+import { CostCategory } from "../cost/engine";
+import { CostComparison, CostLine, monthlyOf } from "../cost/costComparison";
+
+export function money(value: number): string {
+  const sign = value < 0 ? "-" : "";
+  return `${sign}$${Math.abs(value).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+export function signedMoney(value: number): string {
+  return value > 0 ? `+${money(value)}` : money(value);
+}
+
+/** Change relative to before, "-45.3 %"; empty when there was nothing before. */
+export function percentChange(before: number, after: number): string {
+  if (before === 0) return after === 0 ? "0 %" : "new";
+  const percent = ((after - before) / before) * 100;
+  return `${percent > 0 ? "+" : ""}${percent.toFixed(1)} %`;
+}
+
+/** The Infracost-style headline. */
+export function headline(before: number, after: number): string {
+  const delta = after - before;
+  if (Math.abs(delta) < 0.005) return `Monthly cost will not change (${money(after)})`;
+  const direction = delta < 0 ? "decrease" : "increase";
+  return `Monthly cost will ${direction} by ${money(Math.abs(delta))} (${percentChange(before, after)})`;
+}
+
+export interface ResourceChangeDescription {
+  line: CostLine;
+  before: number;
+  after: number;
+  delta: number;
+  /** "n1-standard-4 x10 -> e2-standard-4 x3", "(new) pd-ssd 60 GiB", "snapshot 50 GiB (new)". */
+  shape: string;
+}
+
+function shapeOf(line: CostLine): string {
+  const before = line.before?.status === "priced" ? line.before.summary ?? line.type : undefined;
+  const after = line.after?.status === "priced" ? line.after.summary ?? line.type : undefined;
+  if (before && after) return before === after ? after : `${before} -> ${after}`;
+  if (after) return line.before ? `${after} (was not priced)` : `${after} (new)`;
+  if (before) return line.after ? `${before} -> (not priced)` : `${before} -> (removed)`;
+  return "";
+}
+
+/** Resources whose monthly cost changes, biggest change first. */
+export function resourceChanges(comparison: CostComparison): ResourceChangeDescription[] {
+  return comparison.lines
+    .map((line) => {
+      const before = monthlyOf(line.before);
+      const after = monthlyOf(line.after);
+      return { line, before, after, delta: after - before, shape: shapeOf(line) };
+    })
+    .filter((change) => Math.abs(change.delta) >= 0.005)
+    .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta));
+}
+
+/** Monthly cost per component category on each side: the chart's data. */
+export function costByCategory(comparisons: CostComparison[]): { category: CostCategory; before: number; after: number }[] {
+  const categories: CostCategory[] = ["compute", "storage", "cluster management", "networking"];
+  const totals = new Map(categories.map((c) => [c, { category: c, before: 0, after: 0 }]));
+  for (const comparison of comparisons) {
+    for (const line of comparison.lines) {
+      for (const side of ["before", "after"] as const) {
+        const resource = line[side];
+        if (resource?.status !== "priced") continue;
+        for (const component of resource.components) totals.get(component.category ?? "compute")![side] += component.monthly;
+      }
+    }
+  }
+  return [...totals.values()];
+}
+
+export function shortType(type: string): string {
+  return type.split(":").pop() ?? type;
+}

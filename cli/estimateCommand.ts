@@ -1,0 +1,44 @@
+/** `infra-cost estimate (--preview FILE | --state FILE)`: the monthly cost of a preview or a state. */
+import * as path from "path";
+import { loadCatalog } from "../catalog/catalog";
+import { CostComparison, compareChanges, compareCosts, firstInvalidInput } from "../cost/costComparison";
+import { costReportDocument } from "../cost/costReport";
+import { InputError } from "../cost/sources/inputError";
+import { readPreviewDocument } from "../cost/sources/previewDocument";
+import { readStackExport } from "../cost/sources/stackExport";
+import { renderEstimateTable } from "./renderTable";
+
+export interface EstimateOptions {
+  preview?: string;
+  state?: string;
+  format: "table" | "json";
+}
+
+export function runEstimate(options: EstimateOptions): string {
+  if ((options.preview === undefined) === (options.state === undefined)) {
+    throw new InputError("estimate", "", "give exactly one of --preview FILE or --state FILE");
+  }
+  const catalog = loadCatalog();
+  let comparison: CostComparison;
+  const file = (options.preview ?? options.state)!;
+  const shownFile = path.basename(file);
+  if (options.preview !== undefined) {
+    const preview = readPreviewDocument(file);
+    comparison = compareChanges(preview.changes, catalog);
+    const invalid = firstInvalidInput(comparison);
+    if (invalid) {
+      const where = preview.locations.get(invalid.line.urn)?.[invalid.side] ?? invalid.line.urn;
+      throw new InputError(shownFile, `${where}.inputs.${invalid.field}`, invalid.message);
+    }
+  } else {
+    const state = readStackExport(file);
+    comparison = compareCosts(null, state.resources, catalog);
+    const invalid = firstInvalidInput(comparison);
+    if (invalid) {
+      const where = state.locations.get(invalid.line.urn) ?? invalid.line.urn;
+      throw new InputError(shownFile, `${where}.inputs.${invalid.field}`, invalid.message);
+    }
+  }
+  if (options.format === "json") return JSON.stringify(costReportDocument(comparison, catalog), null, 2) + "\n";
+  return renderEstimateTable(comparison, catalog, options.preview !== undefined);
+}

@@ -1,0 +1,79 @@
+/**
+ * `infra-cost review`: each stack's baseline (a stack export of the infrastructure before the
+ * optimisation) against the program run offline, priced by the same engine.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { loadCatalog } from "../catalog/catalog";
+import { firstInvalidInput } from "../cost/costComparison";
+import { CostReview, StackCostReview, assembleReview, reviewReportDocument, reviewStack } from "../cost/costReview";
+import { InputError } from "../cost/sources/inputError";
+import { readStackExport } from "../cost/sources/stackExport";
+import { costChartSvg } from "./costChartSvg";
+import { renderReviewMarkdown } from "./renderMarkdown";
+import { renderReviewTable } from "./renderTable";
+import type { RecordedStack } from "../offline/recordStack";
+
+export const REVIEW_STACKS = ["prod", "testnet"] as const;
+export type ReviewStackName = (typeof REVIEW_STACKS)[number];
+
+export interface ReviewOptions {
+  stack: ReviewStackName | "all";
+  baseline?: string;
+  format: "table" | "markdown" | "json";
+  out?: string;
+}
+
+/** The project directory (holding package.json), from src (cli/) or build (dist/cli/). */
+export function projectRoot(start: string = __dirname): string {
+  let dir = start;
+  while (!fs.existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
+
+export function defaultBaselineFile(stack: string): string {
+  return path.join(projectRoot(), "baselines", `${stack}.json`);
+}
+
+/** Runs the program offline for the stacks; loaded lazily so `estimate` never pays for the Pulumi SDK. */
+async function recordPrograms(stacks: ReviewStackName[]): Promise<RecordedStack[]> {
+  const offline: typeof import("../offline/recordStack") = require("../offline/recordStack");
+  if (stacks.length === 2) return offline.recordAllStacks();
+  return [await offline.recordStack(stacks[0])];
+}
+
+export async function buildReview(options: Pick<ReviewOptions, "stack" | "baseline">): Promise<CostReview> {
+  const stacks: ReviewStackName[] = options.stack === "all" ? [...REVIEW_STACKS] : [options.stack];
+  if (options.baseline !== undefined && stacks.length > 1) {
+    throw new InputError("--baseline", "", "one baseline is one stack's: use it with --stack prod or --stack testnet");
+  }
+  // Baselines first: a bad baseline fails before the (slower) program run.
+  const baselines = stacks.map((stack) => {
+    const file = options.baseline ?? defaultBaselineFile(stack);
+    return { stack, file, shown: path.relative(process.cwd(), file) || file, graph: readStackExport(file) };
+  });
+  const programs = await recordPrograms(stacks);
+  const catalog = loadCatalog();
+  const reviews: StackCostReview[] = baselines.map((baseline, index) => {
+    const review = reviewStack(baseline.stack, baseline.shown, baseline.graph.resources, programs[index].resources, catalog);
+    const invalid = firstInvalidInput(review.comparison);
+    if (invalid) {
+      const file = invalid.side === "before" ? path.basename(baseline.file) : `Pulumi.${baseline.stack}.yaml`;
+      const where = invalid.side === "before" ? baseline.graph.locations.get(invalid.line.urn) ?? invalid.line.urn : `resource ${invalid.line.name}`;
+      throw new InputError(file, `${where}.inputs.${invalid.field}`, invalid.message);
+    }
+    return review;
+  });
+  return assembleReview(reviews, catalog);
+}
+
+/** The rendered review, and the chart to write beside a markdown --out file. */
+export async function runReview(options: ReviewOptions): Promise<{ text: string; chart?: { file: string; content: string } }> {
+  const review = await buildReview(options);
+  if (options.format === "json") return { text: JSON.stringify(reviewReportDocument(review), null, 2) + "\n" };
+  if (options.format === "table") return { text: renderReviewTable(review) };
+  if (!options.out) return { text: renderReviewMarkdown(review) };
+  const chartFile = options.out.replace(/(\.[^./\\]+)?$/, ".svg");
+  const chart = costChartSvg(review.stacks.map((s) => s.comparison), "Monthly cost by component: before vs after (USD)");
+  return { text: renderReviewMarkdown(review, path.basename(chartFile)), chart: { file: chartFile, content: chart } };
+}

@@ -1,0 +1,93 @@
+/**
+ * The versioned JSON contract (docs/cost-json-contract.md) that `estimate --format json` and
+ * `review --format json` print, built from a comparison. Money is rounded to cents here, once.
+ */
+import { PriceCatalog } from "../catalog/catalog";
+import { CostComponent } from "./engine";
+import { CostComparison, CostTotals, UnpricedResource, monthlyOf } from "./costComparison";
+
+export const COST_REPORT_VERSION = 1;
+
+export interface CostReportComponent {
+  name: string;
+  quantity: number;
+  unit: string;
+  unitPrice: number;
+  monthly: number;
+}
+
+export interface CostReportResource {
+  urn: string;
+  type: string;
+  name: string;
+  before: number | null;
+  after: number | null;
+  components: CostReportComponent[];
+}
+
+export interface CostReportDocument {
+  version: typeof COST_REPORT_VERSION;
+  currency: "USD";
+  hoursPerMonth: number;
+  catalog: { source: string; date: string };
+  resources: CostReportResource[];
+  unpriced: UnpricedResource[];
+  totals: CostTotals;
+  /** `review` only: each stack's totals by stack name. */
+  stacks?: Record<string, CostTotals>;
+}
+
+export function roundMoney(value: number): number {
+  return Math.round(value * 100) / 100 + 0;
+}
+
+function roundTo(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor + 0;
+}
+
+export function roundTotals(totals: CostTotals): CostTotals {
+  const before = roundMoney(totals.before);
+  const after = roundMoney(totals.after);
+  // The delta of the rounded figures, so before + delta = after exactly as printed.
+  return { before, after, delta: roundMoney(after - before) };
+}
+
+function reportComponent(component: CostComponent): CostReportComponent {
+  return {
+    name: component.name,
+    quantity: roundTo(component.quantity, 4),
+    unit: component.unit,
+    unitPrice: roundTo(component.unitPrice, 8),
+    monthly: roundMoney(component.monthly),
+  };
+}
+
+/** The resources and unpriced lists of one comparison (free resources are left out). */
+export function reportResources(comparison: CostComparison): { resources: CostReportResource[]; unpriced: UnpricedResource[] } {
+  const resources: CostReportResource[] = [];
+  for (const line of comparison.lines) {
+    if (line.before?.status !== "priced" && line.after?.status !== "priced") continue;
+    const shown = line.after?.status === "priced" ? line.after : line.before!;
+    resources.push({
+      urn: line.urn,
+      type: line.type,
+      name: line.name,
+      before: line.before ? roundMoney(monthlyOf(line.before)) : null,
+      after: line.after ? roundMoney(monthlyOf(line.after)) : null,
+      components: shown.components.map(reportComponent),
+    });
+  }
+  return { resources, unpriced: comparison.unpriced.map((u) => ({ urn: u.urn, type: u.type, reason: u.reason })) };
+}
+
+export function costReportDocument(comparison: CostComparison, catalog: PriceCatalog): CostReportDocument {
+  return {
+    version: COST_REPORT_VERSION,
+    currency: catalog.currency,
+    hoursPerMonth: catalog.hoursPerMonth,
+    catalog: { source: catalog.source, date: catalog.date },
+    ...reportResources(comparison),
+    totals: roundTotals(comparison.totals),
+  };
+}

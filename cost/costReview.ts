@@ -1,0 +1,66 @@
+/**
+ * The review model: per stack, the baseline (before the optimisation) against the program (after),
+ * plus the totals over all stacks. Renderers (table, markdown, JSON) only read this.
+ */
+import { PriceCatalog } from "../catalog/catalog";
+import { ResourceRecord } from "../graph/resourceRecord";
+import { CostComparison, CostTotals, compareCosts } from "./costComparison";
+import { CostReportDocument, reportResources, roundTotals, COST_REPORT_VERSION } from "./costReport";
+
+/**
+ * One policy result of a stack. Filled in by the policy pack (issue 4) through
+ * `StackCostReview.policies`; the renderers print them when present.
+ */
+export interface PolicyResult {
+  policyName: string;
+  enforcementLevel: string;
+  message: string;
+  urn?: string;
+}
+
+export interface StackCostReview {
+  stack: string;
+  /** The baseline document the "before" side came from. */
+  baselineFile: string;
+  comparison: CostComparison;
+  /** Policy results for this stack: the place the policy pack's findings go (none until it does). */
+  policies?: PolicyResult[];
+}
+
+export interface CostReview {
+  stacks: StackCostReview[];
+  totals: CostTotals;
+  catalog: { source: string; date: string; currency: string; hoursPerMonth: number };
+}
+
+export function reviewStack(stack: string, baselineFile: string, baseline: ResourceRecord[], program: ResourceRecord[], catalog: PriceCatalog): StackCostReview {
+  return { stack, baselineFile, comparison: compareCosts(baseline, program, catalog) };
+}
+
+export function assembleReview(stacks: StackCostReview[], catalog: PriceCatalog): CostReview {
+  const before = stacks.reduce((sum, s) => sum + s.comparison.totals.before, 0);
+  const after = stacks.reduce((sum, s) => sum + s.comparison.totals.after, 0);
+  return {
+    stacks,
+    totals: { before, after, delta: after - before },
+    catalog: { source: catalog.source, date: catalog.date, currency: catalog.currency, hoursPerMonth: catalog.hoursPerMonth },
+  };
+}
+
+/** The review as the JSON contract: all stacks' resources in one list, and per-stack totals. */
+export function reviewReportDocument(review: CostReview): CostReportDocument {
+  const resources = review.stacks.flatMap((s) => reportResources(s.comparison).resources);
+  const unpriced = review.stacks.flatMap((s) => reportResources(s.comparison).unpriced);
+  const stacks: Record<string, CostTotals> = {};
+  for (const s of review.stacks) stacks[s.stack] = roundTotals(s.comparison.totals);
+  return {
+    version: COST_REPORT_VERSION,
+    currency: "USD",
+    hoursPerMonth: review.catalog.hoursPerMonth,
+    catalog: { source: review.catalog.source, date: review.catalog.date },
+    resources,
+    unpriced,
+    totals: roundTotals(review.totals),
+    stacks,
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * The cost engine: turns a resource graph (ResourceRecord[]) into a monthly price per resource.
+ *
+ * One pricing rule per resource type (cost/rules/) turns attributes into named cost components,
+ * infracost style. The engine only dispatches, gives each rule the graph (a node pool looks up its
+ * cluster, a snapshot its source disk) and makes sure nothing throws: a rule that cannot price a
+ * resource says why, and a resource no rule knows is "free" or "unpriced with a reason", never a
+ * silent zero.
+ */
+import { ResourceRecord } from "../graph/resourceRecord";
+import { PriceCatalog, loadCatalog } from "../catalog/catalog";
+import { ResourceGraph } from "./resourceGraph";
+import { ruleForType } from "./rules";
+import { RuleOutcome } from "./rules/pricingRule";
+
+/** What a cost component is spent on; groups the review's chart. */
+export type CostCategory = "compute" | "storage" | "cluster management" | "networking";
+
+export interface CostComponent {
+  name: string;
+  quantity: number;
+  unit: string;
+  /** USD per unit. */
+  unitPrice: number;
+  /** USD per month (quantity x unitPrice). */
+  monthly: number;
+  category?: CostCategory;
+}
+
+export interface PricedResource {
+  urn: string;
+  type: string;
+  name: string;
+  status: "priced" | "free" | "unpriced";
+  /** USD per month; 0 unless priced. */
+  monthly: number;
+  components: CostComponent[];
+  assumptions: string[];
+  unpricedReason?: string;
+  /** Short human shape, e.g. "n1-standard-4 x10" or "pd-ssd 7348 GiB". */
+  summary?: string;
+  /**
+   * Machine-readable shape for other tools (the policy pack): machineType, nodes, nodesMax,
+   * vcpuPerNode, memoryGbPerNode, diskType, diskGb, zones, spot, region ... as the rule knows them.
+   */
+  facts?: Record<string, unknown>;
+  /**
+   * Set when an attribute is not a valid value at all (a machine type no catalog region sells):
+   * the CLI turns it into a bad-input error naming the field.
+   */
+  invalidInput?: { field: string; message: string };
+}
+
+/**
+ * Prices every resource of one graph (one stack, or one side of a preview). Graph-aware: rules
+ * may consult other resources of the same list. Never throws on unknown values, secrets or types.
+ */
+export function priceResources(resources: ResourceRecord[], catalog: PriceCatalog = loadCatalog()): PricedResource[] {
+  const graph = new ResourceGraph(resources, catalog);
+  return resources.map((record) => priceOne(record, graph));
+}
+
+function priceOne(record: ResourceRecord, graph: ResourceGraph): PricedResource {
+  const base = { urn: record.urn, type: record.type, name: record.name };
+  let outcome: RuleOutcome;
+  try {
+    outcome = ruleForType(record)(record, graph.context);
+  } catch (err) {
+    // A rule bug on one odd resource must not take the whole review down; say so instead.
+    outcome = { status: "unpriced", unpricedReason: `pricing rule failed: ${(err as Error).message}` };
+  }
+  const components = outcome.status === "priced" ? outcome.components ?? [] : [];
+  const monthly = components.reduce((sum, c) => sum + c.monthly, 0);
+  const priced: PricedResource = {
+    ...base,
+    status: outcome.status,
+    monthly: outcome.status === "priced" ? monthly : 0,
+    components,
+    assumptions: outcome.assumptions ?? [],
+  };
+  if (outcome.status === "unpriced") priced.unpricedReason = outcome.unpricedReason ?? "no pricing rule for this type";
+  if (outcome.summary !== undefined) priced.summary = outcome.summary;
+  if (outcome.facts !== undefined) priced.facts = outcome.facts;
+  if (outcome.invalidInput !== undefined) priced.invalidInput = outcome.invalidInput;
+  return priced;
+}
+
+/** Sum of monthly costs of priced resources. */
+export function totalMonthly(priced: PricedResource[]): number {
+  return priced.reduce((sum, r) => sum + (r.status === "priced" ? r.monthly : 0), 0);
+}

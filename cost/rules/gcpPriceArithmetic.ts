@@ -1,0 +1,111 @@
+/**
+ * The arithmetic every GCP pricing rule shares: machine hours (with the sustained-use discount or
+ * the spot price), persistent disk and local SSD GiB-months, zone counting. Rules describe a
+ * resource; this module knows how the catalog prices each part.
+ */
+import { PriceCatalog, isZone } from "../../catalog/catalog";
+import { CostComponent, CostCategory } from "../engine";
+import { RuleOutcome } from "./pricingRule";
+
+/** A local SSD partition on GCE is always 375 GiB. */
+export const LOCAL_SSD_GIB = 375;
+
+/** Either the priced part or the outcome that explains why it could not be priced. */
+export type PartOrReason<T> = { ok: true; part: T } | { ok: false; outcome: RuleOutcome };
+
+export function component(name: string, quantity: number, unit: string, unitPrice: number, category: CostCategory): CostComponent {
+  return { name, quantity, unit, unitPrice, monthly: quantity * unitPrice, category };
+}
+
+export interface MachineHours {
+  component: CostComponent;
+  family: string;
+  vcpu: number;
+  memoryGb: number;
+}
+
+/** Custom machine types are priced per vCPU and GiB, which the catalog does not carry. */
+function isCustomMachineType(machineType: string): boolean {
+  return /(^|-)custom-\d+-\d+(-ext)?$/.test(machineType);
+}
+
+/**
+ * A month of `nodes` machines. On-demand gets the family's sustained-use discount (a node pool's
+ * nodes run all month); spot and preemptible machines are billed at the spot hourly price.
+ */
+export function machineHours(catalog: PriceCatalog, machineType: string, region: string, nodes: number, spot: boolean, field: string): PartOrReason<MachineHours> {
+  const machine = catalog.machineTypes[machineType];
+  if (!machine) {
+    if (isCustomMachineType(machineType)) {
+      return { ok: false, outcome: { status: "unpriced", unpricedReason: `custom machine type ${machineType} is priced per vCPU and GiB, which the catalog does not carry` } };
+    }
+    return {
+      ok: false,
+      outcome: {
+        status: "unpriced",
+        unpricedReason: `unknown machine type "${machineType}"`,
+        invalidInput: { field, message: `unknown machine type "${machineType}" (not in the price catalog of ${catalog.date}; e.g. n1-standard-4, e2-standard-2)` },
+      },
+    };
+  }
+  const price = machine.prices[region];
+  if (!price) {
+    return { ok: false, outcome: { status: "unpriced", unpricedReason: `machine type ${machineType} has no price in region ${region} in the catalog` } };
+  }
+  const hours = nodes * catalog.hoursPerMonth;
+  if (spot) {
+    if (price.hourSpot === null) {
+      return { ok: false, outcome: { status: "unpriced", unpricedReason: `machine type ${machineType} has no spot price in region ${region}` } };
+    }
+    return { ok: true, part: { component: component(`Instance usage (${machineType}, spot)`, hours, "hours", price.hourSpot, "compute"), family: machine.family, vcpu: machine.vcpu, memoryGb: machine.memoryGb } };
+  }
+  const discount = catalog.sustainedUseDiscount[machine.family] ?? 0;
+  const label = discount > 0 ? `on-demand, ${Math.round(discount * 100)} % sustained-use discount` : "on-demand";
+  return {
+    ok: true,
+    part: { component: component(`Instance usage (${machineType}, ${label})`, hours, "hours", price.hour * (1 - discount), "compute"), family: machine.family, vcpu: machine.vcpu, memoryGb: machine.memoryGb },
+  };
+}
+
+/** The note a report carries when a sustained-use discount was applied. */
+export function sustainedUseNote(catalog: PriceCatalog, family: string, spot: boolean): string | undefined {
+  const discount = catalog.sustainedUseDiscount[family] ?? 0;
+  if (spot) return "spot/preemptible nodes priced at the spot hourly rate (no sustained-use discount)";
+  return discount > 0
+    ? `${family} on-demand price includes the ${Math.round(discount * 100)} % sustained-use discount for running all month`
+    : `${family} gets no sustained-use discount: full on-demand price`;
+}
+
+/** `gib` GiB of a persistent disk type (or `count` such disks) for a month. */
+export function diskStorage(catalog: PriceCatalog, diskType: string, region: string, gib: number, count: number, name: string): PartOrReason<CostComponent> {
+  const perGibMonth = catalog.disks[diskType]?.[region];
+  if (perGibMonth === undefined) {
+    const reason = catalog.disks[diskType] ? `disk type ${diskType} has no price in region ${region} in the catalog` : `disk type ${diskType} is not in the price catalog`;
+    return { ok: false, outcome: { status: "unpriced", unpricedReason: reason } };
+  }
+  return { ok: true, part: component(`${name} (${diskType})`, gib * count, "GiB-months", perGibMonth, "storage") };
+}
+
+/** `count` local SSD partitions on each of `nodes` machines for a month. */
+export function localSsdStorage(catalog: PriceCatalog, region: string, count: number, nodes: number): PartOrReason<CostComponent> {
+  return diskStorage(catalog, "local-ssd", region, LOCAL_SSD_GIB * count, nodes, `Local SSD ${count} x ${LOCAL_SSD_GIB} GiB per node`);
+}
+
+/** How many zones a GKE location spreads nodes over when no node locations are given. */
+export function defaultZoneCount(location: string): { zones: number; assumption: string } {
+  return isZone(location)
+    ? { zones: 1, assumption: `zonal location ${location}: 1 zone` }
+    : { zones: 3, assumption: `regional location ${location} without node locations: GKE's default of 3 zones` };
+}
+
+/** A Kubernetes quantity ("60Gi", "1Ti", "500G") in GiB. */
+export function quantityToGib(quantity: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*([KMGTPE]i?)?$/.exec(quantity.trim());
+  if (!match) return undefined;
+  const value = Number(match[1]);
+  const factors: Record<string, number> = {
+    Ki: 2 ** -20, Mi: 2 ** -10, Gi: 1, Ti: 2 ** 10, Pi: 2 ** 20, Ei: 2 ** 30,
+    K: 1e3 / 2 ** 30, M: 1e6 / 2 ** 30, G: 1e9 / 2 ** 30, T: 1e12 / 2 ** 30, P: 1e15 / 2 ** 30, E: 1e18 / 2 ** 30,
+  };
+  return match[2] ? value * factors[match[2]] : value / 2 ** 30;
+}

@@ -1,0 +1,238 @@
+/**
+ * Golden tests per pricing rule. Each expected figure is worked out by hand from
+ * catalog/gcp-prices.json (2026-07-30) in the comment beside it; 730 hours a month.
+ */
+import { loadCatalog } from "../../catalog/catalog";
+import { priceResources } from "../../cost/engine";
+import { UNKNOWN } from "../../graph/resourceRecord";
+import { expectGolden, resource, secret } from "./records";
+
+const catalog = loadCatalog();
+const CLUSTER = "gcp:container/cluster:Cluster";
+const NODE_POOL = "gcp:container/nodePool:NodePool";
+
+function priceOne(records: ReturnType<typeof resource>[], name: string) {
+  const priced = priceResources(records, catalog).find((p) => p.name === name);
+  if (!priced) throw new Error(`no ${name}`);
+  return priced;
+}
+
+describe("NodePool", () => {
+  test("on-demand n1 pool gets the 30 % sustained-use discount", () => {
+    const pool = resource(NODE_POOL, "seeds", { cluster: "prod", location: "us-east1-b", nodeCount: 10, nodeConfig: { machineType: "n1-standard-4", diskType: "pd-standard", diskSizeGb: 100 } });
+    const priced = priceOne([pool], "seeds");
+    // n1-standard-4 us-east1: 0.189999/h x 730 x (1 - 0.3) = 97.089489 per node; x10 = 970.89489
+    expect(priced.components[0].monthly).toBeCloseTo(970.89489, 4);
+    // boot disk pd-standard 0.04/GiB-month x 100 GiB x 10 nodes = 40.00
+    expect(priced.components[1].monthly).toBeCloseTo(40, 6);
+    expect(priced.monthly).toBeCloseTo(1010.89489, 4);
+    expect(priced.summary).toBe("n1-standard-4 x10");
+    expect(priced.facts).toMatchObject({ machineType: "n1-standard-4", nodes: 10, vcpuPerNode: 4, memoryGbPerNode: 15, zones: 1, spot: false });
+    expectGolden("nodePool-n1-on-demand", priced);
+  });
+
+  test("e2 gets no discount; GKE default boot disk pd-balanced 100 GB", () => {
+    const pool = resource(NODE_POOL, "seeds", { location: "us-east1-b", nodeCount: 3, nodeConfig: { machineType: "e2-standard-4" } });
+    const priced = priceOne([pool], "seeds");
+    // e2-standard-4: 0.13402284 x 730 x 3 = 293.51002; boot disk pd-balanced 0.10 x 100 x 3 = 30.00
+    expect(priced.monthly).toBeCloseTo(293.5100196 + 30, 4);
+    expect(priced.assumptions.join("\n")).toMatch(/GKE's default pd-balanced/);
+    expectGolden("nodePool-e2-defaults", priced);
+  });
+
+  test("spot pool, zones from the cluster in the same graph, autoscaling range, local SSD", () => {
+    const cluster = resource(CLUSTER, "primary", { name: "primary-1", location: "us-central1", nodeLocations: ["us-central1-a", "us-central1-b"], removeDefaultNodePool: true, initialNodeCount: 1 });
+    const pool = resource(NODE_POOL, "spot", {
+      cluster: "primary-1", location: "us-central1",
+      autoscaling: { minNodeCount: 1, maxNodeCount: 4 },
+      nodeConfig: { machineType: "e2-medium", spot: true, diskType: "pd-ssd", diskSizeGb: 50, localSsdCount: 1 },
+    });
+    const priced = priceOne([cluster, pool], "spot");
+    // 2 zones (cluster's node locations) x autoscaling min 1 = 2 nodes, max 4 x 2 = 8
+    // e2-medium spot us-central1: 0.020106 x 730 x 2 = 29.35476
+    // boot pd-ssd 0.17 x 50 x 2 = 17.00; local SSD 0.08 x 375 x 2 = 60.00
+    expect(priced.monthly).toBeCloseTo(29.35476 + 17 + 60, 4);
+    expect(priced.facts).toMatchObject({ nodes: 2, nodesMax: 8, zones: 2, spot: true });
+    expect(priced.summary).toBe("e2-medium x2-8 spot");
+    expectGolden("nodePool-spot-autoscaling", priced);
+  });
+
+  test("regional location without node locations spreads over 3 zones; preemptible = spot price", () => {
+    const pool = resource(NODE_POOL, "p", { location: "us-east1", initialNodeCount: 2, nodeConfig: { machineType: "n1-standard-2", preemptible: true, diskSizeGb: 20 } });
+    const priced = priceOne([pool], "p");
+    // 2 per zone x 3 zones = 6 nodes; n1-standard-2 spot 0.033505 x 730 x 6 = 146.7519; pd-balanced 0.10 x 20 x 6 = 12
+    expect(priced.monthly).toBeCloseTo(146.7519 + 12, 4);
+    expect(priced.facts).toMatchObject({ nodes: 6, zones: 3 });
+  });
+
+  test("unknown values and secrets: priced with assumptions, never thrown; secret machine type not shown", () => {
+    const pool = resource(NODE_POOL, "p", { location: "us-east1-b", nodeCount: UNKNOWN, initialNodeCount: 2, nodeConfig: { machineType: secret("n1-standard-4"), diskSizeGb: secret(100) } });
+    const priced = priceOne([pool], "p");
+    // 2 nodes: 97.089489 x 2 = 194.178978; pd-balanced 0.10 x 100 x 2 = 20
+    expect(priced.monthly).toBeCloseTo(214.178978, 4);
+    expect(priced.summary).toBe("[secret] x2");
+    expect(priced.assumptions).toContain("nodeCount unknown until apply");
+  });
+
+  test("an unknown machine type is unpriced and flagged as invalid input", () => {
+    const priced = priceOne([resource(NODE_POOL, "p", { location: "us-east1-b", nodeCount: 1, nodeConfig: { machineType: "n1-fake-9" } })], "p");
+    expect(priced.status).toBe("unpriced");
+    expect(priced.invalidInput?.field).toBe("nodeConfig.machineType");
+  });
+
+  test("machine type unknown until apply is unpriced with a reason", () => {
+    const priced = priceOne([resource(NODE_POOL, "p", { location: "us-east1-b", nodeCount: 1, nodeConfig: { machineType: UNKNOWN } })], "p");
+    expect(priced).toMatchObject({ status: "unpriced", unpricedReason: "machine type unknown until apply", monthly: 0 });
+  });
+});
+
+describe("Cluster", () => {
+  test("fee per cluster; default pool removed", () => {
+    const priced = priceOne([resource(CLUSTER, "prod", { location: "us-east1-b", removeDefaultNodePool: true, initialNodeCount: 1 })], "prod");
+    // 0.10/h x 730 = 73.00
+    expect(priced.monthly).toBeCloseTo(73, 6);
+    expectGolden("cluster-fee-only", priced);
+  });
+
+  test("default pool kept: initialNodeCount x zones of e2-medium with a 100 GB pd-balanced disk", () => {
+    const priced = priceOne([resource(CLUSTER, "c", { location: "us-east1", initialNodeCount: 1 })], "c");
+    // fee 73.00; 1 x 3 zones e2-medium 0.03350571 x 730 x 3 = 73.3775049; pd-balanced 0.10 x 100 x 3 = 30
+    expect(priced.monthly).toBeCloseTo(73 + 73.3775049 + 30, 4);
+    expect(priced.facts).toMatchObject({ defaultNodePool: true, nodes: 3 });
+    expectGolden("cluster-default-pool", priced);
+  });
+});
+
+describe("Disk, RegionDisk, Snapshot", () => {
+  test("zonal disk by type and size; size may be only in outputs", () => {
+    const disk = resource("gcp:compute/disk:Disk", "geth-mainnet-data", { zone: "us-east1-b", type: "pd-ssd" }, { outputs: { size: 7348, type: "pd-ssd" } });
+    const priced = priceOne([disk], "geth-mainnet-data");
+    // pd-ssd us-east1 0.17 x 7348 = 1249.16
+    expect(priced.monthly).toBeCloseTo(1249.16, 6);
+    expect(priced.summary).toBe("pd-ssd 7348 GiB");
+    expectGolden("disk-pd-ssd", priced);
+  });
+
+  test("disk without a known size is unpriced with a reason", () => {
+    const priced = priceOne([resource("gcp:compute/disk:Disk", "d", { zone: "us-east1-b", image: "debian-12" })], "d");
+    expect(priced.status).toBe("unpriced");
+    expect(priced.unpricedReason).toMatch(/size/);
+  });
+
+  test("regional disk at the regional price", () => {
+    const priced = priceOne([resource("gcp:compute/regionDisk:RegionDisk", "r", { region: "us-east1", type: "pd-balanced", size: 100 })], "r");
+    // regional-pd-balanced 0.20 x 100 = 20.00
+    expect(priced.monthly).toBeCloseTo(20, 6);
+  });
+
+  test("snapshot size from its label, else the source disk in the graph, else unpriced", () => {
+    const labelled = resource("gcp:compute/snapshot:Snapshot", "s1", { sourceDisk: "gone", zone: "us-east1-c", labels: { "source-disk-size-gb": "700" } });
+    const disk = resource("gcp:compute/disk:Disk", "data", { name: "data", zone: "us-east1-c", type: "pd-balanced", size: 400 });
+    const fromDisk = resource("gcp:compute/snapshot:Snapshot", "s2", { sourceDisk: "projects/p/zones/us-east1-c/disks/data" });
+    const orphan = resource("gcp:compute/snapshot:Snapshot", "s3", { sourceDisk: "elsewhere" });
+    const priced = priceResources([labelled, disk, fromDisk, orphan], catalog);
+    // snapshot 0.05/GiB-month: 700 x 0.05 = 35.00; 400 x 0.05 = 20.00
+    expect(priced[0].monthly).toBeCloseTo(35, 6);
+    expect(priced[2].monthly).toBeCloseTo(20, 6);
+    expect(priced[0].assumptions[0]).toMatch(/snapshot size assumed = 700 GiB/);
+    expect(priced[3]).toMatchObject({ status: "unpriced" });
+    expect(priced[3].unpricedReason).toMatch(/source disk/);
+    expectGolden("snapshot", [priced[0], priced[2], priced[3]]);
+  });
+});
+
+describe("Address, ForwardingRule, Instance", () => {
+  test("internal address free; external in use vs reserved unused", () => {
+    const internal = resource("gcp:compute/address:Address", "internal", { region: "us-east1", addressType: "INTERNAL" });
+    const unused = resource("gcp:compute/address:Address", "unused", { region: "us-east1" });
+    const used = resource("gcp:compute/address:Address", "used", { region: "us-east1" });
+    const rule = resource("gcp:compute/forwardingRule:ForwardingRule", "fr", { region: "us-east1" }, { dependencies: [used.urn] });
+    const priced = priceResources([internal, unused, used, rule], catalog);
+    expect(priced[0].status).toBe("free");
+    // reserved unused us-east1 0.01/h x 730 = 7.30; in use 0.005 x 730 = 3.65
+    expect(priced[1].monthly).toBeCloseTo(7.3, 6);
+    expect(priced[2].monthly).toBeCloseTo(3.65, 6);
+    // forwarding rule, first five: 0.025 x 730 = 18.25
+    expect(priced[3].monthly).toBeCloseTo(18.25, 6);
+    expectGolden("address-and-forwarding-rule", priced);
+  });
+
+  test("forwarding rules beyond five in a region cost the lower rate", () => {
+    const rules = Array.from({ length: 6 }, (_, i) => resource("gcp:compute/forwardingRule:ForwardingRule", `fr${i}`, { region: "us-east1" }));
+    const priced = priceResources(rules, catalog);
+    // sixth: 0.01 x 730 = 7.30
+    expect(priced[5].monthly).toBeCloseTo(7.3, 6);
+    expect(priced[4].monthly).toBeCloseTo(18.25, 6);
+  });
+
+  test("instance: machine, boot disk, scratch SSD", () => {
+    const vm = resource("gcp:compute/instance:Instance", "vm", {
+      zone: "us-east1-b", machineType: "n2-standard-8",
+      bootDisk: { initializeParams: { size: 50, type: "pd-ssd" } }, scratchDisks: [{ interface: "NVME" }],
+    });
+    const priced = priceOne([vm], "vm");
+    // n2-standard-8 0.388472 x 730 x 0.8 = 226.867648; pd-ssd 0.17 x 50 = 8.5; local SSD 0.08 x 375 = 30
+    expect(priced.monthly).toBeCloseTo(226.867648 + 8.5 + 30, 4);
+    expectGolden("instance", priced);
+  });
+});
+
+describe("Kubernetes", () => {
+  const cluster = resource(CLUSTER, "prod", { location: "us-east1-b", removeDefaultNodePool: true });
+
+  test("a LoadBalancer Service costs one forwarding rule; ClusterIP is free", () => {
+    const lb = resource("kubernetes:core/v1:Service", "proxy", { spec: { type: "LoadBalancer" }, metadata: { annotations: { "networking.gke.io/load-balancer-type": "Internal" } } });
+    const clusterIp = resource("kubernetes:core/v1:Service", "geth", { spec: { type: "ClusterIP" } });
+    const priced = priceResources([cluster, lb, clusterIp], catalog);
+    // 0.025 x 730 = 18.25
+    expect(priced[1].monthly).toBeCloseTo(18.25, 6);
+    expect(priced[1].summary).toBe("internal load balancer");
+    expect(priced[2].status).toBe("free");
+  });
+
+  test("PVC by storage class; bound PVC not double-counted; PV free", () => {
+    const premium = resource("kubernetes:core/v1:PersistentVolumeClaim", "validator", { spec: { storageClassName: "premium-rwo", resources: { requests: { storage: "60Gi" } } } });
+    const standard = resource("kubernetes:core/v1:PersistentVolumeClaim", "std", { spec: { storageClassName: "standard", resources: { requests: { storage: "100Gi" } } } });
+    const defaulted = resource("kubernetes:core/v1:PersistentVolumeClaim", "def", { spec: { resources: { requests: { storage: "1Ti" } } } });
+    const bound = resource("kubernetes:core/v1:PersistentVolumeClaim", "bound", { spec: { volumeName: "geth-pv", resources: { requests: { storage: "7348Gi" } } } });
+    const pv = resource("kubernetes:core/v1:PersistentVolume", "geth-pv", { metadata: { name: "geth-pv" }, spec: { gcePersistentDisk: { pdName: "geth-mainnet-data" } } });
+    const priced = priceResources([cluster, premium, standard, defaulted, bound, pv], catalog);
+    // premium-rwo -> pd-ssd 0.17 x 60 = 10.20; standard -> pd-standard 0.04 x 100 = 4.00; default standard-rwo -> pd-balanced 0.10 x 1024 = 102.40
+    expect(priced[1].monthly).toBeCloseTo(10.2, 6);
+    expect(priced[2].monthly).toBeCloseTo(4, 6);
+    expect(priced[3].monthly).toBeCloseTo(102.4, 6);
+    expect(priced[4]).toMatchObject({ status: "free", monthly: 0 });
+    expect(priced[4].assumptions[0]).toMatch(/not counted twice/);
+    expect(priced[5].status).toBe("free");
+    expectGolden("persistent-volume-claims", priced.slice(1));
+  });
+
+  test("StatefulSet volume claim templates cost replicas x disk", () => {
+    const sts = resource("kubernetes:apps/v1:StatefulSet", "seeds", {
+      spec: { replicas: 10, volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { storageClassName: "premium-rwo", resources: { requests: { storage: "60Gi" } } } }] },
+    });
+    // pd-ssd 0.17 x 60 x 10 = 102.00
+    expect(priceOne([cluster, sts], "seeds").monthly).toBeCloseTo(102, 6);
+  });
+});
+
+describe("free and unpriced classification", () => {
+  test("free types are free; AWS and unknown cost-bearing types are unpriced with a reason", () => {
+    const records = [
+      resource("kubernetes:core/v1:Namespace", "ns", {}),
+      resource("gcp:serviceaccount/account:Account", "sa", {}),
+      resource("gcp:compute/network:Network", "net", {}),
+      resource("kubernetes:apps/v1:Deployment", "dep", {}),
+      resource("kubernetes:policy/v1:PodDisruptionBudget", "pdb", {}),
+      resource("relay-budget:gke:GkeCluster", "component", {}, { custom: false }),
+      resource("pulumi:providers:gcp", "default", {}),
+      resource("pulumi:pulumi:StackReference", "prod", {}),
+      resource("aws:ec2/instance:Instance", "web", { instanceType: "t3.micro" }),
+      resource("gcp:sql/databaseInstance:DatabaseInstance", "db", {}),
+    ];
+    const priced = priceResources(records, catalog);
+    expect(priced.slice(0, 8).map((p) => p.status)).toEqual(Array(8).fill("free"));
+    expect(priced[8]).toMatchObject({ status: "unpriced", unpricedReason: "aws resources are outside the GCP price catalog" });
+    expect(priced[9].status).toBe("unpriced");
+  });
+});
