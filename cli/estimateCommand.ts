@@ -7,11 +7,18 @@ import { InputError } from "../cost/sources/inputError";
 import { readPreviewDocument } from "../cost/sources/previewDocument";
 import { readStackExport } from "../cost/sources/stackExport";
 import { renderEstimateTable } from "./renderTable";
+import { renderReviewMarkdown } from "./renderMarkdown";
+import { assembleReview } from "../cost/costReview";
+
+/** The stack a preview or state belongs to: the second field of its URNs (urn:pulumi:<stack>::...). */
+function stackOfComparison(comparison: CostComparison): string | undefined {
+  return comparison.lines.map((l) => l.urn.split("::")[0]?.split(":")[2]).find(Boolean);
+}
 
 export interface EstimateOptions {
   preview?: string;
   state?: string;
-  format: "table" | "json";
+  format: "table" | "json" | "markdown";
 }
 
 export function runEstimate(options: EstimateOptions): string {
@@ -40,5 +47,11 @@ export function runEstimate(options: EstimateOptions): string {
     }
   }
   if (options.format === "json") return JSON.stringify(costReportDocument(comparison, catalog), null, 2) + "\n";
+  if (options.format === "markdown") {
+    const stack = stackOfComparison(comparison) ?? shownFile;
+    const source = options.preview !== undefined ? { before: "the stack's current state", after: `the preview (${shownFile})` } : { before: "nothing", after: `the state (${shownFile})` };
+    const review = assembleReview([{ stack, baselineFile: source.before, afterSource: source.after, comparison }], catalog);
+    return renderReviewMarkdown(review);
+  }
   return renderEstimateTable(comparison, catalog, options.preview !== undefined);
 }

@@ -2,13 +2,15 @@
 /**
  * infra-cost: the monthly cost of this Pulumi project's stacks, offline.
  *   infra-cost review [--stack prod|testnet|all] [--baseline FILE] [--format table|markdown|json] [--out FILE]
- *   infra-cost estimate (--preview FILE | --state FILE) [--format table|json]
+ *   infra-cost estimate (--preview FILE | --state FILE) [--format table|json|markdown] [--out FILE]
+ *   infra-cost prices refresh --out FILE [--catalog FILE] [--accept-price-jumps]
  * Exit 0 done, 2 bad input (one line on stderr naming file, field and what is allowed), 1 anything else.
  */
 import { Command, CommanderError, Option } from "commander";
 import { InputError } from "../cost/sources/inputError";
 import { writeFilesAtomically } from "./atomicOutput";
-import { runEstimate } from "./estimateCommand";
+import { EstimateOptions, runEstimate } from "./estimateCommand";
+import { PricesRefreshCommandOptions, runPricesRefresh } from "../catalog/refresh";
 import { REVIEW_STACKS, ReviewOptions, runReview } from "./reviewCommand";
 
 export interface CommandIo {
@@ -29,8 +31,17 @@ function oneLine(text: string): string {
   return text.split("\n").map((l) => l.trim()).filter(Boolean).join(" ");
 }
 
+/** A command that prints lines through `io` and decides its own exit code. */
+type LineCommand = (io: CommandIo) => Promise<number>;
+
+/** Line-oriented commands print one line per call; the CLI's io writes raw text. */
+function lineIo(io: CommandIo): CommandIo {
+  return { stdout: (l) => io.stdout(l.endsWith("\n") ? l : `${l}\n`), stderr: (l) => io.stderr(l.endsWith("\n") ? l : `${l}\n`) };
+}
+
 export async function main(argv: string[], io: CommandIo): Promise<number> {
   let result: { text: string; files: { file: string; content: string }[] } | undefined;
+  let lineCommand: LineCommand | undefined;
   const program = new Command("infra-cost")
     .description("Monthly GCP cost of the Pulumi stacks, offline: review the optimisation or estimate a preview/state")
     .exitOverride()
@@ -55,14 +66,29 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     .description("monthly cost of a `pulumi preview --json` (before/after) or a `pulumi stack export`")
     .option("--preview <file>", "a pulumi preview --json document")
     .option("--state <file>", "a pulumi stack export document")
-    .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
-    .action((options: { preview?: string; state?: string; format: "table" | "json" }) => {
-      result = { text: runEstimate(options), files: [] };
+    .addOption(new Option("--format <format>", "output format (markdown: a PR comment)").choices(["table", "json", "markdown"]).default("table"))
+    .option("--out <file>", "write the estimate here instead of stdout")
+    .action((options: EstimateOptions & { out?: string }) => {
+      const text = runEstimate(options);
+      result = options.out ? { text: "", files: [{ file: options.out, content: text }] } : { text, files: [] };
+    });
+
+  program
+    .command("prices")
+    .description("the price catalog")
+    .command("refresh")
+    .description("rebuild the price catalog from Google's Cloud Billing Catalog API (credentials from the environment)")
+    .requiredOption("--out <file>", "where to write the refreshed catalog")
+    .option("--catalog <file>", "the catalog to refresh (default: the committed catalog/gcp-prices.json)")
+    .option("--accept-price-jumps", "write prices that moved more than 3x instead of keeping the current ones")
+    .action((options: PricesRefreshCommandOptions) => {
+      lineCommand = (commandIo) => runPricesRefresh(options, lineIo(commandIo));
     });
 
   try {
-    if (argv.length === 0) throw new InputError("infra-cost", "", "missing command (allowed: review, estimate; see --help)");
+    if (argv.length === 0) throw new InputError("infra-cost", "", "missing command (allowed: review, estimate, opportunities, report, prices refresh; see --help)");
     await program.parseAsync(argv, { from: "user" });
+    if (lineCommand) return await lineCommand(io);
     if (!result) return EXIT_OK;
     if (result.files.length > 0) {
       try {
@@ -76,6 +102,10 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === "commander.helpDisplayed" || err.code === "commander.version") return EXIT_OK;
+      if (err.code === "commander.help") {
+        io.stderr(`infra-cost: ${argv.join(" ")}: missing subcommand (see infra-cost ${argv.join(" ")} --help)\n`);
+        return EXIT_BAD_INPUT;
+      }
       io.stderr(`infra-cost: ${oneLine(err.message.replace(/^error: /, ""))}\n`);
       return EXIT_BAD_INPUT;
     }
@@ -89,6 +119,12 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
 }
 
 if (require.main === module) {
+  // google-auth-library probes the GCE metadata server and warns when it is absent; the refresh's
+  // own one-line error already says how to provide credentials.
+  process.removeAllListeners("warning");
+  process.on("warning", (warning) => {
+    if (warning.name !== "MetadataLookupWarning") process.stderr.write(`${warning.name}: ${warning.message}\n`);
+  });
   main(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }).then((code) => {
     process.exitCode = code;
   });

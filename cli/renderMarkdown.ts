@@ -10,7 +10,7 @@ function cell(text: string): string {
   return text.replace(/\|/g, "\\|");
 }
 
-function stackSection(name: string, comparison: CostComparison, baselineFile: string): string[] {
+function stackSection(name: string, comparison: CostComparison, baselineFile: string, afterSource = "the program run offline"): string[] {
   const t = comparison.totals;
   const out = [`### ${name}: ${money(t.before)} -> ${money(t.after)} (${signedMoney(t.delta)}, ${percentChange(t.before, t.after)})`, ""];
   out.push("| Resource | Type | Before | After | Change |", "|---|---|---:|---:|---:|");
@@ -24,7 +24,7 @@ function stackSection(name: string, comparison: CostComparison, baselineFile: st
   out.push(`| **Total** | | **${money(t.before)}** | **${money(t.after)}** | **${signedMoney(t.delta)}** |`, "");
   out.push("<details>", `<summary>${changes.length} resource${changes.length === 1 ? "" : "s"} changing cost in ${name}</summary>`, "");
   for (const c of changes) out.push(`- \`${cell(c.line.name)}\` (${shortType(c.line.type)}): ${c.shape}: ${money(c.before)} -> ${money(c.after)} (${signedMoney(c.delta)})`);
-  out.push("", `Before: \`${baselineFile}\`; after: the program run offline.`, "", "</details>", "");
+  out.push("", `Before: ${baselineFile.includes(" ") ? baselineFile : `\`${baselineFile}\``}; after: ${afterSource}.`, "", "</details>", "");
   return out;
 }
 
@@ -40,7 +40,7 @@ export function renderReviewMarkdown(review: CostReview, chartFile?: string): st
   if (chartFile) out.push(`![Monthly cost before and after, by component](${chartFile})`, "");
 
   for (const s of review.stacks) {
-    out.push(...stackSection(s.stack, s.comparison, s.baselineFile));
+    out.push(...stackSection(s.stack, s.comparison, s.baselineFile, s.afterSource));
     if (s.policies && s.policies.length > 0) {
       out.push(`#### Policies (${s.stack})`, "", "| Policy | Level | Message |", "|---|---|---|");
       for (const p of s.policies) out.push(`| ${cell(p.policyName)} | ${cell(p.enforcementLevel)} | ${cell(p.message)} |`);

@@ -2,9 +2,9 @@
  * `infra-cost review`: each stack's baseline (a stack export of the infrastructure before the
  * optimisation) against the program run offline, priced by the same engine.
  */
-import * as fs from "fs";
 import * as path from "path";
 import { loadCatalog } from "../catalog/catalog";
+import { PROJECT_ROOT } from "../projectRoot";
 import { firstInvalidInput } from "../cost/costComparison";
 import { CostReview, StackCostReview, assembleReview, reviewReportDocument, reviewStack } from "../cost/costReview";
 import { InputError } from "../cost/sources/inputError";
@@ -24,15 +24,8 @@ export interface ReviewOptions {
   out?: string;
 }
 
-/** The project directory (holding package.json), from src (cli/) or build (dist/cli/). */
-export function projectRoot(start: string = __dirname): string {
-  let dir = start;
-  while (!fs.existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return dir;
-}
-
 export function defaultBaselineFile(stack: string): string {
-  return path.join(projectRoot(), "baselines", `${stack}.json`);
+  return path.join(PROJECT_ROOT, "baselines", `${stack}.json`);
 }
 
 /** Runs the program offline for the stacks; loaded lazily so `estimate` never pays for the Pulumi SDK. */

@@ -22,6 +22,8 @@ export interface StackCostReview {
   stack: string;
   /** The baseline document the "before" side came from. */
   baselineFile: string;
+  /** What the "after" side is; default: the program run offline. */
+  afterSource?: string;
   comparison: CostComparison;
   /** Policy results for this stack: the place the policy pack's findings go (none until it does). */
   policies?: PolicyResult[];
