@@ -1,0 +1,74 @@
+/**
+ * A budget policy written once as pure checks over PolicyResource views, and the adapter that
+ * turns it into a CrossGuard policy. The pack (index.ts) and the in-process evaluator
+ * (evaluate.ts) both run these checks, so a verdict never depends on which of them ran it.
+ */
+import type { Policy, ReportViolation, ResourceValidationArgs, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { EnforcementLevel, PolicyConfigSpec, parsePolicyConfig } from "./policyConfig";
+import { PolicyResource, viewFromResourceArgs, viewFromStackResource } from "./resourceView";
+
+export interface Violation {
+  message: string;
+  /** The resource the violation is about (stack policies; a resource policy's is its own). */
+  urn?: string;
+}
+
+/** What a ceiling compared: shown as "budget ceiling: $estimate of $ceiling". */
+export interface BudgetFigures {
+  estimate: number;
+  ceiling: number;
+}
+
+export interface CheckOutcome {
+  violations: Violation[];
+  /** One line saying what was checked when nothing is wrong (the report shows it). */
+  summary?: string;
+  budget?: BudgetFigures;
+}
+
+export interface PolicyDefinition<C> {
+  name: string;
+  description: string;
+  enforcementLevel: EnforcementLevel;
+  config: PolicyConfigSpec<C>;
+  /** Runs on each resource, with its inputs, before it is created or updated (`Analyze`). */
+  checkResource?: (resource: PolicyResource, config: C) => Violation[];
+  /** Runs once on the whole stack, with each resource's final state (`AnalyzeStack`). */
+  checkStack?: (resources: PolicyResource[], config: C) => CheckOutcome;
+  /** A pass summary for a resource policy, from the resources it applied to. */
+  summarizeResources?: (resources: PolicyResource[], config: C) => string;
+}
+
+/** Keeps each policy's config type while the list is typed as a whole. */
+export function definePolicy<C>(definition: PolicyDefinition<C>): PolicyDefinition<C> {
+  return definition;
+}
+
+/**
+ * The CrossGuard policy for a definition. A definition with both checks becomes one policy with
+ * both `validateResource` and `validateStack` (@pulumi/policy runs each where it applies), so a
+ * rule that needs the whole graph keeps the policy name the users configure.
+ */
+export function toCrossGuardPolicy<C>(definition: PolicyDefinition<C>): Policy {
+  const base = {
+    name: definition.name,
+    description: definition.description,
+    enforcementLevel: definition.enforcementLevel,
+    configSchema: definition.config.jsonSchema,
+  };
+  const readConfig = (args: { getConfig<T extends object>(): T }) => parsePolicyConfig(definition.name, definition.config, args.getConfig());
+  const validateResource = definition.checkResource
+    ? (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+        const config = readConfig(args);
+        for (const violation of definition.checkResource!(viewFromResourceArgs(args), config)) reportViolation(violation.message);
+      }
+    : undefined;
+  const validateStack = definition.checkStack
+    ? (args: StackValidationArgs, reportViolation: ReportViolation) => {
+        const config = readConfig(args);
+        const outcome = definition.checkStack!(args.resources.map(viewFromStackResource), config);
+        for (const violation of outcome.violations) reportViolation(violation.message, violation.urn);
+      }
+    : undefined;
+  return { ...base, ...(validateResource ? { validateResource } : {}), ...(validateStack ? { validateStack } : {}) } as StackValidationPolicy;
+}

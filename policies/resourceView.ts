@@ -1,0 +1,168 @@
+/**
+ * How a policy sees a resource: one plain shape whether the resource comes from the Pulumi CLI
+ * through the analyzer protocol (@pulumi/policy's validation args) or from a recorded resource
+ * graph (the in-process evaluator and the tests). Every policy's core logic takes this shape, so
+ * the pack and `evaluateStackPolicies` run the same code on the same values.
+ *
+ * Two things differ between the sources and are levelled here:
+ * - @pulumi/policy wraps props in a proxy that throws `UnknownValueError` on reading a preview
+ *   unknown, and turns that throw into an *advisory* "can't run policy during preview". A budget
+ *   ceiling must never degrade like that, so policies read the raw values (unknowns stay the
+ *   sentinel string) and decide themselves what an unknown means.
+ * - The CLI reveals secrets before a policy sees them; a recorded graph keeps Pulumi's secret
+ *   wrapper. Views from records reveal them too, so both see the same plain values.
+ */
+import type { PolicyResource as StackPolicyResource, ResourceValidationArgs } from "@pulumi/policy";
+import { ResourceRecord, isSecretValue, UNKNOWN } from "../graph/resourceRecord";
+
+export interface PolicyResource {
+  urn: string;
+  /** Type token, e.g. "gcp:container/nodePool:NodePool". */
+  type: string;
+  /** Logical name (the last URN segment). */
+  name: string;
+  /** A provider-managed resource (false for components and the stack). */
+  custom: boolean;
+  /**
+   * Inputs for a resource policy (what `Analyze` receives), final state for a stack policy (what
+   * `AnalyzeStack` receives). Secrets revealed; preview unknowns kept as sentinel strings.
+   */
+  props: Record<string, unknown>;
+  protect: boolean;
+  parent?: string;
+  /** URNs this resource depends on (stack policies only: `Analyze` does not carry them). */
+  dependencies: string[];
+}
+
+/**
+ * The sentinels Pulumi sends for values a preview cannot know. The engine marshals unknowns as the
+ * string sentinel (graph/resourceRecord's UNKNOWN); the SDK also defines typed ones, accepted here
+ * so a value of any type is recognised.
+ */
+const PREVIEW_UNKNOWN_SENTINELS = new Set<unknown>([
+  UNKNOWN,
+  "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", // boolean
+  "3eeb2bf0-c639-47a8-9e75-3b44932eb421", // number
+  "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2", // array
+  "030794c1-ac77-496b-92df-f27374a8bd58", // asset
+  "e48ece36-62e2-4504-bad9-02848725956a", // archive
+  "dd056dcd-154b-4c76-9bd3-c8f88648b5ff", // object
+]);
+
+export function isPreviewUnknown(value: unknown): boolean {
+  return PREVIEW_UNKNOWN_SENTINELS.has(value);
+}
+
+/** True when any value inside `value` is a preview unknown. */
+export function containsPreviewUnknown(value: unknown): boolean {
+  if (isPreviewUnknown(value)) return true;
+  if (Array.isArray(value)) return value.some(containsPreviewUnknown);
+  if (typeof value === "object" && value !== null) return Object.values(value).some(containsPreviewUnknown);
+  return false;
+}
+
+/**
+ * The plain object behind @pulumi/policy's unknown-checking proxy. The proxy only traps `get`;
+ * `Object.keys` and property descriptors reach the target, and a descriptor's value is the raw
+ * (unproxied) nested value, so nothing here can throw `UnknownValueError`.
+ */
+export function withoutUnknownProxy(props: Record<string, unknown>): Record<string, unknown> {
+  const plain: Record<string, unknown> = {};
+  for (const key of Object.keys(props)) plain[key] = Object.getOwnPropertyDescriptor(props, key)?.value;
+  return plain;
+}
+
+/** A deep copy with every Pulumi secret replaced by its plain value (what the CLI hands a policy). */
+export function revealSecrets(value: unknown): unknown {
+  if (isSecretValue(value)) return revealSecrets(value.value);
+  if (Array.isArray(value)) return value.map(revealSecrets);
+  if (typeof value === "object" && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) out[key] = revealSecrets(inner);
+    return out;
+  }
+  return value;
+}
+
+/** The resource `Analyze` is called with. The CLI sends a provider for every custom resource, none for components. */
+export function viewFromResourceArgs(args: ResourceValidationArgs): PolicyResource {
+  return {
+    urn: args.urn,
+    type: args.type,
+    name: args.name,
+    custom: args.provider !== undefined,
+    props: withoutUnknownProxy(args.props),
+    protect: args.opts.protect,
+    parent: args.opts.parent || undefined,
+    dependencies: [],
+  };
+}
+
+/** A resource of `AnalyzeStack`. */
+export function viewFromStackResource(resource: StackPolicyResource): PolicyResource {
+  return {
+    urn: resource.urn,
+    type: resource.type,
+    name: resource.name,
+    custom: resource.provider !== undefined,
+    props: withoutUnknownProxy(resource.props),
+    protect: resource.opts.protect,
+    parent: resource.parent?.urn ?? (resource.opts.parent || undefined),
+    // The CLI sends both; either names what the resource was built from.
+    dependencies: [
+      ...new Set([
+        ...resource.dependencies.map((dependency) => dependency.urn),
+        ...Object.values(resource.propertyDependencies ?? {}).flatMap((dependencies) => dependencies.map((dependency) => dependency.urn)),
+      ]),
+    ],
+  };
+}
+
+/**
+ * A recorded resource as the CLI would hand it to a policy: its inputs for a resource policy, its
+ * state (outputs, else inputs) for a stack policy.
+ */
+export function viewFromRecord(record: ResourceRecord, side: "inputs" | "state"): PolicyResource {
+  const props = side === "inputs" ? record.inputs : record.outputs ?? record.inputs;
+  return {
+    urn: record.urn,
+    type: record.type,
+    name: record.name,
+    custom: record.custom,
+    props: revealSecrets(props ?? {}) as Record<string, unknown>,
+    protect: record.protect ?? false,
+    parent: record.parent,
+    dependencies: record.dependencies ?? [],
+  };
+}
+
+/** The record the cost engine prices: the policy's view of the resource, as inputs. */
+export function recordForPricing(view: PolicyResource): ResourceRecord {
+  return {
+    urn: view.urn,
+    type: view.type,
+    name: view.name,
+    custom: view.custom,
+    parent: view.parent,
+    inputs: view.props,
+    protect: view.protect,
+    dependencies: view.dependencies,
+  };
+}
+
+/** The value at a dotted path ("nodeConfig.machineType"); undefined when any step is missing. */
+export function valueAt(props: Record<string, unknown>, path: string): unknown {
+  let current: unknown = props;
+  for (const segment of path.split(".")) {
+    if (isPreviewUnknown(current)) return current;
+    if (typeof current !== "object" || current === null) return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
+
+/** A string-to-string map at a path (labels, annotations), unknown entries kept as sentinels. */
+export function stringMapAt(props: Record<string, unknown>, path: string): Record<string, unknown> | undefined {
+  const value = valueAt(props, path);
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}

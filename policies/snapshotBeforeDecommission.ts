@@ -1,0 +1,104 @@
+/**
+ * snapshot-before-decommission (stack, mandatory): every decommissioned testnet chain's data disk
+ * has a retained (protected) snapshot in the stack, so deleting the chain's disk loses no data and
+ * flipping the chain back to `active` can restore it.
+ *
+ * Which chains are decommissioned is read from the resource graph, not from a second list: the
+ * TestnetBlockchains component declares them. A recorded graph carries the component's inputs
+ * (`chains`: name, relayChainId, state, disk); the CLI's `AnalyzeStack` carries its outputs
+ * (`decommissionedChains`: names). With the disk name a snapshot must be of that disk
+ * (`sourceDisk`); with only the chain's name, it must carry the chain's `blockchain-node` label.
+ */
+import { definePolicy, PolicyDefinition, Violation } from "./policyDefinition";
+import { definePolicyConfig } from "./policyConfig";
+import { PolicyResource, isPreviewUnknown, stringMapAt, valueAt } from "./resourceView";
+
+/** The program's component that declares each testnet chain's state (components/testnetBlockchains.ts). */
+export const TESTNET_BLOCKCHAINS_TYPE = "relay-budget:testnet:TestnetBlockchains";
+export const SNAPSHOT_TYPE = "gcp:compute/snapshot:Snapshot";
+
+export const snapshotBeforeDecommissionConfig = definePolicyConfig({});
+
+interface DecommissionedChain {
+  name: string;
+  relayChainId?: string;
+  disk?: string;
+  /** The component that declares it (where a violation is reported). */
+  declaredBy: string;
+}
+
+/** Decommissioned chains as the TestnetBlockchains components of the graph declare them. */
+export function decommissionedChains(resources: PolicyResource[]): DecommissionedChain[] {
+  const chains = new Map<string, DecommissionedChain>();
+  for (const component of resources.filter((r) => r.type === TESTNET_BLOCKCHAINS_TYPE)) {
+    const declared = valueAt(component.props, "chains");
+    if (Array.isArray(declared)) {
+      for (const chain of declared as Record<string, unknown>[]) {
+        if (chain?.state !== "decommissioned" || typeof chain.name !== "string") continue;
+        chains.set(chain.name, {
+          name: chain.name,
+          relayChainId: typeof chain.relayChainId === "string" ? chain.relayChainId : undefined,
+          disk: typeof chain.disk === "string" ? chain.disk : undefined,
+          declaredBy: component.urn,
+        });
+      }
+    }
+    const names = valueAt(component.props, "decommissionedChains");
+    if (Array.isArray(names)) {
+      for (const name of names) {
+        if (typeof name === "string" && !chains.has(name)) chains.set(name, { name, declaredBy: component.urn });
+      }
+    }
+  }
+  return [...chains.values()];
+}
+
+/** "projects/p/zones/z/disks/name", a full URL or a bare name -> "name". */
+function diskNameOf(sourceDisk: unknown): string | undefined {
+  if (typeof sourceDisk !== "string" || isPreviewUnknown(sourceDisk)) return undefined;
+  return sourceDisk.split("/").filter(Boolean).pop();
+}
+
+function snapshotsOf(chain: DecommissionedChain, snapshots: PolicyResource[]): PolicyResource[] {
+  return snapshots.filter((snapshot) => {
+    if (chain.disk) return diskNameOf(valueAt(snapshot.props, "sourceDisk")) === chain.disk;
+    const labels = stringMapAt(snapshot.props, "labels") ?? {};
+    return labels["blockchain-node"] === chain.name;
+  });
+}
+
+function check(resources: PolicyResource[]): { violations: Violation[]; kept: string[] } {
+  const snapshots = resources.filter((r) => r.type === SNAPSHOT_TYPE);
+  const violations: Violation[] = [];
+  const kept: string[] = [];
+  for (const chain of decommissionedChains(resources)) {
+    const what = chain.disk ? `data disk ${chain.disk}` : "data disk";
+    const candidates = snapshotsOf(chain, snapshots);
+    const retained = candidates.find((s) => s.protect);
+    if (retained) {
+      kept.push(`${chain.name} (${retained.name})`);
+    } else if (candidates.length) {
+      violations.push({
+        urn: candidates[0].urn,
+        message: `decommissioned chain ${chain.name}: snapshot ${candidates.map((s) => s.name).join(", ")} of its ${what} is not protected; a destroy or a refactor could delete the only copy of the chain's data (set protect: true).`,
+      });
+    } else {
+      violations.push({
+        urn: chain.declaredBy,
+        message: `decommissioned chain ${chain.name}${chain.relayChainId ? ` (relay chain ${chain.relayChainId})` : ""} has no snapshot of its ${what} in the stack: declare a protected gcp.compute.Snapshot of it before its disk goes.`,
+      });
+    }
+  }
+  return { violations, kept };
+}
+
+export const snapshotBeforeDecommission: PolicyDefinition<Record<string, never>> = definePolicy({
+  name: "snapshot-before-decommission",
+  description: "Every decommissioned chain's data disk must have a retained (protected) snapshot in the stack.",
+  enforcementLevel: "mandatory",
+  config: snapshotBeforeDecommissionConfig as unknown as PolicyDefinition<Record<string, never>>["config"],
+  checkStack: (resources) => {
+    const { violations, kept } = check(resources);
+    return { violations, summary: kept.length ? `protected snapshots kept for ${kept.join(", ")}` : "no decommissioned chains in this stack" };
+  },
+});

@@ -1,0 +1,84 @@
+/**
+ * Policy config: the committed files are valid; a negative ceiling, an unknown key, a wrong type
+ * or an unknown policy is refused with a message naming policy, key and value — by the JSON schema
+ * the pack advertises (what the CLI checks), by the pack's own parse, and by the evaluator.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { budgetPolicies } from "../../policies/budgetPolicies";
+import { evaluateStackPolicies } from "../../policies/evaluate";
+import { PolicyConfigError, loadPolicyPackConfigFile, reconcilePolicyPackConfig } from "../../policies/policyConfig";
+import { monthlyBudgetCeiling } from "../../policies/monthlyBudgetCeiling";
+import { PolicyPackConfigRejected, reconcileLikeTheCli } from "./analyzerHarness";
+import { recordedStack, runStackPolicy } from "./util";
+
+const advertised = budgetPolicies.map((p) => ({ name: p.name, enforcementLevel: p.enforcementLevel, configSchema: { required: [], ...p.config.jsonSchema } }));
+const committed = (stack: string) => path.join(__dirname, "..", "..", "policies", "config", `${stack}.json`);
+
+function configFile(document: unknown): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "policy-config-")), "config.json");
+  fs.writeFileSync(file, JSON.stringify(document));
+  return file;
+}
+
+describe("policy pack config", () => {
+  it.each(["prod", "testnet"])("accepts the committed %s file, with its enforcement-level overrides", (stack) => {
+    const entries = loadPolicyPackConfigFile(committed(stack));
+    const reconciled = reconcilePolicyPackConfig(budgetPolicies, entries);
+    expect(reconciled.get("allowed-machine-types")!.enforcementLevel).toBe(stack === "testnet" ? "mandatory" : "advisory");
+    expect(reconcileLikeTheCli(advertised, entries).get("monthly-budget-ceiling")!.properties.maxMonthlyCost).toBeGreaterThan(0);
+  });
+
+  it("the CLI's schema check refuses a negative ceiling and a wrong type", () => {
+    const entries = loadPolicyPackConfigFile(configFile({ "monthly-budget-ceiling": { maxMonthlyCost: -1 }, "nodepool-budget-ceiling": { maxMonthlyCost: { default: 10, seeds: "360" } } }));
+    expect(() => reconcileLikeTheCli(advertised, entries)).toThrow(PolicyPackConfigRejected);
+    expect(() => reconcileLikeTheCli(advertised, entries)).toThrow(
+      "validating policy config: monthly-budget-ceiling: maxMonthlyCost must be >= 0; nodepool-budget-ceiling: maxMonthlyCost.seeds must be number",
+    );
+  });
+
+  it("the CLI's schema check refuses a missing ceiling: no config file cannot mean no budget", () => {
+    expect(() => reconcileLikeTheCli(advertised, {})).toThrow("monthly-budget-ceiling: (root) must have required property 'maxMonthlyCost'");
+  });
+
+  it("the pack refuses an unknown key with what is allowed", async () => {
+    const { resources } = await recordedStack("prod");
+    await expect(runStackPolicy(monthlyBudgetCeiling, resources, { maxMonthlyCost: 3600, maxMonthyCost: 1 })).rejects.toThrow(
+      'policy config monthly-budget-ceiling: unknown key "maxMonthyCost" (allowed: maxMonthlyCost, enforcementLevel)',
+    );
+  });
+
+  it("the evaluator refuses negative, wrongly typed, unknown keys and unknown policies, one message each", async () => {
+    const { resources } = await recordedStack("prod");
+    const cases: [unknown, string][] = [
+      [{ "monthly-budget-ceiling": { maxMonthlyCost: -5 } }, "policy config monthly-budget-ceiling.maxMonthlyCost -5 must be 0 or more (USD a month)"],
+      [{ "monthly-budget-ceiling": { maxMonthlyCost: "3600" } }, 'policy config monthly-budget-ceiling.maxMonthlyCost "3600" must be a number (USD a month)'],
+      [{ "monthly-budget-ceiling": { maxMonthlyCost: 3600, ceiling: 1 }, "nodepool-budget-ceiling": { maxMonthlyCost: { default: 1 } } }, 'policy config monthly-budget-ceiling: unknown key "ceiling" (allowed: maxMonthlyCost, enforcementLevel)'],
+      [{ "monthly-budget-ceilin": { maxMonthlyCost: 1 } }, 'policy config: unknown policy "monthly-budget-ceilin"'],
+      [{ "monthly-budget-ceiling": "blocking" }, '"blocking" is not a valid enforcement level (advisory, mandatory, remediate, disabled)'],
+    ];
+    for (const [document, message] of cases) {
+      expect(() => evaluateStackPolicies(resources, "prod", configFile(document))).toThrow(PolicyConfigError);
+      expect(() => evaluateStackPolicies(resources, "prod", configFile(document))).toThrow(message);
+    }
+  });
+});
+
+describe("evaluateStackPolicies", () => {
+  it("gives every policy's verdict on the committed prod stack, with the budget figures", async () => {
+    const { resources } = await recordedStack("prod");
+    const results = evaluateStackPolicies(resources, "prod");
+    expect(results.map((r) => [r.policy, r.passed])).toEqual(budgetPolicies.map((p) => [p.name, true]));
+    const ceiling = results.find((r) => r.policy === "monthly-budget-ceiling")!;
+    expect(ceiling.budget).toEqual({ estimate: 3101.08, ceiling: 3600 });
+    expect(ceiling.message).toBe("budget ceiling: $3,101.08 of $3,600.00 a month (86 %).");
+  });
+
+  it("honours a config's enforcement overrides: 'all' and a disabled policy", async () => {
+    const { resources } = await recordedStack("testnet");
+    const results = evaluateStackPolicies(resources, "testnet", configFile({ all: "advisory", "monthly-budget-ceiling": { maxMonthlyCost: 1 }, "nodepool-budget-ceiling": { enforcementLevel: "disabled", maxMonthlyCost: { default: 1 } } }));
+    expect(results.find((r) => r.policy === "monthly-budget-ceiling")).toEqual(expect.objectContaining({ enforcementLevel: "advisory", passed: false }));
+    expect(results.find((r) => r.policy === "nodepool-budget-ceiling")).toEqual(expect.objectContaining({ enforcementLevel: "disabled", passed: true }));
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * The pack as the Pulumi CLI runs it: started with run-policy-pack, configured with the stack's
+ * --policy-pack-config file, called over the Analyzer gRPC protocol with every resource of the
+ * program run under mocks (Analyze per resource, AnalyzeStack with all of them).
+ */
+import * as path from "path";
+import { UNKNOWN } from "../../graph/resourceRecord";
+import { PolicyPackConfigRejected, RunningPolicyPack, projectRoot } from "./analyzerHarness";
+import { findRecord, oldSeedPoolOverride, recordedStack, withInputs } from "./util";
+
+const configFile = (stack: string) => path.join(projectRoot(), "policies", "config", `${stack}.json`);
+const NODE_POOL = "gcp:container/nodePool:NodePool";
+
+describe.each(["prod", "testnet"] as const)("the %s stack through the analyzer protocol", (stack) => {
+  let pack: RunningPolicyPack;
+
+  beforeAll(async () => {
+    const { config } = await recordedStack(stack);
+    pack = await RunningPolicyPack.start({ stack, project: "relay-budget", stackConfig: { "gcp:region": config.region } });
+  }, 120_000);
+  afterAll(() => pack?.stop());
+
+  it("advertises every policy with its level and config schema", async () => {
+    const info = await pack.getAnalyzerInfo();
+    expect(info.name).toBe("relay-budget");
+    expect(info.policies.map((p) => [p.name, p.enforcementLevel])).toEqual([
+      ["monthly-budget-ceiling", "mandatory"],
+      ["nodepool-budget-ceiling", "mandatory"],
+      ["allowed-machine-types", "advisory"],
+      ["proxy-internal-only", "mandatory"],
+      ["no-plaintext-secrets", "mandatory"],
+      ["snapshot-before-decommission", "mandatory"],
+      ["cost-allocation-labels", "advisory"],
+    ]);
+    expect(info.policies[0].configSchema).toEqual({
+      properties: { maxMonthlyCost: { type: "number", minimum: 0, description: expect.any(String) } },
+      required: ["maxMonthlyCost"],
+    });
+  });
+
+  it("passes the committed stack: no diagnostic from Analyze or AnalyzeStack", async () => {
+    const configured = await pack.configure(configFile(stack));
+    expect(configured.get("allowed-machine-types")!.enforcementLevel).toBe(stack === "testnet" ? "mandatory" : "advisory");
+    const { resources } = await recordedStack(stack);
+    expect(await pack.analyzeEach(resources)).toEqual([]);
+    expect(await pack.analyzeStack(resources)).toEqual([]);
+  });
+
+  it("keeps a ceiling mandatory during preview: an unknown node count is priced at the autoscaling maximum", async () => {
+    await pack.configure(configFile(stack));
+    const { resources } = await recordedStack(stack);
+    const pool = resources.find((r) => r.type === NODE_POOL && r.name === "pocket-core")!;
+    // A preview where the count is computed: unknown, bounded only by an autoscaling maximum of 40.
+    const previewed = withInputs(pool, { nodeCount: UNKNOWN, autoscaling: { minNodeCount: 1, maxNodeCount: 40 } });
+    const graph = resources.map((r) => (r === pool ? previewed : r));
+
+    const poolDiagnostics = await pack.analyze(previewed, graph);
+    expect(poolDiagnostics).toEqual([
+      expect.objectContaining({ policyName: "nodepool-budget-ceiling", enforcementLevel: "mandatory", message: expect.stringContaining("autoscaling: priced at its maximum of 40 nodes per zone") }),
+    ]);
+    const stackDiagnostics = await pack.analyzeStack(graph);
+    expect(stackDiagnostics).toEqual([expect.objectContaining({ policyName: "monthly-budget-ceiling", enforcementLevel: "mandatory" })]);
+    // Never @pulumi/policy's downgrade of an unknown to an advisory.
+    expect([...poolDiagnostics, ...stackDiagnostics].some((d) => d.message.includes("can't run policy"))).toBe(false);
+  });
+
+  it("refuses to pass a ceiling it cannot bound: an unknown machine type is a mandatory violation", async () => {
+    await pack.configure(configFile(stack));
+    const { resources } = await recordedStack(stack);
+    const pool = resources.find((r) => r.type === NODE_POOL && r.name === "system")!;
+    const previewed = withInputs(pool, { "nodeConfig.machineType": UNKNOWN });
+    const diagnostics = await pack.analyzeStack(resources.map((r) => (r === pool ? previewed : r)));
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        policyName: "monthly-budget-ceiling",
+        enforcementLevel: "mandatory",
+        message: expect.stringContaining("cannot verify the"),
+      }),
+    ]);
+    expect(diagnostics[0].message).toContain("system: machine type unknown until apply");
+  });
+});
+
+describe("the over-budget variant (the prod seed pool back at 10 x n1-standard-4)", () => {
+  let pack: RunningPolicyPack;
+  beforeAll(async () => {
+    pack = await RunningPolicyPack.start({ stack: "prod", project: "relay-budget" });
+    await pack.configure(configFile("prod"));
+  }, 120_000);
+  afterAll(() => pack?.stop());
+
+  it("gets a mandatory monthly-budget-ceiling violation naming the estimate, the ceiling and the largest contributors", async () => {
+    const { resources } = await recordedStack("prod", oldSeedPoolOverride());
+    const diagnostics = await pack.analyzeStack(resources);
+    const ceiling = diagnostics.find((d) => d.policyName === "monthly-budget-ceiling");
+    expect(ceiling).toEqual(expect.objectContaining({ enforcementLevel: "mandatory" }));
+    expect(ceiling!.message).toMatch(/estimated \$3,\d{3}\.\d\d a month exceeds the ceiling of \$3,600\.00/);
+    expect(ceiling!.message).toContain("seeds (n1-standard-4 x10)");
+    expect(ceiling!.message.split("Largest contributors: ")[1].split(";")).toHaveLength(5);
+  });
+
+  it("and the seed pool's own ceiling refuses it before it is created", async () => {
+    const { resources } = await recordedStack("prod", oldSeedPoolOverride());
+    const diagnostics = await pack.analyze(findRecord(resources, NODE_POOL, "seeds"), resources);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ policyName: "nodepool-budget-ceiling", enforcementLevel: "mandatory", message: expect.stringContaining("maxMonthlyCost.seeds") }),
+    ]);
+  });
+});
+
+describe("bad policy config through the CLI's validation", () => {
+  let pack: RunningPolicyPack;
+  beforeAll(async () => {
+    pack = await RunningPolicyPack.start({ stack: "prod", project: "relay-budget" });
+  }, 120_000);
+  afterAll(() => pack?.stop());
+
+  const writeConfig = (document: unknown) => {
+    const fs = require("fs") as typeof import("fs");
+    const os = require("os") as typeof import("os");
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "policy-config-")), "config.json");
+    fs.writeFileSync(file, JSON.stringify(document));
+    return file;
+  };
+
+  it("rejects a negative ceiling and a wrong type before any analysis, naming policy and key", async () => {
+    const file = writeConfig({ "monthly-budget-ceiling": { maxMonthlyCost: -5 }, "nodepool-budget-ceiling": { maxMonthlyCost: { default: "lots" } } });
+    await expect(pack.configure(file)).rejects.toThrow(PolicyPackConfigRejected);
+    await expect(pack.configure(file)).rejects.toThrow(/monthly-budget-ceiling: maxMonthlyCost must be >= 0.*nodepool-budget-ceiling: maxMonthlyCost\.default must be number/);
+  });
+
+  it("rejects an unknown key at the first analysis (the CLI's schema check cannot see top-level keys)", async () => {
+    const file = writeConfig({ "monthly-budget-ceiling": { maxMonthlyCost: 3600, maxMonthlyCots: 1 }, "nodepool-budget-ceiling": { maxMonthlyCost: { default: 100 } } });
+    await pack.configure(file);
+    const { resources } = await recordedStack("prod");
+    await expect(pack.analyzeStack(resources)).rejects.toThrow(/policy config monthly-budget-ceiling: unknown key "maxMonthlyCots" \(allowed: maxMonthlyCost, enforcementLevel\)/);
+  });
+});
