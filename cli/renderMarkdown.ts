@@ -42,8 +42,8 @@ export function renderReviewMarkdown(review: CostReview, chartFile?: string): st
   for (const s of review.stacks) {
     out.push(...stackSection(s.stack, s.comparison, s.baselineFile, s.afterSource));
     if (s.policies && s.policies.length > 0) {
-      out.push(`#### Policies (${s.stack})`, "", "| Policy | Level | Message |", "|---|---|---|");
-      for (const p of s.policies) out.push(`| ${cell(p.policyName)} | ${cell(p.enforcementLevel)} | ${cell(p.message)} |`);
+      out.push(`#### Policies (${s.stack})`, "", "| Policy | Level | Result | Message |", "|---|---|---|---|");
+      for (const p of s.policies) out.push(`| ${cell(p.policyName)} | ${cell(p.enforcementLevel)} | ${p.passed ? "pass" : "**FAIL**"} | ${cell(p.message)} |`);
       out.push("");
     }
   }

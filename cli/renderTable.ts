@@ -47,7 +47,7 @@ export function renderReviewTable(review: CostReview): string {
     }
     if (s.policies && s.policies.length > 0) {
       out.push(`  policies:`);
-      for (const p of s.policies) out.push(`    [${p.enforcementLevel}] ${p.policyName}: ${p.message}`);
+      for (const p of s.policies) out.push(`    ${p.passed ? "pass" : "FAIL"} [${p.enforcementLevel}] ${p.policyName}: ${p.message}`);
     }
   }
   out.push(...notesSection(review.stacks.map((s) => s.comparison), review.catalog));

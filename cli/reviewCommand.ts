@@ -5,6 +5,7 @@
 import * as path from "path";
 import { loadCatalog } from "../catalog/catalog";
 import { PROJECT_ROOT } from "../projectRoot";
+import { evaluateStackPolicies } from "../policies/evaluate";
 import { firstInvalidInput } from "../cost/costComparison";
 import { CostReview, StackCostReview, assembleReview, reviewReportDocument, reviewStack } from "../cost/costReview";
 import { InputError } from "../cost/sources/inputError";
@@ -55,6 +56,13 @@ export async function buildReview(options: Pick<ReviewOptions, "stack" | "baseli
       const where = invalid.side === "before" ? baseline.graph.locations.get(invalid.line.urn) ?? invalid.line.urn : `resource ${invalid.line.name}`;
       throw new InputError(file, `${where}.inputs.${invalid.field}`, invalid.message);
     }
+    // The same checks `pulumi preview --policy-pack policies` runs, over the same graph.
+    review.policies = evaluateStackPolicies(programs[index].resources, baseline.stack).map((result) => ({
+      policyName: result.policy,
+      enforcementLevel: result.enforcementLevel,
+      passed: result.passed,
+      message: result.message,
+    }));
     return review;
   });
   return assembleReview(reviews, catalog);

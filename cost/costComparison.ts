@@ -77,7 +77,10 @@ export function compareCosts(before: ResourceRecord[] | null, after: ResourceRec
     const unpricedSide = [afterResource, beforeResource].find((side) => side?.status === "unpriced");
     if (unpricedSide) unpriced.push({ urn, type: any.type, reason: unpricedSide.unpricedReason ?? "not priced" });
   }
-  return { lines, unpriced, totals: { before: totalBefore, after: totalAfter, delta: totalAfter - totalBefore } };
+  // Totals in whole cents, the delta of the rounded figures: every renderer prints the same numbers.
+  const before = Math.round(totalBefore * 100) / 100;
+  const after = Math.round(totalAfter * 100) / 100;
+  return { lines, unpriced, totals: { before, after, delta: Math.round((after - before) * 100) / 100 } };
 }
 
 /** Changes pairing a preview's states: both sides priced together per side. */

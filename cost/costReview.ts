@@ -14,6 +14,7 @@ import { CostReportDocument, reportResources, roundTotals, COST_REPORT_VERSION }
 export interface PolicyResult {
   policyName: string;
   enforcementLevel: string;
+  passed: boolean;
   message: string;
   urn?: string;
 }
@@ -44,7 +45,7 @@ export function assembleReview(stacks: StackCostReview[], catalog: PriceCatalog)
   const after = stacks.reduce((sum, s) => sum + s.comparison.totals.after, 0);
   return {
     stacks,
-    totals: { before, after, delta: after - before },
+    totals: { before: Math.round(before * 100) / 100, after: Math.round(after * 100) / 100, delta: Math.round((after - before) * 100) / 100 },
     catalog: { source: catalog.source, date: catalog.date, currency: catalog.currency, hoursPerMonth: catalog.hoursPerMonth },
   };
 }
@@ -53,8 +54,8 @@ export function assembleReview(stacks: StackCostReview[], catalog: PriceCatalog)
 export function reviewReportDocument(review: CostReview): CostReportDocument {
   const resources = review.stacks.flatMap((s) => reportResources(s.comparison).resources);
   const unpriced = review.stacks.flatMap((s) => reportResources(s.comparison).unpriced);
-  const stacks: Record<string, CostTotals> = {};
-  for (const s of review.stacks) stacks[s.stack] = roundTotals(s.comparison.totals);
+  const stacks: Record<string, CostTotals & { policies?: PolicyResult[] }> = {};
+  for (const s of review.stacks) stacks[s.stack] = { ...roundTotals(s.comparison.totals), ...(s.policies ? { policies: s.policies } : {}) };
   return {
     version: COST_REPORT_VERSION,
     currency: "USD",
