@@ -78,9 +78,9 @@ export function compareCosts(before: ResourceRecord[] | null, after: ResourceRec
     if (unpricedSide) unpriced.push({ urn, type: any.type, reason: unpricedSide.unpricedReason ?? "not priced" });
   }
   // Totals in whole cents, the delta of the rounded figures: every renderer prints the same numbers.
-  const before = Math.round(totalBefore * 100) / 100;
-  const after = Math.round(totalAfter * 100) / 100;
-  return { lines, unpriced, totals: { before, after, delta: Math.round((after - before) * 100) / 100 } };
+  const roundedBefore = Math.round(totalBefore * 100) / 100;
+  const roundedAfter = Math.round(totalAfter * 100) / 100;
+  return { lines, unpriced, totals: { before: roundedBefore, after: roundedAfter, delta: Math.round((roundedAfter - roundedBefore) * 100) / 100 } };
 }
 
 /** Changes pairing a preview's states: both sides priced together per side. */
