@@ -63,7 +63,10 @@ export class TestnetBlockchains extends pulumi.ComponentResource {
   public readonly snapshots: Record<string, pulumi.Output<string>> = {};
 
   constructor(name: string, args: TestnetBlockchainsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("relay-budget:testnet:TestnetBlockchains", name, { chains: args.chains.map(({ name, relayChainId, state, disk }) => ({ name, relayChainId, state, disk: disk.name })) }, opts);
+    // Each chain's state and disk, as inputs and outputs: the snapshot-before-decommission policy
+    // reads them from the graph (a stack check under the CLI sees a component's outputs).
+    const chainStates = args.chains.map(({ name, relayChainId, state, disk }) => ({ name, relayChainId, state, disk: disk.name }));
+    super("relay-budget:testnet:TestnetBlockchains", name, { chains: chainStates }, opts);
     const active = args.chains.filter((c) => c.state === "active");
     this.activeChains = active.map((c) => c.name);
     this.decommissionedChains = args.chains.filter((c) => c.state === "decommissioned").map((c) => c.name);
@@ -107,7 +110,7 @@ export class TestnetBlockchains extends pulumi.ComponentResource {
       }
     }
 
-    this.registerOutputs({ poolNodeCount: this.poolNodeCount, activeChains: this.activeChains, decommissionedChains: this.decommissionedChains, snapshots: this.snapshots });
+    this.registerOutputs({ chains: chainStates, poolNodeCount: this.poolNodeCount, activeChains: this.activeChains, decommissionedChains: this.decommissionedChains, snapshots: this.snapshots });
   }
 
   private declareActiveChain(chain: TestnetChainConfig, zone: string, args: TestnetBlockchainsArgs): void {
