@@ -1,0 +1,112 @@
+/**
+ * Runs every analysis on one stack's resource graph and assembles the versioned JSON document
+ * (docs/opportunities-json-contract.md). Each analysis prices through the cost engine; this module
+ * only merges, ranks and rounds.
+ */
+import { PriceCatalog } from "../catalog/catalog";
+import { StackConfig } from "../config";
+import { roundMoney } from "../cost/costReport";
+import { ResourceRecord } from "../graph/resourceRecord";
+import { commitmentOptions } from "./commitments";
+import { diskTypeDowngrades } from "./diskTypes";
+import { familySwaps } from "./familySwap";
+import { ConfigChange, ConsideredResource, OpportunityKind, StackFindings, combinedMonthlySaving, rankOpportunities } from "./opportunity";
+import { orphans } from "./orphans";
+import { pricedByUrn } from "./repricing";
+import { DEFAULT_HEADROOM, RightsizingOptions, rightsizePools } from "./rightsizing";
+import { spotPools } from "./spotPools";
+
+export const OPPORTUNITIES_VERSION = 1;
+
+/** One stack's graph, and its validated config when the graph is the program's (for config key paths). */
+export interface StackUnderAnalysis {
+  stack: string;
+  resources: ResourceRecord[];
+  config?: StackConfig;
+}
+
+export type AnalysisOptions = RightsizingOptions;
+
+export function analyseStack(input: StackUnderAnalysis, catalog: PriceCatalog, options: AnalysisOptions = {}): StackFindings {
+  const { stack, resources, config } = input;
+  const priced = pricedByUrn(resources, catalog);
+  const parts: StackFindings[] = [
+    rightsizePools(stack, resources, priced, config, catalog, options),
+    familySwaps(stack, resources, priced, config, catalog),
+    spotPools(stack, resources, priced, config, catalog),
+    diskTypeDowngrades(stack, resources, priced, config, catalog),
+    commitmentOptions(stack, resources, priced, catalog),
+    orphans(stack, resources, priced, config, catalog),
+  ];
+  return {
+    opportunities: rankOpportunities(parts.flatMap((p) => p.opportunities)),
+    considered: parts.flatMap((p) => p.considered),
+    warnings: parts.flatMap((p) => p.warnings),
+  };
+}
+
+export interface OpportunityJson {
+  id: string;
+  stack: string;
+  kind: OpportunityKind;
+  urn: string;
+  resource: string;
+  monthlySaving: number;
+  currentMonthly: number;
+  proposedMonthly: number;
+  countsTowardTotal: boolean;
+  rationale: string;
+  configChange: ConfigChange;
+}
+
+export interface OpportunitiesDocument {
+  version: typeof OPPORTUNITIES_VERSION;
+  currency: string;
+  hoursPerMonth: number;
+  catalog: { source: string; date: string };
+  /** The headroom added to pod requests when rightsizing (0.2 = 20 %). */
+  headroom: number;
+  opportunities: OpportunityJson[];
+  considered: ConsideredResource[];
+  warnings: string[];
+  totals: {
+    /** Applying every counted opportunity: the largest per resource, commitments excluded. */
+    monthlySaving: number;
+    yearlySaving: number;
+    /** What the 1-year commitment options would save on top, as priced now (not applied). */
+    commitmentMonthlySaving: number;
+  };
+  stacks: Record<string, { monthlySaving: number }>;
+}
+
+export function opportunitiesDocument(findings: { stack: string; findings: StackFindings }[], catalog: PriceCatalog, options: AnalysisOptions = {}): OpportunitiesDocument {
+  const all = rankOpportunities(findings.flatMap((f) => f.findings.opportunities));
+  const monthly = combinedMonthlySaving(all);
+  const commitments = all.filter((o) => o.kind === "commitment-1y").reduce((sum, o) => sum + o.monthlySaving, 0);
+  const stacks: Record<string, { monthlySaving: number }> = {};
+  for (const f of findings) stacks[f.stack] = { monthlySaving: roundMoney(combinedMonthlySaving(f.findings.opportunities)) };
+  return {
+    version: OPPORTUNITIES_VERSION,
+    currency: catalog.currency,
+    hoursPerMonth: catalog.hoursPerMonth,
+    catalog: { source: catalog.source, date: catalog.date },
+    headroom: options.headroom ?? DEFAULT_HEADROOM,
+    opportunities: all.map((o) => ({
+      id: o.id,
+      stack: o.stack,
+      kind: o.kind,
+      urn: o.urn,
+      resource: o.resource,
+      monthlySaving: roundMoney(o.monthlySaving),
+      currentMonthly: roundMoney(o.currentMonthly),
+      proposedMonthly: roundMoney(o.proposedMonthly),
+      countsTowardTotal: o.countsTowardTotal,
+      rationale: o.rationale,
+      configChange: o.configChange,
+    })),
+    considered: findings.flatMap((f) => f.findings.considered),
+    warnings: findings.flatMap((f) => f.findings.warnings),
+    totals: { monthlySaving: roundMoney(monthly), yearlySaving: roundMoney(monthly * 12), commitmentMonthlySaving: roundMoney(commitments) },
+    stacks,
+  };
+}

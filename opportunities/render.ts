@@ -1,0 +1,74 @@
+/** The opportunities document as a terminal table or as markdown (a PR comment, the budget report). */
+import { OpportunitiesDocument, OpportunityJson } from "./analyse";
+
+export function money(value: number): string {
+  return `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+/** The edit in one line: "relay-budget:seedPool.machineType: n1-standard-2, relay-budget:seedPool.nodeCount: 4". */
+export function changeSummary(opportunity: Pick<OpportunityJson, "configChange">): string {
+  const change = opportunity.configChange;
+  if (change.edits.length === 0) return change.commands.join("; ");
+  return change.edits.map((e) => `${e.path}: ${e.value === null ? "(remove)" : String(e.value)}`).join(", ");
+}
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text : text + " ".repeat(width - text.length);
+}
+
+export function renderOpportunitiesTable(document: OpportunitiesDocument): string {
+  const lines: string[] = [];
+  const rows = document.opportunities.map((o, index) => [String(index + 1), o.stack, o.kind, o.resource, `${money(o.monthlySaving)}${o.countsTowardTotal ? "" : " (option)"}`, changeSummary(o)]);
+  const header = ["#", "stack", "kind", "resource", "saving/month", "config change"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const row = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : pad(c, widths[i]))).join("  ").trimEnd();
+  lines.push(row(header), row(widths.map((w) => "-".repeat(w))));
+  for (const r of rows) lines.push(row(r));
+  if (rows.length === 0) lines.push("(no opportunities)");
+  lines.push("");
+  document.opportunities.forEach((o, index) => {
+    lines.push(`${index + 1}. ${o.id}: ${o.rationale}`);
+    for (const command of o.configChange.commands) lines.push(`   $ ${command}`);
+    if (o.configChange.note) lines.push(`   note: ${o.configChange.note}`);
+  });
+  for (const warning of document.warnings) lines.push(`warning: ${warning}`);
+  lines.push(
+    "",
+    `Total if applied: ${money(document.totals.monthlySaving)}/month, ${money(document.totals.yearlySaving)}/year (largest per resource; 1-year commitments, ${money(document.totals.commitmentMonthlySaving)}/month, are options not counted).`,
+    `Prices: ${document.catalog.source}, ${document.catalog.date}; headroom ${Math.round(document.headroom * 100)} %.`,
+  );
+  return lines.join("\n") + "\n";
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+/** Markdown: the ranked table, then each opportunity's rationale and exact change. `headingLevel` lets the report nest it. */
+export function renderOpportunitiesMarkdown(document: OpportunitiesDocument, headingLevel = 2): string {
+  const h = "#".repeat(headingLevel);
+  const lines: string[] = [];
+  lines.push("| # | stack | kind | resource | saving / month | config change |", "|---:|---|---|---|---:|---|");
+  document.opportunities.forEach((o, index) => {
+    lines.push(`| ${index + 1} | ${o.stack} | ${o.kind} | ${cell(o.resource)} | ${money(o.monthlySaving)}${o.countsTowardTotal ? "" : " (option)"} | ${cell(changeSummary(o))} |`);
+  });
+  if (document.opportunities.length === 0) lines.push("| | | | (none) | | |");
+  lines.push(
+    "",
+    `Applying them saves **${money(document.totals.monthlySaving)} a month** (${money(document.totals.yearlySaving)} a year): the largest opportunity per resource counts, as alternatives on one resource do not add up. ` +
+      `1-year commitments are options, not counted: ${money(document.totals.commitmentMonthlySaving)} a month as the pools are now.`,
+    "",
+  );
+  for (const [index, o] of document.opportunities.entries()) {
+    lines.push(`${h} ${index + 1}. ${o.id}`, "", o.rationale, "", "```sh", ...o.configChange.commands, "```");
+    if (o.configChange.note) lines.push("", `Note: ${o.configChange.note}.`);
+    lines.push("");
+  }
+  if (document.warnings.length > 0) {
+    lines.push(`${h} Warnings`, "", ...document.warnings.map((w) => `- ${w}`), "");
+  }
+  if (document.considered.length > 0) {
+    lines.push(`${h} Looked at and left alone`, "", ...document.considered.map((c) => `- ${c.stack} ${c.kind} ${cell(c.resource)}: ${c.note}`), "");
+  }
+  return lines.join("\n");
+}

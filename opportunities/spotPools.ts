@@ -1,0 +1,54 @@
+/**
+ * Spot VMs for the node pools of stacks other than prod: testnet workloads tolerate a node being
+ * reclaimed (30 s notice, GKE reschedules the pods), and spot machine hours cost a fraction of
+ * on-demand ones even after the sustained-use discount.
+ */
+import { PriceCatalog } from "../catalog/catalog";
+import { StackConfig } from "../config";
+import { PricedResource } from "../cost/engine";
+import { ResourceRecord } from "../graph/resourceRecord";
+import { commandChange, configEdits, nodePoolConfigKey } from "./configKeys";
+import { MINIMUM_MONTHLY_SAVING, StackFindings } from "./opportunity";
+import { NODE_POOL_TYPE } from "./podsPerPool";
+import { priceVariant, withNodeConfig } from "./repricing";
+import { poolShape, usd } from "./rightsizing";
+
+/** Stacks whose pools must not be reclaimed under load. */
+export const PRODUCTION_STACKS = new Set(["prod", "production"]);
+
+export function spotPools(stack: string, resources: ResourceRecord[], priced: Map<string, PricedResource>, config: StackConfig | undefined, catalog: PriceCatalog): StackFindings {
+  const findings: StackFindings = { opportunities: [], considered: [], warnings: [] };
+  if (PRODUCTION_STACKS.has(stack)) return findings;
+  for (const record of resources.filter((r) => r.type === NODE_POOL_TYPE)) {
+    const current = priced.get(record.urn);
+    const shape = poolShape(current);
+    if (!shape || !current || shape.spot) continue;
+    const proposed = priceVariant(resources, record.urn, withNodeConfig({ spot: true }), catalog);
+    if (proposed.status !== "priced") {
+      findings.considered.push({ stack, kind: "spot", resource: record.name, note: `no spot price: ${proposed.unpricedReason}` });
+      continue;
+    }
+    const saving = current.monthly - proposed.monthly;
+    if (saving < MINIMUM_MONTHLY_SAVING) continue;
+    const key = config ? nodePoolConfigKey(config, record.name) : undefined;
+    const spotHour = catalog.machineTypes[shape.machineType].prices[shape.region].hourSpot ?? 0;
+    findings.opportunities.push({
+      id: `${stack}/spot/${record.name}`,
+      stack,
+      kind: "spot",
+      urn: record.urn,
+      resource: record.name,
+      monthlySaving: saving,
+      currentMonthly: current.monthly,
+      proposedMonthly: proposed.monthly,
+      rationale:
+        `${shape.nodes} x ${shape.machineType} on-demand cost ${usd(current.monthly)}/month; as spot VMs ($${spotHour.toFixed(4)}/hour each) ${usd(proposed.monthly)}. ` +
+        `A ${stack} pool can take a node being reclaimed with 30 s notice.`,
+      configChange: key
+        ? configEdits(stack, [{ key: `${key}.spot`, value: true }], "changing spot recreates the pool's nodes; keep a PodDisruptionBudget on anything that must stay up")
+        : commandChange(stack, `set nodeConfig.spot true on node pool ${record.name}`, "no config key of this stack declares the pool"),
+      countsTowardTotal: true,
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,207 @@
+/**
+ * The budget report's model: the proposal's two QA deliverables (the seed pool before vs after, the
+ * testnet cluster's node pools before vs after), the total saving with its range across pricing
+ * options, and the opportunities that remain. Every figure comes from the review the `infra-cost
+ * review` command builds (cost/costReview.ts over the baselines and the program recorded now) or
+ * from the opportunities analysis, which prices through the same engine.
+ */
+import * as path from "path";
+import { PriceCatalog, loadCatalog } from "../catalog/catalog";
+import { ProdConfig, StackConfig, StackName } from "../config";
+import { firstInvalidInput } from "../cost/costComparison";
+import { CostReview, StackCostReview, assembleReview, reviewStack } from "../cost/costReview";
+import { PricedResource } from "../cost/engine";
+import { InputError } from "../cost/sources/inputError";
+import { readStackExport } from "../cost/sources/stackExport";
+import { ResourceRecord } from "../graph/resourceRecord";
+import type { RecordedStack } from "../offline/recordStack";
+import { PROJECT_ROOT } from "../projectRoot";
+import { OpportunitiesDocument, analyseStack, opportunitiesDocument } from "../opportunities/analyse";
+import { oneYearCommitment } from "../opportunities/commitments";
+import { NODE_POOL_TYPE } from "../opportunities/podsPerPool";
+import { withNodeConfig } from "../opportunities/repricing";
+import { PRODUCTION_STACKS } from "../opportunities/spotPools";
+
+export const REPORT_STACKS: StackName[] = ["prod", "testnet"];
+
+/** One node pool's shape and price on one side, from the engine's priced facts. */
+export interface PoolSide {
+  machineType: string;
+  nodes: number;
+  vcpu: number;
+  memoryGb: number;
+  diskType: string;
+  diskGb: number;
+  spot: boolean;
+  monthly: number;
+}
+
+export interface PoolComparison {
+  pool: string;
+  /** null: the pool did not exist before / is gone after. */
+  before: PoolSide | null;
+  after: PoolSide | null;
+}
+
+export interface ResourceComparison {
+  name: string;
+  type: string;
+  before: { summary: string; monthly: number } | null;
+  after: { summary: string; monthly: number } | null;
+}
+
+/** What the stacks save under one way of paying for the machines. */
+export interface PricingScenario {
+  name: string;
+  description: string;
+  before: number;
+  after: number;
+  monthlySaving: number;
+  yearlySaving: number;
+}
+
+export interface BudgetReport {
+  catalog: { source: string; date: string; currency: string; hoursPerMonth: number };
+  /** The review exactly as `infra-cost review --stack all` builds it. */
+  review: CostReview;
+  baselineFiles: Record<string, string>;
+  seedPool: PoolComparison;
+  seedPoolConfig: { seedReplicas: number; minAvailableSeeds: number; cpuRequest: number; memoryRequestGiB: number };
+  testnetPools: PoolComparison[];
+  /** The testnet cluster's other priced resources that change: the chains' disks and their snapshots. */
+  testnetOtherChanges: ResourceComparison[];
+  perStack: { stack: string; before: number; after: number; monthlySaving: number }[];
+  scenarios: PricingScenario[];
+  opportunities: OpportunitiesDocument;
+}
+
+function poolSide(priced: PricedResource | null): PoolSide | null {
+  if (!priced || priced.status !== "priced" || !priced.facts) return null;
+  const f = priced.facts;
+  const nodes = Number(f.nodes);
+  return {
+    machineType: String(f.machineType),
+    nodes,
+    vcpu: Number(f.vcpuPerNode) * nodes,
+    memoryGb: Number(f.memoryGbPerNode) * nodes,
+    diskType: String(f.diskType),
+    diskGb: Number(f.diskGb) * nodes,
+    spot: f.spot === true,
+    monthly: priced.monthly,
+  };
+}
+
+function poolComparisons(review: StackCostReview): PoolComparison[] {
+  return review.comparison.lines
+    .filter((line) => line.type === NODE_POOL_TYPE)
+    .map((line) => ({ pool: line.name, before: poolSide(line.before), after: poolSide(line.after) }));
+}
+
+function sideOf(priced: PricedResource | null): { summary: string; monthly: number } | null {
+  return priced && priced.status === "priced" ? { summary: priced.summary ?? priced.type, monthly: priced.monthly } : null;
+}
+
+/** The stack's baseline file, shown relative to the project so the report reads the same wherever it is built. */
+export function baselineFile(stack: string): { file: string; shown: string } {
+  const file = path.join(PROJECT_ROOT, "baselines", `${stack}.json`);
+  return { file, shown: path.relative(PROJECT_ROOT, file).split(path.sep).join("/") };
+}
+
+/** Prices the after side of a stack with every node pool on spot: the engine prices spot, so this is reviewStack again. */
+function withSpotPools(resources: ResourceRecord[]): ResourceRecord[] {
+  const spot = withNodeConfig({ spot: true });
+  return resources.map((record) => (record.type === NODE_POOL_TYPE ? { ...record, inputs: spot(structuredClone(record.inputs)) } : record));
+}
+
+/** Monthly saving of 1-year commitments on one side's steady production pools. */
+function commitmentSaving(review: StackCostReview, side: "before" | "after", catalog: PriceCatalog): number {
+  if (!PRODUCTION_STACKS.has(review.stack)) return 0;
+  let saving = 0;
+  for (const line of review.comparison.lines) {
+    if (line.type !== NODE_POOL_TYPE) continue;
+    const committed = oneYearCommitment(line[side] ?? undefined, catalog);
+    if (committed && committed.machinesCommitted < committed.machinesOnDemand) saving += committed.machinesOnDemand - committed.machinesCommitted;
+  }
+  return saving;
+}
+
+function scenario(name: string, description: string, before: number, after: number): PricingScenario {
+  return { name, description, before, after, monthlySaving: before - after, yearlySaving: (before - after) * 12 };
+}
+
+/**
+ * The range of the saving across the ways of paying: the before side is what was billed (on
+ * demand with sustained use, as the baseline declares); the after side as configured, with spot
+ * for the testnet pools, with 1-year commitments for prod's steady pools, and with both.
+ */
+function pricingScenarios(review: CostReview, baselines: Map<string, ResourceRecord[]>, recorded: RecordedStack[], catalog: PriceCatalog): PricingScenario[] {
+  const before = review.totals.before;
+  const after = review.totals.after;
+  let spotAfter = 0;
+  for (const stackReview of review.stacks) {
+    if (PRODUCTION_STACKS.has(stackReview.stack)) {
+      spotAfter += stackReview.comparison.totals.after;
+      continue;
+    }
+    const program = recorded.find((r) => r.stack === stackReview.stack)!;
+    const spotReview = reviewStack(stackReview.stack, stackReview.baselineFile, baselines.get(stackReview.stack)!, withSpotPools(program.resources), catalog);
+    spotAfter += spotReview.comparison.totals.after;
+  }
+  const committed = review.stacks.reduce((sum, s) => sum + commitmentSaving(s, "after", catalog), 0);
+  return [
+    scenario("on-demand", "as configured and as the review prices it: on-demand with sustained-use discounts, spot where a pool already uses it", before, after),
+    scenario("spot testnet pools", "the testnet stack's node pools on spot VMs", before, spotAfter),
+    scenario("1-year commitment", "prod's steady node pools (fixed count, on demand) under 1-year committed-use prices", before, after - committed),
+    scenario("spot + 1-year commitment", "both of the above", before, spotAfter - committed),
+  ];
+}
+
+function seedPoolConfig(config: StackConfig): BudgetReport["seedPoolConfig"] {
+  const seeds = (config as ProdConfig).seedPool;
+  return { seedReplicas: seeds.seedReplicas, minAvailableSeeds: seeds.minAvailableSeeds, cpuRequest: seeds.seedResources.cpuRequest, memoryRequestGiB: seeds.seedResources.memoryRequestGiB };
+}
+
+/** Builds the report from the committed baselines and the program recorded now. */
+export async function buildBudgetReport(options: { headroom?: number } = {}): Promise<BudgetReport> {
+  const catalog = loadCatalog();
+  // Baselines first: a missing or bad baseline fails before the program run, as the review does.
+  const baselines = new Map<string, ResourceRecord[]>();
+  const baselineFiles: Record<string, string> = {};
+  for (const stack of REPORT_STACKS) {
+    const { file, shown } = baselineFile(stack);
+    baselines.set(stack, readStackExport(file).resources);
+    baselineFiles[stack] = shown;
+  }
+  const offline: typeof import("../offline/recordStack") = require("../offline/recordStack");
+  const recorded = await offline.recordAllStacks();
+  const stackReviews = recorded.map((program) => {
+    const stackReview = reviewStack(program.stack, baselineFiles[program.stack], baselines.get(program.stack)!, program.resources, catalog);
+    const invalid = firstInvalidInput(stackReview.comparison);
+    if (invalid) throw new InputError(invalid.side === "before" ? baselineFiles[program.stack] : `Pulumi.${program.stack}.yaml`, `${invalid.line.name}.${invalid.field}`, invalid.message);
+    return stackReview;
+  });
+  const review = assembleReview(stackReviews, catalog);
+  const prod = recorded.find((r) => r.stack === "prod")!;
+  const prodReview = stackReviews.find((s) => s.stack === "prod")!;
+  const testnetReview = stackReviews.find((s) => s.stack === "testnet")!;
+  const seedPoolName = (prod.config as ProdConfig).seedPool.name;
+  const seedPool = poolComparisons(prodReview).find((p) => p.pool === seedPoolName);
+  if (!seedPool) throw new Error(`prod: the seed pool ${seedPoolName} is in neither the baseline nor the program`);
+
+  const findings = recorded.map((r) => ({ stack: r.stack, findings: analyseStack({ stack: r.stack, resources: r.resources, config: r.config }, catalog, options) }));
+  return {
+    catalog: review.catalog,
+    review,
+    baselineFiles,
+    seedPool,
+    seedPoolConfig: seedPoolConfig(prod.config),
+    testnetPools: poolComparisons(testnetReview),
+    testnetOtherChanges: testnetReview.comparison.lines
+      .filter((line) => line.type !== NODE_POOL_TYPE)
+      .map((line) => ({ name: line.name, type: line.type, before: sideOf(line.before), after: sideOf(line.after) }))
+      .filter((c) => (c.before?.monthly ?? 0) !== (c.after?.monthly ?? 0)),
+    perStack: stackReviews.map((s) => ({ stack: s.stack, before: s.comparison.totals.before, after: s.comparison.totals.after, monthlySaving: -s.comparison.totals.delta })),
+    scenarios: pricingScenarios(review, baselines, recorded, catalog),
+    opportunities: opportunitiesDocument(findings, catalog, options),
+  };
+}

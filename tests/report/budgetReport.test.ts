@@ -1,0 +1,44 @@
+/**
+ * The budget report: its figures are the review's (the same functions `infra-cost review` calls),
+ * and the committed docs/budget-report.md (with its charts) is what `npm run report` writes now.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { buildReview } from "../../cli/reviewCommand";
+import { PROJECT_ROOT } from "../../projectRoot";
+import { buildBudgetReport } from "../../report/budgetReport";
+import { renderBudgetReportFiles } from "../../report/command";
+import { chartMoney } from "../../report/barChartSvg";
+
+const REPORT = "docs/budget-report.md";
+
+test("the report's figures equal the review's", async () => {
+  const [report, review] = await Promise.all([buildBudgetReport(), buildReview({ stack: "all" })]);
+  expect(report.review.totals).toEqual(review.totals);
+  for (const stack of review.stacks) {
+    const line = (name: string) => stack.comparison.lines.find((l) => l.name === name && l.type === "gcp:container/nodePool:NodePool");
+    const mine = report.perStack.find((s) => s.stack === stack.stack)!;
+    expect(mine.before).toBe(stack.comparison.totals.before);
+    expect(mine.after).toBe(stack.comparison.totals.after);
+    const pools = stack.stack === "prod" ? [report.seedPool] : report.testnetPools;
+    for (const pool of pools) {
+      expect(pool.before?.monthly ?? 0).toBe(line(pool.pool)?.before?.monthly ?? 0);
+      expect(pool.after?.monthly ?? 0).toBe(line(pool.pool)?.after?.monthly ?? 0);
+    }
+  }
+  // The on-demand scenario is the review itself.
+  expect(report.scenarios[0].monthlySaving).toBeCloseTo(-review.totals.delta, 9);
+  const markdown = fs.readFileSync(path.join(PROJECT_ROOT, REPORT), "utf8");
+  expect(markdown).toContain(`**${chartMoney(-review.totals.delta)}**`);
+});
+
+test(`${REPORT} and its charts are up to date (run \`npm run report\` when this fails)`, async () => {
+  const files = await renderBudgetReportFiles(REPORT);
+  for (const { file, content } of files) {
+    const committed = path.join(PROJECT_ROOT, file);
+    const current = fs.existsSync(committed) ? fs.readFileSync(committed, "utf8") : undefined;
+    if (current !== content) {
+      throw new Error(`${file} is stale: it differs from what the program and baselines give now. Run \`npm run report\` and commit the result.`);
+    }
+  }
+});
