@@ -3,20 +3,22 @@
  * infra-cost: the monthly cost of this Pulumi project's stacks, offline.
  *   infra-cost review [--stack prod|testnet|all] [--baseline FILE] [--format table|markdown|json] [--out FILE]
  *   infra-cost estimate (--preview FILE | --state FILE) [--format table|json|markdown] [--out FILE]
+ *   infra-cost opportunities [--stack prod|testnet|all] [--format table|markdown|json] [--headroom FRACTION]
+ *   infra-cost report --out FILE
  *   infra-cost prices refresh --out FILE [--catalog FILE] [--accept-price-jumps]
  * Exit 0 done, 2 bad input (one line on stderr naming file, field and what is allowed), 1 anything else.
  */
-import { Command, CommanderError, Option } from "commander";
+import type { CommandIo } from "./commandIo";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { InputError } from "../cost/sources/inputError";
 import { writeFilesAtomically } from "./atomicOutput";
 import { EstimateOptions, runEstimate } from "./estimateCommand";
+import { OpportunitiesOptions, runOpportunities } from "../opportunities/command";
+import { BudgetReportOptions, runBudgetReport } from "../report/command";
 import { PricesRefreshCommandOptions, runPricesRefresh } from "../catalog/refresh";
 import { REVIEW_STACKS, ReviewOptions, runReview } from "./reviewCommand";
 
-export interface CommandIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
+export type { CommandIo };
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -71,6 +73,28 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     .action((options: EstimateOptions & { out?: string }) => {
       const text = runEstimate(options);
       result = options.out ? { text: "", files: [{ file: options.out, content: text }] } : { text, files: [] };
+    });
+
+  program
+    .command("opportunities")
+    .description("savings opportunities ranked by USD a month, each with the config change that realises it")
+    .addOption(new Option("--stack <stack>", "stack to analyse").choices([...REVIEW_STACKS, "all"]).default("all"))
+    .addOption(new Option("--format <format>", "output format").choices(["table", "markdown", "json"]).default("table"))
+    .option("--headroom <fraction>", "headroom over pod requests when rightsizing (0.2 = 20 %)", (value: string) => {
+      const fraction = Number(value);
+      if (value.trim() === "" || !Number.isFinite(fraction)) throw new InvalidArgumentError("not a number (e.g. 0.2 for 20 %)");
+      return fraction;
+    })
+    .action((options: OpportunitiesOptions) => {
+      lineCommand = (commandIo) => runOpportunities(options, commandIo);
+    });
+
+  program
+    .command("report")
+    .description("the budget report (seed pool and testnet node pools before vs after, savings, opportunities)")
+    .requiredOption("--out <file>", "markdown file to write; its SVG charts are written beside it")
+    .action((options: BudgetReportOptions) => {
+      lineCommand = (commandIo) => runBudgetReport(options, commandIo);
     });
 
   program

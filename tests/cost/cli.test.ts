@@ -106,7 +106,7 @@ describe("review", () => {
     expect(stdout).toBe("");
     const markdown = fs.readFileSync(out, "utf8");
     expect(markdown).toMatch(/Monthly cost will decrease by \$[\d,.]+ \(-[\d.]+ %\)/);
-    expect(markdown).toMatch(/n1-standard-4 x10 -> e2-standard-4 x3/);
+    expect(markdown).toMatch(/n1-standard-4 x10 -> n1-standard-2 x4/);
     expect(markdown).toMatch(/<details>/);
     expect(markdown).toMatch(/!\[Monthly cost before and after, by component\]\(review\.svg\)/);
     expect(markdown).toMatch(/2026-07-30/);

@@ -108,9 +108,10 @@ describe("analyses on constructed graphs", () => {
 });
 
 describe("the committed stacks", () => {
-  test("prod's seed pool: 4 x n1-standard-2, and the config change it names prices the same when the program is re-recorded with it", async () => {
-    const prod = await recordStack("prod");
-    const findings = analyseStack({ stack: "prod", resources: prod.resources, config: prod.config }, catalog);
+  test("prod's seed pool at 3 x e2-standard-4 rightsizes to 4 x n1-standard-2, and the config change prices the same when re-recorded", async () => {
+    const seedPool = readStackConfig("prod").values["relay-budget:seedPool"] as Record<string, unknown>;
+    const before = await recordStack("prod", { configOverrides: { seedPool: { ...seedPool, machineType: "e2-standard-4", nodeCount: 3 } } });
+    const findings = analyseStack({ stack: "prod", resources: before.resources, config: before.config }, catalog);
     const seeds = findings.opportunities.find((o) => o.id === "prod/rightsizing/seeds")!;
     expect(seeds.configChange.edits).toEqual([
       { path: "relay-budget:seedPool.machineType", value: "n1-standard-2" },
@@ -119,11 +120,17 @@ describe("the committed stacks", () => {
     expect(findings.warnings.join("\n")).toMatch(/seeds: 3 x e2-standard-4 is too few .* it needs 4 \(bound by disruption budget\)/);
 
     // Apply the edits to the stack's config and run the program again: the engine's price of the pool is the proposed one.
-    const seedPool = readStackConfig("prod").values["relay-budget:seedPool"] as Record<string, unknown>;
     const changed = await recordStack("prod", { configOverrides: { seedPool: { ...seedPool, machineType: "n1-standard-2", nodeCount: 4 } } });
     const pool = priceResources(changed.resources, catalog).find((p) => p.type === "gcp:container/nodePool:NodePool" && p.name === "seeds")!;
     expect(pool.monthly).toBeCloseTo(seeds.proposedMonthly, 9);
     expect(seeds.currentMonthly - seeds.proposedMonthly).toBeCloseTo(seeds.monthlySaving, 9);
+  });
+
+  test("the committed prod config already has that size: no rightsizing of the seed pool remains, and no warning", async () => {
+    const prod = await recordStack("prod");
+    const findings = analyseStack({ stack: "prod", resources: prod.resources, config: prod.config }, catalog);
+    expect(findings.opportunities.find((o) => o.id === "prod/rightsizing/seeds")).toBeUndefined();
+    expect(findings.warnings.join("\n")).not.toMatch(/seeds: .* is too few/);
   });
 
   test("the JSON document follows the versioned contract", async () => {

@@ -27,7 +27,7 @@ describe("monthly-budget-ceiling", () => {
     const { resources } = await recordedStack("prod", oldSeedPoolOverride());
     const violations = await runStackPolicy(monthlyBudgetCeiling, resources, committedConfig("prod", "monthly-budget-ceiling"));
     expect(violations).toHaveLength(1);
-    expect(violations[0].message).toMatch(/estimated \$3,8\d\d\.\d\d a month exceeds the ceiling of \$3,600\.00 by \$2\d\d\.\d\d\./);
+    expect(violations[0].message).toMatch(/estimated \$3,8\d\d\.\d\d a month exceeds the ceiling of \$3,450\.00 by \$4\d\d\.\d\d\./);
     expect(violations[0].message).toContain("seeds (n1-standard-4 x10) $1,072.89");
     expect(violations[0].message.split("Largest contributors: ")[1].split("; ")).toHaveLength(5);
   });
@@ -79,7 +79,7 @@ describe("nodepool-budget-ceiling", () => {
     const { resources } = await recordedStack("prod", oldSeedPoolOverride());
     const violations = await runResourcePolicy(nodePoolBudgetCeiling, [findRecord(resources, NODE_POOL, "seeds")], committedConfig("prod", "nodepool-budget-ceiling"));
     expect(violations.map((v) => v.message)).toEqual([
-      "node pool seeds (n1-standard-4 x10) is estimated at $1,072.89 a month, over its ceiling of $360.00 (maxMonthlyCost.seeds) by $712.89.",
+      "node pool seeds (n1-standard-4 x10) is estimated at $1,072.89 a month, over its ceiling of $250.00 (maxMonthlyCost.seeds) by $822.89.",
     ]);
   });
 

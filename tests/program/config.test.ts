@@ -22,7 +22,7 @@ const cases: [string, "prod" | "testnet", (raw: Raw) => void, string][] = [
   ["seedPool.nodeCount", "prod", (r) => (r[K("seedPool")].nodeCount = 0), "prod: seedPool.nodeCount 0 must be a positive whole number"],
   ["seedPool.nodeCount type", "prod", (r) => (r[K("seedPool")].nodeCount = "3"), 'prod: seedPool.nodeCount "3" must be a number'],
   ["seedPool.nodeCount missing", "prod", (r) => delete r[K("seedPool")].nodeCount, "prod: seedPool.nodeCount is required (or autoscaling with minNodeCount and maxNodeCount)"],
-  ["seedPool autoscaling + nodeCount", "prod", (r) => (r[K("seedPool")].autoscaling = { minNodeCount: 1, maxNodeCount: 3 }), "prod: seedPool.nodeCount 3 cannot be set together with autoscaling (choose one)"],
+  ["seedPool autoscaling + nodeCount", "prod", (r) => (r[K("seedPool")].autoscaling = { minNodeCount: 1, maxNodeCount: 3 }), "prod: seedPool.nodeCount 4 cannot be set together with autoscaling (choose one)"],
   ["seedPool.autoscaling min > max", "prod", (r) => { delete r[K("seedPool")].nodeCount; r[K("seedPool")].autoscaling = { minNodeCount: 4, maxNodeCount: 2 }; }, "prod: seedPool.autoscaling.minNodeCount 4 must not exceed maxNodeCount 2"],
   ["seedPool.nodeLocations", "prod", (r) => (r[K("seedPool")].nodeLocations = ["us-west1-a"]), 'prod: seedPool.nodeLocations[0] "us-west1-a" is not a zone of us-east1 (e.g. us-east1-b)'],
   ["seedPool.minAvailableSeeds", "prod", (r) => (r[K("seedPool")].minAvailableSeeds = 10), "prod: seedPool.minAvailableSeeds 10 must be less than seedReplicas 10 (otherwise no node can ever be drained)"],

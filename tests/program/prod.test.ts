@@ -19,9 +19,9 @@ describe("prod: seed node pool", () => {
       name: "seeds",
       cluster: "prod",
       location: "us-east1-b",
-      nodeCount: 3,
+      nodeCount: 4,
       nodeConfig: {
-        machineType: "e2-standard-4",
+        machineType: "n1-standard-2",
         diskType: "pd-balanced",
         diskSizeGb: 50,
         resourceLabels: { team: "infra", env: "prod", component: "pocket-seeds" },
@@ -43,7 +43,7 @@ describe("prod: seed node pool", () => {
   });
 
   it("exports the pool's name, node count and shape", () => {
-    expect(prod.outputs.seedPool).toEqual({ name: "seeds", nodeCount: 3, vcpuPerNode: 4, memoryGbPerNode: 16 });
+    expect(prod.outputs.seedPool).toEqual({ name: "seeds", nodeCount: 4, vcpuPerNode: 2, memoryGbPerNode: 7.5 });
   });
 
   it("an autoscaled pool declares the range and leaves the count to the autoscaler", async () => {
