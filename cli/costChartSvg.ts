@@ -1,48 +1,11 @@
-/**
- * A hand-written SVG bar chart of monthly cost before and after, by component category: the image
- * the markdown review links to. Plain SVG text, so a PR comment or a browser shows it as is.
- */
-import { costByCategory, money } from "./costFormatting";
+/** The review's chart: monthly cost before and after, by component category. */
+import { beforeAfterChartSvg } from "../charts/beforeAfterChartSvg";
 import { CostComparison } from "../cost/costComparison";
-
-const WIDTH = 720;
-const LABEL_WIDTH = 170;
-const BAR_AREA = 400;
-const BAR_HEIGHT = 18;
-const ROW_HEIGHT = 60;
-const TOP = 50;
-const COLORS = { before: "#9e9e9e", after: "#2e7d32" };
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
+import { costByCategory } from "./costFormatting";
 
 export function costChartSvg(comparisons: CostComparison[], title: string): string {
-  const rows = costByCategory(comparisons).filter((row) => row.before > 0 || row.after > 0);
-  const largest = Math.max(1, ...rows.flatMap((row) => [row.before, row.after]));
-  const height = TOP + rows.length * ROW_HEIGHT + 40;
-  const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif" font-size="13">`,
-    `<rect width="100%" height="100%" fill="#ffffff"/>`,
-    `<text x="10" y="24" font-size="16" font-weight="bold">${escapeXml(title)}</text>`,
-  ];
-  rows.forEach((row, index) => {
-    const y = TOP + index * ROW_HEIGHT;
-    parts.push(`<text x="10" y="${y + BAR_HEIGHT + 4}">${escapeXml(row.category)}</text>`);
-    (["before", "after"] as const).forEach((side, barIndex) => {
-      const barY = y + barIndex * (BAR_HEIGHT + 4);
-      const width = Math.max(1, Math.round((row[side] / largest) * BAR_AREA));
-      parts.push(
-        `<rect x="${LABEL_WIDTH}" y="${barY}" width="${width}" height="${BAR_HEIGHT}" fill="${COLORS[side]}"><title>${side}: ${escapeXml(money(row[side]))}</title></rect>`,
-        `<text x="${LABEL_WIDTH + width + 6}" y="${barY + BAR_HEIGHT - 4}">${side} ${escapeXml(money(row[side]))}</text>`,
-      );
-    });
-  });
-  const legendY = height - 16;
-  parts.push(
-    `<rect x="10" y="${legendY - 11}" width="12" height="12" fill="${COLORS.before}"/><text x="28" y="${legendY}">before (baseline)</text>`,
-    `<rect x="170" y="${legendY - 11}" width="12" height="12" fill="${COLORS.after}"/><text x="188" y="${legendY}">after (program)</text>`,
-    `</svg>`,
-  );
-  return parts.join("\n") + "\n";
+  const rows = costByCategory(comparisons)
+    .filter((row) => row.before > 0 || row.after > 0)
+    .map((row) => ({ label: row.category, before: row.before, after: row.after }));
+  return beforeAfterChartSvg(title, "USD a month, all stacks", rows);
 }

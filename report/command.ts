@@ -2,6 +2,7 @@
  * `infra-cost report --out FILE`: writes the budget report and its charts (FILE's name with
  * -seed-pool.svg and -testnet.svg) all or nothing. The CLI wires this function to its options.
  */
+import type { CommandIo } from "../cli/commandIo";
 import * as path from "path";
 import { writeFilesAtomically } from "../cli/atomicOutput";
 import { InputError } from "../cost/sources/inputError";
@@ -13,10 +14,7 @@ export interface BudgetReportOptions {
   out: string;
 }
 
-export interface CommandIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
+export type { CommandIo } from "../cli/commandIo";
 
 /** The chart files' names beside the report: docs/budget-report.md -> budget-report-seed-pool.svg, budget-report-testnet.svg. */
 export function chartNames(out: string): { seedPool: string; testnet: string } {

@@ -4,7 +4,8 @@
  */
 import { renderOpportunitiesMarkdown } from "../opportunities/render";
 import { BudgetReport, PoolComparison, PoolSide, ResourceComparison } from "./budgetReport";
-import { beforeAfterChartSvg, chartMoney as money } from "./barChartSvg";
+import { beforeAfterChartSvg } from "../charts/beforeAfterChartSvg";
+import { money } from "../cli/costFormatting";
 
 /** The proposal's own estimate, quoted (seed-proposal.md): what the computed saving is set against. */
 export const PROPOSAL_EXPECTED_MONTHLY = { low: 2000, high: 4500 };

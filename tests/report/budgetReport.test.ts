@@ -8,7 +8,7 @@ import { buildReview } from "../../cli/reviewCommand";
 import { PROJECT_ROOT } from "../../projectRoot";
 import { buildBudgetReport } from "../../report/budgetReport";
 import { renderBudgetReportFiles } from "../../report/command";
-import { chartMoney } from "../../report/barChartSvg";
+import { money as chartMoney } from "../../cli/costFormatting";
 
 const REPORT = "docs/budget-report.md";
 

@@ -1,7 +1,9 @@
 /**
- * A hand-written SVG chart of before/after bars per row, for the budget report. Plain SVG text with
- * fixed geometry and number formatting, so a regenerated chart is byte-identical.
+ * A hand-written SVG chart of before/after bars per row: the review's chart by cost category and the
+ * budget report's charts. Plain SVG text with fixed geometry and number formatting, so a PR comment
+ * or a browser shows it as is and a regenerated chart is byte-identical.
  */
+import { money } from "../cli/costFormatting";
 const WIDTH = 820;
 const LABEL_WIDTH = 250;
 const BAR_AREA = 400;
@@ -20,11 +22,6 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
-export function chartMoney(value: number): string {
-  const sign = value < 0 ? "-" : "";
-  return `${sign}$${Math.abs(value).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-}
-
 export function beforeAfterChartSvg(title: string, subtitle: string, rows: ChartRow[]): string {
   const largest = Math.max(1, ...rows.flatMap((row) => [row.before, row.after]));
   const height = TOP + rows.length * ROW_HEIGHT + 40;
@@ -41,8 +38,8 @@ export function beforeAfterChartSvg(title: string, subtitle: string, rows: Chart
       const barY = y + barIndex * (BAR_HEIGHT + 4);
       const width = row[side] > 0 ? Math.max(1, Math.round((row[side] / largest) * BAR_AREA)) : 0;
       parts.push(
-        `<rect x="${LABEL_WIDTH}" y="${barY}" width="${width}" height="${BAR_HEIGHT}" fill="${COLORS[side]}"><title>${side}: ${escapeXml(chartMoney(row[side]))}</title></rect>`,
-        `<text x="${LABEL_WIDTH + width + 6}" y="${barY + BAR_HEIGHT - 4}">${side} ${escapeXml(chartMoney(row[side]))}</text>`,
+        `<rect x="${LABEL_WIDTH}" y="${barY}" width="${width}" height="${BAR_HEIGHT}" fill="${COLORS[side]}"><title>${side}: ${escapeXml(money(row[side]))}</title></rect>`,
+        `<text x="${LABEL_WIDTH + width + 6}" y="${barY + BAR_HEIGHT - 4}">${side} ${escapeXml(money(row[side]))}</text>`,
       );
     });
   });
