@@ -1,0 +1,313 @@
+/**
+ * What the blockchain proxy costs a relay: the same load, direct to a fast upstream and through the
+ * proxy (nginx running the config `renderNginxConfig` generates), with autocannon.
+ *
+ * The upstream is a second nginx answering a fixed JSON-RPC result, so the proxy is what is
+ * measured, not a node. The proxy config is the prod stack's settings except the per-client rate
+ * limit (the load comes from one address; the limiter's own cost stays in the path), the
+ * concurrency cap (raised above the load's connection count so no request is refused by design)
+ * and the upstream keepalive pool (sized to the load's concurrency).
+ * Latency is taken per request from autocannon's response events (microsecond resolution; its
+ * histogram rounds to whole milliseconds, too coarse for a 1 ms budget).
+ *
+ * Usage: npm run bench:proxy  [BENCH_PROXY_REQUESTS=100000] [BENCH_PROXY_CONNECTIONS=64]
+ */
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import { renderHtpasswd, renderNginxConfig, NginxConfigSpec } from "../components/nginxConfig";
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const autocannon = require("autocannon");
+
+const NGINX_BINARY = "/usr/sbin/nginx";
+/** nginx-unprivileged's uid, as in the pod (used when run as root). */
+const POD_UID = 101;
+const REQUESTS = Number(process.env.BENCH_PROXY_REQUESTS ?? 100_000);
+const CONNECTIONS = Number(process.env.BENCH_PROXY_CONNECTIONS ?? 64);
+const WARMUP_REQUESTS = 10_000;
+/** Direct and proxied runs alternate this many times (the machine's other load hits both alike). */
+const ROUNDS = 4;
+/**
+ * nginx closes a client connection after keepalive_requests (default 1000) with "Connection:
+ * close"; autocannon ignores the header and sends one more request on the closing connection,
+ * which is lost. Go's client (pocket-core) reconnects cleanly, so this is a load-tool artefact:
+ * both nginx servers of the bench keep client connections for the whole run instead.
+ */
+const BENCH_KEEPALIVE_REQUESTS = "keepalive_requests 1000000;";
+const USERNAME = "testnet-validators";
+const PASSWORD = "bench-password-6d1f0c9e8b7a";
+const RELAY_BODY = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] });
+const UPSTREAM_RESULT = JSON.stringify({ jsonrpc: "2.0", id: 1, result: "0x10d4f" });
+
+/**
+ * The prod stack's proxy settings (Pulumi.prod.yaml), with the limits lifted for a single-address
+ * load and the upstream keepalive pool sized to the load's concurrency.
+ */
+function benchSpec(upstreamPort: number): NginxConfigSpec {
+  return {
+    listenPort: 8080,
+    healthPort: 8081,
+    routes: [{ relayChainId: "0020", blockchainNode: "geth-goerli", upstreamHost: "127.0.0.1", upstreamPort }],
+    allowedSourceRanges: ["127.0.0.0/8"],
+    htpasswdPath: "/etc/nginx/auth/htpasswd",
+    rateLimit: { requestsPerSecond: 1_000_000, burst: 1_000_000 },
+    maxConnectionsPerUpstream: CONNECTIONS * 2,
+    maxBodySize: "1m",
+    upstreamTimeoutSeconds: 260,
+    // The idle pool must hold the concurrent connections, or every relay past it opens a new one.
+    keepaliveConnections: CONNECTIONS,
+  };
+}
+
+/** The fast upstream: nginx answering every POST with a fixed JSON-RPC result, one worker. */
+function upstreamConfig(port: number): string {
+  return [
+    "worker_processes 1;",
+    "pid /tmp/nginx.pid;",
+    "error_log stderr warn;",
+    "events { worker_connections 4096; }",
+    "http {",
+    "    access_log off;",
+    "    client_body_temp_path /tmp/client_temp;",
+    "    proxy_temp_path /tmp/proxy_temp;",
+    "    fastcgi_temp_path /tmp/fastcgi_temp;",
+    "    uwsgi_temp_path /tmp/uwsgi_temp;",
+    "    scgi_temp_path /tmp/scgi_temp;",
+    `    ${BENCH_KEEPALIVE_REQUESTS}`,
+    "    server {",
+    `        listen 127.0.0.1:${port};`,
+    "        default_type application/json;",
+    `        location / { return 200 '${UPSTREAM_RESULT}'; }`,
+    "    }",
+    "}",
+    "",
+  ].join("\n");
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+interface Nginx {
+  /** The master process. */
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Runs nginx on `config` (paths under /tmp moved to a private dir) until stop(). */
+async function startNginx(name: string, config: string, port: number, files: Record<string, string> = {}): Promise<Nginx> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${name}-`));
+  const asPodUser = process.getuid?.() === 0;
+  const write = (file: string, text: string) => {
+    fs.writeFileSync(path.join(dir, file), text);
+    if (asPodUser) fs.chownSync(path.join(dir, file), POD_UID, POD_UID);
+  };
+  write("nginx.conf", config.replace(/(?<=[\s"'])\/tmp\//g, `${dir}/`));
+  for (const [file, text] of Object.entries(files)) write(file, text);
+  // nginx reopens /dev/stdout for the access log: give it a file (as a log collector would read).
+  write("nginx.out", "");
+  if (asPodUser) fs.chownSync(dir, POD_UID, POD_UID);
+  const out = fs.openSync(path.join(dir, "nginx.out"), "a");
+  const child: ChildProcess = spawn(NGINX_BINARY, ["-p", dir, "-c", path.join(dir, "nginx.conf"), "-g", "daemon off;"], {
+    stdio: ["ignore", out, out],
+    ...(asPodUser ? { uid: POD_UID, gid: POD_UID } : {}),
+  });
+  fs.closeSync(out);
+  let exited = false;
+  const exit = new Promise<void>((resolve) => child.once("exit", () => ((exited = true), resolve())));
+  const deadline = Date.now() + 10_000;
+  while (!(await canConnect(port))) {
+    if (exited || Date.now() > deadline) {
+      throw new Error(`${name} nginx did not start: ${fs.readFileSync(path.join(dir, "nginx.out"), "utf8").slice(-2000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    pid: child.pid!,
+    async stop() {
+      if (!exited) {
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+        await exit;
+        clearTimeout(timer);
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+  });
+}
+
+/** One measured run of autocannon. */
+interface LoadRun {
+  /** Latency of each answered request, ms. */
+  latencies: Float64Array;
+  /** From the first request sent to the last answer. */
+  seconds: number;
+  /** Connection errors, timeouts, non-2xx answers, wrong bodies and requests never answered. */
+  errors: number;
+}
+
+interface LoadResult {
+  requests: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/** `amount` POST relays over CONNECTIONS keep-alive connections, as fast as they are answered. */
+async function load(url: string, amount: number, authorization?: string): Promise<LoadRun> {
+  const latencies = new Float64Array(amount);
+  let recorded = 0;
+  const instance = autocannon({
+    url,
+    method: "POST",
+    connections: CONNECTIONS,
+    amount,
+    body: RELAY_BODY,
+    headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
+    expectBody: UPSTREAM_RESULT,
+    timeout: 10,
+  });
+  // autocannon's own duration counts whole 1 s ticks, too coarse for runs of a few seconds.
+  let firstSent = Infinity;
+  let lastAnswered = 0;
+  instance.on("response", (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
+    const now = performance.now();
+    firstSent = Math.min(firstSent, now - responseTime);
+    lastAnswered = now;
+    if (recorded < latencies.length) latencies[recorded++] = responseTime;
+  });
+  const result = await instance;
+  // Every request sent must be answered: one not answered counts as an error too.
+  const unanswered = amount - recorded;
+  return {
+    latencies: latencies.subarray(0, recorded),
+    seconds: (lastAnswered - firstSent) / 1000,
+    errors: result.errors + result.timeouts + result.non2xx + result.mismatches + unanswered,
+  };
+}
+
+/** Several runs as one: requests over total time, percentiles over all latencies. */
+function combine(runs: LoadRun[]): LoadResult {
+  const requests = runs.reduce((sum, r) => sum + r.latencies.length, 0);
+  const all = new Float64Array(requests);
+  let offset = 0;
+  for (const run of runs) {
+    all.set(run.latencies, offset);
+    offset += run.latencies.length;
+  }
+  all.sort();
+  return {
+    requests,
+    requestsPerSecond: requests / runs.reduce((sum, r) => sum + r.seconds, 0),
+    p50Ms: percentile(all, 50),
+    p99Ms: percentile(all, 99),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+  };
+}
+
+/** CPU seconds used so far by a process and its children (nginx master and workers), from /proc. */
+function cpuSeconds(masterPid: number): number {
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  let ticks = 0;
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // fields[1] is ppid; utime and stime are the 14th and 15th fields of stat (11, 12 here).
+      if (Number(entry) === masterPid || Number(fields[1]) === masterPid) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return ticks / ticksPerSecond;
+}
+
+function describe(name: string, r: LoadResult): string {
+  return `${name.padEnd(7)} ${r.requests} requests, ${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(3)} ms, p99 ${r.p99Ms.toFixed(3)} ms, errors ${r.errors}`;
+}
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(NGINX_BINARY)) throw new Error(`nginx is not installed (${NGINX_BINARY}): apt-get install -y $(cat .ci/apt-packages.txt)`);
+  const upstreamPort = await freePort();
+  const proxyPort = await freePort();
+  const healthPort = await freePort();
+  const spec = benchSpec(upstreamPort);
+  const proxyConfig = renderNginxConfig(spec)
+    .replace(/^http \{$/m, `http {\n    # bench only (autocannon ignores Connection: close)\n    ${BENCH_KEEPALIVE_REQUESTS}`)
+    .replace(`listen ${spec.listenPort};`, `listen 127.0.0.1:${proxyPort};`)
+    .replace(`listen ${spec.healthPort};`, `listen 127.0.0.1:${healthPort};`)
+    .split(spec.htpasswdPath)
+    .join("/tmp/htpasswd");
+  const started: Nginx[] = [];
+  try {
+    const upstream = await startNginx("upstream", upstreamConfig(upstreamPort), upstreamPort);
+    started.push(upstream);
+    const proxy = await startNginx("proxy", proxyConfig, proxyPort, { htpasswd: renderHtpasswd([{ username: USERNAME, password: PASSWORD }]) });
+    started.push(proxy);
+    const authorization = `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString("base64")}`;
+    const directUrl = `http://127.0.0.1:${upstreamPort}/`;
+    const proxyUrl = `http://127.0.0.1:${proxyPort}/0020`;
+    console.log(
+      `blockchain proxy bench: ${REQUESTS} POST relays each way in ${ROUNDS} alternating rounds, ${CONNECTIONS} connections, ` +
+        `${os.cpus().length} CPUs, ${process.version}, load average ${os.loadavg()[0].toFixed(2)}`,
+    );
+    // Warm both paths (connections, upstream keepalive pool, CPU caches) before measuring.
+    await load(directUrl, WARMUP_REQUESTS);
+    await load(proxyUrl, WARMUP_REQUESTS, authorization);
+    // Alternating rounds spread any other load on the machine over both paths alike.
+    const directRuns: LoadRun[] = [];
+    const proxiedRuns: LoadRun[] = [];
+    const perRound = Math.ceil(REQUESTS / ROUNDS);
+    let proxyCpu = 0;
+    let upstreamCpuDirect = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const amount = Math.min(perRound, REQUESTS - round * perRound);
+      let upstreamBefore = cpuSeconds(upstream.pid);
+      directRuns.push(await load(directUrl, amount));
+      upstreamCpuDirect += cpuSeconds(upstream.pid) - upstreamBefore;
+      const proxyBefore = cpuSeconds(proxy.pid);
+      upstreamBefore = cpuSeconds(upstream.pid);
+      proxiedRuns.push(await load(proxyUrl, amount, authorization));
+      proxyCpu += cpuSeconds(proxy.pid) - proxyBefore;
+    }
+    const direct = combine(directRuns);
+    const proxied = combine(proxiedRuns);
+    console.log(describe("direct", direct));
+    console.log(describe("proxy", proxied));
+    console.log(
+      `CPU per relay: proxy nginx ${((proxyCpu / proxied.requests) * 1e6).toFixed(1)} us, ` +
+        `upstream nginx ${((upstreamCpuDirect / direct.requests) * 1e6).toFixed(1)} us (10 ms clock ticks over the whole run)`,
+    );
+    const ratio = proxied.requestsPerSecond / direct.requestsPerSecond;
+    const p99Added = proxied.p99Ms - direct.p99Ms;
+    console.log(`proxy/direct throughput ratio: ${ratio.toFixed(3)}, p99 added: ${p99Added.toFixed(3)} ms, errors: ${direct.errors + proxied.errors}`);
+  } finally {
+    for (const nginx of started.reverse()) await nginx.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,372 @@
+/**
+ * The blockchain proxy's nginx configuration and htpasswd file, as text.
+ *
+ * Pure functions (no Pulumi runtime): `BlockchainProxy` puts the output into a ConfigMap and a
+ * Secret, and the tests in tests/proxy run the real nginx binary on exactly this text. The target
+ * is nginx 1.22 (Debian bookworm's package and the `nginxinc/nginx-unprivileged:1.22` image),
+ * running as a non-root user with a read-only root filesystem and a writable /tmp.
+ *
+ * Request path a relay takes: source range check (403, before routing) -> basic auth (401) -> per client and route
+ * rate limit (429) -> per upstream concurrency cap (503) -> body size (413) -> the route's prod
+ * blockchain node over a pooled HTTP/1.1 connection (502 when down, 504 on timeout). Every error
+ * the proxy itself produces is a JSON-RPC error object, so a validator logs a readable reason.
+ */
+import * as crypto from "crypto";
+import * as net from "net";
+
+/** One relay chain ID the testnet validators use, and the prod blockchain node that serves it. */
+export interface ProxyRoute {
+  /** 4 hex digits, the ID the testnet validators use (e.g. 0020 for Goerli on testnet). */
+  relayChainId: string;
+  /** Prod node name, e.g. geth-goerli; routes naming the same node share one upstream (and its caps). */
+  blockchainNode: string;
+  /** e.g. geth-goerli.blockchain.svc.cluster.local */
+  upstreamHost: string;
+  upstreamPort: number;
+}
+
+export interface NginxConfigSpec {
+  /** Proxy port in the pod (8080). */
+  listenPort: number;
+  /** Unauthenticated /healthz for kubelet probes (8081). */
+  healthPort: number;
+  routes: ProxyRoute[];
+  /** CIDRs allowed (nginx geo + 403, defence in depth behind the internal LB's source ranges and the NetworkPolicy). */
+  allowedSourceRanges: string[];
+  /** e.g. /etc/nginx/auth/htpasswd (mounted Secret). */
+  htpasswdPath: string;
+  /** Per client address and route; burst requests are served at once, beyond it 429. */
+  rateLimit: { requestsPerSecond: number; burst: number };
+  /** Cap on concurrent requests to each prod blockchain node; beyond it 503. */
+  maxConnectionsPerUpstream: number;
+  /** nginx size, e.g. "1m"; beyond it 413. */
+  maxBodySize: string;
+  /** proxy_read/send timeout; beyond it 504. */
+  upstreamTimeoutSeconds: number;
+  /** Idle keepalive connections kept per upstream, per nginx worker. */
+  keepaliveConnections: number;
+  /** Optional DNS resolver (nginx `resolver` syntax). */
+  resolver?: string;
+}
+
+/**
+ * The JSON-RPC error the proxy answers with, per HTTP status. Codes sit in JSON-RPC's
+ * implementation-defined server error range (-32000..-32099) so clients treat them as server errors.
+ */
+export const PROXY_ERRORS: Record<number, { name: string; code: number; message: string }> = {
+  401: { name: "unauthorized", code: -32001, message: "proxy: basic auth credentials missing or wrong" },
+  403: { name: "forbidden", code: -32002, message: "proxy: source address not allowed" },
+  404: { name: "unknown_route", code: -32003, message: "proxy: unknown relay chain ID" },
+  413: { name: "body_too_large", code: -32004, message: "proxy: request body too large" },
+  429: { name: "rate_limited", code: -32005, message: "proxy: rate limit exceeded" },
+  503: { name: "upstream_busy", code: -32006, message: "proxy: blockchain node concurrency cap reached" },
+  502: { name: "upstream_unavailable", code: -32000, message: "proxy: blockchain node unavailable" },
+  504: { name: "upstream_timeout", code: -32007, message: "proxy: blockchain node timed out" },
+  500: { name: "proxy_error", code: -32008, message: "proxy: internal error" },
+};
+
+/** The body of a proxy error: a JSON-RPC 2.0 error response (id null: the proxy did not parse the request). */
+export function proxyErrorBody(status: number): string {
+  const error = PROXY_ERRORS[status];
+  if (!error) throw new Error(`proxyErrorBody: no proxy error for HTTP status ${status} (known: ${Object.keys(PROXY_ERRORS).join(", ")})`);
+  return JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: error.code, message: error.message } });
+}
+
+const RELAY_CHAIN_ID = /^[0-9A-Fa-f]{4}$/;
+/** Kubernetes Service / node names: also safe as nginx upstream names. */
+const NODE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const HOST_NAME = /^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$/;
+const NGINX_SIZE = /^[1-9][0-9]*[kKmM]?$/;
+/** Absolute path without whitespace, quotes, ';', '{', '}' or '$' (it is written into nginx.conf unquoted). */
+const SAFE_PATH = /^\/[A-Za-z0-9._\/-]+$/;
+/** resolver directive arguments: addresses, ports and name=value options. */
+const RESOLVER_ARGS = /^[A-Za-z0-9.:\[\]= -]+$/;
+
+function fail(field: string, value: unknown, allowed: string): never {
+  throw new Error(`NginxConfigSpec.${field} ${JSON.stringify(value)} ${allowed}`);
+}
+
+function isPort(value: number): boolean {
+  return Number.isInteger(value) && value >= 1 && value <= 65535;
+}
+
+function isCidr(value: string): boolean {
+  const [address, prefix, ...rest] = value.split("/");
+  if (rest.length || prefix === undefined || !/^\d{1,3}$/.test(prefix)) return false;
+  const family = net.isIP(address);
+  return family !== 0 && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** nginx rate syntax: whole requests per second, or per minute for fractional rates (0.5 -> 30r/m). */
+function nginxRate(requestsPerSecond: number): string {
+  if (Number.isInteger(requestsPerSecond) && requestsPerSecond >= 1) return `${requestsPerSecond}r/s`;
+  const perMinute = requestsPerSecond * 60;
+  if (Number.isInteger(perMinute) && perMinute >= 1) return `${perMinute}r/m`;
+  return fail("rateLimit.requestsPerSecond", requestsPerSecond, "is not a positive rate nginx can express (whole requests per second or per minute)");
+}
+
+function validateSpec(spec: NginxConfigSpec): void {
+  if (!isPort(spec.listenPort)) fail("listenPort", spec.listenPort, "is not a TCP port (1-65535)");
+  if (!isPort(spec.healthPort)) fail("healthPort", spec.healthPort, "is not a TCP port (1-65535)");
+  if (spec.listenPort === spec.healthPort) fail("healthPort", spec.healthPort, "must differ from listenPort");
+  if (spec.routes.length === 0) fail("routes", spec.routes, "must list at least one route");
+  const seenIds = new Set<string>();
+  const upstreamOfNode = new Map<string, string>();
+  spec.routes.forEach((route, i) => {
+    if (!RELAY_CHAIN_ID.test(route.relayChainId)) fail(`routes[${i}].relayChainId`, route.relayChainId, "is not a relay chain ID (4 hex digits, e.g. 0020)");
+    if (seenIds.has(route.relayChainId.toLowerCase())) fail(`routes[${i}].relayChainId`, route.relayChainId, "is routed twice (relay chain IDs must be unique)");
+    seenIds.add(route.relayChainId.toLowerCase());
+    if (!NODE_NAME.test(route.blockchainNode)) fail(`routes[${i}].blockchainNode`, route.blockchainNode, "is not a node name (lower-case letters, digits and '-')");
+    if (!HOST_NAME.test(route.upstreamHost)) fail(`routes[${i}].upstreamHost`, route.upstreamHost, "is not a host name or IPv4 address");
+    if (!isPort(route.upstreamPort)) fail(`routes[${i}].upstreamPort`, route.upstreamPort, "is not a TCP port (1-65535)");
+    const address = `${route.upstreamHost}:${route.upstreamPort}`;
+    const known = upstreamOfNode.get(route.blockchainNode);
+    if (known !== undefined && known !== address) {
+      fail(`routes[${i}].upstreamHost`, address, `differs from ${known}, the address another route gives blockchain node ${route.blockchainNode}`);
+    }
+    upstreamOfNode.set(route.blockchainNode, address);
+  });
+  if (spec.allowedSourceRanges.length === 0) fail("allowedSourceRanges", spec.allowedSourceRanges, "must list at least one CIDR range");
+  spec.allowedSourceRanges.forEach((range, i) => {
+    if (!isCidr(range)) fail(`allowedSourceRanges[${i}]`, range, "is not a CIDR range (e.g. 10.8.0.0/14)");
+  });
+  if (!SAFE_PATH.test(spec.htpasswdPath)) fail("htpasswdPath", spec.htpasswdPath, "is not an absolute path of letters, digits, '.', '_', '-' and '/'");
+  nginxRate(spec.rateLimit.requestsPerSecond);
+  if (!Number.isInteger(spec.rateLimit.burst) || spec.rateLimit.burst < 0) fail("rateLimit.burst", spec.rateLimit.burst, "must be a whole number, 0 or more");
+  if (!Number.isInteger(spec.maxConnectionsPerUpstream) || spec.maxConnectionsPerUpstream < 1) {
+    fail("maxConnectionsPerUpstream", spec.maxConnectionsPerUpstream, "must be a positive whole number");
+  }
+  if (!NGINX_SIZE.test(spec.maxBodySize)) fail("maxBodySize", spec.maxBodySize, "is not an nginx size (e.g. 512k or 1m)");
+  if (!Number.isInteger(spec.upstreamTimeoutSeconds) || spec.upstreamTimeoutSeconds < 1) {
+    fail("upstreamTimeoutSeconds", spec.upstreamTimeoutSeconds, "must be a positive whole number of seconds");
+  }
+  if (!Number.isInteger(spec.keepaliveConnections) || spec.keepaliveConnections < 1) {
+    fail("keepaliveConnections", spec.keepaliveConnections, "must be a positive whole number");
+  }
+  if (spec.resolver !== undefined && (!RESOLVER_ARGS.test(spec.resolver) || spec.resolver.trim() === "")) {
+    fail("resolver", spec.resolver, "is not an nginx resolver argument list (e.g. \"kube-dns.kube-system.svc.cluster.local valid=30s\")");
+  }
+}
+
+/** The routes grouped by blockchain node, in first-appearance order: one nginx upstream per node. */
+function upstreamsOf(routes: ProxyRoute[]): { blockchainNode: string; address: string }[] {
+  const upstreams = new Map<string, string>();
+  for (const route of routes) {
+    if (!upstreams.has(route.blockchainNode)) upstreams.set(route.blockchainNode, `${route.upstreamHost}:${route.upstreamPort}`);
+  }
+  return [...upstreams].map(([blockchainNode, address]) => ({ blockchainNode, address }));
+}
+
+/** Internal named location that answers one proxy error status with its JSON-RPC body. */
+function errorLocation(status: number): string[] {
+  const error = PROXY_ERRORS[status];
+  // The body is a single-quoted nginx string: it holds no quote, backslash or '$' (checked here).
+  const body = proxyErrorBody(status);
+  if (/['\\$]/.test(body)) throw new Error(`proxy error body for ${status} cannot be written as an nginx string`);
+  return [`        location @${error.name} {`, `            return ${status} '${body}\\n';`, "        }"];
+}
+
+/**
+ * A complete nginx.conf for the blockchain proxy. Deterministic: the same spec gives the same text,
+ * so a `pulumi up` without changes shows no diff and does not roll the pods.
+ */
+export function renderNginxConfig(spec: NginxConfigSpec): string {
+  validateSpec(spec);
+  const upstreams = upstreamsOf(spec.routes);
+  const errorStatuses = [401, 403, 404, 413, 429, 500, 502, 503, 504];
+  const lines: string[] = [
+    "# Blockchain proxy: lets testnet validators relay to prod's blockchain nodes.",
+    "# Generated by components/nginxConfig.ts; edit the stack config, not this file.",
+    "",
+    "# One worker per CPU; each keeps its own pool of idle upstream connections.",
+    "worker_processes auto;",
+    "# The root filesystem is read-only: the pid file and every temp path live on the /tmp emptyDir.",
+    "pid /tmp/nginx.pid;",
+    "# Logs go to the container's stderr/stdout, where the cluster's log agent collects them.",
+    "error_log stderr warn;",
+    "",
+    "events {",
+    "    # Each relay holds two connections (client and upstream).",
+    "    worker_connections 4096;",
+    "}",
+    "",
+    "http {",
+    "    client_body_temp_path /tmp/client_temp;",
+    "    proxy_temp_path /tmp/proxy_temp;",
+    "    fastcgi_temp_path /tmp/fastcgi_temp;",
+    "    uwsgi_temp_path /tmp/uwsgi_temp;",
+    "    scgi_temp_path /tmp/scgi_temp;",
+    "",
+    "    # No version in the Server header or error pages.",
+    "    server_tokens off;",
+    "    # Every answer the proxy writes itself is JSON (JSON-RPC error objects).",
+    "    default_type application/json;",
+    "",
+    "    # The path without the query string: queries are not logged (some chains take keys there).",
+    "    map $request_uri $request_path {",
+    "        ~^(?<path>[^?]*) $path;",
+    "    }",
+    "    # Access log without the Authorization header or any other credential; the username is kept",
+    "    # to tell clients apart.",
+    "    log_format relay escape=json '{\"time\":\"$time_iso8601\",\"client\":\"$remote_addr\",\"user\":\"$remote_user\",'",
+    "        '\"method\":\"$request_method\",\"path\":\"$request_path\",\"status\":$status,\"bytes\":$body_bytes_sent,'",
+    "        '\"request_time\":$request_time,\"upstream\":\"$upstream_addr\",\"upstream_status\":\"$upstream_status\",'",
+    "        '\"upstream_time\":\"$upstream_response_time\"}';",
+    "    # Buffered: one write per 4k of lines instead of one per relay; 4k is the pipe's atomic write",
+    "    # size, so lines from different workers never interleave. Lines reach the log within 1 s.",
+    "    access_log /dev/stdout relay buffer=4k flush=1s;",
+    "",
+    "    # Relay bodies are small JSON: up to 64k stay in memory, larger ones (up to the limit) go to /tmp.",
+    `    client_max_body_size ${spec.maxBodySize};`,
+    "    client_body_buffer_size 64k;",
+    "",
+    "    # Rate limit per client address and route: a client flooding one chain cannot use up another",
+    "    # client's or another chain's allowance. nodelay: requests within the burst go straight",
+    "    # through, beyond it they fail fast with 429 instead of queueing behind a validator's timeout.",
+    `    limit_req_zone $binary_remote_addr$relay_chain_id zone=relay_rate:10m rate=${nginxRate(spec.rateLimit.requestsPerSecond)};`,
+    "    limit_req_status 429;",
+    "    limit_req_log_level warn;",
+    "    # Concurrency cap per prod blockchain node, counted across all workers and all routes to the",
+    "    # node: testnet load on prod's nodes stays bounded whatever testnet sends.",
+    "    limit_conn_zone $blockchain_node zone=upstream_concurrency:1m;",
+    "    limit_conn_status 503;",
+    "    limit_conn_log_level warn;",
+    "",
+  ];
+  if (spec.resolver !== undefined) {
+    lines.push(
+      "    # Upstream names below are resolved when nginx starts or reloads (ClusterIP Services keep",
+      "    # their address); this resolver serves names nginx looks up at run time.",
+      `    resolver ${spec.resolver};`,
+      "",
+    );
+  }
+  for (const upstream of upstreams) {
+    lines.push(
+      `    upstream ${upstream.blockchainNode} {`,
+      "        # Shared memory so max_conns counts across workers.",
+      `        zone upstream_${upstream.blockchainNode.replace(/-/g, "_")} 64k;`,
+      "        # max_conns backs up the limit_conn cap: never more busy connections than the cap (idle",
+      "        # pooled ones are not counted).",
+      `        server ${upstream.address} max_conns=${spec.maxConnectionsPerUpstream};`,
+      "        # Idle connections kept per worker, so a relay does not pay a TCP handshake to the node;",
+      "        # below the cap, relays beyond the pool open and close connections of their own.",
+      `        keepalive ${spec.keepaliveConnections};`,
+      "    }",
+      "",
+    );
+  }
+  lines.push(
+    "    # Source ranges allowed to use the proxy (defence in depth behind the internal load balancer's",
+    "    # source ranges and the NetworkPolicy).",
+    "    geo $source_allowed {",
+    "        default 0;",
+    ...spec.allowedSourceRanges.map((range) => `        ${range} 1;`),
+    "    }",
+    "",
+    "    server {",
+    `        listen ${spec.listenPort};`,
+    "",
+    ...errorStatuses.map((status) => `        error_page ${status} @${PROXY_ERRORS[status].name};`),
+    "",
+    "        # Refuse other sources before anything else (routing, auth, limits): an outsider learns",
+    "        # nothing and uses no rate limit state. (allow/deny would run after a location's `return`.)",
+    "        if ($source_allowed = 0) {",
+    "            return 403;",
+    "        }",
+    "",
+  );
+  for (const route of spec.routes) {
+    const upstreamAddress = `${route.upstreamHost}:${route.upstreamPort}`;
+    lines.push(
+      `        # Relay chain ${route.relayChainId} -> ${route.blockchainNode}. pocket-core POSTs to url + "/" + path,`,
+      `        # so /${route.relayChainId}, /${route.relayChainId}/ and /${route.relayChainId}/<path> all belong to this chain;`,
+      "        # the ID is stripped and the node sees / or /<path>.",
+      `        location ~ ^/${route.relayChainId}(?:/|$) {`,
+      `            set $relay_chain_id ${route.relayChainId};`,
+      `            set $blockchain_node ${route.blockchainNode};`,
+      '            auth_basic "blockchain proxy";',
+      `            auth_basic_user_file ${spec.htpasswdPath};`,
+      // nginx refuses "burst=0"; no burst parameter means none.
+      `            limit_req zone=relay_rate${spec.rateLimit.burst > 0 ? ` burst=${spec.rateLimit.burst}` : ""} nodelay;`,
+      `            limit_conn upstream_concurrency ${spec.maxConnectionsPerUpstream};`,
+      `            rewrite ^/${route.relayChainId}/?(.*)$ /$1 break;`,
+      `            proxy_pass http://${route.blockchainNode};`,
+      "",
+      "            # HTTP/1.1 without 'Connection: close' keeps the upstream connection reusable.",
+      "            proxy_http_version 1.1;",
+      '            proxy_set_header Connection "";',
+      "            # The node sees the Host a direct client would send (geth checks it against --http.vhosts).",
+      `            proxy_set_header Host ${upstreamAddress};`,
+      "            # The proxy's credentials stay at the proxy.",
+      '            proxy_set_header Authorization "";',
+      "            # A node that does not accept a connection within seconds is down: fail fast (502/504).",
+      `            proxy_connect_timeout ${Math.min(5, spec.upstreamTimeoutSeconds)}s;`,
+      "            # Archive queries can take minutes; past this the relay gets 504.",
+      `            proxy_read_timeout ${spec.upstreamTimeoutSeconds}s;`,
+      `            proxy_send_timeout ${spec.upstreamTimeoutSeconds}s;`,
+      "            # Large responses (eth_getLogs) stream through memory buffers instead of filling the",
+      "            # memory-backed /tmp.",
+      "            proxy_max_temp_file_size 0;",
+      "            # A relay is a POST and not idempotent: never replay it on another attempt.",
+      "            proxy_next_upstream off;",
+      "        }",
+      "",
+    );
+  }
+  lines.push(
+    "        # Any other path is not a relay chain this proxy serves.",
+    "        location / {",
+    "            return 404;",
+    "        }",
+    "",
+    "        # The proxy's own errors, as JSON-RPC error objects (error_page targets, never reachable by a URL).",
+    ...errorStatuses.flatMap((status) => errorLocation(status)),
+    "    }",
+    "",
+    "    # kubelet probes: no auth, no source check (the kubelet connects from the node's address).",
+    "    server {",
+    `        listen ${spec.healthPort};`,
+    "        access_log off;",
+    "        location = /healthz {",
+    "            return 200 '{\"status\":\"ok\"}\\n';",
+    "        }",
+    "        location / {",
+    "            return 404 '{\"status\":\"not found\"}\\n';",
+    "        }",
+    "    }",
+    "}",
+    "",
+  );
+  return lines.join("\n");
+}
+
+/**
+ * An htpasswd file nginx's auth_basic accepts, in `{SSHA}` form: base64(SHA-1(password + salt) + salt).
+ *
+ * Why {SSHA} and not apr1 or sha-512 crypt: nginx verifies the hash on every request (it does not
+ * cache), and a stretched hash costs 0.1-1 ms of CPU per relay; the passwords are long random
+ * secrets, for which stretching adds nothing. The salt is derived from username and password by
+ * default, so the same credentials give the same text on every run (no diff on every `pulumi up`)
+ * while different credentials get different salts.
+ */
+export function renderHtpasswd(
+  credentials: { username: string; password: string }[],
+  saltFor?: (username: string) => string,
+): string {
+  const seen = new Set<string>();
+  const lines = credentials.map(({ username, password }, i) => {
+    if (!/^[^:\s]+$/.test(username)) throw new Error(`renderHtpasswd: credentials[${i}].username ${JSON.stringify(username)} must be non-empty, without ':' or whitespace`);
+    if (seen.has(username)) throw new Error(`renderHtpasswd: credentials[${i}].username ${JSON.stringify(username)} is listed twice`);
+    seen.add(username);
+    // Never echo the password: this message may reach a CI log.
+    if (password.length === 0 || /[\r\n\0]/.test(password)) throw new Error(`renderHtpasswd: the password of ${JSON.stringify(username)} must be non-empty, without line breaks or NUL`);
+    const salt = saltFor
+      ? Buffer.from(saltFor(username), "utf8")
+      : crypto.createHash("sha256").update(`htpasswd-salt\0${username}\0${password}`).digest().subarray(0, 8);
+    if (salt.length === 0) throw new Error(`renderHtpasswd: saltFor(${JSON.stringify(username)}) returned an empty salt`);
+    const digest = crypto.createHash("sha1").update(password, "utf8").update(salt).digest();
+    return `${username}:{SSHA}${Buffer.concat([digest, salt]).toString("base64")}`;
+  });
+  return lines.length ? `${lines.join("\n")}\n` : "";
+}
