@@ -63,6 +63,8 @@ export function proxyNginxSpec(args: Pick<BlockchainProxyArgs, "proxy" | "blockc
     maxBodySize: args.proxy.maxBodySize,
     upstreamTimeoutSeconds: args.proxy.upstreamTimeoutSeconds,
     keepaliveConnections: args.proxy.keepaliveConnections,
+    // "auto" would start a worker per node CPU, each with its own idle pool, whatever the pod's limit.
+    workerProcesses: Math.max(1, Math.ceil(args.proxy.resources.cpuLimit)),
   };
 }
 

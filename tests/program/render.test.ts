@@ -19,7 +19,7 @@ it("renders prod: one YAML file per Kubernetes object, secrets redacted, plus re
   expect(graph.resources).toHaveLength(counts.resources);
   expect(graph.resources.find((r: any) => r.type === "gcp:container/nodePool:NodePool" && r.name === "seeds")).toMatchObject({
     parent: expect.stringContaining("SeedNodePool"),
-    inputs: { nodeConfig: { machineType: "e2-standard-4" } },
+    inputs: { nodeConfig: { machineType: "n1-standard-2" } },
   });
   expect(JSON.stringify(graph)).not.toContain("4dabf18193072939515e22adb298388d");
 });
