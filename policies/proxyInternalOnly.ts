@@ -4,10 +4,14 @@
  * external static address. The blockchain proxy gives testnet validators prod's nodes; on the
  * internet it would give them to everyone.
  *
- * The Service's own settings are checked per resource. Which `gcp.compute.Address` it uses is only
- * visible with the whole graph (a dependency, or the address value), so that part runs on the
- * stack under the same policy name.
+ * Everything is checked per resource (`Analyze`, before anything is created): the Service's
+ * annotation and source ranges, its requested address (a public IP means an external address
+ * fronts it), and any Address the proxy's cost-allocation label marks as the proxy's, which must be
+ * INTERNAL. GCP itself refuses an external address on an internal forwarding rule; these checks
+ * catch it at preview. Per resource keeps `AnalyzeStack` cheap: @pulumi/policy decodes the whole
+ * stack again for every stack policy.
  */
+import * as net from "net";
 import { definePolicy, PolicyDefinition, Violation } from "./policyDefinition";
 import { definePolicyConfig } from "./policyConfig";
 import { PolicyResource, isPreviewUnknown, stringMapAt, valueAt } from "./resourceView";
@@ -16,8 +20,6 @@ export const SERVICE_TYPE = "kubernetes:core/v1:Service";
 export const ADDRESS_TYPE = "gcp:compute/address:Address";
 /** GKE's annotations that make a LoadBalancer Service internal (current, then legacy). */
 const INTERNAL_LB_ANNOTATIONS = ["networking.gke.io/load-balancer-type", "cloud.google.com/load-balancer-type"];
-/** GKE's annotation naming reserved addresses for the load balancer. */
-const LB_ADDRESS_ANNOTATION = "networking.gke.io/load-balancer-ip-addresses";
 const ANYWHERE = new Set(["0.0.0.0/0", "::/0"]);
 
 export const proxyInternalOnlyConfig = definePolicyConfig({});
@@ -49,39 +51,33 @@ function checkService(resource: PolicyResource): Violation[] {
   return violations;
 }
 
-function addressType(address: PolicyResource): unknown {
-  // GCP's default address type is EXTERNAL.
-  return valueAt(address.props, "addressType") ?? "EXTERNAL";
-}
+/** The component label the program puts on the proxy's resources (components/blockchainProxy.ts). */
+const PROXY_COMPONENT = "blockchain-proxy";
 
-/** The Addresses a LoadBalancer Service uses: by dependency, by its loadBalancerIP, or by GKE's address annotation. */
-function addressesOf(service: PolicyResource, addresses: PolicyResource[]): PolicyResource[] {
-  const ip = valueAt(service.props, "spec.loadBalancerIP");
-  const annotations = stringMapAt(service.props, "metadata.annotations") ?? {};
-  const named = typeof annotations[LB_ADDRESS_ANNOTATION] === "string" ? (annotations[LB_ADDRESS_ANNOTATION] as string).split(",").map((n) => n.trim()) : [];
-  return addresses.filter((address) => {
-    if (service.dependencies.includes(address.urn)) return true;
-    const value = valueAt(address.props, "address");
-    if (typeof ip === "string" && !isPreviewUnknown(ip) && ip !== "" && value === ip) return true;
-    const name = valueAt(address.props, "name");
-    return named.includes(typeof name === "string" ? name : address.name);
-  });
-}
-
-function checkLoadBalancerAddresses(resources: PolicyResource[]): Violation[] {
-  const addresses = resources.filter((r) => r.type === ADDRESS_TYPE);
-  const violations: Violation[] = [];
-  for (const service of resources.filter(isLoadBalancer)) {
-    for (const address of addressesOf(service, addresses)) {
-      const kind = addressType(address);
-      if (isPreviewUnknown(kind) || kind === "INTERNAL") continue;
-      violations.push({
-        urn: address.urn,
-        message: `Service ${service.name} uses Address ${address.name} of type ${String(kind)}: its address must be INTERNAL (addressType: "INTERNAL" in the cluster's subnetwork).`,
-      });
-    }
+/** RFC 1918, shared address space (RFC 6598) and IPv6 unique-local: what an internal load balancer gets. */
+export function isPrivateAddress(ip: string): boolean {
+  if (net.isIPv4(ip)) {
+    const [a, b] = ip.split(".").map(Number);
+    return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
   }
-  return violations;
+  return net.isIPv6(ip) && /^f[cd]/i.test(ip);
+}
+
+function checkServiceAddress(resource: PolicyResource): Violation[] {
+  if (!isLoadBalancer(resource)) return [];
+  const ip = valueAt(resource.props, "spec.loadBalancerIP");
+  if (typeof ip !== "string" || ip === "" || isPreviewUnknown(ip) || isPrivateAddress(ip)) return [];
+  return [{ message: `Service ${resource.name} asks for loadBalancerIP ${ip}, a public address: use an INTERNAL gcp.compute.Address in the cluster's subnetwork.` }];
+}
+
+function checkProxyAddress(resource: PolicyResource): Violation[] {
+  if (resource.type !== ADDRESS_TYPE) return [];
+  const labels = stringMapAt(resource.props, "labels") ?? {};
+  if (labels.component !== PROXY_COMPONENT) return [];
+  // GCP's default address type is EXTERNAL.
+  const kind = valueAt(resource.props, "addressType") ?? "EXTERNAL";
+  if (isPreviewUnknown(kind) || kind === "INTERNAL") return [];
+  return [{ message: `Address ${resource.name} is the blockchain proxy's (label component=${PROXY_COMPONENT}) but of type ${String(kind)}: it must be INTERNAL (addressType: "INTERNAL" in the cluster's subnetwork).` }];
 }
 
 export const proxyInternalOnly: PolicyDefinition<Record<string, never>> = definePolicy({
@@ -89,8 +85,7 @@ export const proxyInternalOnly: PolicyDefinition<Record<string, never>> = define
   description: "A LoadBalancer Service must be internal (GKE annotation), limited to non-empty source ranges without 0.0.0.0/0, on an INTERNAL address.",
   enforcementLevel: "mandatory",
   config: proxyInternalOnlyConfig as unknown as PolicyDefinition<Record<string, never>>["config"],
-  checkResource: (resource) => checkService(resource),
-  checkStack: (resources) => ({ violations: checkLoadBalancerAddresses(resources) }),
+  checkResource: (resource) => [...checkService(resource), ...checkServiceAddress(resource), ...checkProxyAddress(resource)],
   summarizeResources: (resources) => {
     const services = resources.filter(isLoadBalancer).map((s) => s.name);
     return services.length ? `internal load balancers: ${services.join(", ")}` : "no LoadBalancer Services";

@@ -44,7 +44,6 @@ describe("proxy-internal-only", () => {
   it("passes prod's blockchain proxy: internal annotation, source ranges, INTERNAL address", async () => {
     const { resources } = await recordedStack("prod");
     expect(await runResourcePolicy(proxyInternalOnly, resources)).toEqual([]);
-    expect(await runStackPolicy(proxyInternalOnly, resources)).toEqual([]);
   });
 
   it("fails a LoadBalancer without the internal annotation, or open to 0.0.0.0/0, or with no ranges", async () => {
@@ -61,13 +60,24 @@ describe("proxy-internal-only", () => {
     ]);
   });
 
-  it("fails an external Address behind the load balancer (GCP's default type is EXTERNAL)", async () => {
+  it("fails the proxy's Address when it is not INTERNAL (GCP's default type is EXTERNAL)", async () => {
     const { resources } = await recordedStack("prod");
     const address = findRecord(resources, ADDRESS, "blockchain-proxy-ip");
-    const graph = resources.map((r) => (r === address ? withInputs(address, { addressType: undefined }) : r));
-    expect(await runStackPolicy(proxyInternalOnly, graph)).toEqual([
-      { urn: address.urn, message: expect.stringContaining("Service blockchain-proxy uses Address blockchain-proxy-ip of type EXTERNAL") },
+    expect(await runResourcePolicy(proxyInternalOnly, [withInputs(address, { addressType: undefined })])).toEqual([
+      { urn: address.urn, message: expect.stringContaining("Address blockchain-proxy-ip is the blockchain proxy's (label component=blockchain-proxy) but of type EXTERNAL") },
     ]);
+    expect(await runResourcePolicy(proxyInternalOnly, [withInputs(address, { addressType: "EXTERNAL", "labels.component": "web" })])).toEqual([]);
+  });
+
+  it("fails a LoadBalancer Service that asks for a public loadBalancerIP", async () => {
+    const { resources } = await recordedStack("prod");
+    const service = findRecord(resources, SERVICE, "blockchain-proxy");
+    expect(await runResourcePolicy(proxyInternalOnly, [withInputs(service, { "spec.loadBalancerIP": "34.75.1.2" })])).toEqual([
+      { urn: service.urn, message: "Service blockchain-proxy asks for loadBalancerIP 34.75.1.2, a public address: use an INTERNAL gcp.compute.Address in the cluster's subnetwork." },
+    ]);
+    for (const ip of ["10.142.0.250", "172.16.0.9", "192.168.1.1", "100.64.0.1"]) {
+      expect(await runResourcePolicy(proxyInternalOnly, [withInputs(service, { "spec.loadBalancerIP": ip })])).toEqual([]);
+    }
   });
 });
 
