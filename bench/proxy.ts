@@ -30,8 +30,6 @@ const CONNECTIONS = Number(process.env.BENCH_PROXY_CONNECTIONS ?? 64);
 const WARMUP_REQUESTS = 10_000;
 /** Direct and proxied runs alternate this many times (the machine's other load hits both alike). */
 const ROUNDS = 4;
-/** The fixed offered load, as a fraction of what the proxied path sustains closed-loop. */
-const OFFERED_LOAD_FRACTION = 0.5;
 /**
  * nginx closes a client connection after keepalive_requests (default 1000) with "Connection:
  * close"; autocannon ignores the header and sends one more request on the closing connection,
@@ -175,11 +173,8 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-/**
- * `amount` POST relays over CONNECTIONS keep-alive connections: as fast as they are answered, or at
- * `overallRate` requests per second when given.
- */
-async function load(url: string, amount: number, authorization?: string, overallRate?: number): Promise<LoadRun> {
+/** `amount` POST relays over CONNECTIONS keep-alive connections, as fast as they are answered. */
+async function load(url: string, amount: number, authorization?: string): Promise<LoadRun> {
   const latencies = new Float64Array(amount);
   let recorded = 0;
   const instance = autocannon({
@@ -191,7 +186,6 @@ async function load(url: string, amount: number, authorization?: string, overall
     headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
     expectBody: UPSTREAM_RESULT,
     timeout: 10,
-    ...(overallRate ? { overallRate } : {}),
   });
   // autocannon's own duration counts whole 1 s ticks, too coarse for runs of a few seconds.
   let firstSent = Infinity;
@@ -282,49 +276,32 @@ async function main(): Promise<void> {
     await load(directUrl, WARMUP_REQUESTS);
     await load(proxyUrl, WARMUP_REQUESTS, authorization);
     // Alternating rounds spread any other load on the machine over both paths alike.
-    const measure = async (rate?: number) => {
-      const directRuns: LoadRun[] = [];
-      const proxiedRuns: LoadRun[] = [];
-      const perRound = Math.ceil(REQUESTS / ROUNDS);
-      let proxyCpu = 0;
-      let upstreamCpuDirect = 0;
-      for (let round = 0; round < ROUNDS; round++) {
-        const amount = Math.min(perRound, REQUESTS - round * perRound);
-        const upstreamBefore = cpuSeconds(upstream.pid);
-        directRuns.push(await load(directUrl, amount, undefined, rate));
-        upstreamCpuDirect += cpuSeconds(upstream.pid) - upstreamBefore;
-        const proxyBefore = cpuSeconds(proxy.pid);
-        proxiedRuns.push(await load(proxyUrl, amount, authorization, rate));
-        proxyCpu += cpuSeconds(proxy.pid) - proxyBefore;
-      }
-      const direct = combine(directRuns);
-      const proxied = combine(proxiedRuns);
-      return { direct, proxied, proxyCpu, upstreamCpuDirect, ratio: proxied.requestsPerSecond / direct.requestsPerSecond, p99Added: proxied.p99Ms - direct.p99Ms };
-    };
-
-    // 1. Closed loop: each connection sends its next relay when the last is answered. On a machine
-    // where the load tool, the proxy and the upstream share the CPUs, this measures how the CPUs are
-    // split between them (the proxied path runs one more server), not the proxy alone.
-    const saturated = await measure();
-    console.log("closed loop (as fast as answered):");
-    console.log(`  ${describe("direct", saturated.direct)}`);
-    console.log(`  ${describe("proxy", saturated.proxied)}`);
+    const directRuns: LoadRun[] = [];
+    const proxiedRuns: LoadRun[] = [];
+    const perRound = Math.ceil(REQUESTS / ROUNDS);
+    let proxyCpu = 0;
+    let upstreamCpuDirect = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const amount = Math.min(perRound, REQUESTS - round * perRound);
+      let upstreamBefore = cpuSeconds(upstream.pid);
+      directRuns.push(await load(directUrl, amount));
+      upstreamCpuDirect += cpuSeconds(upstream.pid) - upstreamBefore;
+      const proxyBefore = cpuSeconds(proxy.pid);
+      upstreamBefore = cpuSeconds(upstream.pid);
+      proxiedRuns.push(await load(proxyUrl, amount, authorization));
+      proxyCpu += cpuSeconds(proxy.pid) - proxyBefore;
+    }
+    const direct = combine(directRuns);
+    const proxied = combine(proxiedRuns);
+    console.log(describe("direct", direct));
+    console.log(describe("proxy", proxied));
     console.log(
-      `  CPU per relay: proxy nginx ${((saturated.proxyCpu / saturated.proxied.requests) * 1e6).toFixed(1)} us, ` +
-        `upstream nginx ${((saturated.upstreamCpuDirect / saturated.direct.requests) * 1e6).toFixed(1)} us (10 ms clock ticks over the whole run)`,
+      `CPU per relay: proxy nginx ${((proxyCpu / proxied.requests) * 1e6).toFixed(1)} us, ` +
+        `upstream nginx ${((upstreamCpuDirect / direct.requests) * 1e6).toFixed(1)} us (10 ms clock ticks over the whole run)`,
     );
-    console.log(`  closed-loop ratio: ${saturated.ratio.toFixed(3)}, p99 added: ${saturated.p99Added.toFixed(3)} ms`);
-
-    // 2. Fixed offered load: both paths get the same request rate, half what the proxied path
-    // sustained closed-loop, so neither path is CPU-starved: the throughput ratio says whether the
-    // proxy keeps up and the p99 difference is the latency the proxy adds.
-    const offeredRate = Math.max(1000, Math.round((saturated.proxied.requestsPerSecond * OFFERED_LOAD_FRACTION) / 100) * 100);
-    const fixed = await measure(offeredRate);
-    console.log(`fixed offered load (${offeredRate} req/s on both paths, ${CONNECTIONS} connections):`);
-    console.log(`  ${describe("direct", fixed.direct)}`);
-    console.log(`  ${describe("proxy", fixed.proxied)}`);
-    const errors = saturated.direct.errors + saturated.proxied.errors + fixed.direct.errors + fixed.proxied.errors;
-    console.log(`proxy/direct throughput ratio: ${fixed.ratio.toFixed(3)}, p99 added: ${fixed.p99Added.toFixed(3)} ms, errors: ${errors}`);
+    const ratio = proxied.requestsPerSecond / direct.requestsPerSecond;
+    const p99Added = proxied.p99Ms - direct.p99Ms;
+    console.log(`proxy/direct throughput ratio: ${ratio.toFixed(3)}, p99 added: ${p99Added.toFixed(3)} ms, errors: ${direct.errors + proxied.errors}`);
   } finally {
     for (const nginx of started.reverse()) await nginx.stop();
   }
