@@ -11,6 +11,7 @@
  * committed catalog and named in the coverage report, and a price that moves by more than a
  * factor (3 by default) against the committed one is rejected as implausible unless accepted.
  */
+import type { CommandIo } from "../cli/commandIo";
 import * as fs from "fs";
 import * as path from "path";
 import { CloudCatalogClient } from "@google-cloud/billing";
@@ -682,10 +683,7 @@ export interface PricesRefreshCommandOptions {
   clientOptions?: CatalogClientOptions;
 }
 
-export interface CommandIo {
-  stdout(line: string): void;
-  stderr(line: string): void;
-}
+export type { CommandIo } from "../cli/commandIo";
 
 const COMMAND = "infra-cost prices refresh";
 

@@ -3,6 +3,7 @@
  * prints the ranked opportunities as a table, markdown or the versioned JSON document. The CLI
  * wires this function to its options; it never writes files.
  */
+import type { CommandIo } from "../cli/commandIo";
 import { loadCatalog } from "../catalog/catalog";
 import { StackName } from "../config";
 import { InputError } from "../cost/sources/inputError";
@@ -16,10 +17,7 @@ export interface OpportunitiesOptions {
   headroom?: number;
 }
 
-export interface CommandIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
+export type { CommandIo } from "../cli/commandIo";
 
 const STACK_CHOICES = ["prod", "testnet", "all"];
 const FORMAT_CHOICES = ["table", "markdown", "json"];
