@@ -3,7 +3,7 @@
  * Pulumi CLI; offline/recordStack.ts runs the same function under mocks.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { clusterZones, parseStackConfig, ProdConfig, PROJECT, StackConfig, TestnetConfig } from "./config";
+import { clusterZones, parseStackConfig, ProdConfig, StackConfig, TestnetConfig } from "./config";
 import { BlockchainNodeDisks } from "./components/blockchainNodeDisks";
 import { BlockchainProxy } from "./components/blockchainProxy";
 import { GkeCluster } from "./components/gkeCluster";
@@ -129,5 +129,3 @@ function defineTestnet(config: TestnetConfig, cluster: GkeCluster, labels: { tea
     chainsSecret: chains.secretName,
   };
 }
-
-export { PROJECT };

@@ -5,10 +5,11 @@
  * The 5,000 resources are copies of the recorded prod stack (URNs made unique), so every policy
  * does its real work: the ceiling prices them all with the cost engine.
  */
+import { PROJECT_ROOT } from "../projectRoot";
 import * as path from "path";
 import { ResourceRecord } from "../graph/resourceRecord";
 import { recordStack } from "../offline/recordStack";
-import { RunningPolicyPack, projectRoot } from "../tests/policies/analyzerHarness";
+import { RunningPolicyPack } from "../tests/policies/analyzerHarness";
 
 const RESOURCES = 5_000;
 const RUNS = 5;
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
   const prod = await recordStack("prod");
   const pack = await RunningPolicyPack.start({ stack: "prod", project: prod.project });
   try {
-    await pack.configure(path.join(projectRoot(), "policies", "config", "prod.json"));
+    await pack.configure(path.join(PROJECT_ROOT, "policies", "config", "prod.json"));
     // The whole prod graph copied: its Kubernetes objects included (a 12 KB nginx.conf ConfigMap,
     // a provider with a kubeconfig on every object), so the wire carries ~1.5 KB a resource.
     const whole = await timeAnalyzeStack(pack, "prod graph copied to 5,000", replicate(prod.resources, RESOURCES));

@@ -71,8 +71,3 @@ function redactAll(value: unknown): unknown {
 export function nameFromUrn(urn: string): string {
   return urn.split("::").slice(3).join("::");
 }
-
-/** The type of a URN: its last `$`-separated qualified-type segment. */
-export function typeFromUrn(urn: string): string {
-  return (urn.split("::")[2] ?? "").split("$").pop() ?? "";
-}

@@ -19,8 +19,8 @@ export interface RecordOptions {
   stackFile?: string;
   /** Run as a preview: outputs the mocks do not give are unknown. */
   preview?: boolean;
-  /** Outputs of referenced stacks by name; a testnet run records prod when its outputs are needed and not given. */
-  stackOutputs?: Record<string, Record<string, unknown>>;
+  /** The prod run that answers testnet's StackReference; recorded on demand when a testnet run needs it. */
+  prod?: RecordedStack;
 }
 
 export interface RecordedStack {
@@ -44,16 +44,8 @@ export function recordStack(stack: StackName, options: RecordOptions = {}): Prom
 /** Both stacks, prod first so testnet's StackReference reads prod's outputs from this same run. */
 export async function recordAllStacks(overrides: Partial<Record<StackName, RecordOptions>> = {}): Promise<RecordedStack[]> {
   const prod = await recordStack("prod", overrides.prod);
-  const testnet = await recordStack("testnet", {
-    ...overrides.testnet,
-    stackOutputs: { ...overrides.testnet?.stackOutputs, [testnetProxyStack()]: revealOutputs(prod.outputs) },
-  });
+  const testnet = await recordStack("testnet", { ...overrides.testnet, prod });
   return [prod, testnet];
-}
-
-function testnetProxyStack(): string {
-  const validators = readStackConfig("testnet").values[`${PROJECT}:validators`] as { proxyStack?: string } | undefined;
-  return validators?.proxyStack ?? "prod";
 }
 
 async function recordStackNow(stack: StackName, options: RecordOptions): Promise<RecordedStack> {
@@ -67,7 +59,13 @@ async function recordStackNow(stack: StackName, options: RecordOptions): Promise
   }
   for (const key of options.secretOverrides ?? []) secretKeys.add(key.includes(":") ? key : `${PROJECT}:${key}`);
 
-  let stackOutputs = options.stackOutputs ?? {};
+  // Testnet's StackReference (validators.proxyStack) is answered with a prod run's outputs.
+  let stackOutputs: Record<string, Record<string, unknown>> = {};
+  if (stack === "testnet" && needsProdOutputs(values)) {
+    const prod = options.prod ?? (await recordStackNow("prod", {}));
+    const reference = String((values[`${PROJECT}:validators`] as { proxyStack?: string } | undefined)?.proxyStack);
+    stackOutputs = { [reference]: revealOutputs(prod.outputs) };
+  }
   const records: ResourceRecord[] = [];
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
@@ -83,12 +81,6 @@ async function recordStackNow(stack: StackName, options: RecordOptions): Promise
       return args.inputs;
     },
   };
-
-  if (stack === "testnet" && needsProdOutputs(values) && Object.keys(stackOutputs).length === 0) {
-    const prod = await recordStackNow("prod", {});
-    const reference = String((values[`${PROJECT}:validators`] as { proxyStack?: string } | undefined)?.proxyStack);
-    stackOutputs = { [reference]: revealOutputs(prod.outputs) };
-  }
 
   await pulumi.runtime.setMocks(mocks, PROJECT, stack, options.preview ?? false);
   const monitor = settings.getMonitor() as any;

@@ -10,7 +10,7 @@ import { ResourceRecord } from "../graph/resourceRecord";
 import { commitmentOptions } from "./commitments";
 import { diskTypeDowngrades } from "./diskTypes";
 import { familySwaps } from "./familySwap";
-import { ConfigChange, ConsideredResource, OpportunityKind, StackFindings, combinedMonthlySaving, rankOpportunities } from "./opportunity";
+import { ConsideredResource, Opportunity, StackFindings, combinedMonthlySaving, rankOpportunities } from "./opportunity";
 import { orphans } from "./orphans";
 import { pricedByUrn } from "./repricing";
 import { DEFAULT_HEADROOM, RightsizingOptions, rightsizePools } from "./rightsizing";
@@ -45,19 +45,8 @@ export function analyseStack(input: StackUnderAnalysis, catalog: PriceCatalog, o
   };
 }
 
-export interface OpportunityJson {
-  id: string;
-  stack: string;
-  kind: OpportunityKind;
-  urn: string;
-  resource: string;
-  monthlySaving: number;
-  currentMonthly: number;
-  proposedMonthly: number;
-  countsTowardTotal: boolean;
-  rationale: string;
-  configChange: ConfigChange;
-}
+/** An opportunity as the JSON document carries it: the same fields, money rounded to cents. */
+export type OpportunityJson = Opportunity;
 
 export interface OpportunitiesDocument {
   version: typeof OPPORTUNITIES_VERSION;
@@ -92,17 +81,10 @@ export function opportunitiesDocument(findings: { stack: string; findings: Stack
     catalog: { source: catalog.source, date: catalog.date },
     headroom: options.headroom ?? DEFAULT_HEADROOM,
     opportunities: all.map((o) => ({
-      id: o.id,
-      stack: o.stack,
-      kind: o.kind,
-      urn: o.urn,
-      resource: o.resource,
+      ...o,
       monthlySaving: roundMoney(o.monthlySaving),
       currentMonthly: roundMoney(o.currentMonthly),
       proposedMonthly: roundMoney(o.proposedMonthly),
-      countsTowardTotal: o.countsTowardTotal,
-      rationale: o.rationale,
-      configChange: o.configChange,
     })),
     considered: findings.flatMap((f) => f.findings.considered),
     warnings: findings.flatMap((f) => f.findings.warnings),

@@ -5,9 +5,9 @@
  * way `--policy-pack-config` applies it. `infra-cost review` shows these results
  * ("budget ceiling: $X of $Y").
  */
-import * as fs from "fs";
 import * as path from "path";
 import { ResourceRecord } from "../graph/resourceRecord";
+import { PROJECT_ROOT } from "../projectRoot";
 import { budgetPolicies } from "./budgetPolicies";
 import { BudgetFigures, Violation } from "./policyDefinition";
 import { EnforcementLevel, loadPolicyPackConfigFile, reconcilePolicyPackConfig } from "./policyConfig";
@@ -27,10 +27,9 @@ export interface PolicyResult {
   budget?: BudgetFigures;
 }
 
-/** The committed policy config of a stack, from the sources or next to the compiled pack (dist/). */
+/** The committed policy config of a stack (what `--policy-pack-config` gets in CI). */
 export function defaultPolicyConfigFile(stack: PolicyStack): string {
-  const candidates = [path.join(__dirname, "config", `${stack}.json`), path.join(__dirname, "..", "..", "policies", "config", `${stack}.json`)];
-  return candidates.find((file) => fs.existsSync(file)) ?? candidates[0];
+  return path.join(PROJECT_ROOT, "policies", "config", `${stack}.json`);
 }
 
 function isProvider(record: ResourceRecord): boolean {

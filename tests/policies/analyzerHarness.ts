@@ -15,8 +15,8 @@
  *
  * Used by the protocol test and by bench/policy.ts.
  */
+import { PROJECT_ROOT } from "../../projectRoot";
 import { ChildProcess, spawn } from "child_process";
-import * as fs from "fs";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 import Ajv from "ajv";
@@ -48,14 +48,6 @@ const LEVEL_NUMBERS: Record<EnforcementLevel, number> = {
   disabled: analyzerPb.EnforcementLevel.DISABLED,
   remediate: analyzerPb.EnforcementLevel.REMEDIATE,
 };
-
-/** The project directory: the one holding policies/PulumiPolicy.yaml (from sources or from dist/). */
-export function projectRoot(from: string = __dirname): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, "policies", "PulumiPolicy.yaml"))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no policies/PulumiPolicy.yaml above ${from}`);
-  }
-}
 
 export interface Diagnostic {
   policyName: string;
@@ -132,7 +124,7 @@ export class RunningPolicyPack {
   }
 
   static async start(options: PolicyPackOptions): Promise<RunningPolicyPack> {
-    const packDir = options.packDir ?? path.join(projectRoot(), "policies");
+    const packDir = options.packDir ?? path.join(PROJECT_ROOT, "policies");
     const engine = await startFakeEngine();
     const runPolicyPack = path.join(path.dirname(require.resolve("@pulumi/pulumi/package.json")), "cmd", "run-policy-pack");
     const config: Record<string, string> = {};

@@ -3,12 +3,13 @@
  * --policy-pack-config file, called over the Analyzer gRPC protocol with every resource of the
  * program run under mocks (Analyze per resource, AnalyzeStack with all of them).
  */
+import { PROJECT_ROOT } from "../../projectRoot";
 import * as path from "path";
 import { UNKNOWN } from "../../graph/resourceRecord";
-import { PolicyPackConfigRejected, RunningPolicyPack, projectRoot } from "./analyzerHarness";
+import { PolicyPackConfigRejected, RunningPolicyPack } from "./analyzerHarness";
 import { findRecord, oldSeedPoolOverride, recordedStack, withInputs } from "./util";
 
-const configFile = (stack: string) => path.join(projectRoot(), "policies", "config", `${stack}.json`);
+const configFile = (stack: string) => path.join(PROJECT_ROOT, "policies", "config", `${stack}.json`);
 const NODE_POOL = "gcp:container/nodePool:NodePool";
 
 describe.each(["prod", "testnet"] as const)("the %s stack through the analyzer protocol", (stack) => {
