@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify, parse } from "yaml";
-import { parseStackConfig } from "../../config";
+import { clusterZones, parseStackConfig } from "../../config";
 import { readStackConfig, stackConfigPath } from "../../offline/stackConfig";
 import { PROJECT_ROOT } from "../../projectRoot";
 
@@ -98,5 +98,14 @@ describe("bad config through `npm run render`", () => {
     expect(result.stderr.trim()).toBe('render: prod: seedPool.machineType "n1-standrd-4" is not a machine type offered in us-east1');
     expect(fs.existsSync(out)).toBe(false);
     expect(fs.readdirSync(dir)).toEqual(["Pulumi.prod.yaml"]);
+  });
+});
+
+describe("clusterZones", () => {
+  it("counts a zonal cluster's own zone beside its node locations, as GKE and the cost engine do", () => {
+    expect(clusterZones({ location: "us-east1-b" })).toEqual(["us-east1-b"]);
+    expect(clusterZones({ location: "us-east1-b", nodeLocations: ["us-east1-c"] })).toEqual(["us-east1-b", "us-east1-c"]);
+    expect(clusterZones({ location: "us-east1", nodeLocations: ["us-east1-c", "us-east1-d"] })).toEqual(["us-east1-c", "us-east1-d"]);
+    expect(clusterZones({ location: "us-east1" })).toHaveLength(3);
   });
 });
