@@ -76,6 +76,7 @@ build_kubernetes() {
   # the proxy instead. main embeds generated schema files, so the generator runs first.
   (cd "$src" && go mod edit -dropreplace github.com/pulumi/pulumi-kubernetes/sdk/v4 \
       -require "github.com/pulumi/pulumi-kubernetes/sdk/v4@$(v kubernetes.sdkModuleVersion)" \
+    && go mod tidy \
     && (cd cmd/pulumi-resource-kubernetes && VERSION="$(v kubernetes.pluginVersion)" go run generate.go) \
     && go build -p "$jobs" -ldflags "-X $module/pkg/version.Version=$(v kubernetes.pluginVersion)" \
       -o "$out/plugin-bin/pulumi-resource-kubernetes" ./cmd/pulumi-resource-kubernetes)
