@@ -144,7 +144,8 @@ async function run(dir: string, versions: Versions, tmp: string): Promise<void> 
     PATH: `${path.join(dir, "bin")}${path.delimiter}${process.env.PATH ?? ""}`,
     PULUMI_HOME: home,
     PULUMI_BACKEND_URL: `file://${state}`,
-    PULUMI_CONFIG_PASSPHRASE: crypto.randomBytes(24).toString("base64url"),
+    // A throwaway passphrase, unless one is given to inspect a kept run (RELAY_BUDGET_ENGINE_KEEP=1).
+    PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE || crypto.randomBytes(24).toString("base64url"),
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_SKIP_CONFIRMATIONS: "true",
@@ -195,7 +196,7 @@ async function run(dir: string, versions: Versions, tmp: string): Promise<void> 
   const validatorPassword = secrets.testnet.find((s) => s.path === "validatorProxyPassword");
   if (shared && validatorPassword) validatorPassword.value = shared.value;
   for (const stack of STACKS) {
-    for (const secret of secrets[stack]) must(["config", "set", "--stack", stack, "--secret", "--path", secret.path, "--", secret.value]);
+    for (const secret of secrets[stack]) must(["config", "set", "--stack", stack, "--secret", "--path", secret.path, secret.value]);
   }
   const proxyStack = `${FILE_BACKEND_ORG}/${PROJECT}/prod`;
   must(["config", "set", "--stack", "testnet", "--path", "validators.proxyStack", proxyStack]);
@@ -221,16 +222,20 @@ async function run(dir: string, versions: Versions, tmp: string): Promise<void> 
   check("prod's outputs are seeded on the backend for testnet's StackReference", "proxyUrls" in plainOutputs, Object.keys(plainOutputs).join(", "));
 
   // The real previews, with the policy pack.
-  const documents: Partial<Record<StackName, string>> = {};
+  const documents: Record<string, string> = {};
   for (const stack of STACKS) {
-    const preview = pulumi(previewArgs(stack));
+    // --save-plan adds nothing to the preview but a plan file: the stack's outputs are there
+    // (the --json document has the root stack's step from before the program registered them).
+    const planFile = path.join(tmp, `${stack}-plan.json`);
+    const preview = pulumi([...previewArgs(stack), "--save-plan", planFile]);
     cliOutputs.push(preview.stdout, preview.stderr);
     const ok = check(`pulumi preview --json of ${stack} with the policy pack succeeds`, preview.status === 0, `exit ${preview.status} in ${preview.seconds.toFixed(0)} s${preview.status === 0 ? "" : `: ${lastLines(preview)}`}`);
     if (!ok) continue;
     const file = path.join(tmp, `${stack}-preview.json`);
     fs.writeFileSync(file, preview.stdout);
     documents[stack] = file;
-    compareWithRecording(stack, JSON.parse(preview.stdout), recorded[stack]!);
+    documents[`${stack}-plan`] = planFile;
+    compareWithRecording(stack, JSON.parse(preview.stdout), JSON.parse(fs.readFileSync(planFile, "utf8")), recorded[stack]!);
   }
 
   // The cost review: estimate on the real documents against the offline review.
@@ -277,17 +282,25 @@ async function run(dir: string, versions: Versions, tmp: string): Promise<void> 
   }
   const badRun = pulumi(previewArgs("prod"));
   cliOutputs.push(badRun.stdout, badRun.stderr);
-  const badText = `${badRun.stdout}\n${badRun.stderr}`;
+  // With --json the program's error is a diagnostic of the document (JSON-escaped in the raw text).
+  let diagnostics: string[] = [];
+  try {
+    diagnostics = ((JSON.parse(badRun.stdout) as { diagnostics?: { message?: string }[] }).diagnostics ?? []).map((d) => d.message ?? "");
+  } catch {
+    diagnostics = [];
+  }
+  const badText = [badRun.stdout, badRun.stderr, ...diagnostics].join("\n");
+  const errorLines = diagnostics.filter((m) => m.startsWith("error:"));
   check(
     `a bad config value (seedPool.machineType ${bad}) stops the real preview with the program's one-line message, no stack trace`,
-    expected !== "" && badRun.status !== 0 && badText.includes(expected) && !/^\s+at .+[(:]\d+/m.test(badText),
-    `exit ${badRun.status}; expected ${JSON.stringify(expected)}`,
+    expected !== "" && badRun.status !== 0 && errorLines.length === 1 && errorLines[0].trim() === `error: ${expected}` && !/^\s+at .+[(:]\d+/m.test(badText),
+    `exit ${badRun.status}; ${errorLines.map((l) => l.trim()).join(" | ") || `no error diagnostic (expected ${JSON.stringify(expected)})`}`,
   );
 
   // No secret value in the documents or anything the CLI printed.
-  const everything = [...Object.values(documents).map((f) => fs.readFileSync(f!, "utf8")), ...cliOutputs].join("\n");
+  const everything = [...Object.values(documents).map((f) => fs.readFileSync(f, "utf8")), ...cliOutputs].join("\n");
   const leaked = secretValues.filter((v) => everything.includes(v) || everything.includes(Buffer.from(v).toString("base64")));
-  check("no secret value appears in the preview documents or the CLI's output", leaked.length === 0, `${secretValues.length} secrets looked for in ${cliOutputs.length / 2} CLI runs`);
+  check("no secret value appears in the preview documents, their plans or the CLI's output", leaked.length === 0, `${secretValues.length} secrets looked for in ${cliOutputs.length / 2} CLI runs`);
 }
 
 function previewArgs(stack: StackName): string[] {
@@ -298,17 +311,23 @@ function lastLines(run: Run): string {
   return `${run.stdout}\n${run.stderr}`.trim().split("\n").filter((l) => l.trim()).slice(-3).join(" | ");
 }
 
+interface PlanDocument {
+  resourcePlans?: Record<string, { state?: Record<string, unknown> }>;
+}
+
 interface PreviewDocument {
-  steps?: { op: string; urn: string; newState?: { type: string; parent?: string; protect?: boolean; outputs?: Record<string, unknown> } }[];
+  steps?: { op: string; urn: string; newState?: { type: string; parent?: string; protect?: boolean } }[];
 }
 
 /** Same URNs, types, parents and protect flags as the mocked recording, and the same stack outputs. */
-function compareWithRecording(stack: StackName, document: PreviewDocument, recording: RecordedStack): void {
+function compareWithRecording(stack: StackName, document: PreviewDocument, plan: PlanDocument, recording: RecordedStack): void {
   // The engine adds what a mocked run has no part in: the root stack resource (the parent of
   // every resource without one) and the default providers.
   const rootUrn = `urn:pulumi:${stack}::${PROJECT}::pulumi:pulumi:Stack::${PROJECT}-${stack}`;
   const engineOwned = (urn: string) => urn === rootUrn || /::pulumi:providers:[^:]+::default/.test(urn);
-  const real = new Map((document.steps ?? []).filter((s) => !engineOwned(s.urn)).map((s) => [s.urn, s]));
+  // A StackReference is read (ReadResource), which the mocked recording does not record.
+  const reads = (document.steps ?? []).filter((s) => s.op === "read").map((s) => s.urn);
+  const real = new Map((document.steps ?? []).filter((s) => !engineOwned(s.urn) && s.op !== "read").map((s) => [s.urn, s]));
   const mocked = new Map(recording.resources.map((r) => [r.urn, r]));
   const missing = [...mocked.keys()].filter((urn) => !real.has(urn));
   const extra = [...real.keys()].filter((urn) => !mocked.has(urn));
@@ -316,6 +335,10 @@ function compareWithRecording(stack: StackName, document: PreviewDocument, recor
     missing.length ? `missing ${missing.join(", ")}` : "",
     extra.length ? `extra ${extra.join(", ")}` : "",
   ].filter(Boolean).join("; ") || `${real.size} resources`);
+  if (recording.config.stack === "testnet") {
+    const reference = `urn:pulumi:${stack}::${PROJECT}::pulumi:pulumi:StackReference::${recording.config.validators.proxyStack}`;
+    check(`${stack}: the real preview reads the StackReference ${recording.config.validators.proxyStack}`, reads.includes(reference), `reads: ${reads.join(", ") || "none"}`);
+  }
   const differing: string[] = [];
   for (const [urn, record] of mocked) {
     const state = real.get(urn)?.newState;
@@ -325,8 +348,7 @@ function compareWithRecording(stack: StackName, document: PreviewDocument, recor
     if (Boolean(state.protect) !== Boolean(record.protect)) differing.push(`${urn} protect ${state.protect}`);
   }
   check(`${stack}: types, parents and protect flags are the recording's`, differing.length === 0, differing.slice(0, 3).join("; ") || `${mocked.size} compared`);
-  const root = (document.steps ?? []).find((s) => s.urn === rootUrn);
-  const realOutputs = Object.keys(root?.newState?.outputs ?? {}).sort();
+  const realOutputs = Object.keys(plan.resourcePlans?.[rootUrn]?.state ?? {}).sort();
   const mockedOutputs = Object.keys(recording.outputs).sort();
   check(`${stack}: the stack outputs are the recording's`, JSON.stringify(realOutputs) === JSON.stringify(mockedOutputs), `real [${realOutputs.join(", ")}], recorded [${mockedOutputs.join(", ")}]`);
 }
