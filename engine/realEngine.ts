@@ -156,6 +156,9 @@ async function run(dir: string, versions: Versions, tmp: string): Promise<void> 
     KUBECONFIG: path.join(tmp, "no-kubeconfig"),
     NO_COLOR: "1",
   };
+  const secretArgs = new Set<string>();
+  // Everything the CLI prints, searched for secret values at the end.
+  const cliOutputs: string[] = [];
   const pulumi = (args: string[], input?: string): Run => {
     const start = Date.now();
     const result = spawnSync(path.join(dir, "bin", "pulumi"), [...args, "--color", "never"], {
@@ -166,15 +169,16 @@ async function run(dir: string, versions: Versions, tmp: string): Promise<void> 
       maxBuffer: 256 * 1024 * 1024,
       timeout: 20 * 60 * 1000,
     });
-    if (result.error) throw new Error(`pulumi ${args.join(" ")}: ${result.error.message}`);
+    if (result.error) throw new Error(`pulumi ${args[0]}: ${result.error.message}`);
+    cliOutputs.push(result.stdout, result.stderr);
     return { status: result.status, stdout: result.stdout, stderr: result.stderr, seconds: (Date.now() - start) / 1000 };
   };
   const must = (args: string[], input?: string): Run => {
     const result = pulumi(args, input);
-    if (result.status !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${result.status}: ${(result.stderr || result.stdout).trim().split("\n").slice(-1)[0]}`);
+    // Only the command's words: its arguments may hold a secret value.
+    if (result.status !== 0) throw new Error(`pulumi ${args.filter((a) => !secretArgs.has(a)).join(" ")} exited ${result.status}: ${(result.stderr || result.stdout).trim().split("\n").slice(-1)[0]}`);
     return result;
   };
-  const cliOutputs: string[] = [];
 
   console.log(`engine: ${dir}`);
   console.log(`engine: ${must(["version"]).stdout.trim()} (built from ${versions.cli.version}); gcp provider: the project's stand-in, the real one is not served here (engine/versions.json)`);
@@ -195,6 +199,7 @@ async function run(dir: string, versions: Versions, tmp: string): Promise<void> 
   const shared = secrets.prod.find((s) => s.path === "proxyPasswords.testnet-validators");
   const validatorPassword = secrets.testnet.find((s) => s.path === "validatorProxyPassword");
   if (shared && validatorPassword) validatorPassword.value = shared.value;
+  for (const secret of [...secrets.prod, ...secrets.testnet]) secretArgs.add(secret.value);
   for (const stack of STACKS) {
     for (const secret of secrets[stack]) must(["config", "set", "--stack", stack, "--secret", "--path", secret.path, secret.value]);
   }
@@ -228,7 +233,6 @@ async function run(dir: string, versions: Versions, tmp: string): Promise<void> 
     // (the --json document has the root stack's step from before the program registered them).
     const planFile = path.join(tmp, `${stack}-plan.json`);
     const preview = pulumi([...previewArgs(stack), "--save-plan", planFile]);
-    cliOutputs.push(preview.stdout, preview.stderr);
     const ok = check(`pulumi preview --json of ${stack} with the policy pack succeeds`, preview.status === 0, `exit ${preview.status} in ${preview.seconds.toFixed(0)} s${preview.status === 0 ? "" : `: ${lastLines(preview)}`}`);
     if (!ok) continue;
     const file = path.join(tmp, `${stack}-preview.json`);
@@ -262,7 +266,6 @@ async function run(dir: string, versions: Versions, tmp: string): Promise<void> 
   const overBudget = (seedPool.nodeCount ?? 4) * 10;
   must(["config", "set", "--stack", "prod", "--path", "seedPool.nodeCount", String(overBudget)]);
   const over = pulumi(previewArgs("prod").filter((a) => a !== "--json"));
-  cliOutputs.push(over.stdout, over.stderr);
   const overText = `${over.stdout}\n${over.stderr}`;
   check(
     `an over-budget prod (${overBudget} seed nodes) fails the real preview with a mandatory monthly-budget-ceiling violation`,
@@ -281,7 +284,6 @@ async function run(dir: string, versions: Versions, tmp: string): Promise<void> 
     expected = (err as Error).message;
   }
   const badRun = pulumi(previewArgs("prod"));
-  cliOutputs.push(badRun.stdout, badRun.stderr);
   // With --json the program's error is a diagnostic of the document (JSON-escaped in the raw text).
   let diagnostics: string[] = [];
   try {
