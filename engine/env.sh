@@ -3,6 +3,11 @@
 # is built (engine/versions.json, the shims' sources, this build script, the Go version), so a
 # change to any of them builds afresh and two clones of the project share one cache.
 engine_root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# Go's standard install location, for shells (CI's) whose PATH does not name it.
+if ! command -v go >/dev/null && [ -x /usr/local/go/bin/go ]; then
+  PATH=/usr/local/go/bin:$PATH
+  export PATH
+fi
 ENGINE_CACHE_ROOT=${RELAY_BUDGET_ENGINE_CACHE:-$HOME/.cache/relay-budget/engine}
 engine_key=$( {
   cat "$engine_root/versions.json" "$engine_root/build.sh"
