@@ -24,6 +24,9 @@ trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
 out="$work/engine"
 mkdir -p "$out/bin" "$out/plugin-bin" "$out/pulumi-home"
 export GOFLAGS=-mod=mod GOTOOLCHAIN=local
+# Go's build cache beside the engine cache: a rebuild after a version or shim change recompiles
+# only what changed (about 100 s here instead of the cold 51 minutes).
+export GOCACHE="$ENGINE_CACHE_ROOT/.go-build"
 jobs=${RELAY_BUDGET_ENGINE_JOBS:-2}
 total_start=$(date +%s)
 
@@ -100,6 +103,8 @@ timed "Node.js language host (engine/shims/languagehost)" build_language_host
 timed "kubernetes provider $(v kubernetes.version) as $(v kubernetes.pluginVersion)" build_kubernetes
 timed "gcp stand-in provider as $(v gcp.pluginVersion) (the real one is not served here)" build_gcp
 timed "plugin installation" install_plugins
+# The installed copies under pulumi-home are what the CLI runs.
+rm -rf "$out/plugin-bin"
 "$out/bin/pulumi" version > "$out/cli-version"
 date -u +%FT%TZ > "$out/complete"
 rm -rf "$ENGINE_DIR"
