@@ -24,14 +24,14 @@ export function committedProxyUrls(proxyStack: string, file = stackConfigPath(pr
 }
 
 /** The decommissioned chains' URLs among `urls`; the one-line refusal when one has no route there. */
-export function requireRoutes(chains: TestnetChainConfig[], urls: Record<string, string>, source: string): Record<string, string> {
+export function requireRoutes(chains: TestnetChainConfig[], urls: Record<string, string>, source: string, remedy: string): Record<string, string> {
   const routed: Record<string, string> = {};
   for (const chain of chains.filter((c) => c.state === "decommissioned")) {
     const url = urls[chain.relayChainId];
     if (!url) {
       throw new ConfigError(
         `testnet: testnetChains ${chain.name} is decommissioned but ${source} routes no relay chain ID ${chain.relayChainId} ` +
-          `(routes: ${Object.keys(urls).sort().join(", ") || "none"}); deploy prod with the route first`,
+          `(routes: ${Object.keys(urls).sort().join(", ") || "none"}); ${remedy}`,
       );
     }
     routed[chain.relayChainId] = url;
@@ -47,8 +47,9 @@ export async function prodProxyUrls(proxyStack: string, chains: TestnetChainConf
   const reference = new pulumi.StackReference(proxyStack);
   if (pulumi.runtime.isDryRun()) {
     const file = stackConfigPath(proxyStack.split("/").pop()!);
-    return requireRoutes(chains, committedProxyUrls(proxyStack, file), `prod's committed ${path.basename(file)}`);
+    const name = path.basename(file);
+    return requireRoutes(chains, committedProxyUrls(proxyStack, file), `prod's committed ${name}`, `add the route to blockchainProxy.routes in ${name}`);
   }
   const deployed = (await reference.getOutputValue("proxyUrls")) as Record<string, string> | undefined;
-  return requireRoutes(chains, deployed ?? {}, `the deployed prod stack ${proxyStack}`);
+  return requireRoutes(chains, deployed ?? {}, `the deployed prod stack ${proxyStack}`, "deploy prod with the route first");
 }

@@ -7,10 +7,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { PROJECT } from "../../config";
+import { ConfigError, PROJECT } from "../../config";
 import { recordStack, RecordedStack } from "../../offline/recordStack";
 import { readStackConfig } from "../../offline/stackConfig";
-import { committedProxyUrls } from "../../prodProxyUrls";
+import { committedProxyUrls, requireRoutes } from "../../prodProxyUrls";
 import { find, secretValue } from "./recorded";
 
 const NEW_ROUTE = "0023";
@@ -41,7 +41,13 @@ describe("testnet before prod has deployed the new route", () => {
   });
 
   it("refuses the up with one line naming the chain, the route and the deployed stack", async () => {
-    await expect(recordStack("testnet", { prod: deployedProdWithoutRoute })).rejects.toThrow(
+    const error = await recordStack("testnet", { prod: deployedProdWithoutRoute }).then(
+      () => undefined,
+      (err: Error) => err,
+    );
+    // A RunError: the Pulumi CLI prints its message alone, without a stack trace.
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error?.message).toBe(
       `testnet: testnetChains geth-ropsten is decommissioned but the deployed prod stack ${PROXY_STACK} routes no relay chain ID ${NEW_ROUTE} (routes: 0020, 0022); deploy prod with the route first`,
     );
   });
@@ -86,6 +92,11 @@ describe("prod's committed config as the preview reads it", () => {
 
   it("without the route, fails the preview too", async () => {
     const file = writeProd((c) => (c[`${PROJECT}:blockchainProxy`].routes = c[`${PROJECT}:blockchainProxy`].routes.filter((r: any) => r.relayChainId !== NEW_ROUTE)));
-    expect(Object.keys(committedProxyUrls(PROXY_STACK, file))).toEqual(["0020", "0022"]);
+    const urls = committedProxyUrls(PROXY_STACK, file);
+    expect(Object.keys(urls)).toEqual(["0020", "0022"]);
+    const chains = (readStackConfig("testnet").values[`${PROJECT}:testnetChains`] as any[]).map((c) => ({ ...c, state: c.relayChainId === NEW_ROUTE ? "decommissioned" : c.state }));
+    expect(() => requireRoutes(chains, urls, "prod's committed Pulumi.prod.yaml", "add the route to blockchainProxy.routes in Pulumi.prod.yaml")).toThrow(
+      "testnet: testnetChains geth-ropsten is decommissioned but prod's committed Pulumi.prod.yaml routes no relay chain ID 0023 (routes: 0020, 0022); add the route to blockchainProxy.routes in Pulumi.prod.yaml",
+    );
   });
 });
