@@ -10,6 +10,7 @@ import { GkeCluster } from "./components/gkeCluster";
 import { SeedNodePool } from "./components/seedNodePool";
 import { BLOCKCHAIN_NAMESPACE, TestnetBlockchains } from "./components/testnetBlockchains";
 import { ValidatorChains } from "./components/validatorChains";
+import { prodProxyUrls } from "./prodProxyUrls";
 
 /** The stack's config as the Pulumi runtime holds it (the CLI or the mocks set it), validated. */
 export function stackConfigFromRuntime(): StackConfig {
@@ -32,7 +33,8 @@ function parseConfigValue(value: string): unknown {
   return value;
 }
 
-export function defineStack(config: StackConfig): Record<string, pulumi.Input<unknown>> {
+/** Async because testnet waits for prod's deployed routes before it declares what uses them. */
+export async function defineStack(config: StackConfig): Promise<Record<string, pulumi.Input<unknown>>> {
   const labels = { team: config.labels.team, env: config.stack };
   const cluster = new GkeCluster(config.cluster.name, {
     project: config.gcpProject,
@@ -96,7 +98,7 @@ function defineProd(config: ProdConfig, cluster: GkeCluster, labels: { team: str
   return outputs;
 }
 
-function defineTestnet(config: TestnetConfig, cluster: GkeCluster, labels: { team: string; env: string }) {
+async function defineTestnet(config: TestnetConfig, cluster: GkeCluster, labels: { team: string; env: string }) {
   const blockchains = new TestnetBlockchains("testnet-blockchains", {
     chains: config.testnetChains,
     pool: config.testnetBlockchainPool,
@@ -109,9 +111,8 @@ function defineTestnet(config: TestnetConfig, cluster: GkeCluster, labels: { tea
     provider: cluster.provider,
   });
   // Only a stack that sends validators to the proxy depends on the prod stack.
-  const proxyUrls = blockchains.decommissionedChains.length
-    ? new pulumi.StackReference(config.validators.proxyStack).requireOutput("proxyUrls").apply((urls) => urls as Record<string, string>)
-    : {};
+  // Awaited before chains.json is declared: a refused route stops the run before any resource uses it.
+  const proxyUrls = blockchains.decommissionedChains.length ? await prodProxyUrls(config.validators.proxyStack, config.testnetChains) : {};
   const chains = new ValidatorChains("validator-chains", {
     chains: config.testnetChains,
     namespace: config.validators.namespace,
@@ -127,5 +128,7 @@ function defineTestnet(config: TestnetConfig, cluster: GkeCluster, labels: { tea
     decommissionedChains: blockchains.decommissionedChains,
     snapshots: blockchains.snapshots,
     chainsSecret: chains.secretName,
+    // Where validators reach each decommissioned chain; also makes a refused route fail the run.
+    validatorProxyUrls: proxyUrls,
   };
 }
