@@ -290,6 +290,7 @@ function allowedKeysAt(stack: string, path: string[]): string[] | undefined {
     schema = unwrap(schema);
     if (schema instanceof z.ZodObject) schema = schema.shape[part];
     else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
+    else if (schema instanceof z.ZodRecord) schema = schema.valueType as z.ZodType;
     else return undefined;
     if (!schema) return undefined;
   }

@@ -25,30 +25,28 @@ const diskNeedsSchema = z.strictObject({
   writeMiBps: positiveNumber.optional(),
 });
 
-const statedWorkloadSchema = z
-  .strictObject({
-    /** e.g. pocket-validators, geth-mainnet. */
-    name: name("workload"),
-    namespace: name("namespace"),
-    replicas: positiveInt,
-    /** What one pod requests: what the scheduler packs. */
-    requests: cpuMemorySchema,
-    /** What one pod may use (informational: the scheduler does not reserve limits). */
-    limits: cpuMemorySchema.optional(),
-    /** The vertical pod autoscaler's maxAllowed: the largest requests it may set on one pod. */
-    verticalAutoscalerMax: cpuMemorySchema.optional(),
-    /** Required pod anti-affinity on the hostname: at most one pod of the workload per node. */
-    onePerNode: z.boolean().default(false),
-    /** The workload's PodDisruptionBudget (one of minAvailable, maxUnavailable). */
-    disruptionBudget: z.strictObject({ minAvailable: nonNegativeInt.optional(), maxUnavailable: nonNegativeInt.optional() }).optional(),
-    /** The data disk the workload mounts (a disk of this stack), and what it needs from it. */
-    dataDisk: z.strictObject({ name: name("disk"), needs: diskNeedsSchema.optional() }).optional(),
-    /** Where the figures come from (a file of a public repository, a document). */
-    source: z.string().min(1, "must not be empty").optional(),
-    /** Why the figures are plausible when no source gives them. */
-    inferred: z.string().min(1, "must not be empty").optional(),
-  })
-  .refine((w) => (w.source === undefined) !== (w.inferred === undefined), { message: "must give exactly one of source (where the figures come from) or inferred (why they are plausible)" });
+const statedWorkloadSchema = z.strictObject({
+  /** e.g. pocket-validators, geth-mainnet. */
+  name: name("workload"),
+  namespace: name("namespace"),
+  replicas: positiveInt,
+  /** What one pod requests: what the scheduler packs. */
+  requests: cpuMemorySchema,
+  /** What one pod may use (informational: the scheduler does not reserve limits). */
+  limits: cpuMemorySchema.optional(),
+  /** The vertical pod autoscaler's maxAllowed: the largest requests it may set on one pod. */
+  verticalAutoscalerMax: cpuMemorySchema.optional(),
+  /** Required pod anti-affinity on the hostname: at most one pod of the workload per node. */
+  onePerNode: z.boolean().default(false),
+  /** The workload's PodDisruptionBudget (one of minAvailable, maxUnavailable). */
+  disruptionBudget: z.strictObject({ minAvailable: nonNegativeInt.optional(), maxUnavailable: nonNegativeInt.optional() }).optional(),
+  /** The data disk the workload mounts (a disk of this stack), and what it needs from it. */
+  dataDisk: z.strictObject({ name: name("disk"), needs: diskNeedsSchema.optional() }).optional(),
+  /** Where the figures come from (a file of a public repository, a document). */
+  source: z.string().min(1, "must not be empty").optional(),
+  /** Why the figures are plausible when no source gives them. */
+  inferred: z.string().min(1, "must not be empty").optional(),
+});
 export type StatedWorkload = z.infer<typeof statedWorkloadSchema>;
 
 /** Pool name -> the workloads it runs that the program does not declare. */
@@ -67,6 +65,8 @@ export function poolWorkloadsProblem(poolWorkloads: PoolWorkloadsConfig, poolNam
       const key = `poolWorkloads.${pool}[${i}]`;
       if (seen.has(`${w.namespace}/${w.name}`)) return `${key}.name ${JSON.stringify(w.name)} is stated twice in namespace ${w.namespace}`;
       seen.add(`${w.namespace}/${w.name}`);
+      if (w.source === undefined && w.inferred === undefined) return `${key} (${w.name}) needs source (where its figures come from) or inferred (why they are plausible when no source gives them)`;
+      if (w.source !== undefined && w.inferred !== undefined) return `${key} (${w.name}) has both source and inferred: keep source when a source gives every figure, else inferred with the reason`;
       for (const field of ["limits", "verticalAutoscalerMax"] as const) {
         const bound = w[field];
         if (bound && bound.cpu < w.requests.cpu) return `${key}.${field}.cpu ${bound.cpu} must not be below requests.cpu ${w.requests.cpu}`;
