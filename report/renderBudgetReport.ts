@@ -66,17 +66,36 @@ function promiseStatement(report: BudgetReport): string[] {
     `| ${money(withOptions)} | + every option: disk types that give less performance, pools sized from inferred demand, 1-year commitments | ${standing(withOptions)} |`,
     "",
   ];
-  if (withOptions >= expected.low) {
-    lines.push(`With ${withOptions >= expected.low && counted < expected.low ? "the options" : "the counted changes"} the computed saving reaches the proposal's range; the options carry the risks section 5 states.`);
-  } else {
-    lines.push(
-      `Even with every option the computed saving stays ${money(expected.low - withOptions)} a month below the proposal's low end. ` +
-        `After all of them the two stacks would still cost ${money(afterAll)} a month, so closing the rest means taking ${money(expected.low - withOptions)} (${percent(afterAll, afterAll - (expected.low - withOptions))}) off that. ` +
-        `The largest lines left as configured: ${report.largestAfter.map((l) => `${l.stack} ${l.name} (${l.summary}) ${money(l.monthly)}`).join("; ")}. ` +
-        "No machine-type or disk-type choice the catalog offers closes it at the stated demand: the rest would have to come from running less (fewer or pruned archive chains on prod's blockchain nodes, fewer validators or seeds), which are product decisions outside this program's config. " +
+  const remaining = new Map<string, BudgetReport["opportunities"]["opportunities"][number]>();
+  for (const o of report.opportunities.opportunities.filter((o) => o.countsTowardTotal)) {
+    const key = `${o.stack}\u0000${o.urn}`;
+    if ((remaining.get(key)?.monthlySaving ?? -1) < o.monthlySaving) remaining.set(key, o);
+  }
+  const open = [...remaining.values()].sort((a, b) => b.monthlySaving - a.monthlySaving || a.id.localeCompare(b.id));
+  const paragraph: string[] = [];
+  if (configured < expected.low) {
+    paragraph.push(
+      `What is adopted leaves ${money(expected.low - configured)} a month to the low end. ` +
+        (open.length
+          ? `The counted opportunities not yet applied (section 5) ${counted >= expected.low ? "close it" : `bring ${money(counted - configured)} of it`}: ${open.map((o) => `${o.id} ${money(o.monthlySaving)}`).join(", ")}; why each is not applied yet is in its note (section 5) and beside the key in its stack file. `
+          : ""),
+    );
+  }
+  if (withOptions < expected.low) {
+    paragraph.push(
+      `Even with every option the computed saving stays ${money(expected.low - withOptions)} a month below the low end; after all of them the two stacks would still cost ${money(afterAll)} a month. `,
+    );
+  } else if (counted < expected.low) {
+    paragraph.push(`Only with the options, and their risks, does it reach the low end. `);
+  }
+  if (withOptions < expected.high) {
+    paragraph.push(
+      `The high end, ${money(expected.high)}, stays ${money(expected.high - withOptions)} a month beyond even every option: after them the stacks would cost ${money(afterAll)} a month, and the largest lines as configured are ${report.largestAfter.map((l) => `${l.stack} ${l.name} (${l.summary}) ${money(l.monthly)}`).join("; ")}. ` +
+        "No machine or disk type the catalog offers closes that at the stated demand and under these rules: the rest would have to come from running less (fewer or pruned archive chains on prod's blockchain nodes, fewer validators or seeds), which are decisions outside this program's config. " +
         "Not in the program's graph, so neither in the baselines nor priced here: the validators' and seeds' own volumes (a 60 Gi pd-ssd claim each in the manifests) and network egress; measured, they may hold more saving or more cost.",
     );
   }
+  lines.push(paragraph.join(""));
   return lines;
 }
 
