@@ -102,8 +102,16 @@ export function opportunitiesDocument(findings: { stack: string; findings: Stack
     })),
     considered: findings.flatMap((f) => f.findings.considered),
     warnings: findings.flatMap((f) => f.findings.warnings),
-    pools: findings.flatMap((f) => f.findings.pools ?? []),
-    disks: findings.flatMap((f) => f.findings.disks ?? []),
+    pools: findings.flatMap((f) => f.findings.pools ?? []).map((p) => ({
+      ...p,
+      current: { ...p.current, monthly: roundMoney(p.current.monthly) },
+      ...(p.proposed ? { proposed: { ...p.proposed, monthly: roundMoney(p.proposed.monthly) } } : {}),
+    })),
+    disks: findings.flatMap((f) => f.findings.disks ?? []).map((d) => ({
+      ...d,
+      currentMonthly: roundMoney(d.currentMonthly),
+      options: d.options.map((o) => ({ ...o, monthly: roundMoney(o.monthly) })),
+    })),
     diskPerformance: { source: diskPerformanceTable.source, retrieved: diskPerformanceTable.retrieved },
     totals: {
       monthlySaving: roundMoney(monthly),
