@@ -195,7 +195,8 @@ export function renderBudgetReport(report: BudgetReport, chartNames: { seedPool:
     ...report.opportunities.pools.map((p) => {
       const shape = (side: typeof p.current | undefined) => (side ? `${side.nodes} x ${side.machineType}, ${money(side.monthly)}` : "(none fits)");
       const alloc = (side: typeof p.current | undefined) => (side ? `${number(side.allocatableCpu, 2)} / ${number(side.allocatableMemoryGiB, 2)}` : "-");
-      const outcome = p.outcome === "rightsized" ? `cheaper fit: ${money(p.current.monthly - (p.proposed?.monthly ?? p.current.monthly))} a month` : p.outcome === "infeasible" ? "no machine type fits" : "kept: no cheaper fit";
+      const saving = report.opportunities.opportunities.find((o) => o.id === `${p.stack}/rightsizing/${p.pool}`)?.monthlySaving ?? 0;
+      const outcome = p.outcome === "rightsized" ? `cheaper fit: ${money(saving)} a month` : p.outcome === "infeasible" ? "no machine type fits" : "kept: no cheaper fit";
       return `| ${p.stack} | ${p.pool} | ${p.requests.pods} | ${number(p.requests.cpu, 2)} / ${number(p.requests.memoryGiB, 2)} | ${number(p.withHeadroom.cpu, 2)} / ${number(p.withHeadroom.memoryGiB, 2)} | ${shape(p.current)} | ${alloc(p.current)} | ${shape(p.proposed)} | ${alloc(p.proposed)} | ${outcome}${p.inferred.length ? `; inferred demand: ${p.inferred.join(", ")}` : ""} |`;
     }),
     "",
