@@ -7,7 +7,8 @@ import { clusterZones, parseStackConfig, ProdConfig, StackConfig, TestnetConfig 
 import { BlockchainNodeDisks } from "./components/blockchainNodeDisks";
 import { BlockchainProxy } from "./components/blockchainProxy";
 import { GkeCluster } from "./components/gkeCluster";
-import { SeedNodePool } from "./components/seedNodePool";
+import { PoolWorkloads, StatedPodGroup, statedPodGroups } from "./components/poolWorkloads";
+import { SEED_POD_SELECTOR, SeedNodePool } from "./components/seedNodePool";
 import { BLOCKCHAIN_NAMESPACE, TestnetBlockchains } from "./components/testnetBlockchains";
 import { ValidatorChains } from "./components/validatorChains";
 import { prodProxyUrls } from "./prodProxyUrls";
@@ -49,7 +50,30 @@ export async function defineStack(config: StackConfig): Promise<Record<string, p
     labels,
     importId: config.cluster.importId,
   });
+  new PoolWorkloads("pool-workloads", { pools: poolDemand(config) });
   return config.stack === "prod" ? defineProd(config, cluster, labels) : defineTestnet(config, cluster, labels);
+}
+
+/** Every pool's stated demand: config poolWorkloads, plus prod's seed pods sized from seedPool. */
+export function poolDemand(config: StackConfig): Record<string, StatedPodGroup[]> {
+  const pools = statedPodGroups(config.poolWorkloads);
+  if (config.stack === "prod") {
+    const seeds = config.seedPool;
+    const seedPods: StatedPodGroup = {
+      name: SEED_POD_SELECTOR["app.kubernetes.io/name"],
+      namespace: seeds.seedNamespace,
+      replicas: seeds.seedReplicas,
+      requests: { cpu: seeds.seedResources.cpuRequest, memoryGiB: seeds.seedResources.memoryRequestGiB },
+      limits: { cpu: seeds.seedResources.cpuLimit, memoryGiB: seeds.seedResources.memoryLimitGiB },
+      onePerNode: false,
+      // The program declares the seeds' PodDisruptionBudget (SeedNodePool): it matches these labels.
+      podLabels: { ...SEED_POD_SELECTOR },
+      inferred: "no public source gives the seed pods' requests: seedPool.seedResources is the stack's inferred value (RC-0.5.2.9 fixed the memory growth; the chain was about 14.5 GB in Jan 2021)",
+      configKey: "seedPool.seedResources x seedReplicas",
+    };
+    pools[seeds.name] = [...(pools[seeds.name] ?? []), seedPods];
+  }
+  return pools;
 }
 
 function defineProd(config: ProdConfig, cluster: GkeCluster, labels: { team: string; env: string }) {
