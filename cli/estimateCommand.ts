@@ -1,7 +1,7 @@
 /** `infra-cost estimate (--preview FILE | --state FILE)`: the monthly cost of a preview or a state. */
 import * as path from "path";
 import { loadCatalog } from "../catalog/catalog";
-import { CostComparison, compareChanges, compareCosts, firstInvalidInput } from "../cost/costComparison";
+import { CostComparison, compareChanges, compareCosts, firstInvalidInput, invalidFieldPath } from "../cost/costComparison";
 import { costReportDocument } from "../cost/costReport";
 import { InputError } from "../cost/sources/inputError";
 import { readPreviewDocument } from "../cost/sources/previewDocument";
@@ -35,7 +35,7 @@ export function runEstimate(options: EstimateOptions): string {
     const invalid = firstInvalidInput(comparison);
     if (invalid) {
       const where = preview.locations.get(invalid.line.urn)?.[invalid.side] ?? invalid.line.urn;
-      throw new InputError(shownFile, `${where}.inputs.${invalid.field}`, invalid.message);
+      throw new InputError(shownFile, `${where}.${invalidFieldPath(invalid.field)}`, invalid.message);
     }
   } else {
     const state = readStackExport(file);
@@ -43,7 +43,7 @@ export function runEstimate(options: EstimateOptions): string {
     const invalid = firstInvalidInput(comparison);
     if (invalid) {
       const where = state.locations.get(invalid.line.urn) ?? invalid.line.urn;
-      throw new InputError(shownFile, `${where}.inputs.${invalid.field}`, invalid.message);
+      throw new InputError(shownFile, `${where}.${invalidFieldPath(invalid.field)}`, invalid.message);
     }
   }
   if (options.format === "json") return JSON.stringify(costReportDocument(comparison, catalog), null, 2) + "\n";

@@ -56,9 +56,9 @@ describe("bad input: one line on stderr, exit 2, nothing on stdout", () => {
     ["a random JSON document as a state", () => ["estimate", "--state", write("random2.json", "[1, 2]")], /^infra-cost: random2\.json: not a pulumi stack export document/],
     ["a missing file", () => ["estimate", "--state", path.join(dir, "nope.json")], /^infra-cost: nope\.json: cannot read: no such file$/],
     [
-      "an unknown machine type",
-      () => ["estimate", "--preview", write("machine.json", JSON.stringify({ steps: [{ op: "create", urn: "urn:pulumi:s::p::gcp:container/nodePool:NodePool::pool", newState: { urn: "urn:pulumi:s::p::gcp:container/nodePool:NodePool::pool", type: "gcp:container/nodePool:NodePool", custom: true, inputs: { location: "us-east1-b", nodeCount: 2, nodeConfig: { machineType: "n1-fake-9" } } } }] }))],
-      /^infra-cost: machine\.json: steps\[0\]\.newState\.inputs\.nodeConfig\.machineType: unknown machine type "n1-fake-9"/,
+      "a fractional node count",
+      () => ["estimate", "--preview", write("machine.json", JSON.stringify({ steps: [{ op: "create", urn: "urn:pulumi:s::p::gcp:container/nodePool:NodePool::pool", newState: { urn: "urn:pulumi:s::p::gcp:container/nodePool:NodePool::pool", type: "gcp:container/nodePool:NodePool", custom: true, inputs: { location: "us-east1-b", nodeCount: 2.5, nodeConfig: { machineType: "n1-standard-4" } } } }] }))],
+      /^infra-cost: machine\.json: steps\[0\]\.newState\.inputs\.nodeCount: 2\.5 is not a possible node count per zone/,
     ],
     ["both inputs", () => ["estimate", "--preview", "a.json", "--state", "b.json"], /^infra-cost: estimate: give exactly one of --preview FILE or --state FILE$/],
     ["a bad flag", () => ["estimate", "--bogus"], /^infra-cost: unknown option '--bogus'$/],
