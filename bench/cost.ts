@@ -69,7 +69,7 @@ function estimateScaling(): void {
     // Warm up module loading and the catalog so the sizes compare pricing, not start-up.
     const warm = path.join(dir, "warm.json");
     fs.writeFileSync(warm, JSON.stringify({ steps: Array.from({ length: 100 }, (_, i) => syntheticStep(i)) }));
-    runEstimate({ preview: warm, format: "json" });
+    runEstimate({ preview: [warm], format: "json" });
 
     const rows: { size: number; ms: number }[] = [];
     for (const size of [1_000, 10_000, 50_000]) {
@@ -82,7 +82,7 @@ function estimateScaling(): void {
       const times: number[] = [];
       for (let i = 0; i < 3; i++) {
         const start = performance.now();
-        const output = runEstimate({ preview: file, format: "json" });
+        const output = runEstimate({ preview: [file], format: "json" }).text;
         times.push(performance.now() - start);
         if (JSON.parse(output).resources.length !== size) throw new Error(`expected ${size} priced resources`);
       }

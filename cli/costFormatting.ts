@@ -18,12 +18,18 @@ export function percentChange(before: number, after: number): string {
   return `${percent > 0 ? "+" : ""}${percent.toFixed(1)} %`;
 }
 
-/** The Infracost-style headline. */
-export function headline(before: number, after: number): string {
+/**
+ * The Infracost-style headline. With unpriced resources it never claims "will not change": the
+ * change is only known for what was priced, and the count of the rest is part of the headline.
+ */
+export function headline(before: number, after: number, unpriced = 0): string {
   const delta = after - before;
-  if (Math.abs(delta) < 0.005) return `Monthly cost will not change (${money(after)})`;
+  const rest = unpriced > 0 ? `; ${unpriced} resource${unpriced === 1 ? "" : "s"} not priced` : "";
+  if (Math.abs(delta) < 0.005) {
+    return unpriced > 0 ? `Priced resources' monthly cost does not change (${money(after)})${rest}` : `Monthly cost will not change (${money(after)})`;
+  }
   const direction = delta < 0 ? "decrease" : "increase";
-  return `Monthly cost will ${direction} by ${money(Math.abs(delta))} (${percentChange(before, after)})`;
+  return `Monthly cost will ${direction} by ${money(Math.abs(delta))} (${percentChange(before, after)})${rest}`;
 }
 
 export interface ResourceChangeDescription {

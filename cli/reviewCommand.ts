@@ -15,8 +15,9 @@ import { renderReviewMarkdown } from "./renderMarkdown";
 import { renderReviewTable } from "./renderTable";
 import type { RecordedStack } from "../offline/recordStack";
 
-export const REVIEW_STACKS = ["prod", "testnet"] as const;
-export type ReviewStackName = (typeof REVIEW_STACKS)[number];
+import { REVIEW_STACKS, ReviewStackName } from "./stackNames";
+export { REVIEW_STACKS };
+export type { ReviewStackName };
 
 export interface ReviewOptions {
   stack: ReviewStackName | "all";

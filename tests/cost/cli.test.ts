@@ -60,7 +60,7 @@ describe("bad input: one line on stderr, exit 2, nothing on stdout", () => {
       () => ["estimate", "--preview", write("machine.json", JSON.stringify({ steps: [{ op: "create", urn: "urn:pulumi:s::p::gcp:container/nodePool:NodePool::pool", newState: { urn: "urn:pulumi:s::p::gcp:container/nodePool:NodePool::pool", type: "gcp:container/nodePool:NodePool", custom: true, inputs: { location: "us-east1-b", nodeCount: 2.5, nodeConfig: { machineType: "n1-standard-4" } } } }] }))],
       /^infra-cost: machine\.json: steps\[0\]\.newState\.inputs\.nodeCount: 2\.5 is not a possible node count per zone/,
     ],
-    ["both inputs", () => ["estimate", "--preview", "a.json", "--state", "b.json"], /^infra-cost: estimate: give exactly one of --preview FILE or --state FILE$/],
+    ["both inputs", () => ["estimate", "--preview", "a.json", "--state", "b.json"], /^infra-cost: estimate: give --preview FILE \(once per stack\) or --state FILE, not both and not neither$/],
     ["a bad flag", () => ["estimate", "--bogus"], /^infra-cost: unknown option '--bogus'$/],
     ["a bad choice", () => ["review", "--stack", "staging"], /^infra-cost: option '--stack <stack>' argument 'staging' is invalid\. Allowed choices are prod, testnet, all\.$/],
     ["no command", () => [], /^infra-cost: infra-cost: missing command/],
