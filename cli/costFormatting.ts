@@ -53,6 +53,8 @@ function shapeOf(line: CostLine): string {
 /** Resources whose monthly cost changes, biggest change first. */
 export function resourceChanges(comparison: CostComparison): ResourceChangeDescription[] {
   return comparison.lines
+    // A side that is not priced has no figure to change from or to (listed as unpriced instead).
+    .filter((line) => line.before?.status !== "unpriced" && line.after?.status !== "unpriced")
     .map((line) => {
       const before = monthlyOf(line.before);
       const after = monthlyOf(line.after);

@@ -94,9 +94,13 @@ export function compareCosts(before: ResourceRecord[] | null, after: ResourceRec
     const afterResource = afterPriced.get(key) ?? null;
     const any = (afterResource ?? beforeResource)!;
     lines.push({ urn: any.urn, type: any.type, name: any.name, before: beforeResource, after: afterResource });
-    totalBefore += monthlyOf(beforeResource);
-    totalAfter += monthlyOf(afterResource);
     const unpricedSide = [afterResource, beforeResource].find((side) => side?.status === "unpriced");
+    // A resource not priced on one side cannot show a change: counting only its priced side would
+    // read as a saving (or a cost) that nobody computed. It is counted among the unpriced instead.
+    if (!unpricedSide) {
+      totalBefore += monthlyOf(beforeResource);
+      totalAfter += monthlyOf(afterResource);
+    }
     if (unpricedSide) unpriced.push({ urn: any.urn, type: any.type, reason: unpricedSide.unpricedReason ?? "not priced" });
   }
   // Totals in whole cents, the delta of the rounded figures: every renderer prints the same numbers.
