@@ -13,7 +13,7 @@ import { costReportDocument, roundTotals } from "../cost/costReport";
 import { InputError } from "../cost/sources/inputError";
 import { PreviewChanges, readPreviewDocument } from "../cost/sources/previewDocument";
 import { readStackExport } from "../cost/sources/stackExport";
-import { evaluateStackPolicies, PolicyStack } from "../policies/evaluate";
+import type { PolicyStack } from "../policies/evaluate";
 import { PolicyResult } from "../cost/costReview";
 import { renderEstimateTable } from "./renderTable";
 import { EstimatedStack, renderPullRequestComment } from "./renderPullRequestComment";
@@ -45,6 +45,8 @@ function failInvalid(comparison: CostComparison, shownFile: string, locate: (urn
 /** Each stack's policy verdicts, from the pack's own checks run on the preview's after-states. */
 function policyVerdicts(stack: string | undefined, preview: PreviewChanges): PolicyResult[] | undefined {
   if (!stack || !POLICY_STACKS.includes(stack as PolicyStack)) return undefined;
+  // Loaded only for a stack with a policy config: the pack's config validation (zod) costs start-up time.
+  const { evaluateStackPolicies }: typeof import("../policies/evaluate") = require("../policies/evaluate");
   const after = preview.changes.flatMap((change) => (change.after && !change.after.external ? [change.after] : []));
   return evaluateStackPolicies(after, stack as PolicyStack).map((result) => ({
     policyName: result.policy,
@@ -54,7 +56,7 @@ function policyVerdicts(stack: string | undefined, preview: PreviewChanges): Pol
   }));
 }
 
-function estimatePreview(file: string, catalog: PriceCatalog): EstimatedStack {
+function estimatePreview(file: string, catalog: PriceCatalog, withPolicies: boolean): EstimatedStack {
   const shownFile = path.basename(file);
   const preview = readPreviewDocument(file);
   const comparison = compareChanges(preview.changes, catalog);
@@ -64,7 +66,8 @@ function estimatePreview(file: string, catalog: PriceCatalog): EstimatedStack {
     file: shownFile,
     comparison,
     coverage: { complete: preview.complete, omittedSames: preview.omittedSames, errors: preview.errors },
-    policies: policyVerdicts(preview.stack, preview),
+    // The verdicts go into the PR comment only.
+    policies: withPolicies ? policyVerdicts(preview.stack, preview) : undefined,
   };
 }
 
@@ -101,7 +104,7 @@ export function runEstimate(options: EstimateOptions): EstimateResult {
     const estimated: EstimatedStack = { stack, file: shownFile, comparison, coverage: { complete: true, omittedSames: 0, errors: [], state: true } };
     return { text: render([estimated], options.format, catalog), overThreshold: thresholdBreaches([estimated], options) };
   }
-  const stacks = previews.map((file) => estimatePreview(file, catalog));
+  const stacks = previews.map((file) => estimatePreview(file, catalog, options.format === "markdown"));
   const seen = new Set<string>();
   for (const s of stacks) {
     if (seen.has(s.stack)) throw new InputError(s.file, "", `a second preview of stack ${s.stack} (give one --preview per stack)`);
