@@ -90,7 +90,7 @@ function stackSection(s: EstimatedStack, detailLimit: number): { lines: string[]
     out.push(`Not evaluated: the policy pack has no config for stack \`${s.stack}\`.`, "");
   } else {
     const failed = s.policies.filter((p) => !p.passed);
-    out.push(failed.length === 0 ? `All ${plural(s.policies.length, "policy")} pass on the preview's after-state.`.replace("policys", "policies") : `**${failed.length} of ${s.policies.length} policies fail** on the preview's after-state.`, "");
+    out.push(failed.length === 0 ? `All ${s.policies.length} ${s.policies.length === 1 ? "policy passes" : "policies pass"} on the preview's after-state.` : `**${failed.length} of ${s.policies.length} policies fail** on the preview's after-state.`, "");
     out.push("| Policy | Level | Result | Message |", "|---|---|---|---|");
     for (const p of s.policies) out.push(`| ${cell(p.policyName)} | ${cell(p.enforcementLevel)} | ${p.passed ? "pass" : "**FAIL**"} | ${cell(p.message.slice(0, 500))} |`);
     out.push("");
