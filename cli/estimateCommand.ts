@@ -10,13 +10,13 @@ import * as path from "path";
 import { PriceCatalog, loadCatalog } from "../catalog/catalog";
 import { CostComparison, compareChanges, compareCosts, firstInvalidInput, invalidFieldPath } from "../cost/costComparison";
 import { costReportDocument, roundTotals } from "../cost/costReport";
-import { InputError } from "../cost/sources/inputError";
+import { InputError, PreviewFailedError } from "../cost/sources/inputError";
 import { PreviewChanges, readPreviewDocument } from "../cost/sources/previewDocument";
 import { readStackExport } from "../cost/sources/stackExport";
 import type { PolicyStack } from "../policies/evaluate";
 import { PolicyResult } from "../cost/costReview";
 import { renderEstimateTable } from "./renderTable";
-import { EstimatedStack, renderPullRequestComment } from "./renderPullRequestComment";
+import { EstimatedStack, FailedStack, renderPullRequestComment } from "./renderPullRequestComment";
 
 export interface EstimateOptions {
   preview?: string[];
@@ -28,6 +28,8 @@ export interface EstimateOptions {
 
 export interface EstimateResult {
   text: string;
+  /** Markdown only: previews that had failed, shown in the comment; the CLI exits 4 after writing it. */
+  failedPreviews: string[];
   /** One line per stack whose monthly increase passed a --fail-above threshold. */
   overThreshold: string[];
 }
@@ -102,19 +104,32 @@ export function runEstimate(options: EstimateOptions): EstimateResult {
     failInvalid(comparison, shownFile, (urn) => state.locations.get(urn));
     const stack = comparison.lines.map((l) => l.urn.split("::")[0]?.split(":")[2]).find(Boolean) ?? shownFile;
     const estimated: EstimatedStack = { stack, file: shownFile, comparison, coverage: { complete: true, omittedSames: 0, errors: [], state: true } };
-    return { text: render([estimated], options.format, catalog), overThreshold: thresholdBreaches([estimated], options) };
+    return { text: render([estimated], options.format, catalog), overThreshold: thresholdBreaches([estimated], options), failedPreviews: [] };
   }
-  const stacks = previews.map((file) => estimatePreview(file, catalog, options.format === "markdown"));
+  // In the PR comment a failed preview is a section saying so, beside the stacks that did preview;
+  // every other format refuses it outright (nothing on stdout).
+  const failedPreviews: string[] = [];
+  const failedStacks: FailedStack[] = [];
+  const stacks: EstimatedStack[] = [];
+  for (const file of previews) {
+    try {
+      stacks.push(estimatePreview(file, catalog, options.format === "markdown"));
+    } catch (err) {
+      if (!(err instanceof PreviewFailedError) || options.format !== "markdown") throw err;
+      failedPreviews.push(err.message);
+      failedStacks.push({ file: path.basename(file), message: err.message });
+    }
+  }
   const seen = new Set<string>();
   for (const s of stacks) {
     if (seen.has(s.stack)) throw new InputError(s.file, "", `a second preview of stack ${s.stack} (give one --preview per stack)`);
     seen.add(s.stack);
   }
-  return { text: render(stacks, options.format, catalog), overThreshold: thresholdBreaches(stacks, options) };
+  return { text: render(stacks, options.format, catalog, failedStacks), overThreshold: thresholdBreaches(stacks, options), failedPreviews };
 }
 
-function render(stacks: EstimatedStack[], format: EstimateOptions["format"], catalog: PriceCatalog): string {
-  if (format === "markdown") return renderPullRequestComment(stacks, catalog);
+function render(stacks: EstimatedStack[], format: EstimateOptions["format"], catalog: PriceCatalog, failed: FailedStack[] = []): string {
+  if (format === "markdown") return renderPullRequestComment(stacks, catalog, failed);
   if (format === "json") {
     if (stacks.length === 1) return JSON.stringify(costReportDocument(stacks[0].comparison, catalog, stacks[0].coverage), null, 2) + "\n";
     const documents = stacks.map((s) => ({ stack: s.stack, report: costReportDocument(s.comparison, catalog, s.coverage) }));

@@ -83,6 +83,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     });
 
   let overThreshold: string[] = [];
+  let failedPreviews: string[] = [];
   program
     .command("estimate")
     .description("monthly cost of `pulumi preview --json` digests (one per stack, before/after) or a `pulumi stack export`")
@@ -96,6 +97,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
       const { runEstimate }: typeof import("./estimateCommand") = require("./estimateCommand");
       const estimate = runEstimate(options);
       overThreshold = estimate.overThreshold;
+      failedPreviews = estimate.failedPreviews;
       result = options.out ? { text: "", files: [{ file: options.out, content: estimate.text }] } : { text: estimate.text, files: [] };
     });
 
@@ -149,6 +151,10 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
       }
     }
     if (result.text) io.stdout(result.text);
+    if (failedPreviews.length > 0) {
+      io.stderr(`infra-cost: ${oneLine(failedPreviews.join("; "))}\n`);
+      return EXIT_PREVIEW_FAILED;
+    }
     if (overThreshold.length > 0) {
       io.stderr(`infra-cost: ${overThreshold.join("; ")}\n`);
       return EXIT_OVER_THRESHOLD;

@@ -25,6 +25,12 @@ export interface EstimatedStack {
   policies?: PolicyResult[];
 }
 
+/** A preview that failed (error diagnostics, no resource steps): the comment says so in its place. */
+export interface FailedStack {
+  file: string;
+  message: string;
+}
+
 function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
@@ -98,7 +104,7 @@ function stackSection(s: EstimatedStack, detailLimit: number): { lines: string[]
   return { lines: out, trimmed: Math.max(0, changes.length - shown.length) + Math.max(0, unpriced - Math.min(unpriced, detailLimit)) };
 }
 
-function compose(stacks: EstimatedStack[], catalog: PriceCatalog, detailLimit: number): { text: string; trimmed: number } {
+function compose(stacks: EstimatedStack[], catalog: PriceCatalog, detailLimit: number, failed: FailedStack[]): { text: string; trimmed: number } {
   const totals = roundTotals({
     before: stacks.reduce((sum, s) => sum + s.comparison.totals.before, 0),
     after: stacks.reduce((sum, s) => sum + s.comparison.totals.after, 0),
@@ -107,6 +113,9 @@ function compose(stacks: EstimatedStack[], catalog: PriceCatalog, detailLimit: n
   const unpriced = stacks.reduce((sum, s) => sum + s.comparison.unpriced.length, 0);
   const partial = stacks.filter((s) => !s.coverage.complete);
   const out: string[] = ["## Infra cost estimate", ""];
+  for (const f of failed) {
+    out.push("> [!CAUTION]", `> **A preview failed, so its stack is not in these figures:** ${cell(f.message.slice(0, 600))}`, "");
+  }
   const scope = partial.length > 0 ? ` (changed resources only in ${partial.map((s) => `\`${s.stack}\``).join(", ")}: not the bill)` : "";
   out.push(`**${headline(totals.before, totals.after, unpriced)}**${scope}`, "");
   out.push("| Stack | Scope | Before | After | Change | Not priced |", "|---|---|---:|---:|---:|---:|");
@@ -147,12 +156,12 @@ function compose(stacks: EstimatedStack[], catalog: PriceCatalog, detailLimit: n
 }
 
 /** The comment, with per-resource detail cut (and said so) until it fits GitHub's limit. */
-export function renderPullRequestComment(stacks: EstimatedStack[], catalog: PriceCatalog): string {
+export function renderPullRequestComment(stacks: EstimatedStack[], catalog: PriceCatalog, failed: FailedStack[] = []): string {
   let limit = 200;
-  let result = compose(stacks, catalog, limit);
+  let result = compose(stacks, catalog, limit, failed);
   while (result.text.length > BODY_BUDGET && limit > 0) {
     limit = Math.floor(limit / 2);
-    result = compose(stacks, catalog, limit);
+    result = compose(stacks, catalog, limit, failed);
   }
   if (result.trimmed > 0) {
     result.text += `\n_This comment was trimmed to stay under GitHub's ${COMMENT_LIMIT.toLocaleString("en-US")}-character limit: ${plural(result.trimmed, "detail line")} left out. The full estimate is in the job's artifact (\`--format json\`)._\n`;

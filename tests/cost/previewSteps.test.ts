@@ -157,7 +157,7 @@ describe("a failed preview is said to have failed, not priced as $0.00", () => {
     ["root stack only", { ...digest("prod", [], { diagnostics }) }],
     ["no steps at all (omitted when empty)", { diagnostics, duration: 1, changeSummary: {} }],
   ])("%s: exit 4, one line", async (_label, document) => {
-    const { code, stdout, stderr } = await run(["estimate", "--preview", write("failed.json", document), "--format", "markdown"]);
+    const { code, stdout, stderr } = await run(["estimate", "--preview", write("failed.json", document), "--format", "json"]);
     expect(code).toBe(4);
     expect(stdout).toBe("");
     expect(stderr).toMatch(/^infra-cost: failed\.json: the preview failed \(1 error diagnostic, no resource steps\), nothing to estimate: running program: TypeError/);

@@ -74,6 +74,17 @@ describe("one comment for both stacks", () => {
   });
 });
 
+test("a failed preview of one stack: the comment says so beside the other stack's estimate, exit 4", async () => {
+  const failed = { diagnostics: [{ message: "running program: boom", severity: "error" }], duration: 1, changeSummary: {} };
+  const out = path.join(dir, "failed-comment.md");
+  const { code, stderr } = await run(["estimate", "--preview", write("preview-prod.json", prod), "--preview", write("preview-testnet.json", failed), "--format", "markdown", "--out", out]);
+  expect(code).toBe(4);
+  expect(stderr).toMatch(/^infra-cost: preview-testnet\.json: the preview failed/);
+  const comment = fs.readFileSync(out, "utf8");
+  expect(comment).toMatch(/A preview failed, so its stack is not in these figures:\*\* preview-testnet\.json: the preview failed .*running program: boom/);
+  expect(comment).toMatch(/### Stack `prod`: Monthly cost will decrease by \$606\.53/);
+});
+
 describe("--fail-above guardrails", () => {
   // testnet's increase: +17.00 over a $0.00 before
   test.each([
