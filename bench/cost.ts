@@ -132,6 +132,8 @@ function estimateStartup(): void {
   }
 }
 
+// Wall times on a shared machine scale with its load: print it so the figures can be read.
+console.log(`load average ${os.loadavg().map((v) => v.toFixed(1)).join(" ")} on ${os.cpus().length} CPUs`);
 reviewAgainstFloor();
 estimateScaling();
 estimateStartup();
