@@ -2,9 +2,11 @@
 import { CostCategory } from "../cost/engine";
 import { CostComparison, CostLine, monthlyOf } from "../cost/costComparison";
 
+/** "$1,234.50": grouped by hand, as toLocaleString's first call costs the CLI a locale load. */
 export function money(value: number): string {
   const sign = value < 0 ? "-" : "";
-  return `${sign}$${Math.abs(value).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  const [whole, cents] = Math.abs(value).toFixed(2).split(".");
+  return `${sign}$${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${cents}`;
 }
 
 export function signedMoney(value: number): string {

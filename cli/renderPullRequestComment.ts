@@ -164,7 +164,7 @@ export function renderPullRequestComment(stacks: EstimatedStack[], catalog: Pric
     result = compose(stacks, catalog, limit, failed);
   }
   if (result.trimmed > 0) {
-    result.text += `\n_This comment was trimmed to stay under GitHub's ${COMMENT_LIMIT.toLocaleString("en-US")}-character limit: ${plural(result.trimmed, "detail line")} left out. The full estimate is in the job's artifact (\`--format json\`)._\n`;
+    result.text += `\n_This comment was trimmed to stay under GitHub's 65,536-character limit: ${plural(result.trimmed, "detail line")} left out. The full estimate is in the job's artifact (\`--format json\`)._\n`;
   }
   return result.text;
 }
