@@ -6,7 +6,7 @@ import * as path from "path";
 import { loadCatalog } from "../catalog/catalog";
 import { PROJECT_ROOT } from "../projectRoot";
 import { evaluateStackPolicies } from "../policies/evaluate";
-import { firstInvalidInput } from "../cost/costComparison";
+import { firstInvalidInput, invalidFieldPath } from "../cost/costComparison";
 import { CostReview, StackCostReview, assembleReview, reviewReportDocument, reviewStack } from "../cost/costReview";
 import { InputError } from "../cost/sources/inputError";
 import { readStackExport } from "../cost/sources/stackExport";
@@ -15,8 +15,9 @@ import { renderReviewMarkdown } from "./renderMarkdown";
 import { renderReviewTable } from "./renderTable";
 import type { RecordedStack } from "../offline/recordStack";
 
-export const REVIEW_STACKS = ["prod", "testnet"] as const;
-export type ReviewStackName = (typeof REVIEW_STACKS)[number];
+import { REVIEW_STACKS, ReviewStackName } from "./stackNames";
+export { REVIEW_STACKS };
+export type { ReviewStackName };
 
 export interface ReviewOptions {
   stack: ReviewStackName | "all";
@@ -54,7 +55,7 @@ export async function buildReview(options: Pick<ReviewOptions, "stack" | "baseli
     if (invalid) {
       const file = invalid.side === "before" ? path.basename(baseline.file) : `Pulumi.${baseline.stack}.yaml`;
       const where = invalid.side === "before" ? baseline.graph.locations.get(invalid.line.urn) ?? invalid.line.urn : `resource ${invalid.line.name}`;
-      throw new InputError(file, `${where}.inputs.${invalid.field}`, invalid.message);
+      throw new InputError(file, `${where}.${invalidFieldPath(invalid.field)}`, invalid.message);
     }
     // The same checks `pulumi preview --policy-pack policies` runs, over the same graph.
     review.policies = evaluateStackPolicies(programs[index].resources, baseline.stack).map((result) => ({
