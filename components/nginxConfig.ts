@@ -202,7 +202,29 @@ function errorLocation(status: number): string[] {
   // The body is a single-quoted nginx string: it holds no quote, backslash or '$' (checked here).
   const body = proxyErrorBody(status);
   if (/['\\$]/.test(body)) throw new Error(`proxy error body for ${status} cannot be written as an nginx string`);
+  if (URI_ERROR_STATUSES.includes(status)) {
+    // No body limit here: the request that failed may announce any Content-Length.
+    return [`        location = ${uriErrorPage(status)} {`, "            internal;", "            client_max_body_size 0;", `            return ${status} '${body}\\n';`, "        }"];
+  }
   return [`        location @${error.name} {`, `            return ${status} '${body}\\n';`, "        }"];
+}
+
+/**
+ * Errors nginx may raise before it has a URI (a request line too long or not HTTP): it cannot
+ * redirect those to a named location ("empty URI in redirect"), so they go to an internal URI.
+ * The URI holds "//", which no client's URI has after nginx merges slashes (merge_slashes on), so
+ * no client reaches these locations or the source check's exemption for them.
+ */
+const URI_ERROR_STATUSES = [400, 414];
+function uriErrorPage(status: number): string {
+  return `/proxy-error//${status}`;
+}
+
+function errorPageDirective(status: number): string {
+  if (URI_ERROR_STATUSES.includes(status)) return `        error_page ${status} ${uriErrorPage(status)};`;
+  // 494 is nginx's internal code for a header too large, sent as 400 unless overwritten: 431.
+  if (status === 431) return `        error_page 494 =431 @${PROXY_ERRORS[status].name};`;
+  return `        error_page ${status} @${PROXY_ERRORS[status].name};`;
 }
 
 /**
@@ -306,6 +328,16 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "        default 0;",
     ...spec.allowedSourceRanges.map((range) => `        ${range} 1;`),
     "    }",
+    "    # Refused: a source outside the ranges, unless nginx itself redirected a malformed request to",
+    "    # an internal error URI (that answer comes first, as nginx gives it before any phase runs).",
+    "    map $uri $internal_error_page {",
+    "        default 0;",
+    ...URI_ERROR_STATUSES.map((status) => `        ${uriErrorPage(status)} 1;`),
+    "    }",
+    '    map "$source_allowed$internal_error_page" $source_refused {',
+    "        default 0;",
+    "        00 1;",
+    "    }",
     "",
     "    # The named location that serves a path, by relay chain ID. pocket-core POSTs to url + \"/\" + path,",
     "    # so /<id>, /<id>/ and /<id>/<path> all belong to chain <id>.",
@@ -317,12 +349,14 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "    server {",
     `        listen ${spec.listenPort};`,
     "",
-    "        # nginx's own answers too: 494 is its internal code for a header too large (sent as 431).",
-    ...errorStatuses.map((status) => `        error_page ${status === 431 ? 494 : status} @${PROXY_ERRORS[status].name};`),
+    "        # Every error as JSON-RPC, nginx's own answers to malformed requests included.",
+    ...errorStatuses.map(errorPageDirective),
+    "        # Client URIs never hold \"//\" (see the internal error URIs below).",
+    "        merge_slashes on;",
     "",
     "        # Refuse other sources before anything else (server rewrite phase: before routing, auth and",
     "        # limits): an outsider learns nothing and uses no rate limit state.",
-    "        if ($source_allowed = 0) {",
+    "        if ($source_refused) {",
     "            return 403;",
     "        }",
     "",

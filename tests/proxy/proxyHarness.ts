@@ -545,3 +545,62 @@ export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
+
+/** An answer read off a raw socket: what nginx sent, however malformed the request was. */
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  json: any;
+}
+
+/**
+ * Sends `request` byte for byte on a new TCP connection (for requests an HTTP client refuses to
+ * build: bad request lines, TRACE, huge headers) and reads the first answer.
+ */
+export function rawHttp(origin: string, request: string | Buffer, options: { localAddress?: string; timeoutMs?: number } = {}): Promise<RawResponse> {
+  const target = new URL(origin);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: target.hostname, port: Number(target.port), localAddress: options.localAddress });
+    let received = Buffer.alloc(0);
+    const timer = setTimeout(() => socket.destroy(new Error(`no complete answer from ${origin} in time: ${received.toString("latin1").slice(0, 200)}`)), options.timeoutMs ?? 10000);
+    const finish = () => {
+      const text = received.toString("utf8");
+      const split = text.indexOf("\r\n\r\n");
+      if (split === -1) return false;
+      const [statusLine, ...headerLines] = text.slice(0, split).split("\r\n");
+      const headers: Record<string, string> = {};
+      for (const line of headerLines) headers[line.slice(0, line.indexOf(":")).toLowerCase()] = line.slice(line.indexOf(":") + 1).trim();
+      const length = Number(headers["content-length"] ?? NaN);
+      const body = text.slice(split + 4);
+      if (!Number.isNaN(length) && Buffer.byteLength(body) < length) return false;
+      let json: unknown;
+      try {
+        json = JSON.parse(body);
+      } catch {
+        json = undefined;
+      }
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ status: Number(statusLine.split(" ")[1]), headers, body, json });
+      return true;
+    };
+    socket.on("data", (chunk) => {
+      received = Buffer.concat([received, chunk]);
+      finish();
+    });
+    socket.on("end", () => {
+      if (!finish()) reject(new Error(`connection closed before a complete answer: ${JSON.stringify(received.toString("latin1").slice(0, 200))}`));
+    });
+    socket.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    socket.write(request);
+  });
+}
+
+/** Checks a raw answer the way `expectJsonRpcError` checks a relay's. */
+export function expectRawJsonRpcError(response: RawResponse, status: number): void {
+  expectJsonRpcError({ status: response.status, headers: { "content-type": response.headers["content-type"] }, body: response.body, json: response.json, elapsedMs: 0 }, status);
+}
