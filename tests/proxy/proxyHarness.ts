@@ -604,3 +604,27 @@ export function rawHttp(origin: string, request: string | Buffer, options: { loc
 export function expectRawJsonRpcError(response: RawResponse, status: number): void {
   expectJsonRpcError({ status: response.status, headers: { "content-type": response.headers["content-type"] }, body: response.body, json: response.json, elapsedMs: 0 }, status);
 }
+
+/**
+ * `nginx -t` on a rendered config, with only file paths moved to a scratch directory and upstream
+ * hosts pointed at 127.0.0.1 (names would be resolved at load). Returns nginx's exit status and stderr.
+ */
+export function nginxTest(nginxConf: string, htpasswdPath: string): { status: number | null; stderr: string } {
+  requireNginx();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nginx-t-"));
+  try {
+    const text = nginxConf
+      .replace(/^(\s*server )\S+?(:\d+)( |;)/gm, "$1127.0.0.1$2$3")
+      .replace(/(?<=[\s"'])\/tmp\//g, `${dir}/`)
+      .split(htpasswdPath)
+      .join(`${dir}/htpasswd`);
+    fs.writeFileSync(path.join(dir, "nginx.conf"), text);
+    // nginx reopens /dev/stdout for the access log, which fails on a socket: give it a file.
+    const stdout = fs.openSync(path.join(dir, "stdout"), "w");
+    const check = spawnSync(NGINX_BINARY, ["-t", "-q", "-p", dir, "-c", path.join(dir, "nginx.conf")], { encoding: "utf8", stdio: ["ignore", stdout, "pipe"] });
+    fs.closeSync(stdout);
+    return { status: check.status, stderr: check.stderr.split(dir).join("<dir>") };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
