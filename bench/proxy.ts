@@ -40,9 +40,15 @@ const CONNECTIONS = Number(process.env.BENCH_PROXY_CONNECTIONS ?? 16);
 /** The light load of the latency runs. */
 const LIGHT_CONNECTIONS = 4;
 const LIGHT_REQUESTS = 20_000;
+/** Rounds of the light-load latency runs. */
+const LIGHT_ROUNDS = 4;
 const WARMUP_REQUESTS = 10_000;
-/** Direct and proxied runs alternate this many times (the machine's other load hits both alike). */
-const ROUNDS = 4;
+/**
+ * The two proxies alternate this many times (the machine's other load hits both alike); the CPU
+ * figures are the medians of the rounds, so a burst of other load on the shared cores during one
+ * round does not decide the result.
+ */
+const ROUNDS = 10;
 /**
  * nginx closes a client connection after keepalive_requests (default 1000) with "Connection:
  * close"; autocannon ignores the header and sends one more request on the closing connection,
@@ -209,6 +215,7 @@ interface LoadResult {
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  maxMs: number;
   errors: number;
 }
 
@@ -264,6 +271,7 @@ function combine(runs: LoadRun[]): LoadResult {
     requestsPerSecond: requests / runs.reduce((sum, r) => sum + r.seconds, 0),
     p50Ms: percentile(all, 50),
     p99Ms: percentile(all, 99),
+    maxMs: all.length ? all[all.length - 1] : 0,
     errors: runs.reduce((sum, r) => sum + r.errors, 0),
   };
 }
@@ -286,8 +294,14 @@ function cpuSeconds(masterPid: number): number {
   return ticks / ticksPerSecond;
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
 function describe(name: string, r: LoadResult): string {
-  return `${name.padEnd(24)} ${r.requests} requests, ${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(3)} ms, p99 ${r.p99Ms.toFixed(3)} ms, errors ${r.errors}`;
+  return `${name.padEnd(24)} ${r.requests} requests, ${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(3)} ms, p99 ${r.p99Ms.toFixed(3)} ms, max ${r.maxMs.toFixed(1)} ms, errors ${r.errors}`;
 }
 
 async function main(): Promise<void> {
@@ -332,14 +346,22 @@ async function main(): Promise<void> {
     const perRound = Math.ceil(REQUESTS / ROUNDS);
     let proxyCpu = 0;
     let bareCpu = 0;
+    const roundProxyUs: number[] = [];
+    const roundBareUs: number[] = [];
+    const roundRatios: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const amount = Math.min(perRound, REQUESTS - round * perRound);
       let before = cpuSeconds(proxy.pid);
       proxiedRuns.push(await load(proxyUrl, amount, authorization));
-      proxyCpu += cpuSeconds(proxy.pid) - before;
+      const proxyRound = cpuSeconds(proxy.pid) - before;
       before = cpuSeconds(bare.pid);
       bareRuns.push(await load(bareUrl, amount));
-      bareCpu += cpuSeconds(bare.pid) - before;
+      const bareRound = cpuSeconds(bare.pid) - before;
+      proxyCpu += proxyRound;
+      bareCpu += bareRound;
+      roundProxyUs.push((proxyRound / amount) * 1e6);
+      roundBareUs.push((bareRound / amount) * 1e6);
+      roundRatios.push(proxyRound / bareRound);
     }
     const proxied = combine(proxiedRuns);
     const bareResult = combine(bareRuns);
@@ -349,9 +371,14 @@ async function main(): Promise<void> {
     // Latency at a light load: direct and through the generated config, alternating.
     const lightDirect: LoadRun[] = [];
     const lightProxied: LoadRun[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      lightDirect.push(await load(directUrl, LIGHT_REQUESTS / ROUNDS, undefined, LIGHT_CONNECTIONS));
-      lightProxied.push(await load(proxyUrl, LIGHT_REQUESTS / ROUNDS, authorization, LIGHT_CONNECTIONS));
+    for (let round = 0; round < LIGHT_ROUNDS; round++) {
+      lightDirect.push(await load(directUrl, LIGHT_REQUESTS / LIGHT_ROUNDS, undefined, LIGHT_CONNECTIONS));
+      lightProxied.push(await load(proxyUrl, LIGHT_REQUESTS / LIGHT_ROUNDS, authorization, LIGHT_CONNECTIONS));
+    }
+    if (process.env.BENCH_PROXY_BARE_LIGHT) {
+      const bare4: LoadRun[] = [];
+      for (let round = 0; round < LIGHT_ROUNDS; round++) bare4.push(await load(bareUrl, LIGHT_REQUESTS / LIGHT_ROUNDS, undefined, LIGHT_CONNECTIONS));
+      console.log(describe(`bare, ${LIGHT_CONNECTIONS} connections`, combine(bare4)));
     }
     const direct4 = combine(lightDirect);
     const proxied4 = combine(lightProxied);
@@ -359,11 +386,14 @@ async function main(): Promise<void> {
     console.log(describe(`direct, ${LIGHT_CONNECTIONS} connections`, direct4));
     console.log(describe(`proxied, ${LIGHT_CONNECTIONS} connections`, proxied4));
     if (direct4.errors) console.log(`direct runs had ${direct4.errors} errors (the upstream, not the proxy)`);
-    const proxyUs = (proxyCpu / proxied.requests) * 1e6;
-    const bareUs = (bareCpu / bareResult.requests) * 1e6;
-    console.log(`nginx CPU from /proc/<pid>/stat (10 ms ticks): generated ${proxyCpu.toFixed(2)} s over ${proxied.requests} relays, bare ${bareCpu.toFixed(2)} s over ${bareResult.requests}`);
+    const proxyUs = median(roundProxyUs);
+    const bareUs = median(roundBareUs);
     console.log(
-      `proxy cpu/relay: ${proxyUs.toFixed(1)} us, bare proxy_pass: ${bareUs.toFixed(1)} us, ratio: ${(proxyUs / bareUs).toFixed(2)}, ` +
+      `nginx CPU from /proc/<pid>/stat (10 ms ticks): generated ${proxyCpu.toFixed(2)} s over ${proxied.requests} relays, bare ${bareCpu.toFixed(2)} s over ${bareResult.requests} ` +
+        `(whole-run ratio ${(proxyCpu / proxied.requests / (bareCpu / bareResult.requests)).toFixed(2)}; per-round ratios ${roundRatios.map((r) => r.toFixed(2)).join(" ")})`,
+    );
+    console.log(
+      `proxy cpu/relay: ${proxyUs.toFixed(1)} us, bare proxy_pass: ${bareUs.toFixed(1)} us, ratio: ${median(roundRatios).toFixed(2)}, ` +
         `p99 added at ${LIGHT_CONNECTIONS} connections: ${(proxied4.p99Ms - direct4.p99Ms).toFixed(3)} ms, errors: ${errors}`,
     );
   } finally {
