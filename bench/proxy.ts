@@ -375,11 +375,6 @@ async function main(): Promise<void> {
       lightDirect.push(await load(directUrl, LIGHT_REQUESTS / LIGHT_ROUNDS, undefined, LIGHT_CONNECTIONS));
       lightProxied.push(await load(proxyUrl, LIGHT_REQUESTS / LIGHT_ROUNDS, authorization, LIGHT_CONNECTIONS));
     }
-    if (process.env.BENCH_PROXY_BARE_LIGHT) {
-      const bare4: LoadRun[] = [];
-      for (let round = 0; round < LIGHT_ROUNDS; round++) bare4.push(await load(bareUrl, LIGHT_REQUESTS / LIGHT_ROUNDS, undefined, LIGHT_CONNECTIONS));
-      console.log(describe(`bare, ${LIGHT_CONNECTIONS} connections`, combine(bare4)));
-    }
     const direct4 = combine(lightDirect);
     const proxied4 = combine(lightProxied);
     errors += proxied4.errors;
