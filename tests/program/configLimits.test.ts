@@ -2,8 +2,13 @@
  * Issue 10: config that validated but that nginx or Kubernetes refuse, or that cannot be right.
  * One failing config per rule, each with its one-line message; none echoes a secret.
  */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse, stringify } from "yaml";
 import { parseStackConfig } from "../../config";
-import { readStackConfig } from "../../offline/stackConfig";
+import { recordStack } from "../../offline/recordStack";
+import { readStackConfig, stackConfigPath } from "../../offline/stackConfig";
 
 type Raw = Record<string, any>;
 const base = (stack: string): Raw => structuredClone(readStackConfig(stack).values);
@@ -79,5 +84,19 @@ describe("config refuses what would hurt prod (issue 10)", () => {
     raw[K("labels")] = { team: secretValue };
     expect(() => parseStackConfig("prod", raw, ["relay-budget:labels"])).toThrow(/^prod: labels\.team \[secret\] is not a valid team name/);
     expect(() => parseStackConfig("prod", raw, ["relay-budget:labels"])).not.toThrow(secretValue);
+  });
+
+  it("through the program (as `pulumi up` and `render` run it): a secure: value under cluster is [secret] in the error", async () => {
+    const document = parse(fs.readFileSync(stackConfigPath("prod"), "utf8"));
+    document.config["relay-budget:cluster"].podCidr = { secure: "v1:c2VjcmV0LXJhbmdl" };
+    const stackFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "secure-label-")), "Pulumi.prod.yaml");
+    fs.writeFileSync(stackFile, stringify(document));
+    const error = await recordStack("prod", { stackFile }).then(
+      () => undefined,
+      (err: Error) => err,
+    );
+    // The offline run stands in "offline-<hash>" for the undecryptable value: that must not show either.
+    expect(error?.message).toBe("prod: cluster.podCidr [secret] is not a CIDR range (address/prefix, e.g. 10.8.0.0/14)");
+    expect(error?.message).not.toMatch(/offline-|v1:/);
   });
 });
