@@ -6,6 +6,7 @@
 import { RunError } from "@pulumi/pulumi/errors";
 import { z } from "zod";
 import { diskTypeOffered, isZone, loadCatalog, machineTypeOffered, regionOf, PERSISTENT_DISK_TYPES } from "./catalog/catalog";
+import { poolWorkloadsProblem, poolWorkloadsSchema } from "./poolWorkloadsConfig";
 import { allowListProblem, parseCidr } from "./validation/cidr";
 import { cpuCoresProblem, memoryGiBProblem } from "./validation/kubernetesQuantity";
 import { bodySizeProblem, MAX_BURST, MAX_CONNECTIONS_PER_UPSTREAM, MAX_REQUESTS_PER_SECOND, MAX_UPSTREAM_TIMEOUT_SECONDS } from "./validation/proxyLimits";
@@ -204,6 +205,8 @@ const baseKeys = {
   cluster: clusterSchema,
   /** Node pools kept as they are (declared so the stack's cost and ceilings are real). */
   nodePools: z.array(nodePoolSchema).default([]),
+  /** Per pool, the workloads the program does not declare (poolWorkloadsConfig.ts). */
+  poolWorkloads: poolWorkloadsSchema,
 };
 
 const prodSchema = z.strictObject({
@@ -269,9 +272,20 @@ export function parseStackConfig(stack: string, raw: Record<string, unknown>, se
   const secret = new Set([...SECRET_KEYS, ...secretKeys.filter((k) => k.startsWith(`${PROJECT}:`)).map((k) => k.slice(PROJECT.length + 1))]);
   if (!parsed.success) throw new ConfigError(describeIssue(stack, own, parsed.error.issues[0], secret));
   const config = { ...parsed.data, stack, project: PROJECT, region, gcpProject } as StackConfig;
-  const problem = crossCheck(config, catalog) ?? stackRuleProblem(config, clusterZones(config.cluster));
+  const problem =
+    crossCheck(config, catalog) ??
+    stackRuleProblem(config, clusterZones(config.cluster)) ??
+    poolWorkloadsProblem(config.poolWorkloads, poolNamesOf(config), diskNamesOf(config));
   if (problem) throw new ConfigError(`${stack}: ${problem}`);
   return config;
+}
+
+function poolNamesOf(config: StackConfig): string[] {
+  return [...config.nodePools.map((p) => p.name), config.stack === "prod" ? config.seedPool.name : config.testnetBlockchainPool.name];
+}
+
+function diskNamesOf(config: StackConfig): string[] {
+  return config.stack === "prod" ? config.blockchainNodes.map((n) => n.disk.name) : config.testnetChains.map((c) => c.disk.name);
 }
 
 function describeIssue(stack: string, own: Record<string, unknown>, issue: z.core.$ZodIssue, secret: Set<string>): string {
@@ -298,6 +312,7 @@ function allowedKeysAt(stack: string, path: string[]): string[] | undefined {
     schema = unwrap(schema);
     if (schema instanceof z.ZodObject) schema = schema.shape[part];
     else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
+    else if (schema instanceof z.ZodRecord) schema = schema.valueType as z.ZodType;
     else return undefined;
     if (!schema) return undefined;
   }

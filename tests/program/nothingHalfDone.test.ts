@@ -92,7 +92,7 @@ describe("render (writeDirectoryAtomically)", () => {
     expect(fs.readdirSync(path.join(dir, "out", "prod"))).toHaveLength(counts.manifests + 1);
   });
 
-  it("exits 2 and writes nothing when testnet decommissions a chain the prod proxy does not route (it used to exit 0 without chains.json)", () => {
+  it("exits 2 and writes nothing (no out/ either) when testnet decommissions a chain the prod proxy does not route", () => {
     const dir = scratch();
     const document = parse(fs.readFileSync(stackConfigPath("testnet"), "utf8"));
     const chains = document.config["relay-budget:testnetChains"] as { name: string; state: string; relayChainId: string }[];
@@ -104,10 +104,9 @@ describe("render (writeDirectoryAtomically)", () => {
       cwd: PROJECT_ROOT,
       encoding: "utf8",
     });
-    expect({ status: result.status, stderr: result.stderr.trim() }).toEqual({
-      status: 2,
-      stderr: `render: testnet: testnetChains[${index}] ${chains[index].name} is decommissioned but the prod proxy routes no relay chain ID 0fff (routes: 0020, 0022, 0023)`,
-    });
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toMatch(new RegExp(`^render: testnet: testnetChains ${chains[index].name} is decommissioned but .* routes no relay chain ID 0fff \\(routes: 0020, 0022, 0023\\)`));
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
     expect(tree(dir)).toEqual(["Pulumi.testnet.yaml"]);
   }, 60000);
 });
