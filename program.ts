@@ -19,7 +19,11 @@ export function stackConfigFromRuntime(): StackConfig {
   for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
     raw[key] = parseConfigValue(value);
   }
-  return parseStackConfig(pulumi.getStack(), raw);
+  // Which keys are `secure:` (the runtime knows; its check is not in the SDK's typings): their
+  // values never appear in a config error, whatever the key.
+  const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
+  const secretKeys = isConfigSecret ? Object.keys(raw).filter((key) => isConfigSecret(key)) : [];
+  return parseStackConfig(pulumi.getStack(), raw, secretKeys);
 }
 
 /** Pulumi hands structured config over as JSON text and scalars as plain strings. */

@@ -14,6 +14,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { BlockchainProxyConfig } from "../config";
 import { renderHtpasswd, renderNginxConfig, NginxConfigSpec, ProxyRoute } from "./nginxConfig";
+import { cpuQuantity, memoryQuantity } from "../validation/kubernetesQuantity";
 
 export interface BlockchainProxyArgs {
   proxy: BlockchainProxyConfig;
@@ -137,8 +138,8 @@ export class BlockchainProxy extends pulumi.ComponentResource {
                     { name: "health", containerPort: HEALTH_PORT, protocol: "TCP" },
                   ],
                   resources: {
-                    requests: { cpu: `${proxy.resources.cpuRequest}`, memory: `${Math.round(proxy.resources.memoryRequestGiB * 1024)}Mi` },
-                    limits: { cpu: `${proxy.resources.cpuLimit}`, memory: `${Math.round(proxy.resources.memoryLimitGiB * 1024)}Mi` },
+                    requests: { cpu: cpuQuantity(proxy.resources.cpuRequest), memory: memoryQuantity(proxy.resources.memoryRequestGiB) },
+                    limits: { cpu: cpuQuantity(proxy.resources.cpuLimit), memory: memoryQuantity(proxy.resources.memoryLimitGiB) },
                   },
                   readinessProbe: { httpGet: { path: "/healthz", port: "health" }, periodSeconds: 5, failureThreshold: 2 },
                   livenessProbe: { httpGet: { path: "/healthz", port: "health" }, initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 3 },

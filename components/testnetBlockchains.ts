@@ -12,6 +12,7 @@ import { loadCatalog } from "../catalog/catalog";
 import { gkeAllocatable, nodesForRequests } from "../sizing/gkeAllocatable";
 import { nodePoolArgs, nodePoolOptions } from "./nodePoolArgs";
 import { dataDiskLabels } from "./blockchainNodeDisks";
+import { cpuQuantity, memoryQuantity } from "../validation/kubernetesQuantity";
 
 export interface TestnetBlockchainsArgs {
   chains: TestnetChainConfig[];
@@ -169,8 +170,8 @@ export class TestnetBlockchains extends pulumi.ComponentResource {
                   args: chain.args,
                   ports: [{ name: "rpc", containerPort: chain.port, protocol: "TCP" }],
                   resources: {
-                    requests: { cpu: `${chain.resources.cpuRequest}`, memory: `${chain.resources.memoryRequestGiB}Gi` },
-                    limits: { cpu: `${chain.resources.cpuLimit}`, memory: `${chain.resources.memoryLimitGiB}Gi` },
+                    requests: { cpu: cpuQuantity(chain.resources.cpuRequest), memory: memoryQuantity(chain.resources.memoryRequestGiB) },
+                    limits: { cpu: cpuQuantity(chain.resources.cpuLimit), memory: memoryQuantity(chain.resources.memoryLimitGiB) },
                   },
                   volumeMounts: [{ name: "data", mountPath: "/data" }],
                 },

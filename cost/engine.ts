@@ -7,7 +7,7 @@
  * resource says why, and a resource no rule knows is "free" or "unpriced with a reason", never a
  * silent zero.
  */
-import { ResourceRecord } from "../graph/resourceRecord";
+import { ResourceRecord, secretStrings, withoutSecrets } from "../graph/resourceRecord";
 import { PriceCatalog, loadCatalog } from "../catalog/catalog";
 import { ResourceGraph } from "./resourceGraph";
 import { ruleForType } from "./rules";
@@ -96,7 +96,26 @@ function priceOne(record: ResourceRecord, graph: ResourceGraph): PricedResource 
   if (outcome.summary !== undefined) priced.summary = outcome.summary;
   if (outcome.facts !== undefined) priced.facts = outcome.facts;
   if (outcome.invalidInput !== undefined) priced.invalidInput = outcome.invalidInput;
-  return priced;
+  return hideSecrets(priced, record);
+}
+
+/**
+ * Rules read attributes through the secret wrapper (a secret machine type still has a price); what
+ * they say about them (reasons, errors, component names, summaries) must not repeat a secret value.
+ * `facts` stay as read: they are machine-readable inputs to the policy pack, never printed.
+ */
+function hideSecrets(priced: PricedResource, record: ResourceRecord): PricedResource {
+  const secrets = secretStrings([record.inputs, record.outputs]);
+  if (secrets.length === 0) return priced;
+  const hide = (text: string) => withoutSecrets(text, secrets);
+  return {
+    ...priced,
+    components: priced.components.map((c) => ({ ...c, name: hide(c.name) })),
+    assumptions: priced.assumptions.map(hide),
+    ...(priced.unpricedReason !== undefined ? { unpricedReason: hide(priced.unpricedReason) } : {}),
+    ...(priced.summary !== undefined ? { summary: hide(priced.summary) } : {}),
+    ...(priced.invalidInput !== undefined ? { invalidInput: { ...priced.invalidInput, message: hide(priced.invalidInput.message) } } : {}),
+  };
 }
 
 /** Sum of monthly costs of priced resources. */

@@ -46,6 +46,24 @@ export function revealSecret(value: unknown): unknown {
 }
 
 /**
+ * The string values held under Pulumi's secret wrapper anywhere in `value` (longest first): what a
+ * message built from revealed attributes must not repeat (see `withoutSecrets`).
+ */
+export function secretStrings(value: unknown, insideSecret = false, found: Set<string> = new Set()): string[] {
+  if (isSecretValue(value)) secretStrings(value.value, true, found);
+  else if (Array.isArray(value)) for (const v of value) secretStrings(v, insideSecret, found);
+  else if (typeof value === "object" && value !== null) for (const v of Object.values(value)) secretStrings(v, insideSecret, found);
+  // Strings only, of 3 characters or more: replacing a secret "2" or "" would mangle every message.
+  else if (insideSecret && typeof value === "string" && value.length >= 3) found.add(value);
+  return [...found].sort((a, b) => b.length - a.length);
+}
+
+/** `text` with every occurrence of the given secret strings replaced by "[secret]". */
+export function withoutSecrets(text: string, secrets: string[]): string {
+  return secrets.reduce((out, secret) => out.split(secret).join("[secret]"), text);
+}
+
+/**
  * A deep copy with every secret replaced by "[secret]": what a report, a log or a rendered file may
  * show. A secret map or list keeps its keys/length so the document keeps its shape.
  */

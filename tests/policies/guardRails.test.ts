@@ -55,9 +55,25 @@ describe("proxy-internal-only", () => {
     const messages = (await runResourcePolicy(proxyInternalOnly, [external, open, unlimited])).map((v) => v.message);
     expect(messages).toEqual([
       expect.stringContaining('Service blockchain-proxy is an external load balancer: annotate it "networking.gke.io/load-balancer-type": "Internal"'),
-      "Service blockchain-proxy allows 0.0.0.0/0 in loadBalancerSourceRanges: that is every address.",
+      'Service blockchain-proxy loadBalancerSourceRanges[1] "0.0.0.0/0" is broader than /8 (list the client cluster\'s node and pod ranges).',
       expect.stringContaining("Service blockchain-proxy has no loadBalancerSourceRanges"),
     ]);
+  });
+
+  it.each<[string[], string]>([
+    [["0.0.0.0/00"], '[0] "0.0.0.0/00" has a prefix length that is not a plain decimal number'],
+    [["0.0.0.0/000"], '[0] "0.0.0.0/000" has a prefix length that is not a plain decimal number'],
+    [["::/00"], '[0] "::/00" has a prefix length that is not a plain decimal number'],
+    [["0.0.0.0/1", "128.0.0.0/1"], '[0] "0.0.0.0/1" is broader than /8'],
+    [["fe80::%eth0/64"], '[0] "fe80::%eth0/64" is a zone-scoped IPv6 address'],
+    [["34.75.0.0/16"], '[0] "34.75.0.0/16" is not a private range'],
+    [["10.0.0.0/8", "100.64.0.0/10"], '[1] "100.64.0.0/10" brings the IPv4 ranges together to more addresses than one /8 holds'],
+    [["010.150.0.0/20"], '[0] "010.150.0.0/20" is not a four-part decimal IPv4 address'],
+  ])("fails loadBalancerSourceRanges %j as the stack config does (one parser)", async (ranges, message) => {
+    const { resources } = await recordedStack("prod");
+    const service = withInputs(findRecord(resources, SERVICE, "blockchain-proxy"), { "spec.loadBalancerSourceRanges": ranges });
+    const messages = (await runResourcePolicy(proxyInternalOnly, [service])).map((v) => v.message);
+    expect(messages).toEqual([expect.stringContaining(`Service blockchain-proxy loadBalancerSourceRanges${message}`)]);
   });
 
   it("fails the proxy's Address when it is not INTERNAL (GCP's default type is EXTERNAL)", async () => {
