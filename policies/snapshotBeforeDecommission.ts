@@ -97,6 +97,8 @@ export const snapshotBeforeDecommission: PolicyDefinition<Record<string, never>>
   description: "Every decommissioned chain's data disk must have a retained (protected) snapshot in the stack.",
   enforcementLevel: "mandatory",
   config: snapshotBeforeDecommissionConfig as unknown as PolicyDefinition<Record<string, never>>["config"],
+  // Without a TestnetBlockchains component no chain is decommissioned: prod skips the check.
+  stackCheckAppliesTo: TESTNET_BLOCKCHAINS_TYPE,
   checkStack: (resources) => {
     const { violations, kept } = check(resources);
     return { violations, summary: kept.length ? `protected snapshots kept for ${kept.join(", ")}` : "no decommissioned chains in this stack" };
