@@ -9,12 +9,13 @@
  * (`decommissionedChains`: names). With the disk name a snapshot must be of that disk
  * (`sourceDisk`); with only the chain's name, it must carry the chain's `blockchain-node` label.
  */
+import { COMPONENT_TYPES } from "../graph/componentTypes";
 import { definePolicy, PolicyDefinition, Violation } from "./policyDefinition";
 import { definePolicyConfig } from "./policyConfig";
 import { PolicyResource, isPreviewUnknown, stringMapAt, valueAt } from "./resourceView";
 
 /** The program's component that declares each testnet chain's state (components/testnetBlockchains.ts). */
-export const TESTNET_BLOCKCHAINS_TYPE = "relay-budget:testnet:TestnetBlockchains";
+export const TESTNET_BLOCKCHAINS_TYPE = COMPONENT_TYPES.testnetBlockchains;
 export const SNAPSHOT_TYPE = "gcp:compute/snapshot:Snapshot";
 
 export const snapshotBeforeDecommissionConfig = definePolicyConfig({});

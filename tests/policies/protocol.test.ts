@@ -6,6 +6,7 @@
 import { PROJECT_ROOT } from "../../projectRoot";
 import * as path from "path";
 import { UNKNOWN } from "../../graph/resourceRecord";
+import { COMPONENT_TYPES } from "../../graph/componentTypes";
 import { PolicyPackConfigRejected, RunningPolicyPack } from "./analyzerHarness";
 import { findRecord, oldSeedPoolOverride, recordedStack, withInputs } from "./util";
 
@@ -101,11 +102,11 @@ describe("snapshot-before-decommission, a stack check that applies to TestnetBlo
 
   it("is skipped by @pulumi/policy, before it decodes the stack for it, where there is none", async () => {
     const { resources } = await recordedStack("testnet");
-    const withoutComponent = resources.filter((r) => r.type !== "relay-budget:testnet:TestnetBlockchains");
+    const withoutComponent = resources.filter((r) => r.type !== COMPONENT_TYPES.testnetBlockchains);
     const snapshot = withoutComponent.find((r) => r.type === "gcp:compute/snapshot:Snapshot")!;
     const { diagnostics, notApplicable } = await pack.analyzeStackWithSkips(withoutComponent.map((r) => (r === snapshot ? { ...r, protect: false } : r)));
     expect(diagnostics).toEqual([]);
-    expect(notApplicable).toEqual([{ policyName: "snapshot-before-decommission", reason: "Policy only applies to resources of type 'relay-budget:testnet:TestnetBlockchains'" }]);
+    expect(notApplicable).toEqual([{ policyName: "snapshot-before-decommission", reason: `Policy only applies to resources of type '${COMPONENT_TYPES.testnetBlockchains}'` }]);
   });
 });
 
