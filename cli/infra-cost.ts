@@ -16,7 +16,8 @@ import { EstimateOptions, runEstimate } from "./estimateCommand";
 import { OpportunitiesOptions, runOpportunities } from "../opportunities/command";
 import { BudgetReportOptions, runBudgetReport } from "../report/command";
 import { PricesRefreshCommandOptions, runPricesRefresh } from "../catalog/refresh";
-import { REVIEW_STACKS, ReviewOptions, runReview } from "./reviewCommand";
+import { ReviewOptions, runReview } from "./reviewCommand";
+import { STACKS } from "../stacks";
 
 export type { CommandIo };
 
@@ -53,7 +54,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
   program
     .command("review")
     .description("baseline (before) against the program run offline (after), per stack and in total")
-    .addOption(new Option("--stack <stack>", "stack to review").choices([...REVIEW_STACKS, "all"]).default("all"))
+    .addOption(new Option("--stack <stack>", "stack to review").choices([...STACKS, "all"]).default("all"))
     .option("--baseline <file>", "stack export to compare against (default baselines/<stack>.json)")
     .addOption(new Option("--format <format>", "output format").choices(["table", "markdown", "json"]).default("table"))
     .option("--out <file>", "write the report here (markdown also writes an .svg chart beside it)")
@@ -78,7 +79,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
   program
     .command("opportunities")
     .description("savings opportunities ranked by USD a month, each with the config change that realises it")
-    .addOption(new Option("--stack <stack>", "stack to analyse").choices([...REVIEW_STACKS, "all"]).default("all"))
+    .addOption(new Option("--stack <stack>", "stack to analyse").choices([...STACKS, "all"]).default("all"))
     .addOption(new Option("--format <format>", "output format").choices(["table", "markdown", "json"]).default("table"))
     .option("--headroom <fraction>", "headroom over pod requests when rightsizing (0.2 = 20 %)", (value: string) => {
       const fraction = Number(value);

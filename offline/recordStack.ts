@@ -5,7 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
-import { PROJECT, StackConfig, StackName } from "../config";
+import { PROJECT, StackConfig } from "../config";
+import type { StackName } from "../stacks";
 import { ResourceRecord } from "../graph/resourceRecord";
 import { defineStack, stackConfigFromRuntime } from "../program";
 import { readStackConfig } from "./stackConfig";

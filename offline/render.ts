@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Command, CommanderError } from "commander";
 import { stringify } from "yaml";
-import { STACKS, StackName } from "../config";
+import { STACKS, type StackName } from "../stacks";
 import { redactSecrets, ResourceRecord } from "../graph/resourceRecord";
 import { recordStack } from "./recordStack";
 
