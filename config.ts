@@ -7,6 +7,7 @@ import * as net from "net";
 import { RunError } from "@pulumi/pulumi/errors";
 import { z } from "zod";
 import { diskTypeOffered, isZone, loadCatalog, machineTypeOffered, regionOf, PERSISTENT_DISK_TYPES } from "./catalog/catalog";
+import { poolWorkloadsProblem, poolWorkloadsSchema } from "./poolWorkloadsConfig";
 
 /** The config namespace: the Pulumi project name. */
 export const PROJECT = "relay-budget";
@@ -187,6 +188,8 @@ const baseKeys = {
   cluster: clusterSchema,
   /** Node pools kept as they are (declared so the stack's cost and ceilings are real). */
   nodePools: z.array(nodePoolSchema).default([]),
+  /** Per pool, the workloads the program does not declare (poolWorkloadsConfig.ts). */
+  poolWorkloads: poolWorkloadsSchema,
 };
 
 const prodSchema = z.strictObject({
@@ -250,9 +253,17 @@ export function parseStackConfig(stack: string, raw: Record<string, unknown>): S
   const parsed = schema.safeParse(own);
   if (!parsed.success) throw new ConfigError(describeIssue(stack, own, parsed.error.issues[0]));
   const config = { ...parsed.data, stack, project: PROJECT, region, gcpProject } as StackConfig;
-  const problem = crossCheck(config, catalog);
+  const problem = crossCheck(config, catalog) ?? poolWorkloadsProblem(config.poolWorkloads, poolNamesOf(config), diskNamesOf(config));
   if (problem) throw new ConfigError(`${stack}: ${problem}`);
   return config;
+}
+
+function poolNamesOf(config: StackConfig): string[] {
+  return [...config.nodePools.map((p) => p.name), config.stack === "prod" ? config.seedPool.name : config.testnetBlockchainPool.name];
+}
+
+function diskNamesOf(config: StackConfig): string[] {
+  return config.stack === "prod" ? config.blockchainNodes.map((n) => n.disk.name) : config.testnetChains.map((c) => c.disk.name);
 }
 
 function describeIssue(stack: string, own: Record<string, unknown>, issue: z.core.$ZodIssue): string {
@@ -279,6 +290,7 @@ function allowedKeysAt(stack: string, path: string[]): string[] | undefined {
     schema = unwrap(schema);
     if (schema instanceof z.ZodObject) schema = schema.shape[part];
     else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
+    else if (schema instanceof z.ZodRecord) schema = schema.valueType as z.ZodType;
     else return undefined;
     if (!schema) return undefined;
   }

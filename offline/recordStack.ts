@@ -140,9 +140,14 @@ async function recordStackNow(stack: StackName, options: RecordOptions): Promise
   pulumi.runtime.setAllConfig(config, [...secretKeys]);
 
   const stackConfig = stackConfigFromRuntime();
-  const outputs = defineStack(stackConfig);
-  const serialized = await pulumi.runtime.serializeProperties("outputs", outputs);
-  await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  let serialized: Record<string, unknown>;
+  try {
+    const outputs = await defineStack(stackConfig);
+    serialized = await pulumi.runtime.serializeProperties("outputs", outputs);
+  } finally {
+    // Also after a refused run: what it registered must finish before the next run resets the mocks.
+    await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  }
   return { stack, project: PROJECT, resources: records, outputs: serialized, config: stackConfig };
 }
 

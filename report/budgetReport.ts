@@ -73,6 +73,8 @@ export interface BudgetReport {
   perStack: { stack: string; before: number; after: number; monthlySaving: number }[];
   scenarios: PricingScenario[];
   opportunities: OpportunitiesDocument;
+  /** The after side's costliest resources as configured, biggest first: where the rest of the bill is. */
+  largestAfter: { stack: string; name: string; type: string; summary: string; monthly: number }[];
 }
 
 function poolSide(priced: PricedResource | null): PoolSide | null {
@@ -203,5 +205,9 @@ export async function buildBudgetReport(options: { headroom?: number } = {}): Pr
     perStack: stackReviews.map((s) => ({ stack: s.stack, before: s.comparison.totals.before, after: s.comparison.totals.after, monthlySaving: -s.comparison.totals.delta })),
     scenarios: pricingScenarios(review, baselines, recorded, catalog),
     opportunities: opportunitiesDocument(findings, catalog, options),
+    largestAfter: stackReviews
+      .flatMap((s) => s.comparison.lines.filter((l) => l.after && l.after.status === "priced" && l.after.monthly > 0).map((l) => ({ stack: s.stack, name: l.name, type: l.type, summary: l.after!.summary ?? l.type, monthly: l.after!.monthly })))
+      .sort((a, b) => b.monthly - a.monthly || a.name.localeCompare(b.name))
+      .slice(0, 5),
   };
 }

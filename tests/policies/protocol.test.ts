@@ -123,7 +123,7 @@ describe("the over-budget variant (the prod seed pool back at 10 x n1-standard-4
     const diagnostics = await pack.analyzeStack(resources);
     const ceiling = diagnostics.find((d) => d.policyName === "monthly-budget-ceiling");
     expect(ceiling).toEqual(expect.objectContaining({ enforcementLevel: "mandatory" }));
-    expect(ceiling!.message).toMatch(/estimated \$3,\d{3}\.\d\d a month exceeds the ceiling of \$3,450\.00/);
+    expect(ceiling!.message).toMatch(/estimated \$3,\d{3}\.\d\d a month exceeds the ceiling of \$3,100\.00/);
     expect(ceiling!.message).toContain("seeds (n1-standard-4 x10)");
     expect(ceiling!.message.split("Largest contributors: ")[1].split(";")).toHaveLength(5);
   });

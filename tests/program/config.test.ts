@@ -56,7 +56,7 @@ const cases: [string, "prod" | "testnet", (raw: Raw) => void, string][] = [
   ["testnetBlockchainPool.machineType", "testnet", (r) => (r[K("testnetBlockchainPool")].machineType = "n9-standard-4"), 'testnet: testnetBlockchainPool.machineType "n9-standard-4" is not a machine type offered in us-east1'],
   ["validators.proxyStack", "testnet", (r) => (r[K("validators")].proxyStack = "prod"), 'testnet: validators.proxyStack "prod" is not a stack reference (<organization>/<project>/<stack>)'],
   ["validatorProxyPassword required", "testnet", (r) => delete r[K("validatorProxyPassword")], "testnet: validatorProxyPassword is required when a chain is decommissioned (pulumi config set --secret validatorProxyPassword ...)"],
-  ["unknown top-level key", "testnet", (r) => (r[K("seedPool")] = {}), 'testnet: config has unknown key "seedPool" (allowed: labels, cluster, nodePools, testnetChains, testnetBlockchainPool, validators, validatorProxyPassword)'],
+  ["unknown top-level key", "testnet", (r) => (r[K("seedPool")] = {}), 'testnet: config has unknown key "seedPool" (allowed: labels, cluster, nodePools, poolWorkloads, testnetChains, testnetBlockchainPool, validators, validatorProxyPassword)'],
 ];
 
 describe("config validation", () => {
