@@ -69,6 +69,9 @@ describe("the policy pack copied alone to an empty folder", () => {
     const oversized = await recordedStack("prod", oldSeedPoolOverride());
     const ceiling = (await pack.analyzeStack(oversized.resources)).find((d) => d.policyName === "monthly-budget-ceiling");
     expect(ceiling).toEqual(expect.objectContaining({ enforcementLevel: "mandatory" }));
-    expect(ceiling!.message).toMatch(/estimated \$3,\d{3}\.\d\d a month exceeds the ceiling of \$3,450\.00/);
+    const configured = JSON.parse(fs.readFileSync(path.join(packDir, "config", "prod.json"), "utf8"))["monthly-budget-ceiling"].maxMonthlyCost as number;
+    const dollars = (amount: number) => `$${amount.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    expect(ceiling!.message).toMatch(new RegExp(`estimated \\$[\\d,]+\\.\\d\\d a month exceeds the ceiling of \\${dollars(configured)}`));
+    expect(ceiling!.message).toContain("seeds (n1-standard-4 x10)");
   });
 });
