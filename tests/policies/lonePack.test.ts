@@ -2,7 +2,7 @@
  * The policy pack on its own, as `pulumi policy publish` ships it and as a CI job that has only
  * policies/ would run it: the folder copied to an empty temp directory (no project above it, so
  * nothing can find Pulumi.yaml, the catalog file or the project's node_modules), its dependencies
- * installed from its own package.json, then started by the run-policy-pack of its own
+ * installed from its own package.json and lock file, then started by the run-policy-pack of its own
  * @pulumi/pulumi and driven over the Analyzer gRPC protocol.
  */
 import { execFileSync } from "child_process";
@@ -29,8 +29,8 @@ describe("the policy pack copied alone to an empty folder", () => {
   beforeAll(async () => {
     buildPolicyPack();
     packDir = copyPackAlone();
-    // The npm registry is reachable; the cache keeps a repeated install quick.
-    execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--omit=dev", "--loglevel=error"], {
+    // From the pack's own lock file; the npm registry is reachable, the cache keeps a repeat quick.
+    execFileSync("npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund", "--omit=dev", "--loglevel=error"], {
       cwd: packDir,
       stdio: ["ignore", "pipe", "pipe"],
       timeout: INSTALL_TIMEOUT_MS,
