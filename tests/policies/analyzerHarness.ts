@@ -13,7 +13,7 @@
  *   gets every resource's state with parent, dependencies and provider. Properties keep unknowns
  *   and secrets in Pulumi's wire format (MarshalOptions{KeepUnknowns, KeepSecrets}).
  *
- * Used by the protocol test and by bench/policy.ts.
+ * Used by the protocol and lone-pack tests and by bench/policy.ts.
  */
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
