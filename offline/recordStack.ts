@@ -82,6 +82,8 @@ async function recordStackNow(stack: StackName, options: RecordOptions): Promise
         if (!outputs) throw new Error(`${stack}: no outputs recorded for the referenced stack ${name}`);
         return { id: name, state: { name, outputs, secretOutputNames: [] } };
       }
+      // The hook's inputs are deserialized (secrets stay wrapped, as on the wire). A preview unknown
+      // would be dropped here, but under these mocks none arises: every output is answered.
       // What a provider would answer: the inputs echoed, plus what the cloud computes.
       const state = { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs) };
       if (record) Object.assign(record, publicFields(args), args.custom ? { outputs: state } : {});
