@@ -28,6 +28,11 @@ export interface PriceCatalog {
   /** Sustained-use discount per machine family at full-month use (n1 0.3, n2 0.2, e2 0 ...). */
   sustainedUseDiscount: Record<string, number>;
   machineTypes: Record<string, MachineTypePrices>;
+  /**
+   * Custom machine types' rates by family (n1, n2, n2d, e2) and region: USD per vCPU-hour and per
+   * GiB-hour of memory, on demand and spot. Only the families the source prices.
+   */
+  customMachineRates: Record<string, Record<string, { vcpuHour: number; memoryGibHour: number; vcpuHourSpot: number | null; memoryGibHourSpot: number | null }>>;
   /** Disk type (pd-standard, pd-balanced, pd-ssd, regional-pd-*, local-ssd, snapshot) -> region -> USD per GiB-month. */
   disks: Record<string, Record<string, number>>;
   network: {
@@ -35,7 +40,9 @@ export interface PriceCatalog {
     staticIpUnusedHour: Record<string, number>;
     staticExternalIpInUseHour: number;
     internalIpHour: number;
+    /** The minimum charge, per hour, for one to five forwarding rules of a project in a region (all of them together). */
     forwardingRuleFirstFiveHour: number;
+    /** Each forwarding rule beyond the fifth of a project in a region, per hour. */
     forwardingRuleAdditionalHour: number;
   };
   gke: { clusterFeeHour: number; freeTierMonthlyCredit: number };

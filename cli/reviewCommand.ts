@@ -6,7 +6,7 @@ import * as path from "path";
 import { loadCatalog } from "../catalog/catalog";
 import { PROJECT_ROOT } from "../projectRoot";
 import { evaluateStackPolicies } from "../policies/evaluate";
-import { firstInvalidInput } from "../cost/costComparison";
+import { firstInvalidInput, invalidFieldPath } from "../cost/costComparison";
 import { CostReview, StackCostReview, assembleReview, reviewReportDocument, reviewStack } from "../cost/costReview";
 import { InputError } from "../cost/sources/inputError";
 import { readStackExport } from "../cost/sources/stackExport";
@@ -53,7 +53,7 @@ export async function buildReview(options: Pick<ReviewOptions, "stack" | "baseli
     if (invalid) {
       const file = invalid.side === "before" ? path.basename(baseline.file) : `Pulumi.${baseline.stack}.yaml`;
       const where = invalid.side === "before" ? baseline.graph.locations.get(invalid.line.urn) ?? invalid.line.urn : `resource ${invalid.line.name}`;
-      throw new InputError(file, `${where}.inputs.${invalid.field}`, invalid.message);
+      throw new InputError(file, `${where}.${invalidFieldPath(invalid.field)}`, invalid.message);
     }
     // The same checks `pulumi preview --policy-pack policies` runs, over the same graph.
     review.policies = evaluateStackPolicies(programs[index].resources, baseline.stack).map((result) => ({

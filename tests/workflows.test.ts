@@ -64,7 +64,7 @@ describe("cost-review.yml", () => {
     expect(costReview.concurrency["cancel-in-progress"]).toBe(true);
   });
 
-  test("previews every stack with its policy config, keeping the JSON, then estimates it as markdown", () => {
+  test("previews every stack with --show-sames and its policy config, keeping the JSON, with a cost guardrail per stack", () => {
     expect(preview.strategy.matrix.stack).toEqual([...STACKS]);
     expect(preview.env.STACK).toBe("${{ matrix.stack }}");
     expect(preview.env.PULUMI_ACCESS_TOKEN).toBe("${{ secrets.PULUMI_PREVIEW_ACCESS_TOKEN }}");
@@ -74,9 +74,16 @@ describe("cost-review.yml", () => {
     const commands = runText(preview).replace(/\\\n\s*/g, "");
     expect(commands).toContain("npm ci");
     expect(commands).toMatch(
-      /pulumi preview --stack "\$PULUMI_ORG\/\$STACK" --json\s+--policy-pack policies\s+--policy-pack-config "policies\/config\/\$STACK\.json"\s+> "preview-\$STACK\.json"/,
+      /pulumi preview --stack "\$PULUMI_ORG\/\$STACK" --json --show-sames\s+--policy-pack policies\s+--policy-pack-config "policies\/config\/\$STACK\.json"\s+> "preview-\$STACK\.json"/,
     );
-    expect(commands).toContain('npx infra-cost estimate --preview "preview-$STACK.json" --format markdown --out "cost-$STACK.md"');
+    expect(commands).toMatch(/npx infra-cost estimate --preview "preview-\$STACK\.json" --format json --out "cost-\$STACK\.json"\s*--fail-above \d+ --fail-above-percent \d+/);
+  });
+
+  test("one comment for both stacks: the comment job estimates every stack's preview together", () => {
+    const compose = comment.steps.find((s: any) => s.name === "compose the comment").run.replace(/\\\n\s*/g, "");
+    expect(compose).toContain("for stack in prod testnet");
+    expect(compose).toContain('npx infra-cost estimate "${args[@]}" --format markdown --out comment.md');
+    expect(comment.steps.map((s: any) => s.run ?? "")).toContain("npm ci");
   });
 
   test("a failed preview fails the job only after its comment part is uploaded", () => {
@@ -85,9 +92,12 @@ describe("cost-review.yml", () => {
     expect(previewStep.run).toMatch(/^set \+e/);
     expect(previewStep.run).toContain('echo "exit-code=$?" >> "$GITHUB_OUTPUT"');
     const upload = names.indexOf("actions/upload-artifact@v4");
-    const gate = names.indexOf("fail on a violated policy");
+    const gate = names.indexOf("fail on a violated policy or a failed preview");
+    const guardrail = names.indexOf("fail on a cost increase above the guardrail");
     expect(upload).toBeGreaterThan(-1);
-    expect(gate).toBe(names.length - 1);
+    expect(gate).toBeGreaterThan(upload);
+    expect(guardrail).toBe(names.length - 1);
+    expect(preview.steps[guardrail].if).toBe("steps.estimate.outputs.exit-code != '0'");
     expect(preview.steps[upload].if).toBe("${{ !cancelled() }}");
     expect(preview.steps[gate].if).toBe("steps.preview.outputs.exit-code != '0'");
     expect(preview.steps[gate].run).toContain("exit 1");
@@ -125,10 +135,9 @@ describe("cost-review.yml", () => {
     const cwd = process.cwd();
     try {
       process.chdir(dir);
-      fs.writeFileSync("comment-prod.md", "### Stack `prod`\n\nMonthly cost will decrease by $100");
-      fs.writeFileSync("comment-testnet.md", "### Stack `testnet`\n\nMonthly cost will decrease by $50");
+      fs.writeFileSync("comment.md", "### Stack `prod`\n\nMonthly cost will decrease by $100\n\n### Stack `testnet`\n\nMonthly cost will decrease by $50");
       await runScript(github, context, require);
-      fs.writeFileSync("comment-prod.md", "### Stack `prod`\n\nMonthly cost will decrease by $120");
+      fs.writeFileSync("comment.md", "### Stack `prod`\n\nMonthly cost will decrease by $120\n\n### Stack `testnet`\n\nMonthly cost will decrease by $50");
       await runScript(github, context, require);
     } finally {
       process.chdir(cwd);

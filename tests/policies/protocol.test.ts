@@ -79,7 +79,7 @@ describe.each(["prod", "testnet"] as const)("the %s stack through the analyzer p
         message: expect.stringContaining("cannot verify the"),
       }),
     ]);
-    expect(diagnostics[0].message).toContain("system: machine type unknown until apply");
+    expect(diagnostics[0].message).toContain("system: not priced: nodeConfig.machineType is unknown until apply");
   });
 });
 
