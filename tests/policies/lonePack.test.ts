@@ -37,7 +37,10 @@ describe("the policy pack copied alone to an empty folder", () => {
     });
     pack = await RunningPolicyPack.start({ stack: "prod", project: "relay-budget", packDir });
   }, INSTALL_TIMEOUT_MS + 120_000);
-  afterAll(() => pack?.stop());
+  afterAll(async () => {
+    await pack?.stop();
+    if (packDir) fs.rmSync(path.dirname(packDir), { recursive: true, force: true });
+  });
 
   it("has no project above it and runs compiled JavaScript, with the SDK versions the project is tested with", () => {
     for (let dir = path.dirname(packDir); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
