@@ -14,8 +14,8 @@ import { stackRuleProblem } from "./validation/stackRules";
 
 /** The config namespace: the Pulumi project name. */
 export const PROJECT = "relay-budget";
-export const STACKS = ["prod", "testnet"] as const;
-export type StackName = (typeof STACKS)[number];
+import { STACKS } from "./stacks";
+export { STACKS, type StackName } from "./stacks";
 
 const RELAY_CHAIN_ID = /^[0-9A-Fa-f]{4}$/;
 /** GCE / Kubernetes resource names: RFC 1035 labels. */

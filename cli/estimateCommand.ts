@@ -14,6 +14,7 @@ import { InputError, PreviewFailedError } from "../cost/sources/inputError";
 import { PreviewChanges, readPreviewDocument } from "../cost/sources/previewDocument";
 import { readStackExport } from "../cost/sources/stackExport";
 import type { PolicyStack } from "../policies/evaluate";
+import { STACKS } from "../stacks";
 import { PolicyResult } from "../cost/costReview";
 import { renderEstimateTable } from "./renderTable";
 import { EstimatedStack, FailedStack, renderPullRequestComment } from "./renderPullRequestComment";
@@ -34,8 +35,8 @@ export interface EstimateResult {
   overThreshold: string[];
 }
 
-/** Stacks the committed policy pack has a config for: their verdicts go into the comment. */
-const POLICY_STACKS: PolicyStack[] = ["prod", "testnet"];
+/** Stacks the committed policy pack has a config for (every stack): their verdicts go into the comment. */
+const POLICY_STACKS: readonly PolicyStack[] = STACKS;
 
 function failInvalid(comparison: CostComparison, shownFile: string, locate: (urn: string, side: "before" | "after") => string | undefined): void {
   const invalid = firstInvalidInput(comparison);

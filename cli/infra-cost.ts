@@ -17,7 +17,7 @@ import type { CommandIo } from "./commandIo";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { InputError, PreviewFailedError } from "../cost/sources/inputError";
 import { writeFilesAtomically } from "./atomicOutput";
-import { REVIEW_STACKS } from "./stackNames";
+import { STACKS } from "../stacks";
 // Types only: each command's module is required when that command runs, so `estimate` and
 // `--help` never load what another command needs (the Pulumi SDKs, the billing client).
 import type { EstimateOptions } from "./estimateCommand";
@@ -71,7 +71,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
   program
     .command("review")
     .description("baseline (before) against the program run offline (after), per stack and in total")
-    .addOption(new Option("--stack <stack>", "stack to review").choices([...REVIEW_STACKS, "all"]).default("all"))
+    .addOption(new Option("--stack <stack>", "stack to review").choices([...STACKS, "all"]).default("all"))
     .option("--baseline <file>", "stack export to compare against (default baselines/<stack>.json)")
     .addOption(new Option("--format <format>", "output format").choices(["table", "markdown", "json"]).default("table"))
     .option("--out <file>", "write the report here (markdown also writes an .svg chart beside it)")
@@ -104,7 +104,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
   program
     .command("opportunities")
     .description("savings opportunities ranked by USD a month, each with the config change that realises it")
-    .addOption(new Option("--stack <stack>", "stack to analyse").choices([...REVIEW_STACKS, "all"]).default("all"))
+    .addOption(new Option("--stack <stack>", "stack to analyse").choices([...STACKS, "all"]).default("all"))
     .addOption(new Option("--format <format>", "output format").choices(["table", "markdown", "json"]).default("table"))
     .option("--headroom <fraction>", "headroom over pod requests when rightsizing (0.2 = 20 %)", (value: string) => {
       const fraction = Number(value);

@@ -14,13 +14,11 @@ import { costChartSvg } from "./costChartSvg";
 import { renderReviewMarkdown } from "./renderMarkdown";
 import { renderReviewTable } from "./renderTable";
 import type { RecordedStack } from "../offline/recordStack";
+import { STACKS, type StackName } from "../stacks";
 
-import { REVIEW_STACKS, ReviewStackName } from "./stackNames";
-export { REVIEW_STACKS };
-export type { ReviewStackName };
 
 export interface ReviewOptions {
-  stack: ReviewStackName | "all";
+  stack: StackName | "all";
   baseline?: string;
   format: "table" | "markdown" | "json";
   out?: string;
@@ -31,14 +29,14 @@ export function defaultBaselineFile(stack: string): string {
 }
 
 /** Runs the program offline for the stacks; loaded lazily so `estimate` never pays for the Pulumi SDK. */
-async function recordPrograms(stacks: ReviewStackName[]): Promise<RecordedStack[]> {
+async function recordPrograms(stacks: StackName[]): Promise<RecordedStack[]> {
   const offline: typeof import("../offline/recordStack") = require("../offline/recordStack");
   if (stacks.length === 2) return offline.recordAllStacks();
   return [await offline.recordStack(stacks[0])];
 }
 
 export async function buildReview(options: Pick<ReviewOptions, "stack" | "baseline">): Promise<CostReview> {
-  const stacks: ReviewStackName[] = options.stack === "all" ? [...REVIEW_STACKS] : [options.stack];
+  const stacks: StackName[] = options.stack === "all" ? [...STACKS] : [options.stack];
   if (options.baseline !== undefined && stacks.length > 1) {
     throw new InputError("--baseline", "", "one baseline is one stack's: use it with --stack prod or --stack testnet");
   }

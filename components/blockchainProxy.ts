@@ -12,6 +12,8 @@ import * as crypto from "crypto";
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { COMPONENT_TYPES } from "../graph/componentTypes";
+import { withLegacyTypeAlias } from "./componentType";
 import type { BlockchainProxyConfig } from "../config";
 import { renderHtpasswd, renderNginxConfig, NginxConfigSpec, ProxyRoute } from "./nginxConfig";
 import { cpuQuantity, memoryQuantity } from "../validation/kubernetesQuantity";
@@ -81,7 +83,7 @@ export class BlockchainProxy extends pulumi.ComponentResource {
   public readonly urls: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: BlockchainProxyArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("relay-budget:prod:BlockchainProxy", name, {}, opts);
+    super(COMPONENT_TYPES.blockchainProxy, name, {}, withLegacyTypeAlias("blockchainProxy", opts));
     const k8sOpts = { parent: this, provider: args.provider };
     const proxy = args.proxy;
     const appLabels = { "app.kubernetes.io/name": "blockchain-proxy", "app.kubernetes.io/part-of": "relay-budget" };

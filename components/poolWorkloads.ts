@@ -5,6 +5,7 @@
  * investigation reads every pool's demand from the one graph, beside the program's own workloads.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { COMPONENT_TYPES } from "../graph/componentTypes";
 import type { StatedWorkload } from "../poolWorkloadsConfig";
 
 /** One stated workload as the graph carries it. */
@@ -39,7 +40,7 @@ export interface PoolWorkloadsArgs {
   pools: Record<string, StatedPodGroup[]>;
 }
 
-export const POOL_WORKLOADS_TYPE = "relay-budget:index:PoolWorkloads";
+export const POOL_WORKLOADS_TYPE = COMPONENT_TYPES.poolWorkloads;
 
 /** The config entries as graph entries, each naming its config key. */
 export function statedPodGroups(poolWorkloads: Record<string, StatedWorkload[]>): Record<string, StatedPodGroup[]> {

@@ -24,6 +24,8 @@ export interface ResourceRecord {
   retainOnDelete?: boolean;
   dependencies?: string[];
   provider?: string;
+  /** URNs this resource was known by before (its `aliases` option): Pulumi moves their state to it. */
+  aliases?: string[];
 }
 
 /** Pulumi's marker for a secret value ("4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"). */

@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { stringify } from "yaml";
-import { STACKS, StackName } from "../config";
+import { STACKS, type StackName } from "../stacks";
 import { redactSecrets, ResourceRecord } from "../graph/resourceRecord";
 import { recordStack } from "./recordStack";
 import { OutputDirectorySystem, writeDirectoryAtomically } from "../cli/atomicOutput";

@@ -7,7 +7,8 @@
  */
 import * as path from "path";
 import { PriceCatalog, loadCatalog } from "../catalog/catalog";
-import { ProdConfig, StackConfig, StackName } from "../config";
+import { ProdConfig, StackConfig } from "../config";
+import { STACKS } from "../stacks";
 import { firstInvalidInput } from "../cost/costComparison";
 import { CostReview, StackCostReview, assembleReview, reviewStack } from "../cost/costReview";
 import { PricedResource } from "../cost/engine";
@@ -22,7 +23,6 @@ import { NODE_POOL_TYPE } from "../opportunities/podsPerPool";
 import { withNodeConfig } from "../opportunities/repricing";
 import { PRODUCTION_STACKS } from "../opportunities/spotPools";
 
-export const REPORT_STACKS: StackName[] = ["prod", "testnet"];
 
 /** One node pool's shape and price on one side, from the engine's priced facts. */
 export interface PoolSide {
@@ -169,7 +169,7 @@ export async function buildBudgetReport(options: { headroom?: number } = {}): Pr
   // Baselines first: a missing or bad baseline fails before the program run, as the review does.
   const baselines = new Map<string, ResourceRecord[]>();
   const baselineFiles: Record<string, string> = {};
-  for (const stack of REPORT_STACKS) {
+  for (const stack of STACKS) {
     const { file, shown } = baselineFile(stack);
     baselines.set(stack, readStackExport(file).resources);
     baselineFiles[stack] = shown;

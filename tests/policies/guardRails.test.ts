@@ -2,6 +2,7 @@
  * allowed-machine-types, proxy-internal-only, no-plaintext-secrets, snapshot-before-decommission
  * and cost-allocation-labels: each passes the committed stacks and fails its violation.
  */
+import { COMPONENT_TYPES } from "../../graph/componentTypes";
 import { UNKNOWN } from "../../graph/resourceRecord";
 import { allowedMachineTypes } from "../../policies/allowedMachineTypes";
 import { proxyInternalOnly } from "../../policies/proxyInternalOnly";
@@ -15,7 +16,7 @@ const SERVICE = "kubernetes:core/v1:Service";
 const ADDRESS = "gcp:compute/address:Address";
 const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
 const SNAPSHOT = "gcp:compute/snapshot:Snapshot";
-const TESTNET_BLOCKCHAINS = "relay-budget:testnet:TestnetBlockchains";
+const TESTNET_BLOCKCHAINS = COMPONENT_TYPES.testnetBlockchains;
 
 describe("allowed-machine-types", () => {
   it.each(["prod", "testnet"] as const)("passes the committed %s stack", async (stack) => {
