@@ -3,37 +3,49 @@
  * validated object. Every bad value fails here, before any resource is declared, with one line
  * that names the stack, the key, the value and what is allowed.
  */
-import * as net from "net";
 import { RunError } from "@pulumi/pulumi/errors";
 import { z } from "zod";
 import { diskTypeOffered, isZone, loadCatalog, machineTypeOffered, regionOf, PERSISTENT_DISK_TYPES } from "./catalog/catalog";
+import { poolWorkloadsProblem, poolWorkloadsSchema } from "./poolWorkloadsConfig";
+import { allowListProblem, parseCidr } from "./validation/cidr";
+import { cpuCoresProblem, memoryGiBProblem } from "./validation/kubernetesQuantity";
+import { bodySizeProblem, MAX_BURST, MAX_CONNECTIONS_PER_UPSTREAM, MAX_REQUESTS_PER_SECOND, MAX_UPSTREAM_TIMEOUT_SECONDS } from "./validation/proxyLimits";
+import { stackRuleProblem } from "./validation/stackRules";
 
 /** The config namespace: the Pulumi project name. */
 export const PROJECT = "relay-budget";
-export const STACKS = ["prod", "testnet"] as const;
-export type StackName = (typeof STACKS)[number];
+import { STACKS } from "./stacks";
+export { STACKS, type StackName } from "./stacks";
 
 const RELAY_CHAIN_ID = /^[0-9A-Fa-f]{4}$/;
 /** GCE / Kubernetes resource names: RFC 1035 labels. */
 const RESOURCE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
-/** nginx size syntax (client_max_body_size). */
-const NGINX_SIZE = /^[1-9][0-9]*[kKmM]?$/;
 const USERNAME = /^[A-Za-z0-9._-]{1,64}$/;
 
 const name = (what: string) => z.string().regex(RESOURCE_NAME, `is not a valid ${what} name (lower-case letters, digits and '-', starting with a letter, at most 63 characters)`);
 const positiveInt = z.number({ error: "must be a number" }).int("must be a whole number").positive("must be a positive whole number");
 const nonNegativeInt = z.number({ error: "must be a number" }).int("must be a whole number").min(0, "must be 0 or more");
-const cidr = z.string().refine(isCidr, "is not a CIDR range (e.g. 10.8.0.0/14)");
-/** Kubernetes CPU quantity in cores (0.5) and memory in GiB (2): numbers keep config and sizing arithmetic simple. */
-const cpuCores = z.number({ error: "must be a number of CPU cores" }).positive("must be a positive number of CPU cores");
-const memoryGiB = z.number({ error: "must be a number of GiB" }).positive("must be a positive number of GiB");
-
-export function isCidr(value: string): boolean {
-  const [address, prefix, ...rest] = value.split("/");
-  if (rest.length || prefix === undefined || !/^\d{1,3}$/.test(prefix)) return false;
-  const family = net.isIP(address);
-  return family !== 0 && Number(prefix) <= (family === 4 ? 32 : 128);
+/** A wrapped "why not" check as a zod refinement: the reason becomes the issue's message. */
+function checked<T>(problem: (value: T) => string | undefined) {
+  return (value: T, ctx: z.core.$RefinementCtx<T>) => {
+    const why = problem(value);
+    if (why) ctx.addIssue({ code: "custom", message: why });
+  };
 }
+/** A canonical CIDR range (validation/cidr.ts, the parser the policy pack uses too). */
+const cidr = z.string().superRefine(checked((v: string) => { const r = parseCidr(v); return typeof r === "string" ? r : undefined; }));
+/** A list of client ranges an internal service allows: canonical, private, each and together no broader than /8. */
+const allowList = z.array(z.string()).min(1, "must list at least one range").superRefine((ranges, ctx) => {
+  const bad = allowListProblem(ranges);
+  if (bad) ctx.addIssue({ code: "custom", path: [bad.index], message: bad.problem });
+});
+/** Kubernetes CPU quantity in cores (0.5) and memory in GiB (2): numbers keep config and sizing arithmetic simple. */
+const cpuCores = z.number({ error: "must be a number of CPU cores" }).superRefine(checked(cpuCoresProblem));
+const memoryGiB = z.number({ error: "must be a number of GiB" }).superRefine(checked(memoryGiBProblem));
+const boundedInt = (min: number, max: number, unit = "") =>
+  z.number({ error: "must be a number" }).int("must be a whole number").min(min, `must be from ${min} to ${max}${unit}`).max(max, `must be from ${min} to ${max}${unit}`);
+/** An IPv4 address written canonically (no leading zeros). */
+const ipv4Address = z.string().refine((v) => !v.includes(":") && typeof parseCidr(`${v}/32`) !== "string", "is not an IPv4 address");
 
 const autoscalingSchema = z.strictObject({
   /** Minimum nodes per zone. */
@@ -127,17 +139,19 @@ const blockchainProxySchema = z.strictObject({
   replicas: z.number().int("must be a whole number").min(2, "must be at least 2 (one pod may be disrupted at a time)").default(2),
   routes: z.array(proxyRouteSchema).min(1, "must route at least one relay chain ID"),
   /** CIDRs allowed to reach the proxy: the testnet cluster's node and pod ranges. */
-  allowedSourceRanges: z.array(cidr).min(1, "must list at least one range"),
+  allowedSourceRanges: allowList,
   /** Region of the testnet cluster; another region than prod's needs the internal LB's global access. */
   clientRegion: z.string(),
   /** Static internal address of the load balancer, in the prod cluster's subnetwork. */
-  internalIp: z.string().refine((v) => net.isIPv4(v), "is not an IPv4 address"),
+  internalIp: ipv4Address,
   /** Usernames allowed through basic auth; each needs a password in the secret config key proxyPasswords. */
   clients: z.array(z.string().regex(USERNAME, "is not a username (letters, digits, '.', '_', '-')")).min(1, "must list at least one client"),
-  rateLimit: z.strictObject({ requestsPerSecond: positiveInt, burst: nonNegativeInt }),
-  maxConnectionsPerUpstream: positiveInt,
-  maxBodySize: z.string().regex(NGINX_SIZE, "is not a size (e.g. 512k or 1m)").default("1m"),
-  upstreamTimeoutSeconds: positiveInt.default(260),
+  rateLimit: z.strictObject({ requestsPerSecond: boundedInt(1, MAX_REQUESTS_PER_SECOND), burst: boundedInt(0, MAX_BURST) }),
+  /** Cap on concurrent relays per prod node (nginx limit_conn and max_conns). */
+  maxConnectionsPerUpstream: boundedInt(1, MAX_CONNECTIONS_PER_UPSTREAM),
+  maxBodySize: z.string().superRefine(checked(bodySizeProblem)).default("1m"),
+  upstreamTimeoutSeconds: boundedInt(1, MAX_UPSTREAM_TIMEOUT_SECONDS, " seconds").default(260),
+  /** Idle connections kept per prod node and nginx worker; at most maxConnectionsPerUpstream. */
   keepaliveConnections: positiveInt.default(16),
   resources: resourcesSchema,
 });
@@ -179,7 +193,11 @@ const labelsSchema = z.strictObject({
   team: name("team"),
 });
 
-const secretPassword = z.string().min(16, "must be at least 16 characters");
+/** Basic-auth passwords: no line break (it would split the htpasswd or chains.json line), no ':' (the Basic credential separator), no control character. */
+const secretPassword = z
+  .string()
+  .min(16, "must be at least 16 characters")
+  .refine((v) => !/[\u0000-\u001f\u007f:]/.test(v), "must not contain ':', a line break or another control character");
 
 /** Keys common to both stacks. */
 const baseKeys = {
@@ -187,6 +205,8 @@ const baseKeys = {
   cluster: clusterSchema,
   /** Node pools kept as they are (declared so the stack's cost and ceilings are real). */
   nodePools: z.array(nodePoolSchema).default([]),
+  /** Per pool, the workloads the program does not declare (poolWorkloadsConfig.ts). */
+  poolWorkloads: poolWorkloadsSchema,
 };
 
 const prodSchema = z.strictObject({
@@ -229,7 +249,7 @@ export class ConfigError extends RunError {}
  * Validates the raw config of a stack. `raw` maps `namespace:key` (as Pulumi names config keys) to
  * its value, already parsed from JSON/YAML.
  */
-export function parseStackConfig(stack: string, raw: Record<string, unknown>): StackConfig {
+export function parseStackConfig(stack: string, raw: Record<string, unknown>, secretKeys: readonly string[] = []): StackConfig {
   if (!(STACKS as readonly string[]).includes(stack)) {
     throw new ConfigError(`${stack}: unknown stack ${JSON.stringify(stack)} (allowed: ${STACKS.join(", ")})`);
   }
@@ -248,14 +268,27 @@ export function parseStackConfig(stack: string, raw: Record<string, unknown>): S
   }
   const schema = stack === "prod" ? prodSchema : testnetSchema;
   const parsed = schema.safeParse(own);
-  if (!parsed.success) throw new ConfigError(describeIssue(stack, own, parsed.error.issues[0]));
+  // Any key the stack holds as a secret (`secure:`), beside the two known password keys.
+  const secret = new Set([...SECRET_KEYS, ...secretKeys.filter((k) => k.startsWith(`${PROJECT}:`)).map((k) => k.slice(PROJECT.length + 1))]);
+  if (!parsed.success) throw new ConfigError(describeIssue(stack, own, parsed.error.issues[0], secret));
   const config = { ...parsed.data, stack, project: PROJECT, region, gcpProject } as StackConfig;
-  const problem = crossCheck(config, catalog);
+  const problem =
+    crossCheck(config, catalog) ??
+    stackRuleProblem(config, clusterZones(config.cluster)) ??
+    poolWorkloadsProblem(config.poolWorkloads, poolNamesOf(config), diskNamesOf(config));
   if (problem) throw new ConfigError(`${stack}: ${problem}`);
   return config;
 }
 
-function describeIssue(stack: string, own: Record<string, unknown>, issue: z.core.$ZodIssue): string {
+function poolNamesOf(config: StackConfig): string[] {
+  return [...config.nodePools.map((p) => p.name), config.stack === "prod" ? config.seedPool.name : config.testnetBlockchainPool.name];
+}
+
+function diskNamesOf(config: StackConfig): string[] {
+  return config.stack === "prod" ? config.blockchainNodes.map((n) => n.disk.name) : config.testnetChains.map((c) => c.disk.name);
+}
+
+function describeIssue(stack: string, own: Record<string, unknown>, issue: z.core.$ZodIssue, secret: Set<string>): string {
   const path = issue.path.map(String);
   if (issue.code === "unrecognized_keys") {
     const where = path.length ? formatPath(path) : "config";
@@ -264,7 +297,7 @@ function describeIssue(stack: string, own: Record<string, unknown>, issue: z.cor
   }
   const value = valueAt(own, path);
   if (value === undefined) return `${stack}: ${formatPath(path)} is required`;
-  const shown = SECRET_KEYS.includes(path[0]) ? "[secret]" : JSON.stringify(value);
+  const shown = secret.has(path[0]) ? "[secret]" : JSON.stringify(value);
   const message = issue.code === "invalid_type" ? `must be ${article(issue.expected)}` : issue.message;
   return `${stack}: ${formatPath(path)} ${shown} ${message}`;
 }
@@ -279,6 +312,7 @@ function allowedKeysAt(stack: string, path: string[]): string[] | undefined {
     schema = unwrap(schema);
     if (schema instanceof z.ZodObject) schema = schema.shape[part];
     else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
+    else if (schema instanceof z.ZodRecord) schema = schema.valueType as z.ZodType;
     else return undefined;
     if (!schema) return undefined;
   }
@@ -382,9 +416,6 @@ function crossCheck(config: StackConfig, catalog: ReturnType<typeof loadCatalog>
         if (!nodeNames.has(route.blockchainNode)) {
           return `blockchainProxy.routes[${i}].blockchainNode ${JSON.stringify(route.blockchainNode)} is not a blockchain node of this stack (allowed: ${[...nodeNames].join(", ")})`;
         }
-      }
-      if (proxy.allowedSourceRanges.some((r) => r.endsWith("/0"))) {
-        return `blockchainProxy.allowedSourceRanges ${JSON.stringify(proxy.allowedSourceRanges.find((r) => r.endsWith("/0")))} opens the proxy to every address (list the testnet cluster's ranges)`;
       }
       if (!catalog.regions.includes(proxy.clientRegion)) {
         return `blockchainProxy.clientRegion ${JSON.stringify(proxy.clientRegion)} is not a GCP region (e.g. us-east1)`;

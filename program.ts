@@ -7,9 +7,11 @@ import { clusterZones, parseStackConfig, ProdConfig, StackConfig, TestnetConfig 
 import { BlockchainNodeDisks } from "./components/blockchainNodeDisks";
 import { BlockchainProxy } from "./components/blockchainProxy";
 import { GkeCluster } from "./components/gkeCluster";
-import { SeedNodePool } from "./components/seedNodePool";
+import { PoolWorkloads, StatedPodGroup, statedPodGroups } from "./components/poolWorkloads";
+import { SEED_POD_SELECTOR, SeedNodePool } from "./components/seedNodePool";
 import { BLOCKCHAIN_NAMESPACE, TestnetBlockchains } from "./components/testnetBlockchains";
 import { ValidatorChains } from "./components/validatorChains";
+import { prodProxyUrls } from "./prodProxyUrls";
 
 /** The stack's config as the Pulumi runtime holds it (the CLI or the mocks set it), validated. */
 export function stackConfigFromRuntime(): StackConfig {
@@ -17,7 +19,11 @@ export function stackConfigFromRuntime(): StackConfig {
   for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
     raw[key] = parseConfigValue(value);
   }
-  return parseStackConfig(pulumi.getStack(), raw);
+  // Which keys are `secure:` (the runtime knows; its check is not in the SDK's typings): their
+  // values never appear in a config error, whatever the key.
+  const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
+  const secretKeys = isConfigSecret ? Object.keys(raw).filter((key) => isConfigSecret(key)) : [];
+  return parseStackConfig(pulumi.getStack(), raw, secretKeys);
 }
 
 /** Pulumi hands structured config over as JSON text and scalars as plain strings. */
@@ -32,7 +38,8 @@ function parseConfigValue(value: string): unknown {
   return value;
 }
 
-export function defineStack(config: StackConfig): Record<string, pulumi.Input<unknown>> {
+/** Async because testnet waits for prod's deployed routes before it declares what uses them. */
+export async function defineStack(config: StackConfig): Promise<Record<string, pulumi.Input<unknown>>> {
   const labels = { team: config.labels.team, env: config.stack };
   const cluster = new GkeCluster(config.cluster.name, {
     project: config.gcpProject,
@@ -47,7 +54,30 @@ export function defineStack(config: StackConfig): Record<string, pulumi.Input<un
     labels,
     importId: config.cluster.importId,
   });
+  new PoolWorkloads("pool-workloads", { pools: poolDemand(config) });
   return config.stack === "prod" ? defineProd(config, cluster, labels) : defineTestnet(config, cluster, labels);
+}
+
+/** Every pool's stated demand: config poolWorkloads, plus prod's seed pods sized from seedPool. */
+export function poolDemand(config: StackConfig): Record<string, StatedPodGroup[]> {
+  const pools = statedPodGroups(config.poolWorkloads);
+  if (config.stack === "prod") {
+    const seeds = config.seedPool;
+    const seedPods: StatedPodGroup = {
+      name: SEED_POD_SELECTOR["app.kubernetes.io/name"],
+      namespace: seeds.seedNamespace,
+      replicas: seeds.seedReplicas,
+      requests: { cpu: seeds.seedResources.cpuRequest, memoryGiB: seeds.seedResources.memoryRequestGiB },
+      limits: { cpu: seeds.seedResources.cpuLimit, memoryGiB: seeds.seedResources.memoryLimitGiB },
+      onePerNode: false,
+      // The program declares the seeds' PodDisruptionBudget (SeedNodePool): it matches these labels.
+      podLabels: { ...SEED_POD_SELECTOR },
+      inferred: "no public source gives the seed pods' requests: seedPool.seedResources is the stack's inferred value (RC-0.5.2.9 fixed the memory growth; the chain was about 14.5 GB in Jan 2021)",
+      configKey: "seedPool.seedResources x seedReplicas",
+    };
+    pools[seeds.name] = [...(pools[seeds.name] ?? []), seedPods];
+  }
+  return pools;
 }
 
 function defineProd(config: ProdConfig, cluster: GkeCluster, labels: { team: string; env: string }) {
@@ -96,7 +126,7 @@ function defineProd(config: ProdConfig, cluster: GkeCluster, labels: { team: str
   return outputs;
 }
 
-function defineTestnet(config: TestnetConfig, cluster: GkeCluster, labels: { team: string; env: string }) {
+async function defineTestnet(config: TestnetConfig, cluster: GkeCluster, labels: { team: string; env: string }) {
   const blockchains = new TestnetBlockchains("testnet-blockchains", {
     chains: config.testnetChains,
     pool: config.testnetBlockchainPool,
@@ -109,9 +139,8 @@ function defineTestnet(config: TestnetConfig, cluster: GkeCluster, labels: { tea
     provider: cluster.provider,
   });
   // Only a stack that sends validators to the proxy depends on the prod stack.
-  const proxyUrls = blockchains.decommissionedChains.length
-    ? new pulumi.StackReference(config.validators.proxyStack).requireOutput("proxyUrls").apply((urls) => urls as Record<string, string>)
-    : {};
+  // Awaited before chains.json is declared: a refused route stops the run before any resource uses it.
+  const proxyUrls = blockchains.decommissionedChains.length ? await prodProxyUrls(config.validators.proxyStack, config.testnetChains) : {};
   const chains = new ValidatorChains("validator-chains", {
     chains: config.testnetChains,
     namespace: config.validators.namespace,
@@ -127,5 +156,7 @@ function defineTestnet(config: TestnetConfig, cluster: GkeCluster, labels: { tea
     decommissionedChains: blockchains.decommissionedChains,
     snapshots: blockchains.snapshots,
     chainsSecret: chains.secretName,
+    // Where validators reach each decommissioned chain; also makes a refused route fail the run.
+    validatorProxyUrls: proxyUrls,
   };
 }

@@ -1,16 +1,23 @@
 /**
- * What the blockchain proxy costs a relay: the same load, direct to a fast upstream and through the
- * proxy (nginx running the config `renderNginxConfig` generates), with autocannon.
+ * What the blockchain proxy costs, measured so that 2 shared cores do not decide the result:
+ * - nginx CPU per relay (master and workers, from /proc/<pid>/stat) with the config
+ *   `renderNginxConfig` generates, against the same nginx running a bare `proxy_pass` config (the
+ *   floor for any nginx proxy), in alternating rounds against the same fast upstream;
+ * - the p99 latency the proxy adds at a light load (4 connections) over going direct;
+ * - errors over all relays through the generated config (at least 100,000).
  *
- * The upstream is a second nginx answering a fixed JSON-RPC result, so the proxy is what is
- * measured, not a node. The proxy config is the prod stack's settings except the per-client rate
- * limit (the load comes from one address; the limiter's own cost stays in the path), the
- * concurrency cap (raised above the load's connection count so no request is refused by design)
- * and the upstream keepalive pool (sized to the load's concurrency).
+ * The upstream is a third nginx answering a fixed JSON-RPC result, so the proxy is what is
+ * measured, not a node. The generated config runs the prod stack's settings except the per-client
+ * rate limit (the load comes from one client; the limiter's own cost stays in the path), the
+ * concurrency cap (raised above the load's connection count so no request is refused by design),
+ * the upstream keepalive pool (sized to the load's concurrency) and the allowed source range
+ * (loopback, substituted in the geo block as the proxy tests do). Both proxies run the worker count
+ * the prod pod gets (one per CPU of its limit).
  * Latency is taken per request from autocannon's response events (microsecond resolution; its
  * histogram rounds to whole milliseconds, too coarse for a 1 ms budget).
  *
- * Usage: npm run bench:proxy  [BENCH_PROXY_REQUESTS=100000] [BENCH_PROXY_CONNECTIONS=64]
+ * Usage: npm run bench:proxy  [BENCH_PROXY_REQUESTS=100000] [BENCH_PROXY_CONNECTIONS=16]
+ * Last line: proxy cpu/relay: A us, bare proxy_pass: B us, ratio: R, p99 added at 4 connections: X ms, errors: N
  */
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
@@ -18,6 +25,8 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { renderHtpasswd, renderNginxConfig, NginxConfigSpec } from "../components/nginxConfig";
+import { readStackConfig } from "../offline/stackConfig";
+import { MAX_BURST, MAX_REQUESTS_PER_SECOND } from "../validation/proxyLimits";
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const autocannon = require("autocannon");
@@ -26,10 +35,20 @@ const NGINX_BINARY = "/usr/sbin/nginx";
 /** nginx-unprivileged's uid, as in the pod (used when run as root). */
 const POD_UID = 101;
 const REQUESTS = Number(process.env.BENCH_PROXY_REQUESTS ?? 100_000);
-const CONNECTIONS = Number(process.env.BENCH_PROXY_CONNECTIONS ?? 64);
+/** Connections of the CPU rounds: enough to keep both proxies busy on 2 shared cores. */
+const CONNECTIONS = Number(process.env.BENCH_PROXY_CONNECTIONS ?? 16);
+/** The light load of the latency runs. */
+const LIGHT_CONNECTIONS = 4;
+const LIGHT_REQUESTS = 20_000;
+/** Rounds of the light-load latency runs. */
+const LIGHT_ROUNDS = 4;
 const WARMUP_REQUESTS = 10_000;
-/** Direct and proxied runs alternate this many times (the machine's other load hits both alike). */
-const ROUNDS = 4;
+/**
+ * The two proxies alternate this many times (the machine's other load hits both alike); the CPU
+ * figures are the medians of the rounds, so a burst of other load on the shared cores during one
+ * round does not decide the result.
+ */
+const ROUNDS = 10;
 /**
  * nginx closes a client connection after keepalive_requests (default 1000) with "Connection:
  * close"; autocannon ignores the header and sends one more request on the closing connection,
@@ -42,24 +61,54 @@ const PASSWORD = "bench-password-6d1f0c9e8b7a";
 const RELAY_BODY = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] });
 const UPSTREAM_RESULT = JSON.stringify({ jsonrpc: "2.0", id: 1, result: "0x10d4f" });
 
-/**
- * The prod stack's proxy settings (Pulumi.prod.yaml), with the limits lifted for a single-address
- * load and the upstream keepalive pool sized to the load's concurrency.
- */
+/** The prod stack's proxy settings (Pulumi.prod.yaml), with the changes the file comment lists. */
 function benchSpec(upstreamPort: number): NginxConfigSpec {
+  const prod = readStackConfig("prod").values["relay-budget:blockchainProxy"] as { maxBodySize?: string; upstreamTimeoutSeconds?: number; resources: { cpuLimit: number } };
   return {
     listenPort: 8080,
     healthPort: 8081,
     routes: [{ relayChainId: "0020", blockchainNode: "geth-goerli", upstreamHost: "127.0.0.1", upstreamPort }],
-    allowedSourceRanges: ["127.0.0.0/8"],
+    // Replaced by loopback in the geo block (loopback is not a range the config accepts).
+    allowedSourceRanges: ["10.150.0.0/20"],
     htpasswdPath: "/etc/nginx/auth/htpasswd",
-    rateLimit: { requestsPerSecond: 1_000_000, burst: 1_000_000 },
+    rateLimit: { requestsPerSecond: MAX_REQUESTS_PER_SECOND, burst: MAX_BURST },
     maxConnectionsPerUpstream: CONNECTIONS * 2,
-    maxBodySize: "1m",
-    upstreamTimeoutSeconds: 260,
+    maxBodySize: prod.maxBodySize ?? "1m",
+    upstreamTimeoutSeconds: prod.upstreamTimeoutSeconds ?? 260,
     // The idle pool must hold the concurrent connections, or every relay past it opens a new one.
     keepaliveConnections: CONNECTIONS,
+    // What BlockchainProxy gives the pod: one worker per CPU of its limit.
+    workerProcesses: Math.max(1, Math.ceil(prod.resources.cpuLimit)),
   };
+}
+
+/** The floor: the same nginx, one upstream with the same keepalive pool, `proxy_pass` and nothing else. */
+function bareProxyConfig(port: number, upstreamPort: number, workers: number): string {
+  return [
+    `worker_processes ${workers};`,
+    "pid /tmp/nginx.pid;",
+    "error_log stderr warn;",
+    "events { worker_connections 4096; }",
+    "http {",
+    "    access_log off;",
+    "    client_body_temp_path /tmp/client_temp;",
+    "    proxy_temp_path /tmp/proxy_temp;",
+    "    fastcgi_temp_path /tmp/fastcgi_temp;",
+    "    uwsgi_temp_path /tmp/uwsgi_temp;",
+    "    scgi_temp_path /tmp/scgi_temp;",
+    `    ${BENCH_KEEPALIVE_REQUESTS}`,
+    `    upstream node { server 127.0.0.1:${upstreamPort}; keepalive ${CONNECTIONS}; }`,
+    "    server {",
+    `        listen 127.0.0.1:${port};`,
+    "        location / {",
+    "            proxy_pass http://node;",
+    "            proxy_http_version 1.1;",
+    '            proxy_set_header Connection "";',
+    "        }",
+    "    }",
+    "}",
+    "",
+  ].join("\n");
 }
 
 /** The fast upstream: nginx answering every POST with a fixed JSON-RPC result, one worker. */
@@ -166,6 +215,7 @@ interface LoadResult {
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  maxMs: number;
   errors: number;
 }
 
@@ -174,13 +224,13 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 /** `amount` POST relays over CONNECTIONS keep-alive connections, as fast as they are answered. */
-async function load(url: string, amount: number, authorization?: string): Promise<LoadRun> {
+async function load(url: string, amount: number, authorization?: string, connections = CONNECTIONS): Promise<LoadRun> {
   const latencies = new Float64Array(amount);
   let recorded = 0;
   const instance = autocannon({
     url,
     method: "POST",
-    connections: CONNECTIONS,
+    connections,
     amount,
     body: RELAY_BODY,
     headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
@@ -221,6 +271,7 @@ function combine(runs: LoadRun[]): LoadResult {
     requestsPerSecond: requests / runs.reduce((sum, r) => sum + r.seconds, 0),
     p50Ms: percentile(all, 50),
     p99Ms: percentile(all, 99),
+    maxMs: all.length ? all[all.length - 1] : 0,
     errors: runs.reduce((sum, r) => sum + r.errors, 0),
   };
 }
@@ -243,8 +294,14 @@ function cpuSeconds(masterPid: number): number {
   return ticks / ticksPerSecond;
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
 function describe(name: string, r: LoadResult): string {
-  return `${name.padEnd(7)} ${r.requests} requests, ${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(3)} ms, p99 ${r.p99Ms.toFixed(3)} ms, errors ${r.errors}`;
+  return `${name.padEnd(24)} ${r.requests} requests, ${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(3)} ms, p99 ${r.p99Ms.toFixed(3)} ms, max ${r.maxMs.toFixed(1)} ms, errors ${r.errors}`;
 }
 
 async function main(): Promise<void> {
@@ -252,11 +309,13 @@ async function main(): Promise<void> {
   const upstreamPort = await freePort();
   const proxyPort = await freePort();
   const healthPort = await freePort();
+  const barePort = await freePort();
   const spec = benchSpec(upstreamPort);
   const proxyConfig = renderNginxConfig(spec)
     .replace(/^http \{$/m, `http {\n    # bench only (autocannon ignores Connection: close)\n    ${BENCH_KEEPALIVE_REQUESTS}`)
     .replace(`listen ${spec.listenPort};`, `listen 127.0.0.1:${proxyPort};`)
     .replace(`listen ${spec.healthPort};`, `listen 127.0.0.1:${healthPort};`)
+    .replace(`        ${spec.allowedSourceRanges[0]} 1;`, "        127.0.0.0/8 1;")
     .split(spec.htpasswdPath)
     .join("/tmp/htpasswd");
   const started: Nginx[] = [];
@@ -265,43 +324,73 @@ async function main(): Promise<void> {
     started.push(upstream);
     const proxy = await startNginx("proxy", proxyConfig, proxyPort, { htpasswd: renderHtpasswd([{ username: USERNAME, password: PASSWORD }]) });
     started.push(proxy);
+    const bare = await startNginx("bare", bareProxyConfig(barePort, upstreamPort, spec.workerProcesses!), barePort);
+    started.push(bare);
     const authorization = `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString("base64")}`;
     const directUrl = `http://127.0.0.1:${upstreamPort}/`;
     const proxyUrl = `http://127.0.0.1:${proxyPort}/0020`;
+    const bareUrl = `http://127.0.0.1:${barePort}/`;
     console.log(
-      `blockchain proxy bench: ${REQUESTS} POST relays each way in ${ROUNDS} alternating rounds, ${CONNECTIONS} connections, ` +
+      `blockchain proxy bench: ${REQUESTS} POST relays through the generated config and the bare proxy_pass each, in ${ROUNDS} alternating rounds of ` +
+        `${CONNECTIONS} connections; ${LIGHT_REQUESTS} relays direct and proxied at ${LIGHT_CONNECTIONS} connections; ${spec.workerProcesses} nginx worker(s) per proxy; ` +
         `${os.cpus().length} CPUs, ${process.version}, load average ${os.loadavg()[0].toFixed(2)}`,
     );
-    // Warm both paths (connections, upstream keepalive pool, CPU caches) before measuring.
+    // Warm every path (connections, upstream keepalive pools, CPU caches) before measuring.
     await load(directUrl, WARMUP_REQUESTS);
     await load(proxyUrl, WARMUP_REQUESTS, authorization);
-    // Alternating rounds spread any other load on the machine over both paths alike.
-    const directRuns: LoadRun[] = [];
+    await load(bareUrl, WARMUP_REQUESTS);
+    let errors = 0;
+    // CPU per relay: alternating rounds spread any other load on the machine over both proxies alike.
     const proxiedRuns: LoadRun[] = [];
+    const bareRuns: LoadRun[] = [];
     const perRound = Math.ceil(REQUESTS / ROUNDS);
     let proxyCpu = 0;
-    let upstreamCpuDirect = 0;
+    let bareCpu = 0;
+    const roundProxyUs: number[] = [];
+    const roundBareUs: number[] = [];
+    const roundRatios: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const amount = Math.min(perRound, REQUESTS - round * perRound);
-      let upstreamBefore = cpuSeconds(upstream.pid);
-      directRuns.push(await load(directUrl, amount));
-      upstreamCpuDirect += cpuSeconds(upstream.pid) - upstreamBefore;
-      const proxyBefore = cpuSeconds(proxy.pid);
-      upstreamBefore = cpuSeconds(upstream.pid);
+      let before = cpuSeconds(proxy.pid);
       proxiedRuns.push(await load(proxyUrl, amount, authorization));
-      proxyCpu += cpuSeconds(proxy.pid) - proxyBefore;
+      const proxyRound = cpuSeconds(proxy.pid) - before;
+      before = cpuSeconds(bare.pid);
+      bareRuns.push(await load(bareUrl, amount));
+      const bareRound = cpuSeconds(bare.pid) - before;
+      proxyCpu += proxyRound;
+      bareCpu += bareRound;
+      roundProxyUs.push((proxyRound / amount) * 1e6);
+      roundBareUs.push((bareRound / amount) * 1e6);
+      roundRatios.push(proxyRound / bareRound);
     }
-    const direct = combine(directRuns);
     const proxied = combine(proxiedRuns);
-    console.log(describe("direct", direct));
-    console.log(describe("proxy", proxied));
+    const bareResult = combine(bareRuns);
+    errors += proxied.errors;
+    console.log(describe("generated config", proxied));
+    console.log(describe("bare proxy_pass", bareResult));
+    // Latency at a light load: direct and through the generated config, alternating.
+    const lightDirect: LoadRun[] = [];
+    const lightProxied: LoadRun[] = [];
+    for (let round = 0; round < LIGHT_ROUNDS; round++) {
+      lightDirect.push(await load(directUrl, LIGHT_REQUESTS / LIGHT_ROUNDS, undefined, LIGHT_CONNECTIONS));
+      lightProxied.push(await load(proxyUrl, LIGHT_REQUESTS / LIGHT_ROUNDS, authorization, LIGHT_CONNECTIONS));
+    }
+    const direct4 = combine(lightDirect);
+    const proxied4 = combine(lightProxied);
+    errors += proxied4.errors;
+    console.log(describe(`direct, ${LIGHT_CONNECTIONS} connections`, direct4));
+    console.log(describe(`proxied, ${LIGHT_CONNECTIONS} connections`, proxied4));
+    if (direct4.errors) console.log(`direct runs had ${direct4.errors} errors (the upstream, not the proxy)`);
+    const proxyUs = median(roundProxyUs);
+    const bareUs = median(roundBareUs);
     console.log(
-      `CPU per relay: proxy nginx ${((proxyCpu / proxied.requests) * 1e6).toFixed(1)} us, ` +
-        `upstream nginx ${((upstreamCpuDirect / direct.requests) * 1e6).toFixed(1)} us (10 ms clock ticks over the whole run)`,
+      `nginx CPU from /proc/<pid>/stat (10 ms ticks): generated ${proxyCpu.toFixed(2)} s over ${proxied.requests} relays, bare ${bareCpu.toFixed(2)} s over ${bareResult.requests} ` +
+        `(whole-run ratio ${(proxyCpu / proxied.requests / (bareCpu / bareResult.requests)).toFixed(2)}; per-round ratios ${roundRatios.map((r) => r.toFixed(2)).join(" ")})`,
     );
-    const ratio = proxied.requestsPerSecond / direct.requestsPerSecond;
-    const p99Added = proxied.p99Ms - direct.p99Ms;
-    console.log(`proxy/direct throughput ratio: ${ratio.toFixed(3)}, p99 added: ${p99Added.toFixed(3)} ms, errors: ${direct.errors + proxied.errors}`);
+    console.log(
+      `proxy cpu/relay: ${proxyUs.toFixed(1)} us, bare proxy_pass: ${bareUs.toFixed(1)} us, ratio: ${median(roundRatios).toFixed(2)}, ` +
+        `p99 added at ${LIGHT_CONNECTIONS} connections: ${(proxied4.p99Ms - direct4.p99Ms).toFixed(3)} ms, errors: ${errors}`,
+    );
   } finally {
     for (const nginx of started.reverse()) await nginx.stop();
   }

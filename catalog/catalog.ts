@@ -3,9 +3,10 @@
  * scripts/derive-catalog.ts) and the lookups every reader shares: config validation asks which
  * machine and disk types a region offers; the cost engine asks what they cost.
  */
-import * as path from "path";
 import * as fs from "fs";
-import { PROJECT_ROOT } from "../projectRoot";
+// Imported, not read from disk: tsc copies it next to the compiled module and the policy pack's
+// bundle (esbuild) carries it inline, so no reader has to find the project root at run time.
+import committedCatalogJson from "./gcp-prices.json";
 
 export interface MachineTypePrices {
   /** Family, the name's prefix: n1, e2, n2d ... */
@@ -27,6 +28,11 @@ export interface PriceCatalog {
   /** Sustained-use discount per machine family at full-month use (n1 0.3, n2 0.2, e2 0 ...). */
   sustainedUseDiscount: Record<string, number>;
   machineTypes: Record<string, MachineTypePrices>;
+  /**
+   * Custom machine types' rates by family (n1, n2, n2d, e2) and region: USD per vCPU-hour and per
+   * GiB-hour of memory, on demand and spot. Only the families the source prices.
+   */
+  customMachineRates: Record<string, Record<string, { vcpuHour: number; memoryGibHour: number; vcpuHourSpot: number | null; memoryGibHourSpot: number | null }>>;
   /** Disk type (pd-standard, pd-balanced, pd-ssd, regional-pd-*, local-ssd, snapshot) -> region -> USD per GiB-month. */
   disks: Record<string, Record<string, number>>;
   network: {
@@ -34,7 +40,9 @@ export interface PriceCatalog {
     staticIpUnusedHour: Record<string, number>;
     staticExternalIpInUseHour: number;
     internalIpHour: number;
+    /** The minimum charge, per hour, for one to five forwarding rules of a project in a region (all of them together). */
     forwardingRuleFirstFiveHour: number;
+    /** Each forwarding rule beyond the fifth of a project in a region, per hour. */
     forwardingRuleAdditionalHour: number;
   };
   gke: { clusterFeeHour: number; freeTierMonthlyCredit: number };
@@ -43,13 +51,9 @@ export interface PriceCatalog {
 /** Disk types a persistent disk or node boot disk may have (local SSD and snapshots are not disks one creates by type). */
 export const PERSISTENT_DISK_TYPES = ["pd-standard", "pd-balanced", "pd-ssd", "pd-extreme"] as const;
 
-export const DEFAULT_CATALOG_PATH = path.join(PROJECT_ROOT, "catalog", "gcp-prices.json");
-
-let cached: PriceCatalog | undefined;
-
-/** The committed catalog, read once per process. */
-export function loadCatalog(file: string = DEFAULT_CATALOG_PATH): PriceCatalog {
-  if (file === DEFAULT_CATALOG_PATH && cached) return cached;
+/** The committed catalog (catalog/gcp-prices.json); with a file, the catalog in that file. */
+export function loadCatalog(file?: string): PriceCatalog {
+  if (file === undefined) return committedCatalogJson as unknown as PriceCatalog;
   let catalog: PriceCatalog;
   try {
     catalog = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -59,7 +63,6 @@ export function loadCatalog(file: string = DEFAULT_CATALOG_PATH): PriceCatalog {
   if (catalog?.version !== 1 || typeof catalog.machineTypes !== "object") {
     throw new Error(`${file}: not a price catalog of version 1`);
   }
-  if (file === DEFAULT_CATALOG_PATH) cached = catalog;
   return catalog;
 }
 

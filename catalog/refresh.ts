@@ -16,7 +16,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { CloudCatalogClient } from "@google-cloud/billing";
 import type { protos } from "@google-cloud/billing";
-import { DEFAULT_CATALOG_PATH, loadCatalog, type PriceCatalog, type MachineTypePrices } from "./catalog";
+import { loadCatalog, type PriceCatalog, type MachineTypePrices } from "./catalog";
+import { PROJECT_ROOT } from "../projectRoot";
+
+/** The committed catalog file, which a refresh compares with and rewrites. */
+export const DEFAULT_CATALOG_PATH = path.join(PROJECT_ROOT, "catalog", "gcp-prices.json");
 
 /** Compute Engine's service id in the Cloud Billing Catalog; stable, listed by `services.list`. */
 export const COMPUTE_ENGINE_SERVICE_ID = "6F81-5844-456A";

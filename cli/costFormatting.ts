@@ -2,9 +2,11 @@
 import { CostCategory } from "../cost/engine";
 import { CostComparison, CostLine, monthlyOf } from "../cost/costComparison";
 
+/** "$1,234.50": grouped by hand, as toLocaleString's first call costs the CLI a locale load. */
 export function money(value: number): string {
   const sign = value < 0 ? "-" : "";
-  return `${sign}$${Math.abs(value).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  const [whole, cents] = Math.abs(value).toFixed(2).split(".");
+  return `${sign}$${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${cents}`;
 }
 
 export function signedMoney(value: number): string {
@@ -18,12 +20,18 @@ export function percentChange(before: number, after: number): string {
   return `${percent > 0 ? "+" : ""}${percent.toFixed(1)} %`;
 }
 
-/** The Infracost-style headline. */
-export function headline(before: number, after: number): string {
+/**
+ * The Infracost-style headline. With unpriced resources it never claims "will not change": the
+ * change is only known for what was priced, and the count of the rest is part of the headline.
+ */
+export function headline(before: number, after: number, unpriced = 0): string {
   const delta = after - before;
-  if (Math.abs(delta) < 0.005) return `Monthly cost will not change (${money(after)})`;
+  const rest = unpriced > 0 ? `; ${unpriced} resource${unpriced === 1 ? "" : "s"} not priced` : "";
+  if (Math.abs(delta) < 0.005) {
+    return unpriced > 0 ? `Priced resources' monthly cost does not change (${money(after)})${rest}` : `Monthly cost will not change (${money(after)})`;
+  }
   const direction = delta < 0 ? "decrease" : "increase";
-  return `Monthly cost will ${direction} by ${money(Math.abs(delta))} (${percentChange(before, after)})`;
+  return `Monthly cost will ${direction} by ${money(Math.abs(delta))} (${percentChange(before, after)})${rest}`;
 }
 
 export interface ResourceChangeDescription {
@@ -47,6 +55,8 @@ function shapeOf(line: CostLine): string {
 /** Resources whose monthly cost changes, biggest change first. */
 export function resourceChanges(comparison: CostComparison): ResourceChangeDescription[] {
   return comparison.lines
+    // A side that is not priced has no figure to change from or to (listed as unpriced instead).
+    .filter((line) => line.before?.status !== "unpriced" && line.after?.status !== "unpriced")
     .map((line) => {
       const before = monthlyOf(line.before);
       const after = monthlyOf(line.after);

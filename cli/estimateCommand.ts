@@ -1,57 +1,140 @@
-/** `infra-cost estimate (--preview FILE | --state FILE)`: the monthly cost of a preview or a state. */
+/**
+ * `infra-cost estimate (--preview FILE... | --state FILE)`: the monthly cost of one or more
+ * `pulumi preview --json` digests (one per stack: one PR comment with a cross-stack total) or of a
+ * `pulumi stack export`; `--fail-above USD` / `--fail-above-percent P` turn a stack's monthly
+ * increase past a threshold into a distinct exit status (the guardrail on the change).
+ *
+ * This path only reads JSON: it must never load a Pulumi SDK (see the import-graph test).
+ */
 import * as path from "path";
-import { loadCatalog } from "../catalog/catalog";
-import { CostComparison, compareChanges, compareCosts, firstInvalidInput } from "../cost/costComparison";
-import { costReportDocument } from "../cost/costReport";
-import { InputError } from "../cost/sources/inputError";
-import { readPreviewDocument } from "../cost/sources/previewDocument";
+import { PriceCatalog, loadCatalog } from "../catalog/catalog";
+import { CostComparison, compareChanges, compareCosts, firstInvalidInput, invalidFieldPath } from "../cost/costComparison";
+import { costReportDocument, roundTotals } from "../cost/costReport";
+import { InputError, PreviewFailedError } from "../cost/sources/inputError";
+import { PreviewChanges, readPreviewDocument } from "../cost/sources/previewDocument";
 import { readStackExport } from "../cost/sources/stackExport";
+import type { PolicyStack } from "../policies/evaluate";
+import { STACKS } from "../stacks";
+import { PolicyResult } from "../cost/costReview";
 import { renderEstimateTable } from "./renderTable";
-import { renderReviewMarkdown } from "./renderMarkdown";
-import { assembleReview } from "../cost/costReview";
-
-/** The stack a preview or state belongs to: the second field of its URNs (urn:pulumi:<stack>::...). */
-function stackOfComparison(comparison: CostComparison): string | undefined {
-  return comparison.lines.map((l) => l.urn.split("::")[0]?.split(":")[2]).find(Boolean);
-}
+import { EstimatedStack, FailedStack, renderPullRequestComment } from "./renderPullRequestComment";
 
 export interface EstimateOptions {
-  preview?: string;
+  preview?: string[];
   state?: string;
   format: "table" | "json" | "markdown";
+  failAbove?: number;
+  failAbovePercent?: number;
 }
 
-export function runEstimate(options: EstimateOptions): string {
-  if ((options.preview === undefined) === (options.state === undefined)) {
-    throw new InputError("estimate", "", "give exactly one of --preview FILE or --state FILE");
+export interface EstimateResult {
+  text: string;
+  /** Markdown only: previews that had failed, shown in the comment; the CLI exits 4 after writing it. */
+  failedPreviews: string[];
+  /** One line per stack whose monthly increase passed a --fail-above threshold. */
+  overThreshold: string[];
+}
+
+/** Stacks the committed policy pack has a config for (every stack): their verdicts go into the comment. */
+const POLICY_STACKS: readonly PolicyStack[] = STACKS;
+
+function failInvalid(comparison: CostComparison, shownFile: string, locate: (urn: string, side: "before" | "after") => string | undefined): void {
+  const invalid = firstInvalidInput(comparison);
+  if (!invalid) return;
+  const where = locate(invalid.line.urn, invalid.side) ?? invalid.line.urn;
+  throw new InputError(shownFile, `${where}.${invalidFieldPath(invalid.field)}`, invalid.message);
+}
+
+/** Each stack's policy verdicts, from the pack's own checks run on the preview's after-states. */
+function policyVerdicts(stack: string | undefined, preview: PreviewChanges): PolicyResult[] | undefined {
+  if (!stack || !POLICY_STACKS.includes(stack as PolicyStack)) return undefined;
+  // Loaded only for a stack with a policy config: the pack's config validation (zod) costs start-up time.
+  const { evaluateStackPolicies }: typeof import("../policies/evaluate") = require("../policies/evaluate");
+  const after = preview.changes.flatMap((change) => (change.after && !change.after.external ? [change.after] : []));
+  return evaluateStackPolicies(after, stack as PolicyStack).map((result) => ({
+    policyName: result.policy,
+    enforcementLevel: result.enforcementLevel,
+    passed: result.passed,
+    message: result.message,
+  }));
+}
+
+function estimatePreview(file: string, catalog: PriceCatalog, withPolicies: boolean): EstimatedStack {
+  const shownFile = path.basename(file);
+  const preview = readPreviewDocument(file);
+  const comparison = compareChanges(preview.changes, catalog);
+  failInvalid(comparison, shownFile, (urn, side) => preview.locations.get(urn)?.[side]);
+  return {
+    stack: preview.stack ?? shownFile,
+    file: shownFile,
+    comparison,
+    coverage: { complete: preview.complete, omittedSames: preview.omittedSames, errors: preview.errors },
+    // The verdicts go into the PR comment only.
+    policies: withPolicies ? policyVerdicts(preview.stack, preview) : undefined,
+  };
+}
+
+/** The thresholds a stack's increase passed, as one line each. */
+function thresholdBreaches(stacks: EstimatedStack[], options: EstimateOptions): string[] {
+  const lines: string[] = [];
+  for (const s of stacks) {
+    const { before, delta } = roundTotals(s.comparison.totals);
+    if (options.failAbove !== undefined && delta > options.failAbove) {
+      lines.push(`${s.stack}: monthly cost increase $${delta.toFixed(2)} is above --fail-above ${options.failAbove}`);
+    }
+    if (options.failAbovePercent !== undefined && delta > 0) {
+      const percent = before > 0 ? (delta / before) * 100 : Infinity;
+      if (percent > options.failAbovePercent) {
+        lines.push(`${s.stack}: monthly cost increase ${Number.isFinite(percent) ? `${percent.toFixed(1)} %` : "from $0.00"} is above --fail-above-percent ${options.failAbovePercent}`);
+      }
+    }
+  }
+  return lines;
+}
+
+export function runEstimate(options: EstimateOptions): EstimateResult {
+  const previews = options.preview ?? [];
+  if ((previews.length > 0) === (options.state !== undefined)) {
+    throw new InputError("estimate", "", "give --preview FILE (once per stack) or --state FILE, not both and not neither");
   }
   const catalog = loadCatalog();
-  let comparison: CostComparison;
-  const file = (options.preview ?? options.state)!;
-  const shownFile = path.basename(file);
-  if (options.preview !== undefined) {
-    const preview = readPreviewDocument(file);
-    comparison = compareChanges(preview.changes, catalog);
-    const invalid = firstInvalidInput(comparison);
-    if (invalid) {
-      const where = preview.locations.get(invalid.line.urn)?.[invalid.side] ?? invalid.line.urn;
-      throw new InputError(shownFile, `${where}.inputs.${invalid.field}`, invalid.message);
-    }
-  } else {
-    const state = readStackExport(file);
-    comparison = compareCosts(null, state.resources, catalog);
-    const invalid = firstInvalidInput(comparison);
-    if (invalid) {
-      const where = state.locations.get(invalid.line.urn) ?? invalid.line.urn;
-      throw new InputError(shownFile, `${where}.inputs.${invalid.field}`, invalid.message);
+  if (options.state !== undefined) {
+    const shownFile = path.basename(options.state);
+    const state = readStackExport(options.state);
+    const comparison = compareCosts(null, state.resources, catalog);
+    failInvalid(comparison, shownFile, (urn) => state.locations.get(urn));
+    const stack = comparison.lines.map((l) => l.urn.split("::")[0]?.split(":")[2]).find(Boolean) ?? shownFile;
+    const estimated: EstimatedStack = { stack, file: shownFile, comparison, coverage: { complete: true, omittedSames: 0, errors: [], state: true } };
+    return { text: render([estimated], options.format, catalog), overThreshold: thresholdBreaches([estimated], options), failedPreviews: [] };
+  }
+  // In the PR comment a failed preview is a section saying so, beside the stacks that did preview;
+  // every other format refuses it outright (nothing on stdout).
+  const failedPreviews: string[] = [];
+  const failedStacks: FailedStack[] = [];
+  const stacks: EstimatedStack[] = [];
+  for (const file of previews) {
+    try {
+      stacks.push(estimatePreview(file, catalog, options.format === "markdown"));
+    } catch (err) {
+      if (!(err instanceof PreviewFailedError) || options.format !== "markdown") throw err;
+      failedPreviews.push(err.message);
+      failedStacks.push({ file: path.basename(file), message: err.message });
     }
   }
-  if (options.format === "json") return JSON.stringify(costReportDocument(comparison, catalog), null, 2) + "\n";
-  if (options.format === "markdown") {
-    const stack = stackOfComparison(comparison) ?? shownFile;
-    const source = options.preview !== undefined ? { before: "the stack's current state", after: `the preview (${shownFile})` } : { before: "nothing", after: `the state (${shownFile})` };
-    const review = assembleReview([{ stack, baselineFile: source.before, afterSource: source.after, comparison }], catalog);
-    return renderReviewMarkdown(review);
+  const seen = new Set<string>();
+  for (const s of stacks) {
+    if (seen.has(s.stack)) throw new InputError(s.file, "", `a second preview of stack ${s.stack} (give one --preview per stack)`);
+    seen.add(s.stack);
   }
-  return renderEstimateTable(comparison, catalog, options.preview !== undefined);
+  return { text: render(stacks, options.format, catalog, failedStacks), overThreshold: thresholdBreaches(stacks, options), failedPreviews };
+}
+
+function render(stacks: EstimatedStack[], format: EstimateOptions["format"], catalog: PriceCatalog, failed: FailedStack[] = []): string {
+  if (format === "markdown") return renderPullRequestComment(stacks, catalog, failed);
+  if (format === "json") {
+    if (stacks.length === 1) return JSON.stringify(costReportDocument(stacks[0].comparison, catalog, stacks[0].coverage), null, 2) + "\n";
+    const documents = stacks.map((s) => ({ stack: s.stack, report: costReportDocument(s.comparison, catalog, s.coverage) }));
+    return JSON.stringify({ stacks: Object.fromEntries(documents.map((d) => [d.stack, d.report])) }, null, 2) + "\n";
+  }
+  return stacks.map((s) => `${stacks.length > 1 ? `== ${s.stack} (${s.file})\n` : ""}${renderEstimateTable(s.comparison, catalog, !s.coverage.state, s.coverage)}`).join("\n");
 }

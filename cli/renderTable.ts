@@ -1,4 +1,5 @@
 /** The terminal rendering of a review and of an estimate: aligned columns, then notes. */
+import { EstimateCoverage } from "../cost/costReport";
 import { CostComparison, assumptionNotes } from "../cost/costComparison";
 import { CostReview } from "../cost/costReview";
 import { headline, money, percentChange, resourceChanges, shortType, signedMoney } from "./costFormatting";
@@ -54,7 +55,7 @@ export function renderReviewTable(review: CostReview): string {
   return out.join("\n") + "\n";
 }
 
-export function renderEstimateTable(comparison: CostComparison, catalog: { source: string; date: string }, hasBefore: boolean): string {
+export function renderEstimateTable(comparison: CostComparison, catalog: { source: string; date: string }, hasBefore: boolean, coverage?: EstimateCoverage): string {
   const rows = [hasBefore ? ["RESOURCE", "TYPE", "SHAPE", "BEFORE", "AFTER", "CHANGE"] : ["RESOURCE", "TYPE", "SHAPE", "MONTHLY"]];
   for (const line of comparison.lines) {
     const priced = [line.after, line.before].find((side) => side?.status === "priced");
@@ -65,7 +66,11 @@ export function renderEstimateTable(comparison: CostComparison, catalog: { sourc
   }
   const t = comparison.totals;
   rows.push(hasBefore ? ["TOTAL", "", "", money(t.before), money(t.after), signedMoney(t.delta)] : ["TOTAL", "", "", money(t.after)]);
-  const out = [hasBefore ? headline(t.before, t.after) : `Monthly cost: ${money(t.after)}`, "", columns(rows, hasBefore ? [3, 4, 5] : [3])];
+  const unpricedCount = comparison.unpriced.length;
+  const unpriced = !hasBefore && unpricedCount > 0 ? `; ${unpricedCount} resource${unpricedCount === 1 ? "" : "s"} not priced` : "";
+  const scope = coverage && !coverage.state && coverage.omittedSames > 0 ? `Changed resources only (${coverage.omittedSames} unchanged left out: preview without --show-sames): ` : "";
+  const failed = coverage && coverage.errors.length > 0 ? [`The preview reported ${coverage.errors.length} error(s): these figures cover only the steps it reached.`] : [];
+  const out = [...failed, `${scope}${hasBefore ? headline(t.before, t.after, unpricedCount) : `Monthly cost: ${money(t.after)}`}${unpriced}`, "", columns(rows, hasBefore ? [3, 4, 5] : [3])];
   out.push(...notesSection([comparison], catalog));
   return out.join("\n") + "\n";
 }

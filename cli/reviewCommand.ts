@@ -6,7 +6,7 @@ import * as path from "path";
 import { loadCatalog } from "../catalog/catalog";
 import { PROJECT_ROOT } from "../projectRoot";
 import { evaluateStackPolicies } from "../policies/evaluate";
-import { firstInvalidInput } from "../cost/costComparison";
+import { firstInvalidInput, invalidFieldPath } from "../cost/costComparison";
 import { CostReview, StackCostReview, assembleReview, reviewReportDocument, reviewStack } from "../cost/costReview";
 import { InputError } from "../cost/sources/inputError";
 import { readStackExport } from "../cost/sources/stackExport";
@@ -14,12 +14,11 @@ import { costChartSvg } from "./costChartSvg";
 import { renderReviewMarkdown } from "./renderMarkdown";
 import { renderReviewTable } from "./renderTable";
 import type { RecordedStack } from "../offline/recordStack";
+import { STACKS, type StackName } from "../stacks";
 
-export const REVIEW_STACKS = ["prod", "testnet"] as const;
-export type ReviewStackName = (typeof REVIEW_STACKS)[number];
 
 export interface ReviewOptions {
-  stack: ReviewStackName | "all";
+  stack: StackName | "all";
   baseline?: string;
   format: "table" | "markdown" | "json";
   out?: string;
@@ -30,14 +29,14 @@ export function defaultBaselineFile(stack: string): string {
 }
 
 /** Runs the program offline for the stacks; loaded lazily so `estimate` never pays for the Pulumi SDK. */
-async function recordPrograms(stacks: ReviewStackName[]): Promise<RecordedStack[]> {
+async function recordPrograms(stacks: StackName[]): Promise<RecordedStack[]> {
   const offline: typeof import("../offline/recordStack") = require("../offline/recordStack");
   if (stacks.length === 2) return offline.recordAllStacks();
   return [await offline.recordStack(stacks[0])];
 }
 
 export async function buildReview(options: Pick<ReviewOptions, "stack" | "baseline">): Promise<CostReview> {
-  const stacks: ReviewStackName[] = options.stack === "all" ? [...REVIEW_STACKS] : [options.stack];
+  const stacks: StackName[] = options.stack === "all" ? [...STACKS] : [options.stack];
   if (options.baseline !== undefined && stacks.length > 1) {
     throw new InputError("--baseline", "", "one baseline is one stack's: use it with --stack prod or --stack testnet");
   }
@@ -54,7 +53,7 @@ export async function buildReview(options: Pick<ReviewOptions, "stack" | "baseli
     if (invalid) {
       const file = invalid.side === "before" ? path.basename(baseline.file) : `Pulumi.${baseline.stack}.yaml`;
       const where = invalid.side === "before" ? baseline.graph.locations.get(invalid.line.urn) ?? invalid.line.urn : `resource ${invalid.line.name}`;
-      throw new InputError(file, `${where}.inputs.${invalid.field}`, invalid.message);
+      throw new InputError(file, `${where}.${invalidFieldPath(invalid.field)}`, invalid.message);
     }
     // The same checks `pulumi preview --policy-pack policies` runs, over the same graph.
     review.policies = evaluateStackPolicies(programs[index].resources, baseline.stack).map((result) => ({

@@ -4,6 +4,8 @@
  */
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { COMPONENT_TYPES } from "../graph/componentTypes";
+import { withLegacyTypeAlias } from "./componentType";
 import type { DiskConfig } from "../config";
 
 export interface BlockchainNodeDisksArgs {
@@ -24,7 +26,7 @@ export class BlockchainNodeDisks extends pulumi.ComponentResource {
   public readonly diskIds: Record<string, pulumi.Output<string>> = {};
 
   constructor(name: string, args: BlockchainNodeDisksArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("relay-budget:prod:BlockchainNodeDisks", name, {}, opts);
+    super(COMPONENT_TYPES.blockchainNodeDisks, name, {}, withLegacyTypeAlias("blockchainNodeDisks", opts));
     for (const { blockchainNode, disk } of args.disks) {
       const created = new gcp.compute.Disk(
         disk.name,

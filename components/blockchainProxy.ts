@@ -12,8 +12,11 @@ import * as crypto from "crypto";
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { COMPONENT_TYPES } from "../graph/componentTypes";
+import { withLegacyTypeAlias } from "./componentType";
 import type { BlockchainProxyConfig } from "../config";
 import { renderHtpasswd, renderNginxConfig, NginxConfigSpec, ProxyRoute } from "./nginxConfig";
+import { cpuQuantity, memoryQuantity } from "../validation/kubernetesQuantity";
 
 export interface BlockchainProxyArgs {
   proxy: BlockchainProxyConfig;
@@ -80,7 +83,7 @@ export class BlockchainProxy extends pulumi.ComponentResource {
   public readonly urls: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: BlockchainProxyArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("relay-budget:prod:BlockchainProxy", name, {}, opts);
+    super(COMPONENT_TYPES.blockchainProxy, name, {}, withLegacyTypeAlias("blockchainProxy", opts));
     const k8sOpts = { parent: this, provider: args.provider };
     const proxy = args.proxy;
     const appLabels = { "app.kubernetes.io/name": "blockchain-proxy", "app.kubernetes.io/part-of": "relay-budget" };
@@ -137,8 +140,8 @@ export class BlockchainProxy extends pulumi.ComponentResource {
                     { name: "health", containerPort: HEALTH_PORT, protocol: "TCP" },
                   ],
                   resources: {
-                    requests: { cpu: `${proxy.resources.cpuRequest}`, memory: `${Math.round(proxy.resources.memoryRequestGiB * 1024)}Mi` },
-                    limits: { cpu: `${proxy.resources.cpuLimit}`, memory: `${Math.round(proxy.resources.memoryLimitGiB * 1024)}Mi` },
+                    requests: { cpu: cpuQuantity(proxy.resources.cpuRequest), memory: memoryQuantity(proxy.resources.memoryRequestGiB) },
+                    limits: { cpu: cpuQuantity(proxy.resources.cpuLimit), memory: memoryQuantity(proxy.resources.memoryLimitGiB) },
                   },
                   readinessProbe: { httpGet: { path: "/healthz", port: "health" }, periodSeconds: 5, failureThreshold: 2 },
                   livenessProbe: { httpGet: { path: "/healthz", port: "health" }, initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 3 },

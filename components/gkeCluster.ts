@@ -5,6 +5,8 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { COMPONENT_TYPES } from "../graph/componentTypes";
+import { withLegacyTypeAlias } from "./componentType";
 import type { NodePoolConfig } from "../config";
 import { nodePoolArgs, nodePoolOptions } from "./nodePoolArgs";
 
@@ -37,7 +39,7 @@ export class GkeCluster extends pulumi.ComponentResource {
   public readonly nodePoolNames: pulumi.Output<string>[];
 
   constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("relay-budget:gke:GkeCluster", name, {}, opts);
+    super(COMPONENT_TYPES.gkeCluster, name, {}, withLegacyTypeAlias("gkeCluster", opts));
 
     const cluster = new gcp.container.Cluster(
       args.name,

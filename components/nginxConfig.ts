@@ -6,13 +6,39 @@
  * is nginx 1.22 (Debian bookworm's package and the `nginxinc/nginx-unprivileged:1.22` image),
  * running as a non-root user with a read-only root filesystem and a writable /tmp.
  *
- * Request path a relay takes: source range check (403, before routing) -> basic auth (401) -> per client and route
- * rate limit (429) -> per upstream concurrency cap (503) -> body size (413) -> the route's prod
- * blockchain node over a pooled HTTP/1.1 connection (502 when down, 504 on timeout). Every error
- * the proxy itself produces is a JSON-RPC error object, so a validator logs a readable reason.
+ * The order of answers, as nginx 1.22 really applies it (its phases: reading the request, server
+ * rewrite, find config, rewrite, preaccess, access, try_files, content), each step proven on the
+ * real nginx by tests/proxy/answerOrder.test.ts:
+ *  1. 400 / 414 / 431 / 405 / 501: a malformed request line or header, a URI or header too long,
+ *     TRACE, an unknown Transfer-Encoding. nginx answers these while reading the request.
+ *  2. 403: the source address is outside the allowed ranges (server-level `if`, server rewrite phase).
+ *  3. 413: the announced Content-Length is over the body limit (checked when the location is found;
+ *     the same for every path, so it says nothing about which relay chain IDs exist).
+ *  4. 401: basic auth fails (access phase of `location /`, which every path lands in). No rate
+ *     limit or connection cap has been touched yet, and an unknown chain ID looks like a known one.
+ *  5. 404: authenticated, but the path names no routed relay chain ID (`try_files` hands the request
+ *     to the named location the `$relay_location` map picks; unknown IDs get `@unknown_route`).
+ *  6. 429: the authenticated client (username, source address, route) is over its rate (limit_req,
+ *     preaccess phase of the route's named location: limit_req runs before limit_conn).
+ *  7. 503: the prod node's concurrency cap is full (limit_conn, same phase, then upstream max_conns).
+ *  8. 413: a chunked body grows over the limit while it is read (content phase).
+ *  9. 502 when the node refuses or drops the connection, 504 when it does not answer in time.
+ * So a request that fails the source check or authentication never holds an upstream slot or spends
+ * a valid client's rate allowance. Every error the proxy itself produces, nginx's own included, is a
+ * JSON-RPC error object, so a validator logs a readable reason.
  */
 import * as crypto from "crypto";
-import * as net from "net";
+import { allowListProblem } from "../validation/cidr";
+import {
+  bodySizeProblem,
+  MAX_BURST,
+  MAX_CONNECTIONS_PER_UPSTREAM,
+  MAX_REQUESTS_PER_SECOND,
+  MAX_UPSTREAM_TIMEOUT_SECONDS,
+  MAX_WORKER_CONNECTIONS,
+  MAX_WORKER_PROCESSES,
+  workerConnections,
+} from "../validation/proxyLimits";
 
 /** One relay chain ID the testnet validators use, and the prod blockchain node that serves it. */
 export interface ProxyRoute {
@@ -65,6 +91,12 @@ export const PROXY_ERRORS: Record<number, { name: string; code: number; message:
   502: { name: "upstream_unavailable", code: -32000, message: "proxy: blockchain node unavailable" },
   504: { name: "upstream_timeout", code: -32007, message: "proxy: blockchain node timed out" },
   500: { name: "proxy_error", code: -32008, message: "proxy: internal error" },
+  // nginx's own answers while it reads the request.
+  400: { name: "bad_request", code: -32009, message: "proxy: malformed HTTP request" },
+  405: { name: "method_not_allowed", code: -32010, message: "proxy: HTTP method not allowed" },
+  414: { name: "uri_too_long", code: -32011, message: "proxy: request URI too long" },
+  431: { name: "header_too_large", code: -32012, message: "proxy: request header too large" },
+  501: { name: "not_implemented", code: -32013, message: "proxy: transfer encoding not implemented" },
 };
 
 /** The body of a proxy error: a JSON-RPC 2.0 error response (id null: the proxy did not parse the request). */
@@ -78,7 +110,6 @@ const RELAY_CHAIN_ID = /^[0-9A-Fa-f]{4}$/;
 /** Kubernetes Service / node names: also safe as nginx upstream names. */
 const NODE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const HOST_NAME = /^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$/;
-const NGINX_SIZE = /^[1-9][0-9]*[kKmM]?$/;
 /** Absolute path without whitespace, quotes, ';', '{', '}' or '$' (it is written into nginx.conf unquoted). */
 const SAFE_PATH = /^\/[A-Za-z0-9._\/-]+$/;
 /** resolver directive arguments: addresses, ports and name=value options. */
@@ -88,15 +119,12 @@ function fail(field: string, value: unknown, allowed: string): never {
   throw new Error(`NginxConfigSpec.${field} ${JSON.stringify(value)} ${allowed}`);
 }
 
-function isPort(value: number): boolean {
-  return Number.isInteger(value) && value >= 1 && value <= 65535;
+function isWholeIn(value: number, min: number, max: number): boolean {
+  return Number.isInteger(value) && value >= min && value <= max;
 }
 
-function isCidr(value: string): boolean {
-  const [address, prefix, ...rest] = value.split("/");
-  if (rest.length || prefix === undefined || !/^\d{1,3}$/.test(prefix)) return false;
-  const family = net.isIP(address);
-  return family !== 0 && Number(prefix) <= (family === 4 ? 32 : 128);
+function isPort(value: number): boolean {
+  return Number.isInteger(value) && value >= 1 && value <= 65535;
 }
 
 /** nginx rate syntax: whole requests per second, or per minute for fractional rates (0.5 -> 30r/m). */
@@ -129,21 +157,30 @@ function validateSpec(spec: NginxConfigSpec): void {
     upstreamOfNode.set(route.blockchainNode, address);
   });
   if (spec.allowedSourceRanges.length === 0) fail("allowedSourceRanges", spec.allowedSourceRanges, "must list at least one CIDR range");
-  spec.allowedSourceRanges.forEach((range, i) => {
-    if (!isCidr(range)) fail(`allowedSourceRanges[${i}]`, range, "is not a CIDR range (e.g. 10.8.0.0/14)");
-  });
+  const rangeProblem = allowListProblem(spec.allowedSourceRanges);
+  if (rangeProblem) fail(`allowedSourceRanges[${rangeProblem.index}]`, rangeProblem.value, rangeProblem.problem);
   if (!SAFE_PATH.test(spec.htpasswdPath)) fail("htpasswdPath", spec.htpasswdPath, "is not an absolute path of letters, digits, '.', '_', '-' and '/'");
-  nginxRate(spec.rateLimit.requestsPerSecond);
-  if (!Number.isInteger(spec.rateLimit.burst) || spec.rateLimit.burst < 0) fail("rateLimit.burst", spec.rateLimit.burst, "must be a whole number, 0 or more");
-  if (!Number.isInteger(spec.maxConnectionsPerUpstream) || spec.maxConnectionsPerUpstream < 1) {
-    fail("maxConnectionsPerUpstream", spec.maxConnectionsPerUpstream, "must be a positive whole number");
+  const { requestsPerSecond, burst } = spec.rateLimit;
+  if (!(requestsPerSecond <= MAX_REQUESTS_PER_SECOND)) fail("rateLimit.requestsPerSecond", requestsPerSecond, `must be at most ${MAX_REQUESTS_PER_SECOND}`);
+  nginxRate(requestsPerSecond);
+  if (!Number.isInteger(burst) || burst < 0 || burst > MAX_BURST) fail("rateLimit.burst", burst, `must be a whole number from 0 to ${MAX_BURST}`);
+  if (!isWholeIn(spec.maxConnectionsPerUpstream, 1, MAX_CONNECTIONS_PER_UPSTREAM)) {
+    fail("maxConnectionsPerUpstream", spec.maxConnectionsPerUpstream, `must be a whole number from 1 to ${MAX_CONNECTIONS_PER_UPSTREAM}`);
   }
-  if (!NGINX_SIZE.test(spec.maxBodySize)) fail("maxBodySize", spec.maxBodySize, "is not an nginx size (e.g. 512k or 1m)");
-  if (!Number.isInteger(spec.upstreamTimeoutSeconds) || spec.upstreamTimeoutSeconds < 1) {
-    fail("upstreamTimeoutSeconds", spec.upstreamTimeoutSeconds, "must be a positive whole number of seconds");
+  const sizeProblem = bodySizeProblem(spec.maxBodySize);
+  if (sizeProblem) fail("maxBodySize", spec.maxBodySize, sizeProblem);
+  if (!isWholeIn(spec.upstreamTimeoutSeconds, 1, MAX_UPSTREAM_TIMEOUT_SECONDS)) {
+    fail("upstreamTimeoutSeconds", spec.upstreamTimeoutSeconds, `must be a whole number of seconds from 1 to ${MAX_UPSTREAM_TIMEOUT_SECONDS}`);
   }
-  if (!Number.isInteger(spec.keepaliveConnections) || spec.keepaliveConnections < 1) {
-    fail("keepaliveConnections", spec.keepaliveConnections, "must be a positive whole number");
+  if (!isWholeIn(spec.keepaliveConnections, 1, spec.maxConnectionsPerUpstream)) {
+    fail("keepaliveConnections", spec.keepaliveConnections, `must be a whole number from 1 to maxConnectionsPerUpstream (${spec.maxConnectionsPerUpstream}): idle connections beyond the cap are never used`);
+  }
+  const connections = workerConnections(upstreamsOf(spec.routes).length, spec.maxConnectionsPerUpstream, spec.keepaliveConnections);
+  if (connections > MAX_WORKER_CONNECTIONS) {
+    fail("maxConnectionsPerUpstream", spec.maxConnectionsPerUpstream, `needs ${connections} nginx worker connections with ${upstreamsOf(spec.routes).length} prod nodes and keepalive ${spec.keepaliveConnections}, more than ${MAX_WORKER_CONNECTIONS}`);
+  }
+  if (spec.workerProcesses !== undefined && !isWholeIn(spec.workerProcesses, 1, MAX_WORKER_PROCESSES)) {
+    fail("workerProcesses", spec.workerProcesses, `must be a whole number from 1 to ${MAX_WORKER_PROCESSES}`);
   }
   if (spec.resolver !== undefined && (!RESOLVER_ARGS.test(spec.resolver) || spec.resolver.trim() === "")) {
     fail("resolver", spec.resolver, "is not an nginx resolver argument list (e.g. \"kube-dns.kube-system.svc.cluster.local valid=30s\")");
@@ -165,7 +202,29 @@ function errorLocation(status: number): string[] {
   // The body is a single-quoted nginx string: it holds no quote, backslash or '$' (checked here).
   const body = proxyErrorBody(status);
   if (/['\\$]/.test(body)) throw new Error(`proxy error body for ${status} cannot be written as an nginx string`);
+  if (URI_ERROR_STATUSES.includes(status)) {
+    // No body limit here: the request that failed may announce any Content-Length.
+    return [`        location = ${uriErrorPage(status)} {`, "            internal;", "            client_max_body_size 0;", `            return ${status} '${body}\\n';`, "        }"];
+  }
   return [`        location @${error.name} {`, `            return ${status} '${body}\\n';`, "        }"];
+}
+
+/**
+ * Errors nginx may raise before it has a URI (a request line too long or not HTTP): it cannot
+ * redirect those to a named location ("empty URI in redirect"), so they go to an internal URI.
+ * The URI holds "//", which no client's URI has after nginx merges slashes (merge_slashes on), so
+ * no client reaches these locations or the source check's exemption for them.
+ */
+const URI_ERROR_STATUSES = [400, 414];
+function uriErrorPage(status: number): string {
+  return `/proxy-error//${status}`;
+}
+
+function errorPageDirective(status: number): string {
+  if (URI_ERROR_STATUSES.includes(status)) return `        error_page ${status} ${uriErrorPage(status)};`;
+  // 494 is nginx's internal code for a header too large, sent as 400 unless overwritten: 431.
+  if (status === 431) return `        error_page 494 =431 @${PROXY_ERRORS[status].name};`;
+  return `        error_page ${status} @${PROXY_ERRORS[status].name};`;
 }
 
 /**
@@ -175,21 +234,27 @@ function errorLocation(status: number): string[] {
 export function renderNginxConfig(spec: NginxConfigSpec): string {
   validateSpec(spec);
   const upstreams = upstreamsOf(spec.routes);
-  const errorStatuses = [401, 403, 404, 413, 429, 500, 502, 503, 504];
+  const errorStatuses = [400, 401, 403, 404, 405, 413, 414, 429, 431, 500, 501, 502, 503, 504];
   const lines: string[] = [
     "# Blockchain proxy: lets testnet validators relay to prod's blockchain nodes.",
     "# Generated by components/nginxConfig.ts; edit the stack config, not this file.",
     "",
     "# One worker per CPU the pod may use; each keeps its own pool of idle upstream connections.",
     `worker_processes ${spec.workerProcesses ?? "auto"};`,
+    "# The route map, the log's path and each route's rewrite run a regex on every relay: compile them.",
+    "pcre_jit on;",
     "# The root filesystem is read-only: the pid file and every temp path live on the /tmp emptyDir.",
     "pid /tmp/nginx.pid;",
+    "# One file descriptor per connection, plus a few for logs, htpasswd and temp files: the worker",
+    "# sets its own limit instead of depending on the container runtime's default.",
+    `worker_rlimit_nofile ${workerConnections(upstreams.length, spec.maxConnectionsPerUpstream, spec.keepaliveConnections) + 64};`,
     "# Logs go to the container's stderr/stdout, where the cluster's log agent collects them.",
     "error_log stderr warn;",
     "",
     "events {",
-    "    # Each relay holds two connections (client and upstream).",
-    "    worker_connections 4096;",
+    "    # Each capped relay holds two connections (client and upstream), each node's idle pool its own,",
+    "    # plus room for refused clients; all of it may land on one worker.",
+    `    worker_connections ${workerConnections(upstreams.length, spec.maxConnectionsPerUpstream, spec.keepaliveConnections)};`,
     "}",
     "",
     "http {",
@@ -222,14 +287,17 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     `    client_max_body_size ${spec.maxBodySize};`,
     "    client_body_buffer_size 64k;",
     "",
-    "    # Rate limit per client address and route: a client flooding one chain cannot use up another",
-    "    # client's or another chain's allowance. nodelay: requests within the burst go straight",
-    "    # through, beyond it they fail fast with 429 instead of queueing behind a validator's timeout.",
-    `    limit_req_zone $binary_remote_addr$relay_chain_id zone=relay_rate:10m rate=${nginxRate(spec.rateLimit.requestsPerSecond)};`,
+    "    # Rate limit per authenticated client (username and address) and route: a client flooding one",
+    "    # chain cannot use up another client's or another chain's allowance, and requests that fail the",
+    "    # source check or basic auth never reach the limit (it lives in the routes' named locations,",
+    "    # after auth). nodelay: requests within the burst go straight through, beyond it they fail",
+    "    # fast with 429 instead of queueing behind a validator's timeout.",
+    `    limit_req_zone "$remote_user $binary_remote_addr $relay_chain_id" zone=relay_rate:10m rate=${nginxRate(spec.rateLimit.requestsPerSecond)};`,
     "    limit_req_status 429;",
     "    limit_req_log_level warn;",
     "    # Concurrency cap per prod blockchain node, counted across all workers and all routes to the",
-    "    # node: testnet load on prod's nodes stays bounded whatever testnet sends.",
+    "    # node: testnet load on prod's nodes stays bounded whatever testnet sends. The key is set only",
+    "    # in a route's named location (an empty key is not counted), so only authenticated relays count.",
     "    limit_conn_zone $blockchain_node zone=upstream_concurrency:1m;",
     "    limit_conn_status 503;",
     "    limit_conn_log_level warn;",
@@ -265,30 +333,65 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "        default 0;",
     ...spec.allowedSourceRanges.map((range) => `        ${range} 1;`),
     "    }",
+    "    # Refused: a source outside the ranges, unless nginx itself redirected a malformed request to",
+    "    # an internal error URI (that answer comes first, as nginx gives it before any phase runs).",
+    "    map $uri $internal_error_page {",
+    "        default 0;",
+    ...URI_ERROR_STATUSES.map((status) => `        ${uriErrorPage(status)} 1;`),
+    "    }",
+    '    map "$source_allowed$internal_error_page" $source_refused {',
+    "        default 0;",
+    "        00 1;",
+    "    }",
+    "",
+    "    # The named location that serves a path, by relay chain ID. pocket-core POSTs to url + \"/\" + path,",
+    "    # so /<id>, /<id>/ and /<id>/<path> all belong to chain <id>.",
+    "    map $uri $relay_location {",
+    "        default @unknown_route;",
+    ...spec.routes.map((route) => `        ~^/${route.relayChainId}(?:/|$) @relay_${route.relayChainId};`),
+    "    }",
     "",
     "    server {",
     `        listen ${spec.listenPort};`,
     "",
-    ...errorStatuses.map((status) => `        error_page ${status} @${PROXY_ERRORS[status].name};`),
+    "        # Every error as JSON-RPC, nginx's own answers to malformed requests included.",
+    ...errorStatuses.map(errorPageDirective),
+    "        # Client URIs never hold \"//\" (see the internal error URIs below).",
+    "        merge_slashes on;",
     "",
-    "        # Refuse other sources before anything else (routing, auth, limits): an outsider learns",
-    "        # nothing and uses no rate limit state. (allow/deny would run after a location's `return`.)",
-    "        if ($source_allowed = 0) {",
+    "        # Refuse other sources before anything else (server rewrite phase: before routing, auth and",
+    "        # limits): an outsider learns nothing and uses no rate limit state.",
+    "        if ($source_refused) {",
     "            return 403;",
+    "        }",
+    "",
+    "        # Every path lands here and is authenticated first (access phase); only then does try_files",
+    "        # hand it to the route's named location, where the rate limit and the concurrency cap run",
+    "        # (a named location runs the rewrite, preaccess and access phases again). This location",
+    "        # carries no limit, so a client without valid credentials never holds an upstream slot or",
+    "        # spends anyone's rate allowance, and gets the same 401 for every path.",
+    "        location / {",
+    '            auth_basic "blockchain proxy";',
+    `            auth_basic_user_file ${spec.htpasswdPath};`,
+    "            # try_files needs a file to test first: none exists under this root (Debian's reserved",
+    "            # never-existing path), so the request always goes on to the named location.",
+    "            root /nonexistent;",
+    "            try_files /relay $relay_location;",
+    "            # try_files would stat() that path on every relay: remember that it does not exist.",
+    "            open_file_cache max=8 inactive=60s;",
+    "            open_file_cache_valid 60s;",
+    "            open_file_cache_errors on;",
     "        }",
     "",
   );
   for (const route of spec.routes) {
     const upstreamAddress = `${route.upstreamHost}:${route.upstreamPort}`;
     lines.push(
-      `        # Relay chain ${route.relayChainId} -> ${route.blockchainNode}. pocket-core POSTs to url + "/" + path,`,
-      `        # so /${route.relayChainId}, /${route.relayChainId}/ and /${route.relayChainId}/<path> all belong to this chain;`,
-      "        # the ID is stripped and the node sees / or /<path>.",
-      `        location ~ ^/${route.relayChainId}(?:/|$) {`,
+      `        # Relay chain ${route.relayChainId} -> ${route.blockchainNode}, for authenticated clients only (reached from`,
+      "        # location / after auth). The ID is stripped and the node sees / or /<path>.",
+      `        location @relay_${route.relayChainId} {`,
       `            set $relay_chain_id ${route.relayChainId};`,
       `            set $blockchain_node ${route.blockchainNode};`,
-      '            auth_basic "blockchain proxy";',
-      `            auth_basic_user_file ${spec.htpasswdPath};`,
       // nginx refuses "burst=0"; no burst parameter means none.
       `            limit_req zone=relay_rate${spec.rateLimit.burst > 0 ? ` burst=${spec.rateLimit.burst}` : ""} nodelay;`,
       `            limit_conn upstream_concurrency ${spec.maxConnectionsPerUpstream};`,
@@ -317,11 +420,6 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     );
   }
   lines.push(
-    "        # Any other path is not a relay chain this proxy serves.",
-    "        location / {",
-    "            return 404;",
-    "        }",
-    "",
     "        # The proxy's own errors, as JSON-RPC error objects (error_page targets, never reachable by a URL).",
     ...errorStatuses.flatMap((status) => errorLocation(status)),
     "    }",

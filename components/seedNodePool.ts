@@ -6,6 +6,8 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { COMPONENT_TYPES } from "../graph/componentTypes";
+import { withLegacyTypeAlias } from "./componentType";
 import type { NodePoolConfig } from "../config";
 import { loadCatalog } from "../catalog/catalog";
 import { clusterZones } from "../config";
@@ -52,7 +54,7 @@ export class SeedNodePool extends pulumi.ComponentResource {
   public readonly memoryGbPerNode: number;
 
   constructor(name: string, args: SeedNodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("relay-budget:prod:SeedNodePool", name, {}, opts);
+    super(COMPONENT_TYPES.seedNodePool, name, {}, withLegacyTypeAlias("seedNodePool", opts));
     const shape = loadCatalog().machineTypes[args.pool.machineType];
     this.vcpuPerNode = shape.vcpu;
     this.memoryGbPerNode = shape.memoryGb;

@@ -7,11 +7,14 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { COMPONENT_TYPES } from "../graph/componentTypes";
+import { withLegacyTypeAlias } from "./componentType";
 import type { NodePoolConfig, TestnetChainConfig } from "../config";
 import { loadCatalog } from "../catalog/catalog";
 import { gkeAllocatable, nodesForRequests } from "../sizing/gkeAllocatable";
 import { nodePoolArgs, nodePoolOptions } from "./nodePoolArgs";
 import { dataDiskLabels } from "./blockchainNodeDisks";
+import { cpuQuantity, memoryQuantity } from "../validation/kubernetesQuantity";
 
 export interface TestnetBlockchainsArgs {
   chains: TestnetChainConfig[];
@@ -66,7 +69,7 @@ export class TestnetBlockchains extends pulumi.ComponentResource {
     // Each chain's state and disk, as inputs and outputs: the snapshot-before-decommission policy
     // reads them from the graph (a stack check under the CLI sees a component's outputs).
     const chainStates = args.chains.map(({ name, relayChainId, state, disk }) => ({ name, relayChainId, state, disk: disk.name }));
-    super("relay-budget:testnet:TestnetBlockchains", name, { chains: chainStates }, opts);
+    super(COMPONENT_TYPES.testnetBlockchains, name, { chains: chainStates }, withLegacyTypeAlias("testnetBlockchains", opts));
     const active = args.chains.filter((c) => c.state === "active");
     this.activeChains = active.map((c) => c.name);
     this.decommissionedChains = args.chains.filter((c) => c.state === "decommissioned").map((c) => c.name);
@@ -169,8 +172,8 @@ export class TestnetBlockchains extends pulumi.ComponentResource {
                   args: chain.args,
                   ports: [{ name: "rpc", containerPort: chain.port, protocol: "TCP" }],
                   resources: {
-                    requests: { cpu: `${chain.resources.cpuRequest}`, memory: `${chain.resources.memoryRequestGiB}Gi` },
-                    limits: { cpu: `${chain.resources.cpuLimit}`, memory: `${chain.resources.memoryLimitGiB}Gi` },
+                    requests: { cpu: cpuQuantity(chain.resources.cpuRequest), memory: memoryQuantity(chain.resources.memoryRequestGiB) },
+                    limits: { cpu: cpuQuantity(chain.resources.cpuLimit), memory: memoryQuantity(chain.resources.memoryLimitGiB) },
                   },
                   volumeMounts: [{ name: "data", mountPath: "/data" }],
                 },

@@ -5,6 +5,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { COMPONENT_TYPES } from "../graph/componentTypes";
+import { withLegacyTypeAlias } from "./componentType";
 import type { TestnetChainConfig } from "../config";
 import { localChainUrl } from "./testnetBlockchains";
 
@@ -44,7 +46,7 @@ export class ValidatorChains extends pulumi.ComponentResource {
   public readonly secretName: string;
 
   constructor(name: string, args: ValidatorChainsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("relay-budget:testnet:ValidatorChains", name, {}, opts);
+    super(COMPONENT_TYPES.validatorChains, name, {}, withLegacyTypeAlias("validatorChains", opts));
     const chainsJson = pulumi.secret(
       pulumi
         .all([args.proxyUrls, args.proxyPassword])

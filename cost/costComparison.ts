@@ -40,11 +40,31 @@ function asOwned(priced: PricedResource, record: ResourceRecord): PricedResource
   return { ...priced, status: "free", monthly: 0, components: [], assumptions: ["read by this stack, owned (and paid for) elsewhere"], unpricedReason: undefined };
 }
 
-function priceSide(records: ResourceRecord[], catalog: PriceCatalog): Map<string, PricedResource> {
+/**
+ * The key a record's line goes by: its URN, except for a further copy of one URN (a stack export
+ * of an interrupted replacement holds the old copy, `"delete": true`, beside the new): both exist
+ * and bill, so each gets its own line.
+ */
+function lineKeys(records: ResourceRecord[]): string[] {
+  const seen = new Map<string, number>();
+  return records.map((record) => {
+    const count = (seen.get(record.urn) ?? 0) + 1;
+    seen.set(record.urn, count);
+    if ((record as { pendingDelete?: boolean }).pendingDelete) return `${record.urn}#pending-delete`;
+    return count === 1 ? record.urn : `${record.urn}#${count}`;
+  });
+}
+
+function priceSide(records: ResourceRecord[], catalog: PriceCatalog): { byKey: Map<string, PricedResource>; keys: string[] } {
   const priced = priceResources(records, catalog);
-  const byUrn = new Map<string, PricedResource>();
-  priced.forEach((resource, index) => byUrn.set(resource.urn, asOwned(resource, records[index])));
-  return byUrn;
+  const keys = lineKeys(records);
+  const byKey = new Map<string, PricedResource>();
+  priced.forEach((resource, index) => {
+    const owned = asOwned(resource, records[index]);
+    const pending = (records[index] as { pendingDelete?: boolean }).pendingDelete;
+    byKey.set(keys[index], pending ? { ...owned, name: `${owned.name} (old copy pending delete)` } : owned);
+  });
+  return { byKey, keys };
 }
 
 export function monthlyOf(priced: PricedResource | null): number {
@@ -53,29 +73,35 @@ export function monthlyOf(priced: PricedResource | null): number {
 
 /** Lines up before and after graphs by URN; `before: null` means "no before at all" (a state estimate). */
 export function compareCosts(before: ResourceRecord[] | null, after: ResourceRecord[], catalog: PriceCatalog): CostComparison {
-  const beforePriced = before ? priceSide(before, catalog) : new Map<string, PricedResource>();
-  const afterPriced = priceSide(after, catalog);
+  const beforeSide = before ? priceSide(before, catalog) : { byKey: new Map<string, PricedResource>(), keys: [] };
+  const afterSide = priceSide(after, catalog);
+  const beforePriced = beforeSide.byKey;
+  const afterPriced = afterSide.byKey;
   const order: string[] = [];
   const seen = new Set<string>();
-  for (const record of [...(before ?? []), ...after]) {
-    if (!seen.has(record.urn)) {
-      seen.add(record.urn);
-      order.push(record.urn);
+  for (const key of [...beforeSide.keys, ...afterSide.keys]) {
+    if (!seen.has(key)) {
+      seen.add(key);
+      order.push(key);
     }
   }
   const lines: CostLine[] = [];
   const unpriced: UnpricedResource[] = [];
   let totalBefore = 0;
   let totalAfter = 0;
-  for (const urn of order) {
-    const beforeResource = beforePriced.get(urn) ?? null;
-    const afterResource = afterPriced.get(urn) ?? null;
+  for (const key of order) {
+    const beforeResource = beforePriced.get(key) ?? null;
+    const afterResource = afterPriced.get(key) ?? null;
     const any = (afterResource ?? beforeResource)!;
-    lines.push({ urn, type: any.type, name: any.name, before: beforeResource, after: afterResource });
-    totalBefore += monthlyOf(beforeResource);
-    totalAfter += monthlyOf(afterResource);
+    lines.push({ urn: any.urn, type: any.type, name: any.name, before: beforeResource, after: afterResource });
     const unpricedSide = [afterResource, beforeResource].find((side) => side?.status === "unpriced");
-    if (unpricedSide) unpriced.push({ urn, type: any.type, reason: unpricedSide.unpricedReason ?? "not priced" });
+    // A resource not priced on one side cannot show a change: counting only its priced side would
+    // read as a saving (or a cost) that nobody computed. It is counted among the unpriced instead.
+    if (!unpricedSide) {
+      totalBefore += monthlyOf(beforeResource);
+      totalAfter += monthlyOf(afterResource);
+    }
+    if (unpricedSide) unpriced.push({ urn: any.urn, type: any.type, reason: unpricedSide.unpricedReason ?? "not priced" });
   }
   // Totals in whole cents, the delta of the rounded figures: every renderer prints the same numbers.
   const roundedBefore = Math.round(totalBefore * 100) / 100;
@@ -88,6 +114,11 @@ export function compareChanges(changes: { before?: ResourceRecord; after?: Resou
   const before = changes.flatMap((change) => (change.before ? [change.before] : []));
   const after = changes.flatMap((change) => (change.after ? [change.after] : []));
   return compareCosts(before, after, catalog);
+}
+
+/** Where an invalid value sits in a resource: "inputs.<path>" or "outputs.<path>" (a bare path is an input). */
+export function invalidFieldPath(field: string): string {
+  return field.startsWith("inputs.") || field.startsWith("outputs.") ? field : `inputs.${field}`;
 }
 
 /** The first resource whose attributes are not valid values at all (an unknown machine type), with its side. */

@@ -25,6 +25,18 @@ export interface CostReportResource {
   components: CostReportComponent[];
 }
 
+/** What a preview digest covers (estimate --preview only). */
+export interface EstimateCoverage {
+  /** Every resource of the stack is in the digest (it ran with --show-sames) and nothing failed. */
+  complete: boolean;
+  /** Unchanged resources the digest left out (changeSummary.same minus the same steps present). */
+  omittedSames: number;
+  /** Error diagnostics of the preview. */
+  errors: string[];
+  /** Set for a stack export (no before side); not part of the JSON. */
+  state?: boolean;
+}
+
 export interface CostReportDocument {
   version: typeof COST_REPORT_VERSION;
   currency: "USD";
@@ -33,6 +45,11 @@ export interface CostReportDocument {
   resources: CostReportResource[];
   unpriced: UnpricedResource[];
   totals: CostTotals;
+  /**
+   * `estimate --preview` only: whether the totals are the stack's bill (complete) or only the
+   * changed resources (a digest without --show-sames), and the preview's error diagnostics.
+   */
+  coverage?: { complete: boolean; omittedSames: number; errors: string[] };
   /** `review` only: each stack's totals by stack name. */
   stacks?: Record<string, CostTotals>;
 }
@@ -81,7 +98,7 @@ export function reportResources(comparison: CostComparison): { resources: CostRe
   return { resources, unpriced: comparison.unpriced.map((u) => ({ urn: u.urn, type: u.type, reason: u.reason })) };
 }
 
-export function costReportDocument(comparison: CostComparison, catalog: PriceCatalog): CostReportDocument {
+export function costReportDocument(comparison: CostComparison, catalog: PriceCatalog, coverage?: EstimateCoverage): CostReportDocument {
   return {
     version: COST_REPORT_VERSION,
     currency: catalog.currency,
@@ -89,5 +106,6 @@ export function costReportDocument(comparison: CostComparison, catalog: PriceCat
     catalog: { source: catalog.source, date: catalog.date },
     ...reportResources(comparison),
     totals: roundTotals(comparison.totals),
+    ...(coverage && !coverage.state ? { coverage: { complete: coverage.complete, omittedSames: coverage.omittedSames, errors: coverage.errors } } : {}),
   };
 }

@@ -7,11 +7,12 @@
  * resource says why, and a resource no rule knows is "free" or "unpriced with a reason", never a
  * silent zero.
  */
-import { ResourceRecord } from "../graph/resourceRecord";
+import { ResourceRecord, secretStrings, withoutSecrets } from "../graph/resourceRecord";
 import { PriceCatalog, loadCatalog } from "../catalog/catalog";
 import { ResourceGraph } from "./resourceGraph";
 import { ruleForType } from "./rules";
 import { RuleOutcome } from "./rules/pricingRule";
+import { ImpossibleValueError, opaqueReason } from "./resourceAttributes";
 
 /** What a cost component is spent on; groups the review's chart. */
 export type CostCategory = "compute" | "storage" | "cluster management" | "networking";
@@ -45,8 +46,9 @@ export interface PricedResource {
    */
   facts?: Record<string, unknown>;
   /**
-   * Set when an attribute is not a valid value at all (a machine type no catalog region sells):
-   * the CLI turns it into a bad-input error naming the field.
+   * Set when an attribute is not a valid value at all (a machine type no catalog region sells, a
+   * fractional node count): the CLI turns it into a bad-input error naming the field, which is
+   * "inputs.<path>" or "outputs.<path>" where the value sits (a bare path means inputs).
    */
   invalidInput?: { field: string; message: string };
 }
@@ -63,11 +65,23 @@ export function priceResources(resources: ResourceRecord[], catalog: PriceCatalo
 function priceOne(record: ResourceRecord, graph: ResourceGraph): PricedResource {
   const base = { urn: record.urn, type: record.type, name: record.name };
   let outcome: RuleOutcome;
+  const attributes = graph.attributes(record);
+  attributes.beginTracking();
   try {
     outcome = ruleForType(record)(record, graph.context);
   } catch (err) {
-    // A rule bug on one odd resource must not take the whole review down; say so instead.
-    outcome = { status: "unpriced", unpricedReason: `pricing rule failed: ${(err as Error).message}` };
+    if (err instanceof ImpossibleValueError) {
+      // A value no GCP resource can have: the caller refuses the document, naming the field.
+      outcome = { status: "unpriced", unpricedReason: err.message, invalidInput: { field: err.field, message: err.problem } };
+    } else {
+      // A rule bug on one odd resource must not take the whole review down; say so instead.
+      outcome = { status: "unpriced", unpricedReason: `pricing rule failed: ${(err as Error).message}` };
+    }
+  }
+  // A figure computed from a guess at a secret or not-yet-known value is not a price: say which value.
+  const opaque = attributes.opaqueReads();
+  if (outcome.status === "priced" && opaque.length > 0) {
+    outcome = { status: "unpriced", unpricedReason: opaqueReason(opaque), assumptions: outcome.assumptions };
   }
   const components = outcome.status === "priced" ? outcome.components ?? [] : [];
   const monthly = components.reduce((sum, c) => sum + c.monthly, 0);
@@ -82,7 +96,26 @@ function priceOne(record: ResourceRecord, graph: ResourceGraph): PricedResource 
   if (outcome.summary !== undefined) priced.summary = outcome.summary;
   if (outcome.facts !== undefined) priced.facts = outcome.facts;
   if (outcome.invalidInput !== undefined) priced.invalidInput = outcome.invalidInput;
-  return priced;
+  return hideSecrets(priced, record);
+}
+
+/**
+ * Rules read attributes through the secret wrapper (a secret machine type still has a price); what
+ * they say about them (reasons, errors, component names, summaries) must not repeat a secret value.
+ * `facts` stay as read: they are machine-readable inputs to the policy pack, never printed.
+ */
+function hideSecrets(priced: PricedResource, record: ResourceRecord): PricedResource {
+  const secrets = secretStrings([record.inputs, record.outputs]);
+  if (secrets.length === 0) return priced;
+  const hide = (text: string) => withoutSecrets(text, secrets);
+  return {
+    ...priced,
+    components: priced.components.map((c) => ({ ...c, name: hide(c.name) })),
+    assumptions: priced.assumptions.map(hide),
+    ...(priced.unpricedReason !== undefined ? { unpricedReason: hide(priced.unpricedReason) } : {}),
+    ...(priced.summary !== undefined ? { summary: hide(priced.summary) } : {}),
+    ...(priced.invalidInput !== undefined ? { invalidInput: { ...priced.invalidInput, message: hide(priced.invalidInput.message) } } : {}),
+  };
 }
 
 /** Sum of monthly costs of priced resources. */

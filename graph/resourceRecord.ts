@@ -24,6 +24,8 @@ export interface ResourceRecord {
   retainOnDelete?: boolean;
   dependencies?: string[];
   provider?: string;
+  /** URNs this resource was known by before (its `aliases` option): Pulumi moves their state to it. */
+  aliases?: string[];
 }
 
 /** Pulumi's marker for a secret value ("4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"). */
@@ -43,6 +45,24 @@ export function isUnknown(value: unknown): boolean {
 /** The plain value behind a possibly-secret value (for arithmetic on e.g. a secret disk size; never for display). */
 export function revealSecret(value: unknown): unknown {
   return isSecretValue(value) ? value.value : value;
+}
+
+/**
+ * The string values held under Pulumi's secret wrapper anywhere in `value` (longest first): what a
+ * message built from revealed attributes must not repeat (see `withoutSecrets`).
+ */
+export function secretStrings(value: unknown, insideSecret = false, found: Set<string> = new Set()): string[] {
+  if (isSecretValue(value)) secretStrings(value.value, true, found);
+  else if (Array.isArray(value)) for (const v of value) secretStrings(v, insideSecret, found);
+  else if (typeof value === "object" && value !== null) for (const v of Object.values(value)) secretStrings(v, insideSecret, found);
+  // Strings only, of 3 characters or more: replacing a secret "2" or "" would mangle every message.
+  else if (insideSecret && typeof value === "string" && value.length >= 3) found.add(value);
+  return [...found].sort((a, b) => b.length - a.length);
+}
+
+/** `text` with every occurrence of the given secret strings replaced by "[secret]". */
+export function withoutSecrets(text: string, secrets: string[]): string {
+  return secrets.reduce((out, secret) => out.split(secret).join("[secret]"), text);
 }
 
 /**

@@ -5,7 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
-import { PROJECT, StackConfig, StackName } from "../config";
+import { PROJECT, StackConfig } from "../config";
+import type { StackName } from "../stacks";
 import { ResourceRecord } from "../graph/resourceRecord";
 import { defineStack, stackConfigFromRuntime } from "../program";
 import { readStackConfig } from "./stackConfig";
@@ -67,15 +68,26 @@ async function recordStackNow(stack: StackName, options: RecordOptions): Promise
     stackOutputs = { [reference]: revealOutputs(prod.outputs) };
   }
   const records: ResourceRecord[] = [];
+  // The registration in flight: the private hook (below) opens it, the public newResource hook
+  // fills it. MockMonitor.registerResource calls newResource synchronously, before its first await.
+  let registering: ResourceRecord | undefined;
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
+      // Set only while a registration is in flight: a read (StackReference) is not part of the graph.
+      const record = registering;
+      registering = undefined;
       if (args.type === "pulumi:pulumi:StackReference") {
         const name = String(args.inputs.name);
         const outputs = stackOutputs[name];
         if (!outputs) throw new Error(`${stack}: no outputs recorded for the referenced stack ${name}`);
         return { id: name, state: { name, outputs, secretOutputNames: [] } };
       }
-      return { id: args.id || `${args.name}-id`, state: { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs) } };
+      // The hook's inputs are deserialized (secrets stay wrapped, as on the wire). A preview unknown
+      // would be dropped here, but under these mocks none arises: every output is answered.
+      // What a provider would answer: the inputs echoed, plus what the cloud computes.
+      const state = { ...args.inputs, ...computedOutputs(args.type, args.name, args.inputs) };
+      if (record) Object.assign(record, publicFields(args), args.custom ? { outputs: state } : {});
+      return { id: args.id || `${args.name}-id`, state };
     },
     call(args) {
       return args.inputs;
@@ -83,25 +95,46 @@ async function recordStackNow(stack: StackName, options: RecordOptions): Promise
   };
 
   await pulumi.runtime.setMocks(mocks, PROJECT, stack, options.preview ?? false);
-  const monitor = settings.getMonitor() as any;
+  // What the public hooks do not carry (URN, parent, protect, retainOnDelete, dependencies,
+  // aliases, a component's registered outputs) comes from the registration request itself, through
+  // the mock monitor's private methods: pinned by tests/program/recorder.test.ts.
+  const monitor = privateMockMonitor();
   const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req: any, callback: any) => {
-    const parent: string = req.getParent() || undefined;
+  monitor.registerResource = (req: RegisterRequest, callback: unknown) => {
+    const parent = req.getParent() || undefined;
     const urn = monitor.newUrn(parent, req.getType(), req.getName());
-    records.push({
+    // A child is also known by its URN under each old URN of its parent, as the engine derives it.
+    const parentAliases = parent ? (records.find((r) => r.urn === parent)?.aliases ?? []) : [];
+    const aliases = [...aliasUrns(monitor, req), ...parentAliases.map((old) => monitor.newUrn(old, req.getType(), req.getName()))];
+    const record: ResourceRecord = {
       urn,
       type: req.getType(),
       name: req.getName(),
       custom: req.getCustom(),
       ...(parent ? { parent } : {}),
-      inputs: (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+      inputs: {},
       ...(req.getProtect() ? { protect: true } : {}),
-      ...(req.getImportid() ? { importId: req.getImportid() } : {}),
       ...(req.getRetainondelete() ? { retainOnDelete: true } : {}),
       ...(req.getDependenciesList().length ? { dependencies: req.getDependenciesList() } : {}),
-      ...(req.getProvider() ? { provider: req.getProvider() } : {}),
-    });
-    return register(req, callback);
+      ...(aliases.length ? { aliases } : {}),
+    };
+    records.push(record);
+    registering = record;
+    try {
+      return register(req, callback);
+    } finally {
+      if (registering === record) {
+        registering = undefined;
+        throw new SdkPrivateSurfaceChanged("MockMonitor.registerResource no longer calls newResource synchronously");
+      }
+    }
+  };
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req: RegisterOutputsRequest, callback: unknown) => {
+    const record = records.find((r) => r.urn === req.getUrn());
+    const outputs = req.getOutputs()?.toJavaScript() as Record<string, unknown> | undefined;
+    if (record && !record.custom && outputs && Object.keys(outputs).length) record.outputs = outputs;
+    return registerOutputs(req, callback);
   };
 
   const config: Record<string, string> = {};
@@ -109,10 +142,88 @@ async function recordStackNow(stack: StackName, options: RecordOptions): Promise
   pulumi.runtime.setAllConfig(config, [...secretKeys]);
 
   const stackConfig = stackConfigFromRuntime();
-  const outputs = defineStack(stackConfig);
-  const serialized = await pulumi.runtime.serializeProperties("outputs", outputs);
-  await (settings as any).waitForRPCs();
+  let serialized: Record<string, unknown>;
+  try {
+    const outputs = await defineStack(stackConfig);
+    serialized = await pulumi.runtime.serializeProperties("outputs", outputs);
+  } finally {
+    // Also after a refused run: what it registered must finish before the next run resets the mocks.
+    await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  }
   return { stack, project: PROJECT, resources: records, outputs: serialized, config: stackConfig };
+}
+
+/** The fields of a record that the public newResource hook carries, as the record keeps them. */
+function publicFields(args: pulumi.runtime.MockResourceArgs): Pick<ResourceRecord, "inputs" | "provider" | "importId"> {
+  return {
+    inputs: args.inputs as Record<string, unknown>,
+    ...(args.provider ? { provider: args.provider } : {}),
+    ...(args.id ? { importId: args.id } : {}),
+  };
+}
+
+/** The registration request's getters the recorder reads (pulumirpc.RegisterResourceRequest). */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProtect(): boolean;
+  getRetainondelete(): boolean;
+  getDependenciesList(): string[];
+  getAliasesList(): { getUrn(): string; getSpec(): AliasSpec | undefined }[];
+}
+
+interface AliasSpec {
+  getName(): string;
+  getType(): string;
+  getStack(): string;
+  getProject(): string;
+  getParenturn(): string;
+  getNoparent(): boolean;
+}
+
+interface RegisterOutputsRequest {
+  getUrn(): string;
+  getOutputs(): { toJavaScript(): unknown } | undefined;
+}
+
+/** The private surface of @pulumi/pulumi's MockMonitor that the recorder relies on. */
+export interface PrivateMockMonitor {
+  newUrn(parent: string | undefined, type: string, name: string): string;
+  registerResource(req: RegisterRequest, callback: unknown): unknown;
+  registerResourceOutputs(req: RegisterOutputsRequest, callback: unknown): unknown;
+}
+
+/** Thrown when @pulumi/pulumi's mock monitor no longer has the shape the recorder was written against. */
+export class SdkPrivateSurfaceChanged extends Error {
+  constructor(what: string) {
+    super(`offline/recordStack.ts: @pulumi/pulumi changed under the recorder (${what}); re-check its private hooks against runtime/mocks.js and tests/program/recorder.test.ts`);
+  }
+}
+
+/** The monitor setMocks installed, checked for the private methods the recorder wraps. */
+export function privateMockMonitor(): PrivateMockMonitor {
+  const monitor = settings.getMonitor() as unknown as Partial<PrivateMockMonitor> | undefined;
+  for (const method of ["newUrn", "registerResource", "registerResourceOutputs"] as const) {
+    if (typeof monitor?.[method] !== "function") throw new SdkPrivateSurfaceChanged(`the mock monitor has no ${method}()`);
+  }
+  return monitor as PrivateMockMonitor;
+}
+
+/**
+ * The URNs a resource's aliases stand for (deployment v3 keeps aliases as URNs): a spec's empty
+ * fields default to the resource's own, as the engine fills them; URNs are formed as the mock
+ * monitor forms them.
+ */
+function aliasUrns(monitor: PrivateMockMonitor, req: RegisterRequest): string[] {
+  return req.getAliasesList().map((alias) => {
+    const spec = alias.getSpec();
+    if (!spec) return alias.getUrn();
+    if (spec.getStack() || spec.getProject()) throw new Error(`${req.getName()}: an alias to another stack or project is not recorded offline`);
+    const parent = spec.getNoparent() ? undefined : spec.getParenturn() || req.getParent() || undefined;
+    return monitor.newUrn(parent, spec.getType() || req.getType(), spec.getName() || req.getName());
+  });
 }
 
 function needsProdOutputs(values: Record<string, unknown>): boolean {

@@ -3,13 +3,12 @@
  * file each, plus resources.json (every resource: type, name, parent, inputs), secrets redacted.
  * What `renderYamlToDirectory` gives, without the Pulumi CLI, a cluster or credentials.
  */
-import * as fs from "fs";
-import * as path from "path";
 import { Command, CommanderError } from "commander";
 import { stringify } from "yaml";
-import { STACKS, StackName } from "../config";
+import { STACKS, type StackName } from "../stacks";
 import { redactSecrets, ResourceRecord } from "../graph/resourceRecord";
 import { recordStack } from "./recordStack";
+import { OutputDirectorySystem, writeDirectoryAtomically } from "../cli/atomicOutput";
 
 /** The Kubernetes object a resource declares, or undefined for cloud resources and components. */
 export function kubernetesObject(resource: ResourceRecord): Record<string, unknown> | undefined {
@@ -24,27 +23,23 @@ export function manifestFileName(object: Record<string, any>): string {
   return `${[object.kind, namespace, name].filter(Boolean).join("-").toLowerCase()}.yaml`;
 }
 
-/** Writes the stack's render into `out` atomically: a complete directory or none. */
-export async function renderStack(stack: StackName, out: string, stackFile?: string): Promise<{ manifests: number; resources: number }> {
+/** Writes the stack's render into `out` atomically: a complete directory or none (parents created as needed). */
+export async function renderStack(stack: StackName, out: string, stackFile?: string, io?: OutputDirectorySystem): Promise<{ manifests: number; resources: number }> {
   const recorded = await recordStack(stack, { stackFile });
-  const staging = fs.mkdtempSync(path.join(path.dirname(path.resolve(out)), `.${path.basename(out)}-`));
-  try {
-    let manifests = 0;
-    for (const resource of recorded.resources) {
-      const object = kubernetesObject(resource);
-      if (!object) continue;
-      fs.writeFileSync(path.join(staging, manifestFileName(object)), stringify(object));
-      manifests++;
-    }
-    const resources = recorded.resources.map((r) => redactSecrets({ type: r.type, name: r.name, urn: r.urn, parent: r.parent ?? null, inputs: r.inputs, protect: r.protect ?? false, importId: r.importId ?? null }));
-    fs.writeFileSync(path.join(staging, "resources.json"), JSON.stringify({ stack, project: recorded.project, outputs: redactSecrets(recorded.outputs), resources }, null, 2) + "\n");
-    fs.rmSync(out, { recursive: true, force: true });
-    fs.renameSync(staging, out);
-    return { manifests, resources: resources.length };
-  } catch (err) {
-    fs.rmSync(staging, { recursive: true, force: true });
-    throw err;
+  const files: { name: string; content: string }[] = [];
+  for (const resource of recorded.resources) {
+    const object = kubernetesObject(resource);
+    if (!object) continue;
+    const name = manifestFileName(object);
+    // Two objects of one kind, namespace and name: one would silently replace the other.
+    if (files.some((f) => f.name === name)) throw new Error(`${stack}: two Kubernetes objects would both be written as ${name}`);
+    files.push({ name, content: stringify(object) });
   }
+  const resources = recorded.resources.map((r) => redactSecrets({ type: r.type, name: r.name, urn: r.urn, parent: r.parent ?? null, inputs: r.inputs, protect: r.protect ?? false, importId: r.importId ?? null }));
+  const manifests = files.length;
+  files.push({ name: "resources.json", content: JSON.stringify({ stack, project: recorded.project, outputs: redactSecrets(recorded.outputs), resources }, null, 2) + "\n" });
+  writeDirectoryAtomically(out, files, io);
+  return { manifests, resources: resources.length };
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -4,13 +4,15 @@
  * only merges, ranks and rounds.
  */
 import { PriceCatalog } from "../catalog/catalog";
+import { loadDiskPerformance } from "../catalog/diskPerformance";
 import { StackConfig } from "../config";
 import { roundMoney } from "../cost/costReport";
 import { ResourceRecord } from "../graph/resourceRecord";
 import { commitmentOptions } from "./commitments";
+import { diskOptions } from "./diskOptions";
 import { diskTypeDowngrades } from "./diskTypes";
 import { familySwaps } from "./familySwap";
-import { ConsideredResource, Opportunity, StackFindings, combinedMonthlySaving, rankOpportunities } from "./opportunity";
+import { ConsideredResource, DiskReview, Opportunity, PoolFit, StackFindings, combinedMonthlySaving, monthlySavingWithOptions, rankOpportunities } from "./opportunity";
 import { orphans } from "./orphans";
 import { pricedByUrn } from "./repricing";
 import { DEFAULT_HEADROOM, RightsizingOptions, rightsizePools } from "./rightsizing";
@@ -35,6 +37,7 @@ export function analyseStack(input: StackUnderAnalysis, catalog: PriceCatalog, o
     familySwaps(stack, resources, priced, config, catalog),
     spotPools(stack, resources, priced, config, catalog),
     diskTypeDowngrades(stack, resources, priced, config, catalog),
+    diskOptions(stack, resources, priced, config, catalog),
     commitmentOptions(stack, resources, priced, catalog),
     orphans(stack, resources, priced, config, catalog),
   ];
@@ -42,6 +45,8 @@ export function analyseStack(input: StackUnderAnalysis, catalog: PriceCatalog, o
     opportunities: rankOpportunities(parts.flatMap((p) => p.opportunities)),
     considered: parts.flatMap((p) => p.considered),
     warnings: parts.flatMap((p) => p.warnings),
+    pools: parts.flatMap((p) => p.pools ?? []),
+    disks: parts.flatMap((p) => p.disks ?? []),
   };
 }
 
@@ -58,18 +63,27 @@ export interface OpportunitiesDocument {
   opportunities: OpportunityJson[];
   considered: ConsideredResource[];
   warnings: string[];
+  /** Every rightsized pool: requests against allocatable, now and as sized. */
+  pools: PoolFit[];
+  /** Every data disk a stated workload mounts, with each disk type's price and performance. */
+  disks: DiskReview[];
+  /** Where the per-GiB rates and per-VM caps of the disk options come from. */
+  diskPerformance: { source: string; retrieved: string };
   totals: {
     /** Applying every counted opportunity: the largest per resource, commitments excluded. */
     monthlySaving: number;
     yearlySaving: number;
     /** What the 1-year commitment options would save on top, as priced now (not applied). */
     commitmentMonthlySaving: number;
+    /** The saving with the options too (risky ones, commitments): the largest per resource, counted or not. */
+    monthlySavingWithOptions: number;
   };
   stacks: Record<string, { monthlySaving: number }>;
 }
 
 export function opportunitiesDocument(findings: { stack: string; findings: StackFindings }[], catalog: PriceCatalog, options: AnalysisOptions = {}): OpportunitiesDocument {
   const all = rankOpportunities(findings.flatMap((f) => f.findings.opportunities));
+  const diskPerformanceTable = loadDiskPerformance();
   const monthly = combinedMonthlySaving(all);
   const commitments = all.filter((o) => o.kind === "commitment-1y").reduce((sum, o) => sum + o.monthlySaving, 0);
   const stacks: Record<string, { monthlySaving: number }> = {};
@@ -88,7 +102,23 @@ export function opportunitiesDocument(findings: { stack: string; findings: Stack
     })),
     considered: findings.flatMap((f) => f.findings.considered),
     warnings: findings.flatMap((f) => f.findings.warnings),
-    totals: { monthlySaving: roundMoney(monthly), yearlySaving: roundMoney(monthly * 12), commitmentMonthlySaving: roundMoney(commitments) },
+    pools: findings.flatMap((f) => f.findings.pools ?? []).map((p) => ({
+      ...p,
+      current: { ...p.current, monthly: roundMoney(p.current.monthly) },
+      ...(p.proposed ? { proposed: { ...p.proposed, monthly: roundMoney(p.proposed.monthly) } } : {}),
+    })),
+    disks: findings.flatMap((f) => f.findings.disks ?? []).map((d) => ({
+      ...d,
+      currentMonthly: roundMoney(d.currentMonthly),
+      options: d.options.map((o) => ({ ...o, monthly: roundMoney(o.monthly) })),
+    })),
+    diskPerformance: { source: diskPerformanceTable.source, retrieved: diskPerformanceTable.retrieved },
+    totals: {
+      monthlySaving: roundMoney(monthly),
+      yearlySaving: roundMoney(monthly * 12),
+      commitmentMonthlySaving: roundMoney(commitments),
+      monthlySavingWithOptions: roundMoney(monthlySavingWithOptions(all)),
+    },
     stacks,
   };
 }

@@ -20,6 +20,11 @@ export interface PackingGroup {
   cpu: number;
   memoryGiB: number;
   maxPerNode?: number;
+  /**
+   * The largest requests one pod may be given (a vertical pod autoscaler's cap): a node must be
+   * able to hold one such pod, so smaller machines are rejected. Not multiplied by the headroom.
+   */
+  largestRequests?: { cpu: number; memoryGiB: number };
 }
 
 export interface MachineCandidate {
@@ -131,10 +136,20 @@ export function firstFitDecreasing(pods: Pod[], groups: PackingGroup[], allocata
   return cpuLeft.length;
 }
 
-/** Packs the pods onto one machine shape; undefined when some pod fits no node of it. */
+/** The largest single pod the shape must hold: a pod with headroom, or one at its autoscaler's cap. */
+function largestPod(pods: Pod[], request: PackingRequest): { cpu: number; memoryGiB: number } {
+  const caps = request.groups.filter((g) => g.replicas > 0 && g.largestRequests).map((g) => g.largestRequests!);
+  return {
+    cpu: Math.max(0, ...pods.map((p) => p.cpu), ...caps.map((c) => c.cpu)),
+    memoryGiB: Math.max(0, ...pods.map((p) => p.memoryGiB), ...caps.map((c) => c.memoryGiB)),
+  };
+}
+
+/** Packs the pods onto one machine shape; undefined when some pod (or one grown to its autoscaler's cap) fits no node of it. */
 export function packOnto(candidate: MachineCandidate, request: PackingRequest): PackedPool | undefined {
   const pods = expandPods(request);
-  if (pods.some((pod) => pod.cpu > candidate.allocatable.cpu + EPSILON || pod.memoryGiB > candidate.allocatable.memoryGiB + EPSILON)) return undefined;
+  const largest = largestPod(pods, request);
+  if (largest.cpu > candidate.allocatable.cpu + EPSILON || largest.memoryGiB > candidate.allocatable.memoryGiB + EPSILON) return undefined;
   const demand = totalDemand(pods);
   const bound = lowerBound(pods, request, candidate.allocatable, demand);
   return finish(candidate, request, pods, bound);
@@ -169,12 +184,13 @@ export function cheapestFit(candidates: MachineCandidate[], request: PackingRequ
     outcome.infeasible = `${blocked.name}: the disruption budget allows no eviction, so no node holding one of its pods can ever be drained`;
     return outcome;
   }
-  const largestCpu = Math.max(0, ...pods.map((p) => p.cpu));
-  const largestMemory = Math.max(0, ...pods.map((p) => p.memoryGiB));
+  const largest = largestPod(pods, request);
+  const largestCpu = largest.cpu;
+  const largestMemory = largest.memoryGiB;
 
   const ordered: { candidate: MachineCandidate; bound: { nodes: number; boundBy: string }; boundCost: number }[] = [];
   for (const candidate of candidates) {
-    // Per-pod minimum: the largest pod (with headroom) must fit one node.
+    // Per-pod minimum: the largest pod (with headroom, or at its autoscaler's cap) must fit one node.
     if (largestCpu > candidate.allocatable.cpu + EPSILON || largestMemory > candidate.allocatable.memoryGiB + EPSILON) {
       outcome.rejected++;
       continue;
@@ -199,7 +215,7 @@ export function cheapestFit(candidates: MachineCandidate[], request: PackingRequ
     }
   }
   if (!outcome.best && ordered.length === 0) {
-    outcome.infeasible = `no candidate machine type can hold the largest pod (${largestCpu.toFixed(2)} vCPU, ${largestMemory.toFixed(2)} GiB with headroom)`;
+    outcome.infeasible = `no candidate machine type can hold the largest pod (${largestCpu.toFixed(2)} vCPU, ${largestMemory.toFixed(2)} GiB with headroom or at its autoscaler's cap)`;
   }
   return outcome;
 }

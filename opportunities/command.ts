@@ -5,13 +5,13 @@
  */
 import type { CommandIo } from "../cli/commandIo";
 import { loadCatalog } from "../catalog/catalog";
-import { StackName } from "../config";
+import { STACKS, type StackName } from "../stacks";
 import { InputError } from "../cost/sources/inputError";
 import { AnalysisOptions, OpportunitiesDocument, analyseStack, opportunitiesDocument } from "./analyse";
 import { renderOpportunitiesMarkdown, renderOpportunitiesTable } from "./render";
 
 export interface OpportunitiesOptions {
-  stack: "prod" | "testnet" | "all";
+  stack: StackName | "all";
   format: "table" | "markdown" | "json";
   /** Headroom over pod requests when rightsizing, as a fraction (0.2 = 20 %). */
   headroom?: number;
@@ -19,7 +19,7 @@ export interface OpportunitiesOptions {
 
 export type { CommandIo } from "../cli/commandIo";
 
-const STACK_CHOICES = ["prod", "testnet", "all"];
+const STACK_CHOICES = [...STACKS, "all"];
 const FORMAT_CHOICES = ["table", "markdown", "json"];
 
 function validate(options: OpportunitiesOptions): void {

@@ -1,6 +1,7 @@
 /**
  * pd-ssd outside prod: data disks and node boot disks of other stacks rarely need pd-ssd's IOPS,
- * and pd-balanced costs about 40 % less per GiB.
+ * and pd-balanced costs about 40 % less per GiB. Data disks that a stated workload mounts are
+ * compared on their performance by diskOptions.ts instead.
  */
 import { PriceCatalog } from "../catalog/catalog";
 import { StackConfig } from "../config";
@@ -10,6 +11,7 @@ import { commandChange, configEdits, diskConfigKey, nodePoolConfigKey } from "./
 import { MINIMUM_MONTHLY_SAVING, Opportunity, StackFindings } from "./opportunity";
 import { NODE_POOL_TYPE } from "./podsPerPool";
 import { InputsPatch, priceVariant, withNodeConfig } from "./repricing";
+import { disksWithStatedWorkload } from "./diskOptions";
 import { usd } from "./rightsizing";
 import { PRODUCTION_STACKS } from "./spotPools";
 
@@ -20,7 +22,9 @@ export const TO_DISK_TYPE = "pd-balanced";
 export function diskTypeDowngrades(stack: string, resources: ResourceRecord[], priced: Map<string, PricedResource>, config: StackConfig | undefined, catalog: PriceCatalog): StackFindings {
   const findings: StackFindings = { opportunities: [], considered: [], warnings: [] };
   if (PRODUCTION_STACKS.has(stack)) return findings;
+  const comparedElsewhere = disksWithStatedWorkload(resources);
   for (const record of resources) {
+    if (comparedElsewhere.has(String(record.inputs.name ?? record.name))) continue;
     const current = priced.get(record.urn);
     if (!current || current.status !== "priced" || current.facts?.diskType !== FROM_DISK_TYPE) continue;
     const isPool = record.type === NODE_POOL_TYPE;

@@ -42,8 +42,10 @@ export interface Opportunity {
   /** One or two sentences with the figures behind the saving. */
   rationale: string;
   configChange: ConfigChange;
-  /** False for options to weigh that the tool never counts as applied (1-year commitments). */
+  /** False for options to weigh that the tool never counts as applied (1-year commitments, anything with a risk). */
   countsTowardTotal: boolean;
+  /** What the change may cost besides money (less disk performance, a demand no source gives): such an opportunity is an option, never counted. */
+  risk?: string;
 }
 
 /** A resource an analysis looked at and left alone, with why (a swap that would cost more, a disk used outside the program). */
@@ -59,6 +61,10 @@ export interface StackFindings {
   considered: ConsideredResource[];
   /** Problems the analysis found in the stack as it is (a pool the PodDisruptionBudget cannot drain). */
   warnings: string[];
+  /** Rightsizing: every sized pool's demand against its allocatable, now and as sized. */
+  pools?: PoolFit[];
+  /** Disk options: every data disk a stated workload mounts, against each persistent-disk type. */
+  disks?: DiskReview[];
 }
 
 /** Biggest saving first; ties by id so the order never depends on the analyses' order. */
@@ -81,5 +87,72 @@ export function combinedMonthlySaving(opportunities: Opportunity[]): number {
   return [...bestPerResource.values()].reduce((sum, saving) => sum + saving, 0);
 }
 
+/**
+ * The saving with the options too: the largest opportunity per resource, counted or not (an option
+ * on a resource replaces, never adds to, another change of the same resource).
+ */
+export function monthlySavingWithOptions(opportunities: Opportunity[]): number {
+  const bestPerResource = new Map<string, number>();
+  for (const opportunity of opportunities) {
+    const key = `${opportunity.stack}\u0000${opportunity.urn}`;
+    bestPerResource.set(key, Math.max(bestPerResource.get(key) ?? 0, opportunity.monthlySaving));
+  }
+  return [...bestPerResource.values()].reduce((sum, saving) => sum + saving, 0);
+}
+
 /** Savings below a cent a month are noise from rounding in the price file, not an opportunity. */
 export const MINIMUM_MONTHLY_SAVING = 0.01;
+
+/** One side of a pool's fit: its shape and what its nodes leave to pods. */
+export interface PoolFitSide {
+  machineType: string;
+  nodes: number;
+  /** Allocatable of all nodes (GKE reservations taken off). */
+  allocatableCpu: number;
+  allocatableMemoryGiB: number;
+  monthly: number;
+}
+
+/** A pool's demand against its allocatable, as it is and as the investigation would size it. */
+export interface PoolFit {
+  stack: string;
+  pool: string;
+  /** The pods' requests summed (no headroom), and with the headroom the packing used. */
+  requests: { pods: number; cpu: number; memoryGiB: number };
+  withHeadroom: { cpu: number; memoryGiB: number };
+  /** Every pod group: "20 x pocket-validators (pocket) (0.50 vCPU / 0.49 GiB each, ...)". */
+  demand: string;
+  /** Pod groups whose figures no source gives. */
+  inferred: string[];
+  current: PoolFitSide;
+  /** The cheapest fit the search found (absent: none fits). */
+  proposed?: PoolFitSide;
+  /** rightsized: a cheaper fit exists; kept: the pool already is the cheapest fit, or none costs less; infeasible: nothing holds the pods. */
+  outcome: "rightsized" | "kept" | "infeasible";
+}
+
+/** One persistent-disk type for a data disk: its price and what it gives at that size on the workload's VM. */
+export interface DiskOptionFigures {
+  diskType: string;
+  monthly: number;
+  /** Read/write IOPS and MiB/s, the smaller of the size's rate and the VM's cap. */
+  performance: { readIops: number; writeIops: number; readMiBps: number; writeMiBps: number };
+  /** The figures that fall below the workload's need ("read IOPS"); empty: meets it. */
+  lower: string[];
+}
+
+export interface DiskReview {
+  stack: string;
+  disk: string;
+  sizeGb: number;
+  currentType: string;
+  currentMonthly: number;
+  /** The stated workload that mounts it, its pool and the pool's machine type (whose caps apply). */
+  workload: string;
+  pool: string;
+  machineType: string;
+  need: Partial<DiskOptionFigures["performance"]>;
+  /** Where the need comes from: stated in config, or taken as today's performance. */
+  needFrom: string;
+  options: DiskOptionFigures[];
+}

@@ -4,13 +4,13 @@
  * - declared workloads (Deployment, StatefulSet, ReplicaSet, Pod) are matched against each pool's
  *   node labels and taints: nodeSelector, required node affinity, tolerations. A workload that could
  *   land on several pools is reported as unplaced (its pods cannot be charged to one pool).
- * - the seed pods of prod are not declared (only their PodDisruptionBudget and the pool's taint
- *   are): their demand is config `seedPool.seedResources` x `seedReplicas`.
+ * - pods the program does not declare (validators, blockchain nodes, system pods, prod's seeds)
+ *   are stated in config per pool and carried into the graph by the PoolWorkloads component: the
+ *   analysis reads them from its inputs, never from the config.
  * PodDisruptionBudgets that select a group's pods give the most pods of that group one node may
  * hold: draining a node must not evict more than the budget allows.
  */
-import { StackConfig } from "../config";
-import { SEED_POD_SELECTOR } from "../components/seedNodePool";
+import { POOL_WORKLOADS_TYPE, StatedPodGroup } from "../components/poolWorkloads";
 import { ResourceRecord, isSecretValue, isUnknown } from "../graph/resourceRecord";
 import { quantityToGib } from "../cost/rules/gcpPriceArithmetic";
 
@@ -32,10 +32,14 @@ const TAINT_EFFECTS: Record<string, string> = { NO_SCHEDULE: "NoSchedule", PREFE
 export interface PodGroup {
   /** "StatefulSet blockchain/geth-goerli", "seed pod pocket/pocket-seed". */
   name: string;
-  /** Where the demand was read: a declared workload, or the config (pods the program does not declare). */
-  source: "workload" | "config";
-  /** The exact origin, e.g. "config seedPool.seedResources x seedReplicas". */
+  /** Where the demand was read: a declared workload, or the stated demand (PoolWorkloads) of pods the program does not declare. */
+  source: "workload" | "stated";
+  /** The exact origin, e.g. "config poolWorkloads.pocket-core[0], source: k8s-deployment mainnet/base/deployment.yaml". */
   from: string;
+  /** Set when no source gives the figures: why they are plausible. */
+  inferred?: string;
+  /** The vertical pod autoscaler's cap: the largest requests one pod may be given, so one node must hold one such pod. */
+  largestRequests?: { cpu: number; memoryGiB: number };
   replicas: number;
   /** Requests of one pod. */
   cpu: number;
@@ -212,6 +216,15 @@ function scaled(value: number | string, replicas: number): number | undefined {
   return Number.isFinite(Number(value)) ? Number(value) : undefined;
 }
 
+/**
+ * A workload of two or more replicas never has all of them on one node, budget or not: draining
+ * that node would stop every replica at once, which is what running replicas guards against.
+ */
+export function replicatedLimit(limit: Pick<PodGroup, "maxPerNode" | "disruptionBudget">, replicas: number): Pick<PodGroup, "maxPerNode" | "disruptionBudget"> {
+  if (replicas < 2 || (limit.maxPerNode !== undefined && limit.maxPerNode <= replicas - 1)) return limit;
+  return { maxPerNode: replicas - 1, disruptionBudget: `${replicas} replicas: never all on one node (a drain would stop every one), so at most ${replicas - 1} per node` };
+}
+
 /** The disruption limit of pods with these labels in this namespace: the strictest budget that selects them. */
 function disruptionLimit(budgets: DisruptionBudget[], namespace: string | undefined, labels: Record<string, string>, replicas: number): Pick<PodGroup, "maxPerNode" | "disruptionBudget"> {
   let limit: Pick<PodGroup, "maxPerNode" | "disruptionBudget"> = {};
@@ -237,26 +250,43 @@ function disruptionLimit(budgets: DisruptionBudget[], namespace: string | undefi
       limit = { maxPerNode: allowed, disruptionBudget: `PodDisruptionBudget ${budget.name}: ${how}, so at most ${allowed} per node` };
     }
   }
-  return limit;
+  return replicatedLimit(limit, replicas);
 }
 
-/** Pods the config sizes that the program does not declare as workloads: prod's seeds. */
-function configuredGroups(config: StackConfig | undefined, budgets: DisruptionBudget[]): { pool: string; group: PodGroup }[] {
-  if (config?.stack !== "prod") return [];
-  const seeds = config.seedPool;
-  const group: PodGroup = {
-    name: `seed pod ${seeds.seedNamespace}/${SEED_POD_SELECTOR["app.kubernetes.io/name"]}`,
-    source: "config",
-    from: "config seedPool.seedResources x seedReplicas (the seed pods are not declared as a workload)",
-    replicas: seeds.seedReplicas,
-    cpu: seeds.seedResources.cpuRequest,
-    memoryGiB: seeds.seedResources.memoryRequestGiB,
-    ...disruptionLimit(budgets, seeds.seedNamespace, { ...SEED_POD_SELECTOR }, seeds.seedReplicas),
-  };
-  return [{ pool: seeds.name, group }];
+/** The stated demand the PoolWorkloads component carries in the graph: pods the program does not declare. */
+function statedGroups(resources: ResourceRecord[], budgets: DisruptionBudget[]): { pool: string; group: PodGroup }[] {
+  const groups: { pool: string; group: PodGroup }[] = [];
+  for (const record of resources.filter((r) => r.type === POOL_WORKLOADS_TYPE)) {
+    const pools = (read(record.inputs, "pools") ?? {}) as Record<string, StatedPodGroup[]>;
+    for (const [pool, stated] of Object.entries(pools)) {
+      for (const w of Array.isArray(stated) ? stated : []) {
+        const limits: Pick<PodGroup, "maxPerNode" | "disruptionBudget">[] = [disruptionLimit(budgets, w.namespace, w.podLabels ?? {}, w.replicas)];
+        const own = w.disruptionBudget;
+        if (own?.minAvailable !== undefined) limits.push({ maxPerNode: Math.max(0, w.replicas - own.minAvailable), disruptionBudget: `stated PodDisruptionBudget of ${w.name}: minAvailable ${own.minAvailable} of ${w.replicas} replicas, so at most ${Math.max(0, w.replicas - own.minAvailable)} per node` });
+        if (own?.maxUnavailable !== undefined) limits.push({ maxPerNode: own.maxUnavailable, disruptionBudget: `stated PodDisruptionBudget of ${w.name}: maxUnavailable ${own.maxUnavailable}, so at most ${own.maxUnavailable} per node` });
+        if (w.onePerNode) limits.push({ maxPerNode: 1, disruptionBudget: `${w.name}: one pod per node (required anti-affinity)` });
+        const strictest = limits.filter((l) => l.maxPerNode !== undefined).sort((a, b) => a.maxPerNode! - b.maxPerNode!)[0] ?? {};
+        groups.push({
+          pool,
+          group: {
+            name: `${w.name} (${w.namespace})`,
+            source: "stated",
+            from: `config ${w.configKey}, ${w.source !== undefined ? `source: ${w.source}` : `inferred: ${w.inferred}`}`,
+            ...(w.inferred !== undefined ? { inferred: w.inferred } : {}),
+            replicas: w.replicas,
+            cpu: w.requests.cpu,
+            memoryGiB: w.requests.memoryGiB,
+            ...(w.verticalAutoscalerMax ? { largestRequests: { cpu: w.verticalAutoscalerMax.cpu, memoryGiB: w.verticalAutoscalerMax.memoryGiB } } : {}),
+            ...strictest,
+          },
+        });
+      }
+    }
+  }
+  return groups;
 }
 
-export function podsPerPool(resources: ResourceRecord[], config?: StackConfig): PodsPerPool {
+export function podsPerPool(resources: ResourceRecord[]): PodsPerPool {
   const pools = resources.filter((r) => r.type === NODE_POOL_TYPE).map(poolNodes);
   const placements = new Map<string, PoolPlacement>(pools.map((p) => [p.name, { urn: p.urn, pool: p.name, groups: [] }]));
   const budgets = disruptionBudgets(resources);
@@ -300,7 +330,7 @@ export function podsPerPool(resources: ResourceRecord[], config?: StackConfig): 
     });
   }
 
-  for (const { pool, group } of configuredGroups(config, budgets)) {
+  for (const { pool, group } of statedGroups(resources, budgets)) {
     const placement = placements.get(pool);
     if (placement) placement.groups.push(group);
     else unplaced.push({ name: group.name, reason: `its pool ${pool} is not in the graph` });

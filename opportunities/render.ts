@@ -30,11 +30,13 @@ export function renderOpportunitiesTable(document: OpportunitiesDocument): strin
     lines.push(`${index + 1}. ${o.id}: ${o.rationale}`);
     for (const command of o.configChange.commands) lines.push(`   $ ${command}`);
     if (o.configChange.note) lines.push(`   note: ${o.configChange.note}`);
+    if (o.risk) lines.push(`   risk: ${o.risk}`);
   });
   for (const warning of document.warnings) lines.push(`warning: ${warning}`);
   lines.push(
     "",
-    `Total if applied: ${money(document.totals.monthlySaving)}/month, ${money(document.totals.yearlySaving)}/year (largest per resource; 1-year commitments, ${money(document.totals.commitmentMonthlySaving)}/month, are options not counted).`,
+    `Total if applied: ${money(document.totals.monthlySaving)}/month, ${money(document.totals.yearlySaving)}/year (largest per resource; options with a risk and 1-year commitments, ${money(document.totals.commitmentMonthlySaving)}/month, are not counted).`,
+    `With the options too: ${money(document.totals.monthlySavingWithOptions)}/month (largest per resource, counted or not).`,
     `Prices: ${document.catalog.source}, ${document.catalog.date}; headroom ${Math.round(document.headroom * 100)} %.`,
   );
   return lines.join("\n") + "\n";
@@ -55,13 +57,15 @@ export function renderOpportunitiesMarkdown(document: OpportunitiesDocument, hea
   if (document.opportunities.length === 0) lines.push("| | | | (none) | | |");
   lines.push(
     "",
-    `Applying them saves **${money(document.totals.monthlySaving)} a month** (${money(document.totals.yearlySaving)} a year): the largest opportunity per resource counts, as alternatives on one resource do not add up. ` +
-      `1-year commitments are options, not counted: ${money(document.totals.commitmentMonthlySaving)} a month as the pools are now.`,
+    `Applying the counted ones saves **${money(document.totals.monthlySaving)} a month** (${money(document.totals.yearlySaving)} a year): the largest opportunity per resource counts, as alternatives on one resource do not add up. ` +
+      `Options (marked "option") carry a risk or a term and are not counted: 1-year commitments are ${money(document.totals.commitmentMonthlySaving)} a month as the pools are now; ` +
+      `with every option taken (still the largest per resource) the saving is ${money(document.totals.monthlySavingWithOptions)} a month.`,
     "",
   );
   for (const [index, o] of document.opportunities.entries()) {
     lines.push(`${h} ${index + 1}. ${o.id}`, "", o.rationale, "", "```sh", ...o.configChange.commands, "```");
     if (o.configChange.note) lines.push("", `Note: ${o.configChange.note}.`);
+    if (o.risk) lines.push("", `Risk (an option, not counted): ${o.risk}.`);
     lines.push("");
   }
   if (document.warnings.length > 0) {

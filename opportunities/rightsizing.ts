@@ -12,7 +12,7 @@ import { ResourceRecord } from "../graph/resourceRecord";
 import { gkeAllocatable } from "../sizing/gkeAllocatable";
 import { CandidateFilter, MachineCandidate, PackingRequest, cheapestFit, machineCandidates, packOnto } from "./binPacking";
 import { commandChange, configEdits, nodePoolConfigKey } from "./configKeys";
-import { ConsideredResource, MINIMUM_MONTHLY_SAVING, Opportunity, StackFindings } from "./opportunity";
+import { ConsideredResource, MINIMUM_MONTHLY_SAVING, Opportunity, PoolFit, PoolFitSide, StackFindings } from "./opportunity";
 import { PodGroup, podsPerPool } from "./podsPerPool";
 import { combine, nodeMonthly, priceVariant, withNodeConfig, withNodeCount } from "./repricing";
 
@@ -60,7 +60,13 @@ const fixed = (value: number, digits = 2) => value.toFixed(digits);
 export const usd = (value: number) => `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 function describeDemand(groups: PodGroup[]): string {
-  return groups.map((g) => `${g.replicas} x ${g.name} (${fixed(g.cpu)} vCPU / ${fixed(g.memoryGiB)} GiB each, from ${g.source === "config" ? "config" : "the declared workload"})`).join(", ");
+  return groups
+    .map((g) => {
+      const cap = g.largestRequests ? `, autoscaler cap ${fixed(g.largestRequests.cpu)} vCPU / ${fixed(g.largestRequests.memoryGiB)} GiB` : "";
+      const origin = g.source === "stated" ? (g.inferred !== undefined ? "stated in config, inferred" : "stated in config") : "the declared workload";
+      return `${g.replicas} x ${g.name} (${fixed(g.cpu)} vCPU / ${fixed(g.memoryGiB)} GiB each${cap}, ${origin})`;
+    })
+    .join(", ");
 }
 
 /** The candidate for the pool's current machine type even when the filter would leave it out. */
@@ -80,8 +86,8 @@ export function rightsizePools(
   options: RightsizingOptions = {},
 ): StackFindings {
   const headroom = options.headroom ?? DEFAULT_HEADROOM;
-  const findings: StackFindings = { opportunities: [], considered: [], warnings: [] };
-  const placement = podsPerPool(resources, config);
+  const findings: StackFindings = { opportunities: [], considered: [], warnings: [], pools: [] };
+  const placement = podsPerPool(resources);
   const consider = (resource: string, note: string) => findings.considered.push({ stack, kind: "rightsizing", resource, note } satisfies ConsideredResource);
 
   for (const pool of placement.pools) {
@@ -92,11 +98,11 @@ export function rightsizePools(
       continue;
     }
     if (pool.groups.length === 0) {
-      consider(pool.pool, "no workload the program declares is pinned to this pool and the config states no demand for it: its pods run outside the program, so it is not rightsized");
+      consider(pool.pool, "no workload the program declares is pinned to this pool and config poolWorkloads states none for it: not rightsized (state its pods to size it)");
       continue;
     }
     const request: PackingRequest = {
-      groups: pool.groups.map((g) => ({ name: g.name, replicas: g.replicas, cpu: g.cpu, memoryGiB: g.memoryGiB, maxPerNode: g.maxPerNode })),
+      groups: pool.groups.map((g) => ({ name: g.name, replicas: g.replicas, cpu: g.cpu, memoryGiB: g.memoryGiB, maxPerNode: g.maxPerNode, largestRequests: g.largestRequests })),
       headroom,
       zones: shape.zones,
     };
@@ -107,6 +113,26 @@ export function rightsizePools(
 
     const current = currentCandidate(catalog, shape);
     const currentFit = current ? packOnto(current, request) : undefined;
+    const side = (machineType: string, nodes: number, monthly: number): PoolFitSide => {
+      const machine = catalog.machineTypes[machineType];
+      const allocatable = gkeAllocatable(machine?.vcpu ?? shape.vcpuPerNode, machine?.memoryGb ?? shape.memoryGbPerNode);
+      return { machineType, nodes, allocatableCpu: allocatable.cpu * nodes, allocatableMemoryGiB: allocatable.memoryGiB * nodes, monthly };
+    };
+    const fit: PoolFit = {
+      stack,
+      pool: pool.pool,
+      requests: {
+        pods: pool.groups.reduce((sum, g) => sum + g.replicas, 0),
+        cpu: pool.groups.reduce((sum, g) => sum + g.replicas * g.cpu, 0),
+        memoryGiB: pool.groups.reduce((sum, g) => sum + g.replicas * g.memoryGiB, 0),
+      },
+      withHeadroom: { cpu: search.demand.cpu, memoryGiB: search.demand.memoryGiB },
+      demand: describeDemand(pool.groups),
+      inferred: pool.groups.filter((g) => g.inferred !== undefined).map((g) => g.name),
+      current: side(shape.machineType, shape.nodes, pricedPool.monthly),
+      outcome: "kept",
+    };
+    findings.pools!.push(fit);
     if (current && !currentFit) {
       findings.warnings.push(`${stack}: node pool ${pool.pool}: a pod of ${describeDemand(pool.groups)} does not fit one ${shape.machineType} node (with ${Math.round(headroom * 100)} % headroom)`);
     } else if (currentFit && currentFit.nodes > shape.nodes) {
@@ -115,18 +141,22 @@ export function rightsizePools(
       );
     }
     if (search.infeasible || !search.best) {
+      fit.outcome = "infeasible";
       consider(pool.pool, `no machine type fits: ${search.infeasible ?? "no candidate"}`);
       continue;
     }
     const best = search.best;
     if (best.machineType === shape.machineType && best.nodes === shape.nodes) {
+      fit.proposed = fit.current;
       consider(pool.pool, `already the cheapest fit: ${shape.nodes} x ${shape.machineType} for ${demandText}`);
       continue;
     }
     const perZone = best.nodes / shape.zones;
     const proposed = priceVariant(resources, pool.urn, combine(withNodeConfig({ machineType: best.machineType }), withNodeCount(perZone)), catalog);
     const saving = pricedPool.monthly - proposed.monthly;
+    fit.proposed = side(best.machineType, best.nodes, proposed.monthly);
     if (saving < MINIMUM_MONTHLY_SAVING) {
+      fit.proposed = fit.current;
       consider(pool.pool, `the cheapest fit, ${best.nodes} x ${best.machineType} at ${usd(proposed.monthly)}/month, does not cost less than ${shape.nodes} x ${shape.machineType} at ${usd(pricedPool.monthly)} (${demandText})`);
       continue;
     }
@@ -149,8 +179,12 @@ export function rightsizePools(
       configChange: key
         ? configEdits(stack, edits, "assumes the scheduler spreads the pods (default scoring or a topology spread constraint) so no node exceeds the disruption budget's share")
         : commandChange(stack, `set nodeConfig.machineType ${best.machineType} and nodeCount ${perZone} on node pool ${pool.pool}`, "no config key of this stack declares the pool"),
-      countsTowardTotal: true,
+      countsTowardTotal: fit.inferred.length === 0,
+      ...(fit.inferred.length
+        ? { risk: `the demand of ${fit.inferred.join(", ")} is inferred (no source gives it): measure the pods' requests (kubectl top / the VPA's recommendation) before applying` }
+        : {}),
     };
+    fit.outcome = "rightsized";
     findings.opportunities.push(opportunity);
   }
   for (const workload of placement.unplaced) consider(workload.name, `not charged to a pool: ${workload.reason}`);

@@ -1,5 +1,5 @@
 /**
- * Spot VMs for the node pools of stacks other than prod: testnet workloads tolerate a node being
+ * Spot VMs for the node pools of stacks other than prod, as options with their risk: testnet workloads tolerate a node being
  * reclaimed (30 s notice, GKE reschedules the pods), and spot machine hours cost a fraction of
  * on-demand ones even after the sustained-use discount.
  */
@@ -47,7 +47,10 @@ export function spotPools(stack: string, resources: ResourceRecord[], priced: Ma
       configChange: key
         ? configEdits(stack, [{ key: `${key}.spot`, value: true }], "changing spot recreates the pool's nodes; keep a PodDisruptionBudget on anything that must stay up")
         : commandChange(stack, `set nodeConfig.spot true on node pool ${record.name}`, "no config key of this stack declares the pool"),
-      countsTowardTotal: true,
+      // Reclaims are not independent of the workload: one can take two of testnet's five genesis
+      // validators down together and halt the chain, so spot is weighed, never counted as applied.
+      countsTowardTotal: false,
+      risk: "a reclaim (30 s notice, at any time, several nodes at once) stops the pods on those nodes until GKE finds capacity; where validators run, one reclaim can take enough of them down to halt the chain",
     });
   }
   return findings;

@@ -53,6 +53,17 @@ function isKnownNumber(value: unknown): value is number {
  * A node pool's record with its count replaced by the upper bound: the per-zone autoscaling
  * maximum. A total maximum (across zones) is applied after a first pricing tells the zones.
  */
+/**
+ * A pool's inputs fixed at `perZone` nodes: the cost engine prices an autoscaled pool at its
+ * minimum, so the autoscaling block's minimum is raised to the bound as well as the node count.
+ */
+function atUpperBound(inputs: Record<string, unknown>, perZone: number): Record<string, unknown> {
+  const autoscaling = inputs.autoscaling;
+  if (typeof autoscaling !== "object" || autoscaling === null || Array.isArray(autoscaling)) return { ...inputs, nodeCount: perZone };
+  const { totalMinNodeCount: _totalMin, ...rest } = autoscaling as Record<string, unknown>;
+  return { ...inputs, nodeCount: perZone, autoscaling: { ...rest, minNodeCount: perZone } };
+}
+
 function boundNodePool(view: PolicyResource): Bounded & { totalMax?: number } {
   const record = recordForPricing(view);
   const props = view.props;
@@ -62,7 +73,7 @@ function boundNodePool(view: PolicyResource): Bounded & { totalMax?: number } {
   const nodeCount = valueAt(props, "nodeCount");
   if (isKnownNumber(perZoneMax)) {
     return {
-      record: { ...record, inputs: { ...props, nodeCount: perZoneMax } },
+      record: { ...record, inputs: atUpperBound(props, perZoneMax) },
       assumptions: [`autoscaling: priced at its maximum of ${perZoneMax} nodes per zone${isPreviewUnknown(nodeCount) ? " (node count unknown until apply)" : ""}`],
     };
   }
@@ -93,7 +104,7 @@ export function estimateCeilingCost(resources: PolicyResource[]): CeilingEstimat
     for (const { b, i } of totalBounded) {
       const zones = Number(priced[i].facts?.zones ?? 1) || 1;
       const perZone = Math.ceil(b.totalMax! / zones);
-      b.record = { ...b.record, inputs: { ...b.record.inputs, nodeCount: perZone } };
+      b.record = { ...b.record, inputs: atUpperBound(b.record.inputs, perZone) };
       b.assumptions.push(`autoscaling: priced at its total maximum of ${b.totalMax} nodes (${perZone} per zone over ${zones} zones)`);
     }
     priced = priceResources(bounded.map((b) => b.record));

@@ -7,13 +7,15 @@
  */
 import * as path from "path";
 import { ResourceRecord } from "../graph/resourceRecord";
+import type { StackName } from "../stacks";
 import { PROJECT_ROOT } from "../projectRoot";
 import { budgetPolicies } from "./budgetPolicies";
 import { BudgetFigures, Violation } from "./policyDefinition";
 import { EnforcementLevel, loadPolicyPackConfigFile, reconcilePolicyPackConfig } from "./policyConfig";
 import { viewFromRecord } from "./resourceView";
 
-export type PolicyStack = "prod" | "testnet";
+/** The policy config files are per stack: policies/config/<stack>.json. */
+export type PolicyStack = StackName;
 
 export interface PolicyResult {
   policy: string;

@@ -35,6 +35,13 @@ export interface PolicyDefinition<C> {
   checkResource?: (resource: PolicyResource, config: C) => Violation[];
   /** Runs once on the whole stack, with each resource's final state (`AnalyzeStack`). */
   checkStack?: (resources: PolicyResource[], config: C) => CheckOutcome;
+  /**
+   * The stack check has nothing to judge unless the stack holds a resource of this type. The pack
+   * tells @pulumi/policy so (as its validateStackResourcesOfType does), and @pulumi/policy then
+   * skips the check on a stack without one, before decoding every resource's state for it: each
+   * stack policy that runs costs a full decode of the request.
+   */
+  stackCheckAppliesTo?: string;
   /** A pass summary for a resource policy, from the resources it applied to. */
   summarizeResources?: (resources: PolicyResource[], config: C) => string;
 }
@@ -70,5 +77,7 @@ export function toCrossGuardPolicy<C>(definition: PolicyDefinition<C>): Policy {
         for (const violation of outcome.violations) reportViolation(violation.message, violation.urn);
       }
     : undefined;
+  // Where @pulumi/policy looks for the type a stack check applies to (policy.js getPulumiType).
+  if (validateStack && definition.stackCheckAppliesTo) Object.assign(validateStack, { __pulumiType: definition.stackCheckAppliesTo });
   return { ...base, ...(validateResource ? { validateResource } : {}), ...(validateStack ? { validateStack } : {}) } as StackValidationPolicy;
 }

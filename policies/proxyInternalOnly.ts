@@ -11,7 +11,7 @@
  * catch it at preview. Per resource keeps `AnalyzeStack` cheap: @pulumi/policy decodes the whole
  * stack again for every stack policy.
  */
-import * as net from "net";
+import { allowListProblem, isPrivateAddress } from "../validation/cidr";
 import { definePolicy, PolicyDefinition, Violation } from "./policyDefinition";
 import { definePolicyConfig } from "./policyConfig";
 import { PolicyResource, isPreviewUnknown, stringMapAt, valueAt } from "./resourceView";
@@ -20,7 +20,6 @@ export const SERVICE_TYPE = "kubernetes:core/v1:Service";
 export const ADDRESS_TYPE = "gcp:compute/address:Address";
 /** GKE's annotations that make a LoadBalancer Service internal (current, then legacy). */
 const INTERNAL_LB_ANNOTATIONS = ["networking.gke.io/load-balancer-type", "cloud.google.com/load-balancer-type"];
-const ANYWHERE = new Set(["0.0.0.0/0", "::/0"]);
 
 export const proxyInternalOnlyConfig = definePolicyConfig({});
 
@@ -45,8 +44,12 @@ function checkService(resource: PolicyResource): Violation[] {
     if (known.length === 0) {
       violations.push({ message: `Service ${resource.name} has no loadBalancerSourceRanges: list the client ranges (the testnet cluster's), or every address that reaches the VPC can use it.` });
     }
-    const open = known.filter((r) => ANYWHERE.has(r.trim()));
-    if (open.length) violations.push({ message: `Service ${resource.name} allows ${open.join(", ")} in loadBalancerSourceRanges: that is every address.` });
+    // The parser the stack config uses: `0.0.0.0/00`, `0.0.0.0/1` + `128.0.0.0/1` or a public range
+    // are refused as plainly as `0.0.0.0/0`.
+    const bad = known.length ? allowListProblem(known) : undefined;
+    if (bad) {
+      violations.push({ message: `Service ${resource.name} loadBalancerSourceRanges[${bad.index}] ${JSON.stringify(bad.value)} ${bad.problem}.` });
+    }
   }
   return violations;
 }
@@ -54,14 +57,8 @@ function checkService(resource: PolicyResource): Violation[] {
 /** The component label the program puts on the proxy's resources (components/blockchainProxy.ts). */
 const PROXY_COMPONENT = "blockchain-proxy";
 
-/** RFC 1918, shared address space (RFC 6598) and IPv6 unique-local: what an internal load balancer gets. */
-export function isPrivateAddress(ip: string): boolean {
-  if (net.isIPv4(ip)) {
-    const [a, b] = ip.split(".").map(Number);
-    return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
-  }
-  return net.isIPv6(ip) && /^f[cd]/i.test(ip);
-}
+/** RFC 1918, shared address space (RFC 6598) and IPv6 unique-local: what an internal load balancer gets (validation/cidr.ts). */
+export { isPrivateAddress };
 
 function checkServiceAddress(resource: PolicyResource): Violation[] {
   if (!isLoadBalancer(resource)) return [];
@@ -82,7 +79,7 @@ function checkProxyAddress(resource: PolicyResource): Violation[] {
 
 export const proxyInternalOnly: PolicyDefinition<Record<string, never>> = definePolicy({
   name: "proxy-internal-only",
-  description: "A LoadBalancer Service must be internal (GKE annotation), limited to non-empty source ranges without 0.0.0.0/0, on an INTERNAL address.",
+  description: "A LoadBalancer Service must be internal (GKE annotation), limited to non-empty, canonical, private source ranges no broader than /8 (each and together), on an INTERNAL address.",
   enforcementLevel: "mandatory",
   config: proxyInternalOnlyConfig as unknown as PolicyDefinition<Record<string, never>>["config"],
   checkResource: (resource) => [...checkService(resource), ...checkServiceAddress(resource), ...checkProxyAddress(resource)],

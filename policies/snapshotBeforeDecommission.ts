@@ -9,12 +9,13 @@
  * (`decommissionedChains`: names). With the disk name a snapshot must be of that disk
  * (`sourceDisk`); with only the chain's name, it must carry the chain's `blockchain-node` label.
  */
+import { COMPONENT_TYPES } from "../graph/componentTypes";
 import { definePolicy, PolicyDefinition, Violation } from "./policyDefinition";
 import { definePolicyConfig } from "./policyConfig";
 import { PolicyResource, isPreviewUnknown, stringMapAt, valueAt } from "./resourceView";
 
 /** The program's component that declares each testnet chain's state (components/testnetBlockchains.ts). */
-export const TESTNET_BLOCKCHAINS_TYPE = "relay-budget:testnet:TestnetBlockchains";
+export const TESTNET_BLOCKCHAINS_TYPE = COMPONENT_TYPES.testnetBlockchains;
 export const SNAPSHOT_TYPE = "gcp:compute/snapshot:Snapshot";
 
 export const snapshotBeforeDecommissionConfig = definePolicyConfig({});
@@ -97,6 +98,8 @@ export const snapshotBeforeDecommission: PolicyDefinition<Record<string, never>>
   description: "Every decommissioned chain's data disk must have a retained (protected) snapshot in the stack.",
   enforcementLevel: "mandatory",
   config: snapshotBeforeDecommissionConfig as unknown as PolicyDefinition<Record<string, never>>["config"],
+  // Without a TestnetBlockchains component no chain is decommissioned: prod skips the check.
+  stackCheckAppliesTo: TESTNET_BLOCKCHAINS_TYPE,
   checkStack: (resources) => {
     const { violations, kept } = check(resources);
     return { violations, summary: kept.length ? `protected snapshots kept for ${kept.join(", ")}` : "no decommissioned chains in this stack" };

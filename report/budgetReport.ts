@@ -7,7 +7,8 @@
  */
 import * as path from "path";
 import { PriceCatalog, loadCatalog } from "../catalog/catalog";
-import { ProdConfig, StackConfig, StackName } from "../config";
+import { ProdConfig, StackConfig } from "../config";
+import { STACKS } from "../stacks";
 import { firstInvalidInput } from "../cost/costComparison";
 import { CostReview, StackCostReview, assembleReview, reviewStack } from "../cost/costReview";
 import { PricedResource } from "../cost/engine";
@@ -22,7 +23,6 @@ import { NODE_POOL_TYPE } from "../opportunities/podsPerPool";
 import { withNodeConfig } from "../opportunities/repricing";
 import { PRODUCTION_STACKS } from "../opportunities/spotPools";
 
-export const REPORT_STACKS: StackName[] = ["prod", "testnet"];
 
 /** One node pool's shape and price on one side, from the engine's priced facts. */
 export interface PoolSide {
@@ -73,6 +73,8 @@ export interface BudgetReport {
   perStack: { stack: string; before: number; after: number; monthlySaving: number }[];
   scenarios: PricingScenario[];
   opportunities: OpportunitiesDocument;
+  /** The after side's costliest resources as configured, biggest first: where the rest of the bill is. */
+  largestAfter: { stack: string; name: string; type: string; summary: string; monthly: number }[];
 }
 
 function poolSide(priced: PricedResource | null): PoolSide | null {
@@ -167,7 +169,7 @@ export async function buildBudgetReport(options: { headroom?: number } = {}): Pr
   // Baselines first: a missing or bad baseline fails before the program run, as the review does.
   const baselines = new Map<string, ResourceRecord[]>();
   const baselineFiles: Record<string, string> = {};
-  for (const stack of REPORT_STACKS) {
+  for (const stack of STACKS) {
     const { file, shown } = baselineFile(stack);
     baselines.set(stack, readStackExport(file).resources);
     baselineFiles[stack] = shown;
@@ -203,5 +205,9 @@ export async function buildBudgetReport(options: { headroom?: number } = {}): Pr
     perStack: stackReviews.map((s) => ({ stack: s.stack, before: s.comparison.totals.before, after: s.comparison.totals.after, monthlySaving: -s.comparison.totals.delta })),
     scenarios: pricingScenarios(review, baselines, recorded, catalog),
     opportunities: opportunitiesDocument(findings, catalog, options),
+    largestAfter: stackReviews
+      .flatMap((s) => s.comparison.lines.filter((l) => l.after && l.after.status === "priced" && l.after.monthly > 0).map((l) => ({ stack: s.stack, name: l.name, type: l.type, summary: l.after!.summary ?? l.type, monthly: l.after!.monthly })))
+      .sort((a, b) => b.monthly - a.monthly || a.name.localeCompare(b.name))
+      .slice(0, 5),
   };
 }

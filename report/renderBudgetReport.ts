@@ -2,6 +2,7 @@
  * The budget report as markdown, with its two SVG charts. Deterministic: no date but the catalog's,
  * fixed number formats, rows in the review's order.
  */
+import { describePerformance } from "../opportunities/diskOptions";
 import { renderOpportunitiesMarkdown } from "../opportunities/render";
 import { BudgetReport, PoolComparison, PoolSide, ResourceComparison } from "./budgetReport";
 import { beforeAfterChartSvg } from "../charts/beforeAfterChartSvg";
@@ -47,6 +48,57 @@ function changeRow(change: ResourceComparison): string {
   return `| ${change.name} | ${change.type.split(":").pop()} | ${before} | ${after} | ${delta > 0 ? "+" : ""}${money(delta)} |`;
 }
 
+/** Where the saving stands against the proposal, and what is left of the bill: every figure computed. */
+function promiseStatement(report: BudgetReport): string[] {
+  const expected = PROPOSAL_EXPECTED_MONTHLY;
+  const configured = -report.review.totals.delta;
+  const totals = report.opportunities.totals;
+  const counted = configured + totals.monthlySaving;
+  const withOptions = configured + totals.monthlySavingWithOptions;
+  const afterAll = report.review.totals.after - totals.monthlySavingWithOptions;
+  const standing = (value: number) =>
+    value >= expected.low ? (value > expected.high ? "above the proposal's range" : "within the proposal's range") : `${money(expected.low - value)} a month short of its low end`;
+  const lines = [
+    "| saving / month | what it includes | against 2,000-4,500 |",
+    "|---:|---|---|",
+    `| ${money(configured)} | adopted: what the stack config declares now (the review's saving) | ${standing(configured)} |`,
+    `| ${money(counted)} | adopted + the counted opportunities of section 5 not yet applied (the largest per resource) | ${standing(counted)} |`,
+    `| ${money(withOptions)} | + every option: disk types that give less performance, pools sized from inferred demand, 1-year commitments | ${standing(withOptions)} |`,
+    "",
+  ];
+  const remaining = new Map<string, BudgetReport["opportunities"]["opportunities"][number]>();
+  for (const o of report.opportunities.opportunities.filter((o) => o.countsTowardTotal)) {
+    const key = `${o.stack}\u0000${o.urn}`;
+    if ((remaining.get(key)?.monthlySaving ?? -1) < o.monthlySaving) remaining.set(key, o);
+  }
+  const open = [...remaining.values()].sort((a, b) => b.monthlySaving - a.monthlySaving || a.id.localeCompare(b.id));
+  const paragraph: string[] = [];
+  if (configured < expected.low) {
+    paragraph.push(
+      `What is adopted leaves ${money(expected.low - configured)} a month to the low end. ` +
+        (open.length
+          ? `The counted opportunities not yet applied (section 5) ${counted >= expected.low ? "close it" : `bring ${money(counted - configured)} of it`}: ${open.map((o) => `${o.id} ${money(o.monthlySaving)}`).join(", ")}; why each is not applied yet is in its note (section 5) and beside the key in its stack file. `
+          : ""),
+    );
+  }
+  if (withOptions < expected.low) {
+    paragraph.push(
+      `Even with every option the computed saving stays ${money(expected.low - withOptions)} a month below the low end; after all of them the two stacks would still cost ${money(afterAll)} a month. `,
+    );
+  } else if (counted < expected.low) {
+    paragraph.push(`Only with the options, and their risks, does it reach the low end. `);
+  }
+  if (withOptions < expected.high) {
+    paragraph.push(
+      `The high end, ${money(expected.high)}, stays ${money(expected.high - withOptions)} a month beyond even every option: after them the stacks would cost ${money(afterAll)} a month, and the largest lines as configured are ${report.largestAfter.map((l) => `${l.stack} ${l.name} (${l.summary}) ${money(l.monthly)}`).join("; ")}. ` +
+        "No machine or disk type the catalog offers closes that at the stated demand and under these rules: the rest would have to come from running less (fewer or pruned archive chains on prod's blockchain nodes, fewer validators or seeds), which are decisions outside this program's config. " +
+        "Not in the program's graph, so neither in the baselines nor priced here: the validators' and seeds' own volumes (a 60 Gi pd-ssd claim each in the manifests) and network egress; measured, they may hold more saving or more cost.",
+    );
+  }
+  lines.push(paragraph.join(""));
+  return lines;
+}
+
 export interface RenderedBudgetReport {
   markdown: string;
   charts: { name: string; content: string }[];
@@ -88,10 +140,14 @@ export function renderBudgetReport(report: BudgetReport, chartNames: { seedPool:
       `across the pricing options below the saving ranges from ${money(low)} to ${money(high)} a month (${money(low * 12)} to ${money(high * 12)} a year). ` +
       `The proposal expected ${money(expected.low)} to ${money(expected.high)} a month; ` +
       (high < expected.low
-        ? `at this catalog's prices even the best pricing option stays ${money(expected.low - high)} a month below its low end.`
+        ? `as configured, even the best pricing option alone stays ${money(expected.low - high)} a month below its low end (the changes still open are below).`
         : low > expected.high
           ? `the computed saving exceeds its high end.`
           : `the computed range reaches into it.`),
+    "",
+    "### Against the proposal's 2,000 to 4,500 USD a month",
+    "",
+    ...promiseStatement(report),
     "",
     "### Range across pricing options",
     "",
@@ -128,7 +184,41 @@ export function renderBudgetReport(report: BudgetReport, chartNames: { seedPool:
   lines.push(
     `![Testnet node pools and chain storage, USD a month before and after](${chartNames.testnet})`,
     "",
-    "## 3. Remaining opportunities",
+    "## 3. Every node pool: requests against allocatable",
+    "",
+    `Each pool's pods: the program's own workloads and, for the pods it does not manage, the demand stated per pool in config \`poolWorkloads\` (prod's seeds from \`seedPool\`), as the \`PoolWorkloads\` component carries it in the recorded graph. ` +
+      `Requests are what the scheduler packs; ${Math.round(report.opportunities.headroom * 100)} % headroom is added; a vertical autoscaler's cap must fit one node; a PodDisruptionBudget, a one-per-node rule and the rule that a replicated workload never sits wholly on one node bound the pods per node. ` +
+      "Allocatable is what GKE leaves to pods on all the pool's nodes. \"Now\" is the pool as configured (after any adopted change); \"sized\" is the cheapest fit the bin packing finds.",
+    "",
+    "| stack | pool | pods | requests (vCPU / GiB) | with headroom | now | allocatable now | sized | allocatable sized | outcome |",
+    "|---|---|---:|---:|---:|---|---:|---|---:|---|",
+    ...report.opportunities.pools.map((p) => {
+      const shape = (side: typeof p.current | undefined) => (side ? `${side.nodes} x ${side.machineType}, ${money(side.monthly)}` : "(none fits)");
+      const alloc = (side: typeof p.current | undefined) => (side ? `${number(side.allocatableCpu, 2)} / ${number(side.allocatableMemoryGiB, 2)}` : "-");
+      const saving = report.opportunities.opportunities.find((o) => o.id === `${p.stack}/rightsizing/${p.pool}`)?.monthlySaving ?? 0;
+      const outcome = p.outcome === "rightsized" ? `cheaper fit: ${money(saving)} a month` : p.outcome === "infeasible" ? "no machine type fits" : "kept: no cheaper fit";
+      return `| ${p.stack} | ${p.pool} | ${p.requests.pods} | ${number(p.requests.cpu, 2)} / ${number(p.requests.memoryGiB, 2)} | ${number(p.withHeadroom.cpu, 2)} / ${number(p.withHeadroom.memoryGiB, 2)} | ${shape(p.current)} | ${alloc(p.current)} | ${shape(p.proposed)} | ${alloc(p.proposed)} | ${outcome}${p.inferred.length ? `; inferred demand: ${p.inferred.join(", ")}` : ""} |`;
+    }),
+    "",
+    ...report.opportunities.pools.map((p) => `- ${p.stack} \`${p.pool}\`: ${p.demand}.`),
+    "",
+    "## 4. Data disks: price and performance of each disk type",
+    "",
+    `For each data disk a stated workload mounts: what each persistent-disk type costs at its size and the IOPS and throughput it gives on the node the workload runs on (per-GiB rates and baselines, capped by the machine type's per-VM limits; ${report.opportunities.diskPerformance.source}, retrieved ${report.opportunities.diskPerformance.retrieved}; table in \`catalog/disk-performance.json\`). ` +
+      "A type that gives less than the need is an option with its risk, never counted. Hyperdisk is not compared: the price catalog does not price it.",
+    "",
+    "| disk | size | node | type | USD / month | read IOPS | write IOPS | read MiB/s | write MiB/s | against the need |",
+    "|---|---:|---|---|---:|---:|---:|---:|---:|---|",
+    ...report.opportunities.disks.flatMap((d) =>
+      d.options.map(
+        (o) =>
+          `| ${d.stack} ${d.disk} | ${number(d.sizeGb, 0)} GiB | ${d.machineType} (${d.pool}) | ${o.diskType}${o.diskType === d.currentType ? " (now)" : ""} | ${money(o.monthly)} | ${number(Math.round(o.performance.readIops), 0)} | ${number(Math.round(o.performance.writeIops), 0)} | ${number(Math.round(o.performance.readMiBps), 0)} | ${number(Math.round(o.performance.writeMiBps), 0)} | ${o.lower.length ? `lower: ${o.lower.join(", ")}` : "meets it"} |`,
+      ),
+    ),
+    "",
+    ...report.opportunities.disks.map((d) => `- ${d.stack} \`${d.disk}\` (${d.workload}): need ${describePerformance(d.need)}; ${d.needFrom}.`),
+    "",
+    "## 5. Remaining opportunities",
     "",
     `What \`infra-cost opportunities\` finds in the program as it is now (headroom ${Math.round(report.opportunities.headroom * 100)} % over pod requests), ranked by saving.`,
     "",

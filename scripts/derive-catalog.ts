@@ -74,6 +74,8 @@ export function deriveCatalog(source: any): PriceCatalog {
     machineTypes[name] = { family, vcpu: entry.cpu, memoryGb: entry.ram, prices };
   }
 
+  const customMachineRates = deriveCustomMachineRates(machineTypes);
+
   const sustainedUseDiscount: Record<string, number> = {};
   for (const [family, samples] of [...discountSamples].sort(([a], [b]) => a.localeCompare(b))) {
     samples.sort((a, b) => a - b);
@@ -106,6 +108,7 @@ export function deriveCatalog(source: any): PriceCatalog {
     regions: [...regions].sort(),
     sustainedUseDiscount,
     machineTypes,
+    customMachineRates,
     disks,
     network: {
       staticIpUnusedHour: unusedIp,
@@ -116,6 +119,51 @@ export function deriveCatalog(source: any): PriceCatalog {
     },
     gke: { clusterFeeHour: 0.1, freeTierMonthlyCredit: 74.4 },
   };
+}
+
+/**
+ * Per-vCPU and per-GiB hourly rates of custom machine types, by family and region. The source
+ * lists only whole custom machine types (for N1: `custom-<vcpus>-<MiB>-ext` names, family
+ * "custom"), each billed as vCPUs x vCPU rate + GiB x memory rate; two of them with different
+ * memory-per-vCPU ratios determine both rates per region, and every further one must agree (else
+ * the derivation stops). Families the source has no custom machine type of get no rates, so the
+ * engine leaves their custom types unpriced with that reason.
+ */
+export function deriveCustomMachineRates(machineTypes: Record<string, MachineTypePrices>): PriceCatalog["customMachineRates"] {
+  const sourceFamilyOf: Record<string, string> = { custom: "n1" };
+  const rates: PriceCatalog["customMachineRates"] = {};
+  for (const [sourceFamily, family] of Object.entries(sourceFamilyOf)) {
+    const entries = Object.values(machineTypes).filter((m) => m.family === sourceFamily);
+    const [a, b] = entries;
+    if (!a || !b || a.vcpu * b.memoryGb === b.vcpu * a.memoryGb) continue;
+    const det = a.vcpu * b.memoryGb - b.vcpu * a.memoryGb;
+    const solve = (ha: number, hb: number) => ({ vcpu: (ha * b.memoryGb - hb * a.memoryGb) / det, memory: (a.vcpu * hb - b.vcpu * ha) / det });
+    const byRegion: Record<string, { vcpuHour: number; memoryGibHour: number; vcpuHourSpot: number | null; memoryGibHourSpot: number | null }> = {};
+    for (const region of Object.keys(a.prices)) {
+      const pa = a.prices[region];
+      const pb = b.prices[region];
+      if (!pb) continue;
+      const onDemand = solve(pa.hour, pb.hour);
+      const spot = pa.hourSpot !== null && pb.hourSpot !== null ? solve(pa.hourSpot, pb.hourSpot) : null;
+      for (const other of entries.slice(2)) {
+        const po = other.prices[region];
+        if (!po) continue;
+        const predicted = other.vcpu * onDemand.vcpu + other.memoryGb * onDemand.memory;
+        if (Math.abs(predicted - po.hour) > 1e-6 * Math.max(1, po.hour)) {
+          throw new Error(`pricing source: ${family} custom rates in ${region} do not reproduce a third custom machine type (${predicted} vs ${po.hour})`);
+        }
+      }
+      if (onDemand.vcpu <= 0 || onDemand.memory <= 0) continue;
+      byRegion[region] = {
+        vcpuHour: round(onDemand.vcpu, 9),
+        memoryGibHour: round(onDemand.memory, 9),
+        vcpuHourSpot: spot && spot.vcpu > 0 && spot.memory > 0 ? round(spot.vcpu, 9) : null,
+        memoryGibHourSpot: spot && spot.vcpu > 0 && spot.memory > 0 ? round(spot.memory, 9) : null,
+      };
+    }
+    if (Object.keys(byRegion).length > 0) rates[family] = byRegion;
+  }
+  return rates;
 }
 
 function main(argv: string[]): void {

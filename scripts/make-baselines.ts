@@ -8,7 +8,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { PROJECT, StackName } from "../config";
+import { PROJECT } from "../config";
+import { STACKS, type StackName } from "../stacks";
 import { ResourceRecord, isSecretValue, SECRET_SIG, SECRET_SIG_KEY } from "../graph/resourceRecord";
 import { recordStack } from "../offline/recordStack";
 import { readStackConfig } from "../offline/stackConfig";
@@ -72,7 +73,7 @@ export function toStackExport(stack: string, resources: ResourceRecord[]): unkno
 
 async function main(): Promise<void> {
   const changes = parse(fs.readFileSync(path.join(BASELINE_DIR, "pre-optimisation.yaml"), "utf8")) as Record<StackName, Changes>;
-  for (const stack of ["prod", "testnet"] as StackName[]) {
+  for (const stack of STACKS) {
     const recorded = await recordStack(stack, { configOverrides: preOptimisationOverrides(stack, changes[stack] ?? {}) });
     const file = path.join(BASELINE_DIR, `${stack}.json`);
     fs.writeFileSync(file, JSON.stringify(toStackExport(stack, recorded.resources), null, 2) + "\n");

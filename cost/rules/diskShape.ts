@@ -5,6 +5,7 @@
 import { ResourceRecord } from "../../graph/resourceRecord";
 import { PricingContext, RuleOutcome } from "./pricingRule";
 import { diskStorage } from "./gcpPriceArithmetic";
+import { PERSISTENT_DISK_GB } from "./gcpLimits";
 
 /** The GCE API's disk type when none is given. */
 export const GCE_DEFAULT_DISK_TYPE = "pd-standard";
@@ -19,19 +20,19 @@ export interface DiskShape {
 export function diskShapeOf(record: ResourceRecord, context: PricingContext, assumptions: string[]): DiskShape | { reason: string } {
   const attributes = context.attributes(record);
   let diskType = attributes.string("type");
-  if (attributes.isUnknown("type")) return { reason: "disk type unknown until apply" };
+  if (attributes.isUnknown("type")) return { reason: `not priced: type ${attributes.isSecret("type") ? "is a secret the document does not reveal" : "is unknown until apply"}` };
   if (!diskType) {
     diskType = GCE_DEFAULT_DISK_TYPE;
     assumptions.push(`disk type not set: the Compute Engine default ${GCE_DEFAULT_DISK_TYPE}`);
   }
   // Outputs may hold the type as a URL (".../diskTypes/pd-ssd").
   diskType = diskType.split("/").pop() ?? diskType;
-  const diskGb = attributes.number("size");
+  const diskGb = attributes.wholeNumber("size", PERSISTENT_DISK_GB);
   if (diskGb === undefined) {
     const source = attributes.string("image") ?? attributes.string("snapshot") ?? attributes.string("sourceDisk");
     return {
       reason: attributes.isUnknown("size")
-        ? "disk size unknown until apply"
+        ? `not priced: size ${attributes.isSecret("size") ? "is a secret the document does not reveal" : "is unknown until apply"}`
         : source
           ? "disk size not set: it comes from the source image/snapshot, unknown offline"
           : "disk size not set",

@@ -1,6 +1,6 @@
 /**
- * gcp:compute/forwardingRule:ForwardingRule (and GlobalForwardingRule) — hourly per rule: the
- * first five of a project region at the higher rate, further ones at the lower rate. Data
+ * gcp:compute/forwardingRule:ForwardingRule (and GlobalForwardingRule) — hourly: the first five
+ * rules of a project's region are one minimum charge, each further rule its own rate. Data
  * processed is usage-based and left out (noted).
  */
 import { ResourceRecord } from "../../graph/resourceRecord";
@@ -19,18 +19,27 @@ function forwardingRuleRegion(record: ResourceRecord, context: PricingContext): 
   return record.type === TYPE.k8sService ? context.graph.kubernetesRegion().region : context.graph.regionOf(record).region;
 }
 
-/** The forwarding-rule component of a resource, numbered among the rules of its region. */
-export function forwardingRuleComponent(record: ResourceRecord, context: PricingContext): { component: CostComponent; ordinal: number } {
+/**
+ * The forwarding-rule component of a resource, numbered among the rules of its region. Google bills
+ * one to five rules of a project's region as one minimum charge, and each rule beyond the fifth at
+ * its own rate (https://cloud.google.com/vpc/network-pricing): the region's first rule carries the
+ * minimum charge, the second to fifth are covered by it ($0), every further one costs its rate.
+ */
+export function forwardingRuleComponent(record: ResourceRecord, context: PricingContext): { component: CostComponent; ordinal: number; region: string } {
   const { catalog } = context;
+  const region = forwardingRuleRegion(record, context);
   const ordinal = context.graph.forwardingRuleOrdinal(
     record,
     (candidate) => createsForwardingRule(candidate, context),
     (candidate) => forwardingRuleRegion(candidate, context),
   );
-  const firstFive = ordinal <= 5;
-  const hourly = firstFive ? catalog.network.forwardingRuleFirstFiveHour : catalog.network.forwardingRuleAdditionalHour;
-  const name = firstFive ? "Forwarding rule (one of the first 5 in the region)" : "Forwarding rule (beyond 5 in the region)";
-  return { component: component(name, catalog.hoursPerMonth, "hours", hourly, "networking"), ordinal };
+  if (ordinal === 1) {
+    return { component: component(`Forwarding rules 1-5 in ${region}: minimum charge (this is the region's first rule)`, catalog.hoursPerMonth, "hours", catalog.network.forwardingRuleFirstFiveHour, "networking"), ordinal, region };
+  }
+  if (ordinal <= 5) {
+    return { component: component(`Forwarding rule #${ordinal} in ${region}: covered by the region's minimum charge`, catalog.hoursPerMonth, "hours", 0, "networking"), ordinal, region };
+  }
+  return { component: component(`Forwarding rule #${ordinal} in ${region} (beyond the first 5)`, catalog.hoursPerMonth, "hours", catalog.network.forwardingRuleAdditionalHour, "networking"), ordinal, region };
 }
 
 export const USAGE_NOT_PRICED = "load-balancer data processing is usage-based and not priced";

@@ -6,6 +6,7 @@
 import { PriceCatalog, isZone } from "../../catalog/catalog";
 import { CostComponent, CostCategory } from "../engine";
 import { RuleOutcome } from "./pricingRule";
+import { CustomMachineShape, parseCustomMachineType } from "./customMachineType";
 
 /** A local SSD partition on GCE is always 375 GiB. */
 export const LOCAL_SSD_GIB = 375;
@@ -24,11 +25,6 @@ export interface MachineHours {
   memoryGb: number;
 }
 
-/** Custom machine types are priced per vCPU and GiB, which the catalog does not carry. */
-function isCustomMachineType(machineType: string): boolean {
-  return /(^|-)custom-\d+-\d+(-ext)?$/.test(machineType);
-}
-
 /**
  * A month of `nodes` machines. On-demand gets the family's sustained-use discount (a node pool's
  * nodes run all month); spot and preemptible machines are billed at the spot hourly price.
@@ -36,17 +32,10 @@ function isCustomMachineType(machineType: string): boolean {
 export function machineHours(catalog: PriceCatalog, machineType: string, region: string, nodes: number, spot: boolean, field: string): PartOrReason<MachineHours> {
   const machine = catalog.machineTypes[machineType];
   if (!machine) {
-    if (isCustomMachineType(machineType)) {
-      return { ok: false, outcome: { status: "unpriced", unpricedReason: `custom machine type ${machineType} is priced per vCPU and GiB, which the catalog does not carry` } };
-    }
-    return {
-      ok: false,
-      outcome: {
-        status: "unpriced",
-        unpricedReason: `unknown machine type "${machineType}"`,
-        invalidInput: { field, message: `unknown machine type "${machineType}" (not in the price catalog of ${catalog.date}; e.g. n1-standard-4, e2-standard-2)` },
-      },
-    };
+    const custom = parseCustomMachineType(machineType);
+    if (custom) return customMachineHours(catalog, machineType, custom, region, nodes, spot);
+    // An odd machine type leaves this resource unpriced; it never stops the estimate of the rest.
+    return { ok: false, outcome: { status: "unpriced", unpricedReason: `unknown machine type "${machineType}" (${field}: not in the price catalog of ${catalog.date}, nor a custom machine type)` } };
   }
   const price = machine.prices[region];
   if (!price) {
@@ -65,6 +54,34 @@ export function machineHours(catalog: PriceCatalog, machineType: string, region:
     ok: true,
     part: { component: component(`Instance usage (${machineType}, ${label})`, hours, "hours", price.hour * (1 - discount), "compute"), family: machine.family, vcpu: machine.vcpu, memoryGb: machine.memoryGb },
   };
+}
+
+/**
+ * A custom machine type: vCPUs x the family's custom vCPU rate + GiB x its custom memory rate per
+ * hour, with the family's sustained-use discount on demand, or the spot rates. Unpriced, with the
+ * reason, when the catalog has no custom rates for the family or region.
+ */
+function customMachineHours(catalog: PriceCatalog, machineType: string, shape: CustomMachineShape, region: string, nodes: number, spot: boolean): PartOrReason<MachineHours> {
+  const familyRates = catalog.customMachineRates?.[shape.family];
+  if (!familyRates) {
+    const priced = Object.keys(catalog.customMachineRates ?? {}).map((f) => f.toUpperCase()).join(", ") || "none";
+    return { ok: false, outcome: { status: "unpriced", unpricedReason: `custom machine type ${machineType}: the catalog has no ${shape.family.toUpperCase()} custom vCPU/memory rates (families with rates: ${priced})` } };
+  }
+  const rates = familyRates[region];
+  if (!rates) return { ok: false, outcome: { status: "unpriced", unpricedReason: `custom machine type ${machineType}: no ${shape.family.toUpperCase()} custom rates for region ${region} in the catalog` } };
+  const hours = nodes * catalog.hoursPerMonth;
+  const base = { family: shape.family, vcpu: shape.vcpu, memoryGb: shape.memoryGib };
+  if (spot) {
+    if (rates.vcpuHourSpot === null || rates.memoryGibHourSpot === null) {
+      return { ok: false, outcome: { status: "unpriced", unpricedReason: `custom machine type ${machineType} has no spot rates in region ${region}` } };
+    }
+    const hourly = shape.vcpu * rates.vcpuHourSpot + shape.memoryGib * rates.memoryGibHourSpot;
+    return { ok: true, part: { ...base, component: component(`Instance usage (${machineType}: ${shape.vcpu} vCPU + ${shape.memoryGib} GiB, spot)`, hours, "hours", hourly, "compute") } };
+  }
+  const discount = catalog.sustainedUseDiscount[shape.family] ?? 0;
+  const hourly = (shape.vcpu * rates.vcpuHour + shape.memoryGib * rates.memoryGibHour) * (1 - discount);
+  const label = discount > 0 ? `, ${Math.round(discount * 100)} % sustained-use discount` : "";
+  return { ok: true, part: { ...base, component: component(`Instance usage (${machineType}: ${shape.vcpu} vCPU x ${rates.vcpuHour}/h + ${shape.memoryGib} GiB x ${rates.memoryGibHour}/h${label})`, hours, "hours", hourly, "compute") } };
 }
 
 /** The note a report carries when a sustained-use discount was applied. */

@@ -7,11 +7,12 @@ import { USAGE_NOT_PRICED, forwardingRuleComponent } from "./forwardingRule";
 
 export const priceKubernetesService: PricingRule = (record, context) => {
   const attributes = context.attributes(record);
-  const serviceType = attributes.string("spec.type") ?? "ClusterIP";
-  if (serviceType !== "LoadBalancer") {
-    const assumptions = attributes.isUnknown("spec.type") ? ["service type unknown until apply: treated as ClusterIP"] : [];
-    return { status: "free", assumptions, summary: `${serviceType} service` };
+  if (attributes.isUnknown("spec.type")) {
+    // It may be a LoadBalancer: not knowing is not free.
+    return { status: "unpriced", unpricedReason: `not priced: spec.type ${attributes.isSecret("spec.type") ? "is a secret the document does not reveal" : "is unknown until apply"} (a LoadBalancer would cost a forwarding rule)` };
   }
+  const serviceType = attributes.string("spec.type") ?? "ClusterIP";
+  if (serviceType !== "LoadBalancer") return { status: "free", summary: `${serviceType} service` };
   const region = context.graph.kubernetesRegion();
   const { component, ordinal } = forwardingRuleComponent(record, context);
   // The annotation key has dots, so it is read off the annotations object rather than by path.

@@ -2,15 +2,16 @@
  * gcp:container/nodePool:NodePool — nodes x (machine hours + boot disk + local SSDs).
  *
  * nodes = per-zone count x zones. Zones: the pool's nodeLocations, else its cluster's node
- * locations, else 1 for a zonal location and 3 for a regional one. Per-zone count: nodeCount, else
- * initialNodeCount, else the autoscaling minimum (the maximum is reported as a range).
+ * locations, else 1 for a zonal location and 3 for a regional one. Count: see nodeCountOf (an
+ * autoscaled pool at its minimum; the maximum is reported as a range).
  */
-import { ResourceRecord } from "../../graph/resourceRecord";
+import { ResourceRecord, isUnknown } from "../../graph/resourceRecord";
 import { isZone, regionOf } from "../../catalog/catalog";
 import { CostComponent } from "../engine";
-import { ResourceAttributes } from "../resourceAttributes";
+import { ResourceAttributes, SECRET_PLACEHOLDER } from "../resourceAttributes";
 import { PricingContext, PricingRule, RuleOutcome } from "./pricingRule";
 import { defaultZoneCount, diskStorage, localSsdStorage, machineHours, sustainedUseNote } from "./gcpPriceArithmetic";
+import { LOCAL_SSDS_PER_VM, NODES_PER_CLUSTER, NODES_PER_POOL_ZONE, NODE_BOOT_DISK_GB } from "./gcpLimits";
 
 // GKE defaults when nodeConfig leaves them out (pulumi-gcp / GKE API docs): machine type e2-medium,
 // a 100 GB boot disk, pd-balanced since GKE 1.24
@@ -48,30 +49,39 @@ export function zonesOf(own: string[] | undefined, cluster: ResourceAttributes |
 }
 
 /**
- * Per-zone node count: nodeCount, else initialNodeCount, else autoscaling minimum. Autoscaling
- * "total" limits count across all zones and are not multiplied.
+ * Nodes a group is billed for. An autoscaled pool (an `autoscaling` block with a minimum) is priced
+ * at its minimum per zone x zones, or its `totalMinNodeCount`, on both sides of a change: the
+ * current size (`nodeCount` in the state) moves with load and is only shown as a note, and
+ * `initialNodeCount` (the size at creation) never overrides the minimum. Otherwise: nodeCount,
+ * else initialNodeCount, else one node per zone (stated). Counts GKE could never have are refused.
  */
 export function nodeCountOf(attributes: ResourceAttributes, prefix: string, zones: number, assumptions: string[]): NodeCount {
   const at = (path: string) => (prefix ? `${prefix}.${path}` : path);
-  const perZoneMax = attributes.number(at("autoscaling.maxNodeCount"));
-  const totalMax = attributes.number(at("autoscaling.totalMaxNodeCount"));
+  // The maximum is only shown as a range: checked, but an unknown maximum does not stop the price.
+  const perZoneMax = attributes.wholeNumber(at("autoscaling.maxNodeCount"), NODES_PER_POOL_ZONE, { track: false });
+  const totalMax = attributes.wholeNumber(at("autoscaling.totalMaxNodeCount"), NODES_PER_CLUSTER, { track: false });
   const nodesMax = totalMax ?? (perZoneMax !== undefined ? perZoneMax * zones : undefined);
   const withMax = (nodes: number): NodeCount => (nodesMax !== undefined && nodesMax !== nodes ? { nodes, nodesMax, zones } : { nodes, zones });
 
+  const autoscaling = attributes.peek(at("autoscaling"));
+  if (typeof autoscaling === "object" && autoscaling !== null) {
+    const perZoneMin = attributes.wholeNumber(at("autoscaling.minNodeCount"), NODES_PER_POOL_ZONE);
+    const totalMin = attributes.wholeNumber(at("autoscaling.totalMinNodeCount"), NODES_PER_CLUSTER);
+    if (perZoneMin !== undefined || totalMin !== undefined) {
+      const current = attributes.wholeNumber(at("nodeCount"), NODES_PER_POOL_ZONE, { track: false });
+      const currentNote = current !== undefined ? `; current size ${current} per zone, shown only (the autoscaler moves it)` : "";
+      if (perZoneMin !== undefined) {
+        assumptions.push(`autoscaled: priced at its minimum of ${perZoneMin} node${perZoneMin === 1 ? "" : "s"} per zone x ${zones} zone${zones === 1 ? "" : "s"}${currentNote}`);
+        return withMax(perZoneMin * zones);
+      }
+      assumptions.push(`autoscaled: priced at its total minimum of ${totalMin} node${totalMin === 1 ? "" : "s"}${currentNote}`);
+      return withMax(totalMin!);
+    }
+    assumptions.push("autoscaling without a minimum: priced at the node count");
+  }
   for (const field of ["nodeCount", "initialNodeCount"]) {
-    const perZone = attributes.number(at(field));
+    const perZone = attributes.wholeNumber(at(field), NODES_PER_POOL_ZONE);
     if (perZone !== undefined) return withMax(perZone * zones);
-    if (attributes.isUnknown(at(field))) assumptions.push(`${field} unknown until apply`);
-  }
-  const perZoneMin = attributes.number(at("autoscaling.minNodeCount"));
-  if (perZoneMin !== undefined) {
-    assumptions.push(`node count from the autoscaling minimum (${perZoneMin} per zone)`);
-    return withMax(perZoneMin * zones);
-  }
-  const totalMin = attributes.number(at("autoscaling.totalMinNodeCount"));
-  if (totalMin !== undefined) {
-    assumptions.push(`node count from the autoscaling total minimum (${totalMin})`);
-    return withMax(totalMin);
   }
   assumptions.push("no node count given: assumed 1 node per zone");
   return withMax(zones);
@@ -94,7 +104,8 @@ export function priceNodeGroup(
   const config = (path: string) => `${configPath}.${path}`;
 
   if (attributes.isUnknown(config("machineType"))) {
-    return { status: "unpriced", unpricedReason: "machine type unknown until apply", assumptions };
+    const why = attributes.isSecret(config("machineType")) ? "is a secret the document does not reveal" : "is unknown until apply";
+    return { status: "unpriced", unpricedReason: `not priced: ${config("machineType")} ${why}`, assumptions };
   }
   let machineType = attributes.string(config("machineType"));
   if (!machineType) {
@@ -102,7 +113,6 @@ export function priceNodeGroup(
     assumptions.push(`no machine type set: GKE's default ${GKE_DEFAULT_MACHINE_TYPE}`);
   }
   const spot = attributes.boolean(config("spot")) === true || attributes.boolean(config("preemptible")) === true;
-  if (attributes.isUnknown(config("spot")) || attributes.isUnknown(config("preemptible"))) assumptions.push("spot/preemptible unknown until apply: priced on-demand");
 
   const machine = machineHours(catalog, machineType, region, count.nodes, spot, config("machineType"));
   if (!machine.ok) return { ...machine.outcome, assumptions };
@@ -115,7 +125,7 @@ export function priceNodeGroup(
     diskType = GKE_DEFAULT_BOOT_DISK_TYPE;
     assumptions.push(`boot disk type not set: GKE's default ${GKE_DEFAULT_BOOT_DISK_TYPE}`);
   }
-  let diskGb = attributes.number(config("diskSizeGb"));
+  let diskGb = attributes.wholeNumber(config("diskSizeGb"), NODE_BOOT_DISK_GB);
   if (diskGb === undefined) {
     diskGb = GKE_DEFAULT_BOOT_DISK_GB;
     assumptions.push(`boot disk size not set: GKE's default ${GKE_DEFAULT_BOOT_DISK_GB} GB`);
@@ -125,9 +135,9 @@ export function priceNodeGroup(
   components.push(bootDisk.part);
 
   const localSsdCount =
-    attributes.number(config("localSsdCount")) ||
-    attributes.number(config("ephemeralStorageLocalSsdConfig.localSsdCount")) ||
-    attributes.number(config("localNvmeSsdBlockConfig.localSsdCount")) ||
+    attributes.wholeNumber(config("localSsdCount"), LOCAL_SSDS_PER_VM) ||
+    attributes.wholeNumber(config("ephemeralStorageLocalSsdConfig.localSsdCount"), LOCAL_SSDS_PER_VM) ||
+    attributes.wholeNumber(config("localNvmeSsdBlockConfig.localSsdCount"), LOCAL_SSDS_PER_VM) ||
     0;
   if (localSsdCount > 0) {
     const localSsd = localSsdStorage(catalog, region, localSsdCount, count.nodes);
@@ -160,10 +170,13 @@ export function priceNodeGroup(
 
 /** The node pool's cluster in the same graph; when the reference is unknown, the graph's only cluster. */
 function clusterOf(record: ResourceRecord, context: PricingContext, attributes: ResourceAttributes, assumptions: string[]): ResourceRecord | undefined {
-  const cluster = context.graph.clusterFor(attributes.string("cluster"));
+  // Peeked, not read: an unknown cluster reference falls back to the graph's only cluster (stated).
+  const reference = attributes.peek("cluster");
+  const named = typeof reference === "string" && reference !== "" && reference !== SECRET_PLACEHOLDER && !isUnknown(reference) ? reference : undefined;
+  const cluster = context.graph.clusterFor(named);
   if (cluster) return cluster;
   const clusters = context.graph.clusters();
-  if (clusters.length === 1 && !attributes.string("cluster")) {
+  if (clusters.length === 1 && !named) {
     assumptions.push(`cluster reference unknown: assumed the stack's only cluster ${clusters[0].name}`);
     return clusters[0];
   }

@@ -3,7 +3,7 @@
  * disk of its storage class's type. A claim bound to a pre-existing volume (spec.volumeName) costs
  * nothing here: the gcp Disk behind that volume carries the cost, so it is not counted twice.
  */
-import { ResourceAttributes } from "../resourceAttributes";
+import { ImpossibleValueError, ResourceAttributes } from "../resourceAttributes";
 import { PricingContext, PricingRule, RuleOutcome } from "./pricingRule";
 import { diskStorage, quantityToGib } from "./gcpPriceArithmetic";
 
@@ -20,18 +20,31 @@ export const GKE_DEFAULT_STORAGE_CLASS = "standard-rwo";
 export function priceClaimSpec(context: PricingContext, attributes: ResourceAttributes, specPath: string, copies: number, label: string): RuleOutcome {
   const assumptions: string[] = [];
   const at = (path: string) => `${specPath}.${path}`;
+  if (attributes.isUnknown(at("storageClassName"))) {
+    return { status: "unpriced", unpricedReason: `not priced: storageClassName ${attributes.isSecret(at("storageClassName")) ? "is a secret the document does not reveal" : "is unknown until apply"}` };
+  }
+  // storageClassName "" asks for no provisioning at all: the claim binds a pre-provisioned volume,
+  // whose disk (if in the graph) carries the cost.
+  if (attributes.peek(at("storageClassName")) === "") {
+    return { status: "free", assumptions: ['storageClassName "" provisions nothing: the claim binds a pre-provisioned PersistentVolume, whose disk carries the cost'], summary: "binds a pre-provisioned volume" };
+  }
   let storageClass = attributes.string(at("storageClassName"));
-  if (attributes.isUnknown(at("storageClassName"))) return { status: "unpriced", unpricedReason: "storage class unknown until apply" };
   if (!storageClass) {
     storageClass = GKE_DEFAULT_STORAGE_CLASS;
     assumptions.push(`no storage class: GKE's default ${GKE_DEFAULT_STORAGE_CLASS}`);
   }
   const diskType = STORAGE_CLASS_DISK_TYPES[storageClass];
   if (!diskType) return { status: "unpriced", unpricedReason: `storage class ${storageClass} is not a GKE built-in class: disk type unknown`, assumptions };
-  const requested = attributes.string(at("resources.requests.storage")) ?? attributes.number(at("resources.requests.storage"))?.toString();
-  const sizeGib = requested !== undefined ? quantityToGib(requested) : undefined;
-  if (sizeGib === undefined) {
-    return { status: "unpriced", unpricedReason: attributes.isUnknown(at("resources.requests.storage")) ? "requested storage unknown until apply" : "no storage request", assumptions };
+  const storagePath = at("resources.requests.storage");
+  const requested = attributes.string(storagePath) ?? attributes.number(storagePath)?.toString();
+  if (attributes.isUnknown(storagePath)) {
+    return { status: "unpriced", unpricedReason: `not priced: ${storagePath} ${attributes.isSecret(storagePath) ? "is a secret the document does not reveal" : "is unknown until apply"}`, assumptions };
+  }
+  if (requested === undefined) return { status: "unpriced", unpricedReason: "no storage request", assumptions };
+  const sizeGib = quantityToGib(requested);
+  if (sizeGib === undefined || !(sizeGib > 0) || sizeGib > 65536) {
+    const read = attributes.lookup(storagePath);
+    throw new ImpossibleValueError(`${read.state === "known" ? read.from : "inputs"}.${storagePath}`, `${JSON.stringify(requested)} is not a possible storage request (allowed: a Kubernetes quantity above 0 and at most 64Ti, e.g. "60Gi")`);
   }
   const region = context.graph.kubernetesRegion();
   if (region.assumption) assumptions.push(region.assumption);

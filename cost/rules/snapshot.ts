@@ -1,11 +1,13 @@
 /**
- * gcp:compute/snapshot:Snapshot — snapshot storage per GiB-month. Its stored size is not an input,
- * so it is assumed to be the source disk's size: the `source-disk-size-gb` label when present,
- * else the source disk's size when that disk is in the same graph, else unpriced.
+ * gcp:compute/snapshot:Snapshot — snapshot storage per GiB-month of what it stores: `storageBytes`
+ * when the state records it; otherwise the source disk's size as the upper bound (the
+ * `source-disk-size-gb` label, the source disk of the same graph, or the recorded `diskSizeGb`),
+ * else unpriced.
  */
 import { PricingRule } from "./pricingRule";
 import { diskStorage } from "./gcpPriceArithmetic";
 import { diskShapeOf } from "./diskShape";
+import { PERSISTENT_DISK_GB, SNAPSHOT_BYTES } from "./gcpLimits";
 
 export const SOURCE_DISK_SIZE_LABEL = "source-disk-size-gb";
 
@@ -15,29 +17,39 @@ export const priceSnapshot: PricingRule = (record, context) => {
   const sourceDisk = context.graph.diskFor(attributes.string("sourceDisk"));
   const sourceShape = sourceDisk ? diskShapeOf(sourceDisk, context, []) : undefined;
 
-  let sizeGb = attributes.number(`labels.${SOURCE_DISK_SIZE_LABEL}`);
-  let sizeOrigin = `label ${SOURCE_DISK_SIZE_LABEL}`;
-  if (sizeGb === undefined && sourceShape && !("reason" in sourceShape)) {
-    sizeGb = sourceShape.diskGb;
-    sizeOrigin = `source disk ${sourceDisk!.name}`;
-  }
-  if (sizeGb === undefined) {
-    const storageBytes = attributes.number("storageBytes");
-    if (storageBytes !== undefined && storageBytes > 0) {
-      sizeGb = storageBytes / 2 ** 30;
-      sizeOrigin = "the snapshot's recorded storageBytes";
+  // What Google bills: the snapshot's stored bytes, once the state has them (an output: unknown
+  // while a new snapshot is only previewed, so not tracked as an opaque read).
+  const storageBytes = attributes.wholeNumber("storageBytes", SNAPSHOT_BYTES, { track: false });
+  let sizeGb: number | undefined;
+  if (storageBytes !== undefined) {
+    sizeGb = storageBytes / 2 ** 30;
+    assumptions.push(`snapshot billed at its recorded storageBytes (${Number(sizeGb.toFixed(2))} GiB)`);
+  } else {
+    // Nothing stored yet to go by: the source disk's size is the upper bound (snapshots are
+    // incremental and compressed, so the bill is usually smaller).
+    let origin: string | undefined;
+    sizeGb = attributes.number(`labels.${SOURCE_DISK_SIZE_LABEL}`);
+    if (sizeGb !== undefined) origin = `label ${SOURCE_DISK_SIZE_LABEL}`;
+    if (sizeGb === undefined && sourceShape && !("reason" in sourceShape)) {
+      sizeGb = sourceShape.diskGb;
+      origin = `source disk ${sourceDisk!.name}`;
     }
+    if (sizeGb === undefined) {
+      const diskSizeGb = attributes.wholeNumber("diskSizeGb", PERSISTENT_DISK_GB, { track: false });
+      if (diskSizeGb !== undefined) {
+        sizeGb = diskSizeGb;
+        origin = "the snapshot's recorded source disk size (diskSizeGb)";
+      }
+    }
+    if (sizeGb === undefined) {
+      return {
+        status: "unpriced",
+        unpricedReason: `snapshot size unknown: no storageBytes in the state, no ${SOURCE_DISK_SIZE_LABEL} label, and the source disk (${attributes.display("sourceDisk")}) is not in this graph`,
+        assumptions,
+      };
+    }
+    assumptions.push(`no storageBytes yet: priced at the upper bound, the source disk's ${sizeGb} GiB (from ${origin}); snapshots are incremental and compressed, so the bill is usually smaller`);
   }
-  if (sizeGb === undefined) {
-    return {
-      status: "unpriced",
-      unpricedReason: `snapshot size unknown: no ${SOURCE_DISK_SIZE_LABEL} label and the source disk (${attributes.display("sourceDisk")}) is not in this graph`,
-      assumptions,
-    };
-  }
-  assumptions.push(
-    `snapshot size assumed = ${sizeGb} GiB (from ${sizeOrigin}); snapshots are incremental and compressed, so the billed size is usually smaller`,
-  );
 
   let region: string;
   const storageLocation = attributes.strings("storageLocations")?.[0];

@@ -65,24 +65,37 @@ describe("NodePool", () => {
     expect(priced.facts).toMatchObject({ nodes: 6, zones: 3 });
   });
 
-  test("unknown values and secrets: priced with assumptions, never thrown; secret machine type not shown", () => {
-    const pool = resource(NODE_POOL, "p", { location: "us-east1-b", nodeCount: UNKNOWN, initialNodeCount: 2, nodeConfig: { machineType: secret("n1-standard-4"), diskSizeGb: secret(100) } });
+  test("an unknown or secret node count is not priced as one node: the pool is unpriced, naming the value", () => {
+    const unknownCount = resource(NODE_POOL, "p", { location: "us-east1-b", nodeCount: UNKNOWN, initialNodeCount: 2, nodeConfig: { machineType: "n1-standard-4" } });
+    const secretCount = resource(NODE_POOL, "q", { location: "us-east1-b", nodeCount: "[secret]", nodeConfig: { machineType: "n1-standard-4" } });
+    expect(priceOne([unknownCount], "p")).toMatchObject({ status: "unpriced", monthly: 0, unpricedReason: "not priced: nodeCount is unknown until apply" });
+    expect(priceOne([secretCount], "q")).toMatchObject({ status: "unpriced", monthly: 0, unpricedReason: "not priced: nodeCount is a secret the document does not reveal" });
+  });
+
+  test("an SDK-wrapped secret (the program run) is read; its display stays [secret]", () => {
+    const pool = resource(NODE_POOL, "p", { location: "us-east1-b", nodeCount: 2, nodeConfig: { machineType: secret("n1-standard-4"), diskSizeGb: secret(100) } });
     const priced = priceOne([pool], "p");
     // 2 nodes: 97.089489 x 2 = 194.178978; pd-balanced 0.10 x 100 x 2 = 20
     expect(priced.monthly).toBeCloseTo(214.178978, 4);
     expect(priced.summary).toBe("[secret] x2");
-    expect(priced.assumptions).toContain("nodeCount unknown until apply");
   });
 
-  test("an unknown machine type is unpriced and flagged as invalid input", () => {
-    const priced = priceOne([resource(NODE_POOL, "p", { location: "us-east1-b", nodeCount: 1, nodeConfig: { machineType: "n1-fake-9" } })], "p");
+  test("an unknown machine type is unpriced with the reason and never stops the rest", () => {
+    const odd = resource(NODE_POOL, "p", { location: "us-east1-b", nodeCount: 1, nodeConfig: { machineType: "n1-fake-9" } });
+    const fine = resource(NODE_POOL, "ok", { location: "us-east1-b", nodeCount: 1, nodeConfig: { machineType: "n1-standard-4", diskType: "pd-standard", diskSizeGb: 100 } });
+    const [priced, other] = priceResources([odd, fine], catalog);
     expect(priced.status).toBe("unpriced");
-    expect(priced.invalidInput?.field).toBe("nodeConfig.machineType");
+    expect(priced.unpricedReason).toMatch(/unknown machine type "n1-fake-9"/);
+    expect(priced.invalidInput).toBeUndefined();
+    // 97.089489 + pd-standard 0.04 x 100 = 101.089489
+    expect(other.monthly).toBeCloseTo(101.089489, 4);
   });
 
-  test("machine type unknown until apply is unpriced with a reason", () => {
-    const priced = priceOne([resource(NODE_POOL, "p", { location: "us-east1-b", nodeCount: 1, nodeConfig: { machineType: UNKNOWN } })], "p");
-    expect(priced).toMatchObject({ status: "unpriced", unpricedReason: "machine type unknown until apply", monthly: 0 });
+  test("machine type unknown until apply, or a secret, is unpriced with a reason", () => {
+    const unknown = priceOne([resource(NODE_POOL, "p", { location: "us-east1-b", nodeCount: 1, nodeConfig: { machineType: UNKNOWN } })], "p");
+    expect(unknown).toMatchObject({ status: "unpriced", unpricedReason: "not priced: nodeConfig.machineType is unknown until apply", monthly: 0 });
+    const hidden = priceOne([resource(NODE_POOL, "p", { location: "us-east1-b", nodeCount: 1, nodeConfig: { machineType: "[secret]" } })], "p");
+    expect(hidden).toMatchObject({ status: "unpriced", unpricedReason: "not priced: nodeConfig.machineType is a secret the document does not reveal" });
   });
 });
 
@@ -134,7 +147,7 @@ describe("Disk, RegionDisk, Snapshot", () => {
     // snapshot 0.05/GiB-month: 700 x 0.05 = 35.00; 400 x 0.05 = 20.00
     expect(priced[0].monthly).toBeCloseTo(35, 6);
     expect(priced[2].monthly).toBeCloseTo(20, 6);
-    expect(priced[0].assumptions[0]).toMatch(/snapshot size assumed = 700 GiB/);
+    expect(priced[0].assumptions[0]).toMatch(/upper bound, the source disk's 700 GiB/);
     expect(priced[3]).toMatchObject({ status: "unpriced" });
     expect(priced[3].unpricedReason).toMatch(/source disk/);
     expectGolden("snapshot", [priced[0], priced[2], priced[3]]);
@@ -157,12 +170,17 @@ describe("Address, ForwardingRule, Instance", () => {
     expectGolden("address-and-forwarding-rule", priced);
   });
 
-  test("forwarding rules beyond five in a region cost the lower rate", () => {
+  test("the first five forwarding rules of a region are one minimum charge, each further rule its own rate", () => {
     const rules = Array.from({ length: 6 }, (_, i) => resource("gcp:compute/forwardingRule:ForwardingRule", `fr${i}`, { region: "us-east1" }));
     const priced = priceResources(rules, catalog);
-    // sixth: 0.01 x 730 = 7.30
-    expect(priced[5].monthly).toBeCloseTo(7.3, 6);
-    expect(priced[4].monthly).toBeCloseTo(18.25, 6);
+    // rules 1-5 of a region: one minimum charge 0.025 x 730 = 18.25, carried by the first;
+    // the second to fifth are covered by it; the sixth: 0.01 x 730 = 7.30
+    expect(priced.map((p) => p.monthly)).toEqual([18.25, 0, 0, 0, 0, 7.3].map((v) => expect.closeTo(v, 6)));
+    // the region's total: 18.25 + 7.30 = 25.55
+    expect(priced.reduce((sum, p) => sum + p.monthly, 0)).toBeCloseTo(25.55, 6);
+    // two rules cost the minimum charge, not two of them: 18.25
+    const two = priceResources(rules.slice(0, 2), catalog);
+    expect(two.reduce((sum, p) => sum + p.monthly, 0)).toBeCloseTo(18.25, 6);
   });
 
   test("instance: machine, boot disk, scratch SSD", () => {

@@ -13,9 +13,8 @@
  *   gets every resource's state with parent, dependencies and provider. Properties keep unknowns
  *   and secrets in Pulumi's wire format (MarshalOptions{KeepUnknowns, KeepSecrets}).
  *
- * Used by the protocol test and by bench/policy.ts.
+ * Used by the protocol and lone-pack tests and by bench/policy.ts.
  */
-import { PROJECT_ROOT } from "../../projectRoot";
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
@@ -26,6 +25,7 @@ import * as engineGrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import * as enginePb from "@pulumi/pulumi/proto/engine_pb";
 import { ResourceRecord } from "../../graph/resourceRecord";
 import { EnforcementLevel, loadPolicyPackConfigFile } from "../../policies/policyConfig";
+import { buildPolicyPack, POLICY_PACK_DIR } from "../../scripts/buildPolicyPack";
 
 // The protobuf runtime the generated stubs were built against (the Struct must be that module's).
 const protoDir = path.dirname(require.resolve("@pulumi/pulumi/proto/analyzer_pb"));
@@ -89,8 +89,11 @@ export interface PolicyPackOptions {
   stackConfig?: Record<string, unknown>;
   /** A preview (`pulumi preview`) rather than an update. */
   dryRun?: boolean;
+  /** A pack directory other than the project's policies/ (already built and installed). */
   packDir?: string;
 }
+
+let projectPackBuilt = false;
 
 export interface PolicyInfo {
   name: string;
@@ -124,9 +127,17 @@ export class RunningPolicyPack {
   }
 
   static async start(options: PolicyPackOptions): Promise<RunningPolicyPack> {
-    const packDir = options.packDir ?? path.join(PROJECT_ROOT, "policies");
+    const packDir = options.packDir ?? POLICY_PACK_DIR;
+    // The project's pack runs its compiled bundle (package.json `main`): rebuilt from the sources
+    // once per process, so a test never judges a stale bundle.
+    if (!options.packDir && !projectPackBuilt) {
+      buildPolicyPack();
+      projectPackBuilt = true;
+    }
     const engine = await startFakeEngine();
-    const runPolicyPack = path.join(path.dirname(require.resolve("@pulumi/pulumi/package.json")), "cmd", "run-policy-pack");
+    // The CLI starts the @pulumi/pulumi that the pack itself resolves (its own node_modules, or
+    // the project's above it): pulumi-analyzer-policy runs in the pack's directory.
+    const runPolicyPack = path.join(path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [packDir] })), "cmd", "run-policy-pack");
     const config: Record<string, string> = {};
     for (const [key, value] of Object.entries(options.stackConfig ?? {})) config[key] = typeof value === "string" ? value : JSON.stringify(value);
     // The CLI runs the analyzer in the pack's directory (so the pack's package.json and tsconfig apply).
@@ -234,8 +245,17 @@ export class RunningPolicyPack {
   }
 
   async analyzeStack(recordsOrRequest: ResourceRecord[] | analyzerPb.AnalyzeStackRequest): Promise<Diagnostic[]> {
+    return (await this.analyzeStackWithSkips(recordsOrRequest)).diagnostics;
+  }
+
+  /** AnalyzeStack, with the policies the pack reported as not applicable (and why). */
+  async analyzeStackWithSkips(recordsOrRequest: ResourceRecord[] | analyzerPb.AnalyzeStackRequest): Promise<{ diagnostics: Diagnostic[]; notApplicable: { policyName: string; reason: string }[] }> {
     const request = Array.isArray(recordsOrRequest) ? this.stackRequest(recordsOrRequest) : recordsOrRequest;
-    return diagnostics(await this.call<analyzerPb.AnalyzeStackRequest, analyzerPb.AnalyzeResponse>(this.client.analyzeStack, request));
+    const response = await this.call<analyzerPb.AnalyzeStackRequest, analyzerPb.AnalyzeResponse>(this.client.analyzeStack, request);
+    return {
+      diagnostics: diagnostics(response),
+      notApplicable: response.getNotApplicableList().map((skip) => ({ policyName: skip.getPolicyName(), reason: skip.getReason() })),
+    };
   }
 
   /**

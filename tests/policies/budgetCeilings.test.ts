@@ -27,7 +27,7 @@ describe("monthly-budget-ceiling", () => {
     const { resources } = await recordedStack("prod", oldSeedPoolOverride());
     const violations = await runStackPolicy(monthlyBudgetCeiling, resources, committedConfig("prod", "monthly-budget-ceiling"));
     expect(violations).toHaveLength(1);
-    expect(violations[0].message).toMatch(/estimated \$3,8\d\d\.\d\d a month exceeds the ceiling of \$3,450\.00 by \$4\d\d\.\d\d\./);
+    expect(violations[0].message).toMatch(/estimated \$3,562\.20 a month exceeds the ceiling of \$3,100\.00 by \$462\.20\./);
     expect(violations[0].message).toContain("seeds (n1-standard-4 x10) $1,072.89");
     expect(violations[0].message.split("Largest contributors: ")[1].split("; ")).toHaveLength(5);
   });

@@ -71,8 +71,8 @@ describe("evaluateStackPolicies", () => {
     const results = evaluateStackPolicies(resources, "prod");
     expect(results.map((r) => [r.policy, r.passed])).toEqual(budgetPolicies.map((p) => [p.name, true]));
     const ceiling = results.find((r) => r.policy === "monthly-budget-ceiling")!;
-    expect(ceiling.budget).toEqual({ estimate: 3006.75, ceiling: 3450 });
-    expect(ceiling.message).toBe("budget ceiling: $3,006.75 of $3,450.00 a month (87 %).");
+    expect(ceiling.budget).toEqual({ estimate: 2703.48, ceiling: 3100 });
+    expect(ceiling.message).toBe("budget ceiling: $2,703.48 of $3,100.00 a month (87 %).");
   });
 
   it("honours a config's enforcement overrides: 'all' and a disabled policy", async () => {

@@ -2,6 +2,7 @@
  * allowed-machine-types, proxy-internal-only, no-plaintext-secrets, snapshot-before-decommission
  * and cost-allocation-labels: each passes the committed stacks and fails its violation.
  */
+import { COMPONENT_TYPES } from "../../graph/componentTypes";
 import { UNKNOWN } from "../../graph/resourceRecord";
 import { allowedMachineTypes } from "../../policies/allowedMachineTypes";
 import { proxyInternalOnly } from "../../policies/proxyInternalOnly";
@@ -15,7 +16,7 @@ const SERVICE = "kubernetes:core/v1:Service";
 const ADDRESS = "gcp:compute/address:Address";
 const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
 const SNAPSHOT = "gcp:compute/snapshot:Snapshot";
-const TESTNET_BLOCKCHAINS = "relay-budget:testnet:TestnetBlockchains";
+const TESTNET_BLOCKCHAINS = COMPONENT_TYPES.testnetBlockchains;
 
 describe("allowed-machine-types", () => {
   it.each(["prod", "testnet"] as const)("passes the committed %s stack", async (stack) => {
@@ -55,9 +56,25 @@ describe("proxy-internal-only", () => {
     const messages = (await runResourcePolicy(proxyInternalOnly, [external, open, unlimited])).map((v) => v.message);
     expect(messages).toEqual([
       expect.stringContaining('Service blockchain-proxy is an external load balancer: annotate it "networking.gke.io/load-balancer-type": "Internal"'),
-      "Service blockchain-proxy allows 0.0.0.0/0 in loadBalancerSourceRanges: that is every address.",
+      'Service blockchain-proxy loadBalancerSourceRanges[1] "0.0.0.0/0" is broader than /8 (list the client cluster\'s node and pod ranges).',
       expect.stringContaining("Service blockchain-proxy has no loadBalancerSourceRanges"),
     ]);
+  });
+
+  it.each<[string[], string]>([
+    [["0.0.0.0/00"], '[0] "0.0.0.0/00" has a prefix length that is not a plain decimal number'],
+    [["0.0.0.0/000"], '[0] "0.0.0.0/000" has a prefix length that is not a plain decimal number'],
+    [["::/00"], '[0] "::/00" has a prefix length that is not a plain decimal number'],
+    [["0.0.0.0/1", "128.0.0.0/1"], '[0] "0.0.0.0/1" is broader than /8'],
+    [["fe80::%eth0/64"], '[0] "fe80::%eth0/64" is a zone-scoped IPv6 address'],
+    [["34.75.0.0/16"], '[0] "34.75.0.0/16" is not a private range'],
+    [["10.0.0.0/8", "100.64.0.0/10"], '[1] "100.64.0.0/10" brings the IPv4 ranges together to more addresses than one /8 holds'],
+    [["010.150.0.0/20"], '[0] "010.150.0.0/20" is not a four-part decimal IPv4 address'],
+  ])("fails loadBalancerSourceRanges %j as the stack config does (one parser)", async (ranges, message) => {
+    const { resources } = await recordedStack("prod");
+    const service = withInputs(findRecord(resources, SERVICE, "blockchain-proxy"), { "spec.loadBalancerSourceRanges": ranges });
+    const messages = (await runResourcePolicy(proxyInternalOnly, [service])).map((v) => v.message);
+    expect(messages).toEqual([expect.stringContaining(`Service blockchain-proxy loadBalancerSourceRanges${message}`)]);
   });
 
   it("fails the proxy's Address when it is not INTERNAL (GCP's default type is EXTERNAL)", async () => {

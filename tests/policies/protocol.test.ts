@@ -6,6 +6,7 @@
 import { PROJECT_ROOT } from "../../projectRoot";
 import * as path from "path";
 import { UNKNOWN } from "../../graph/resourceRecord";
+import { COMPONENT_TYPES } from "../../graph/componentTypes";
 import { PolicyPackConfigRejected, RunningPolicyPack } from "./analyzerHarness";
 import { findRecord, oldSeedPoolOverride, recordedStack, withInputs } from "./util";
 
@@ -78,7 +79,34 @@ describe.each(["prod", "testnet"] as const)("the %s stack through the analyzer p
         message: expect.stringContaining("cannot verify the"),
       }),
     ]);
-    expect(diagnostics[0].message).toContain("system: machine type unknown until apply");
+    expect(diagnostics[0].message).toContain("system: not priced: nodeConfig.machineType is unknown until apply");
+  });
+});
+
+describe("snapshot-before-decommission, a stack check that applies to TestnetBlockchains only", () => {
+  let pack: RunningPolicyPack;
+  beforeAll(async () => {
+    pack = await RunningPolicyPack.start({ stack: "testnet", project: "relay-budget" });
+    await pack.configure(configFile("testnet"));
+  }, 120_000);
+  afterAll(() => pack?.stop());
+
+  it("still runs where the component is: an unprotected snapshot of a decommissioned chain is refused", async () => {
+    const { resources } = await recordedStack("testnet");
+    const snapshot = resources.find((r) => r.type === "gcp:compute/snapshot:Snapshot" && r.name === "testnet-geth-rinkeby-data-final")!;
+    const diagnostics = await pack.analyzeStack(resources.map((r) => (r === snapshot ? { ...r, protect: false } : r)));
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ policyName: "snapshot-before-decommission", enforcementLevel: "mandatory", urn: snapshot.urn, message: expect.stringContaining("is not protected") }),
+    ]);
+  });
+
+  it("is skipped by @pulumi/policy, before it decodes the stack for it, where there is none", async () => {
+    const { resources } = await recordedStack("testnet");
+    const withoutComponent = resources.filter((r) => r.type !== COMPONENT_TYPES.testnetBlockchains);
+    const snapshot = withoutComponent.find((r) => r.type === "gcp:compute/snapshot:Snapshot")!;
+    const { diagnostics, notApplicable } = await pack.analyzeStackWithSkips(withoutComponent.map((r) => (r === snapshot ? { ...r, protect: false } : r)));
+    expect(diagnostics).toEqual([]);
+    expect(notApplicable).toEqual([{ policyName: "snapshot-before-decommission", reason: `Policy only applies to resources of type '${COMPONENT_TYPES.testnetBlockchains}'` }]);
   });
 });
 
@@ -95,7 +123,7 @@ describe("the over-budget variant (the prod seed pool back at 10 x n1-standard-4
     const diagnostics = await pack.analyzeStack(resources);
     const ceiling = diagnostics.find((d) => d.policyName === "monthly-budget-ceiling");
     expect(ceiling).toEqual(expect.objectContaining({ enforcementLevel: "mandatory" }));
-    expect(ceiling!.message).toMatch(/estimated \$3,\d{3}\.\d\d a month exceeds the ceiling of \$3,450\.00/);
+    expect(ceiling!.message).toMatch(/estimated \$3,\d{3}\.\d\d a month exceeds the ceiling of \$3,100\.00/);
     expect(ceiling!.message).toContain("seeds (n1-standard-4 x10)");
     expect(ceiling!.message.split("Largest contributors: ")[1].split(";")).toHaveLength(5);
   });

@@ -49,11 +49,11 @@ describe("prod: seed node pool", () => {
   it("an autoscaled pool declares the range and leaves the count to the autoscaler", async () => {
     const scaled = await recordStack("prod", {
       configOverrides: {
-        seedPool: { ...prod.config.stack === "prod" && prod.config.seedPool, nodeCount: undefined, autoscaling: { minNodeCount: 2, maxNodeCount: 5 } },
+        seedPool: { ...prod.config.stack === "prod" && prod.config.seedPool, nodeCount: undefined, autoscaling: { minNodeCount: 4, maxNodeCount: 6 } },
       },
     });
     const pool = find(scaled.resources, "gcp:container/nodePool:NodePool", "seeds");
-    expect(pool.inputs.autoscaling).toEqual({ minNodeCount: 2, maxNodeCount: 5 });
+    expect(pool.inputs.autoscaling).toEqual({ minNodeCount: 4, maxNodeCount: 6 });
     expect(pool.inputs.nodeCount).toBeUndefined();
   });
 });
@@ -133,7 +133,7 @@ describe("prod: blockchain proxy", () => {
     const [container] = pod.containers;
     expect(container.image).toBe("nginxinc/nginx-unprivileged:1.22");
     expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
-    expect(container.resources).toEqual({ requests: { cpu: "0.25", memory: "128Mi" }, limits: { cpu: "1", memory: "256Mi" } });
+    expect(container.resources).toEqual({ requests: { cpu: "250m", memory: "128Mi" }, limits: { cpu: "1", memory: "256Mi" } });
     expect(container.readinessProbe.httpGet).toEqual({ path: "/healthz", port: "health" });
     expect(container.livenessProbe.httpGet).toEqual({ path: "/healthz", port: "health" });
     find(prod.resources, "kubernetes:policy/v1:PodDisruptionBudget", "blockchain-proxy");

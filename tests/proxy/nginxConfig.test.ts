@@ -50,7 +50,7 @@ test.each<[string, (spec: NginxConfigSpec) => void, RegExp]>([
   ["a path that would inject directives", (s) => (s.htpasswdPath = "/etc/htpasswd; allow all"), /htpasswdPath .* is not an absolute path/],
   ["an upstream host that would inject directives", (s) => (s.routes[0].upstreamHost = "x;}server{listen 1"), /upstreamHost .* is not a host name/],
   ["a rate nginx cannot express", (s) => (s.rateLimit.requestsPerSecond = 0.001), /rateLimit\.requestsPerSecond 0.001/],
-  ["no concurrency", (s) => (s.maxConnectionsPerUpstream = 0), /maxConnectionsPerUpstream 0 must be a positive/],
+  ["no concurrency", (s) => (s.maxConnectionsPerUpstream = 0), /maxConnectionsPerUpstream 0 must be a whole number from 1 to/],
   ["a size nginx cannot read", (s) => (s.maxBodySize = "1 MB"), /maxBodySize "1 MB" is not an nginx size/],
   ["the health port on the proxy port", (s) => (s.healthPort = 8080), /healthPort 8080 must differ from listenPort/],
 ])("refuses %s, naming the field", (_what, mutate, message) => {

@@ -7,7 +7,9 @@
  * - listen addresses: `listen 8080;` / `listen 8081;` -> free loopback ports, and the chains.json
  *   URLs' host:port (the internal LB) -> the proxy's loopback address;
  * - upstream addresses: each `server <node>.<ns>.svc.cluster.local:8545` -> a loopback server;
- * - file paths: `/tmp/...` (pid, temp dirs) and the htpasswd path -> a per-run directory.
+ * - file paths: `/tmp/...` (pid, temp dirs) and the htpasswd path -> a per-run directory;
+ * - when a test asks for it, the allowed source ranges of the `geo` block -> loopback ranges (the
+ *   config refuses loopback, which is not a private range; the tests' clients are on 127.0.0.0/8).
  * nginx runs as uid/gid 101 when the tests run as root, as in the pod (nginx-unprivileged, non-root,
  * read-only root fs): no `user` directive and no `-g` beyond the pod's own `daemon off;`.
  */
@@ -36,6 +38,7 @@ export interface ChainsJsonEntry {
 
 /** Settings of `relay-budget:blockchainProxy` a test replaces (the rest stay as in Pulumi.prod.yaml). */
 export interface ProxyConfigOverrides {
+  /** Loopback ranges the running proxy allows instead of the config's (substituted in the geo block). */
   allowedSourceRanges?: string[];
   rateLimit?: { requestsPerSecond: number; burst: number };
   maxConnectionsPerUpstream?: number;
@@ -61,6 +64,8 @@ export interface ProxyStackFiles {
   };
   /** The container image of the proxy Deployment. */
   proxyImage: string;
+  /** Loopback ranges to substitute for the geo block's allowed ranges, if a test asked for them. */
+  loopbackSourceRanges?: string[];
 }
 
 function findResource(resources: ResourceRecord[], type: string, name: string): ResourceRecord {
@@ -83,10 +88,11 @@ function stringEntry(map: unknown, key: string, where: string): string {
 export async function proxyStackFiles(overrides: ProxyConfigOverrides = {}): Promise<ProxyStackFiles> {
   const prodProxy = readStackConfig("prod").values["relay-budget:blockchainProxy"] as Record<string, unknown>;
   const clients = prodProxy.clients as string[];
+  const { allowedSourceRanges: loopbackSourceRanges, ...configOverrides } = overrides;
   const [prod, testnet] = await recordAllStacks({
     prod: {
       configOverrides: {
-        blockchainProxy: { ...prodProxy, ...overrides },
+        blockchainProxy: { ...prodProxy, ...configOverrides },
         proxyPasswords: Object.fromEntries(clients.map((client) => [client, TEST_PROXY_PASSWORD])),
       },
       secretOverrides: ["proxyPasswords"],
@@ -105,6 +111,7 @@ export async function proxyStackFiles(overrides: ProxyConfigOverrides = {}): Pro
     chains: JSON.parse(stringEntry(chainsSecret.inputs.stringData, "chains.json", "Secret validator-chains")),
     proxyConfig: prod.config.blockchainProxy,
     proxyImage: containers[0].image,
+    loopbackSourceRanges,
   };
 }
 
@@ -175,6 +182,8 @@ export interface LoopbackSubstitution {
   healthPort: number;
   /** The address a `server` line of an upstream block points at -> "127.0.0.1:port". */
   upstreamFor: (upstreamAddress: string) => string;
+  /** Replaces the geo block's allowed ranges when given. */
+  sourceRanges?: string[];
 }
 
 /** The generated nginx.conf with only listen addresses, upstream addresses and file paths made loopback-local. */
@@ -188,6 +197,10 @@ export function substituteForLoopback(nginxConf: string, sub: LoopbackSubstituti
   text = replaceCounted(text, new RegExp(`^(\\s*)listen ${proxyListen};$`, "gm"), (_m, indent) => `${indent}listen 127.0.0.1:${sub.proxyPort};`, "proxy listen");
   text = replaceCounted(text, new RegExp(`^(\\s*)listen ${healthListen};$`, "gm"), (_m, indent) => `${indent}listen 127.0.0.1:${sub.healthPort};`, "health listen");
   text = replaceCounted(text, /^(\s*)server (\S+)( |;)/gm, (_m, indent, address, after) => `${indent}server ${sub.upstreamFor(address)}${after}`, "upstream server");
+  if (sub.sourceRanges) {
+    const ranges = sub.sourceRanges;
+    text = replaceCounted(text, /(geo \$source_allowed \{\n\s*default 0;\n)((?:\s*\S+ 1;\n)+)/, (_m, head) => head + ranges.map((r) => `        ${r} 1;\n`).join(""), "geo allowed ranges");
+  }
   text = replaceCounted(text, /(?<=[\s"'])\/tmp\//g, () => `${sub.dir}/`, "/tmp path");
   text = replaceCounted(text, new RegExp(`auth_basic_user_file ${escapeRegExp(htpasswdPaths[0])};`, "g"), () => `auth_basic_user_file ${sub.dir}/htpasswd;`, "htpasswd path");
   return text;
@@ -242,7 +255,7 @@ export async function startProxy(files: ProxyStackFiles, upstreamFor: (upstreamA
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "blockchain-proxy-"));
   const proxyPort = await freePort();
   const healthPort = await freePort();
-  const substitution = { dir, proxyPort, healthPort, upstreamFor };
+  const substitution = { dir, proxyPort, healthPort, upstreamFor, sourceRanges: files.loopbackSourceRanges };
   const config = substituteForLoopback(files.nginxConf, substitution);
   const asPodUser = process.getuid?.() === 0;
   const writeOwned = (file: string, text: string) => {
@@ -531,4 +544,87 @@ export function expectJsonRpcError(response: RelayResponse, status: number): voi
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/** An answer read off a raw socket: what nginx sent, however malformed the request was. */
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  json: any;
+}
+
+/**
+ * Sends `request` byte for byte on a new TCP connection (for requests an HTTP client refuses to
+ * build: bad request lines, TRACE, huge headers) and reads the first answer.
+ */
+export function rawHttp(origin: string, request: string | Buffer, options: { localAddress?: string; timeoutMs?: number } = {}): Promise<RawResponse> {
+  const target = new URL(origin);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: target.hostname, port: Number(target.port), localAddress: options.localAddress });
+    let received = Buffer.alloc(0);
+    const timer = setTimeout(() => socket.destroy(new Error(`no complete answer from ${origin} in time: ${received.toString("latin1").slice(0, 200)}`)), options.timeoutMs ?? 10000);
+    const finish = () => {
+      const text = received.toString("utf8");
+      const split = text.indexOf("\r\n\r\n");
+      if (split === -1) return false;
+      const [statusLine, ...headerLines] = text.slice(0, split).split("\r\n");
+      const headers: Record<string, string> = {};
+      for (const line of headerLines) headers[line.slice(0, line.indexOf(":")).toLowerCase()] = line.slice(line.indexOf(":") + 1).trim();
+      const length = Number(headers["content-length"] ?? NaN);
+      const body = text.slice(split + 4);
+      if (!Number.isNaN(length) && Buffer.byteLength(body) < length) return false;
+      let json: unknown;
+      try {
+        json = JSON.parse(body);
+      } catch {
+        json = undefined;
+      }
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ status: Number(statusLine.split(" ")[1]), headers, body, json });
+      return true;
+    };
+    socket.on("data", (chunk) => {
+      received = Buffer.concat([received, chunk]);
+      finish();
+    });
+    socket.on("end", () => {
+      if (!finish()) reject(new Error(`connection closed before a complete answer: ${JSON.stringify(received.toString("latin1").slice(0, 200))}`));
+    });
+    socket.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    socket.write(request);
+  });
+}
+
+/** Checks a raw answer the way `expectJsonRpcError` checks a relay's. */
+export function expectRawJsonRpcError(response: RawResponse, status: number): void {
+  expectJsonRpcError({ status: response.status, headers: { "content-type": response.headers["content-type"] }, body: response.body, json: response.json, elapsedMs: 0 }, status);
+}
+
+/**
+ * `nginx -t` on a rendered config, with only file paths moved to a scratch directory and upstream
+ * hosts pointed at 127.0.0.1 (names would be resolved at load). Returns nginx's exit status and stderr.
+ */
+export function nginxTest(nginxConf: string, htpasswdPath: string): { status: number | null; stderr: string } {
+  requireNginx();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nginx-t-"));
+  try {
+    const text = nginxConf
+      .replace(/^(\s*server )\S+?(:\d+)( |;)/gm, "$1127.0.0.1$2$3")
+      .replace(/(?<=[\s"'])\/tmp\//g, `${dir}/`)
+      .split(htpasswdPath)
+      .join(`${dir}/htpasswd`);
+    fs.writeFileSync(path.join(dir, "nginx.conf"), text);
+    // nginx reopens /dev/stdout for the access log, which fails on a socket: give it a file.
+    const stdout = fs.openSync(path.join(dir, "stdout"), "w");
+    const check = spawnSync(NGINX_BINARY, ["-t", "-q", "-p", dir, "-c", path.join(dir, "nginx.conf")], { encoding: "utf8", stdio: ["ignore", stdout, "pipe"] });
+    fs.closeSync(stdout);
+    return { status: check.status, stderr: check.stderr.split(dir).join("<dir>") };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -100,8 +100,8 @@ test("a configuration reload (SIGHUP) under load completes with zero failed rela
   // The limiter is proven elsewhere; here the load must not be rate limited.
   const unlimited = { allowedSourceRanges: ["127.0.0.0/8"], rateLimit: { requestsPerSecond: 100000, burst: 100000 } };
   const loadFiles = await proxyStackFiles(unlimited);
-  // A changed config to reload into: same routes, another keepalive pool size.
-  const changedFiles = await proxyStackFiles({ ...unlimited, keepaliveConnections: files.proxyConfig.keepaliveConnections + 1 });
+  // A changed config to reload into: same routes, a smaller keepalive pool (the pool may not exceed the cap).
+  const changedFiles = await proxyStackFiles({ ...unlimited, keepaliveConnections: files.proxyConfig.keepaliveConnections - 1 });
   expect(changedFiles.nginxConf).not.toBe(loadFiles.nginxConf);
   // Fresh counting nodes: every relay answered must have reached a node exactly once.
   const reloadNodes = new Map<string, ScriptedUpstream>();

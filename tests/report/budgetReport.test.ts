@@ -7,7 +7,8 @@ import * as path from "path";
 import { buildReview } from "../../cli/reviewCommand";
 import { PROJECT_ROOT } from "../../projectRoot";
 import { buildBudgetReport } from "../../report/budgetReport";
-import { renderBudgetReportFiles } from "../../report/command";
+import { chartNames, renderBudgetReportFiles } from "../../report/command";
+import { renderBudgetReport } from "../../report/renderBudgetReport";
 import { money as chartMoney } from "../../cli/costFormatting";
 
 const REPORT = "docs/budget-report.md";
@@ -41,4 +42,21 @@ test(`${REPORT} and its charts are up to date (run \`npm run report\` when this 
       throw new Error(`${file} is stale: it differs from what the program and baselines give now. Run \`npm run report\` and commit the result.`);
     }
   }
+});
+
+test("the report answers the proposal: every pool's fit, every prod data disk's options, the counted saving and the saving with options", async () => {
+  const report = await buildBudgetReport();
+  const markdown = renderBudgetReport(report, chartNames(REPORT)).markdown;
+  const configured = -report.review.totals.delta;
+  const { monthlySaving, monthlySavingWithOptions } = report.opportunities.totals;
+  expect(monthlySavingWithOptions).toBeGreaterThanOrEqual(monthlySaving);
+  expect(markdown).toContain(`| ${chartMoney(configured + monthlySaving)} | adopted + the counted opportunities`);
+  expect(markdown).toContain(`| ${chartMoney(configured + monthlySavingWithOptions)} | + every option`);
+  // Every node pool of both stacks has its requests-vs-allocatable row; every prod data disk its three types.
+  const pools = report.review.stacks.flatMap((s) => s.comparison.lines.filter((l) => l.after && l.type === "gcp:container/nodePool:NodePool").map((l) => `| ${s.stack} | ${l.name} |`));
+  expect(pools.length).toBe(6);
+  for (const row of pools) expect(markdown).toContain(row);
+  const disks = report.review.stacks.find((s) => s.stack === "prod")!.comparison.lines.filter((l) => l.after && l.type === "gcp:compute/disk:Disk");
+  expect(disks.length).toBe(6);
+  for (const disk of disks) for (const type of ["pd-standard", "pd-balanced", "pd-ssd"]) expect(markdown).toMatch(new RegExp(`\\| prod ${disk.name} \\| [\\d,]+ GiB \\| [^|]+ \\| ${type}`));
 });

@@ -1,0 +1,85 @@
+/**
+ * Every bound of the proxy's settings (validation/proxyLimits.ts) is one nginx 1.22 accepts: the
+ * config rendered at each bound passes `nginx -t`, one step beyond is refused by the renderer with
+ * a message naming the field, and where nginx itself refuses the next value, `nginx -t` shows it.
+ */
+import { NginxConfigSpec, renderNginxConfig } from "../../components/nginxConfig";
+import {
+  MAX_BODY_BYTES,
+  MAX_BURST,
+  MAX_CONNECTIONS_PER_UPSTREAM,
+  MAX_REQUESTS_PER_SECOND,
+  MAX_UPSTREAM_TIMEOUT_SECONDS,
+  MAX_WORKER_CONNECTIONS,
+  MAX_WORKER_PROCESSES,
+} from "../../validation/proxyLimits";
+import { nginxTest } from "./proxyHarness";
+
+const NODES = ["geth-mainnet", "geth-rinkeby", "geth-ropsten", "geth-goerli", "poa-kovan", "poa-xdai"];
+
+function spec(overrides: Partial<NginxConfigSpec> = {}, nodes = 3): NginxConfigSpec {
+  return {
+    listenPort: 8080,
+    healthPort: 8081,
+    routes: NODES.slice(0, nodes).map((node, i) => ({ relayChainId: `002${i}`, blockchainNode: node, upstreamHost: `${node}.blockchain.svc.cluster.local`, upstreamPort: 8545 })),
+    allowedSourceRanges: ["10.150.0.0/20", "10.48.0.0/14"],
+    htpasswdPath: "/etc/nginx/auth/htpasswd",
+    rateLimit: { requestsPerSecond: 50, burst: 100 },
+    maxConnectionsPerUpstream: 32,
+    maxBodySize: "1m",
+    upstreamTimeoutSeconds: 260,
+    keepaliveConnections: 16,
+    ...overrides,
+  };
+}
+
+const accepted = (s: NginxConfigSpec) => nginxTest(renderNginxConfig(s), s.htpasswdPath);
+
+/** The largest cap that fits nginx's worker connections with all six prod nodes and a full pool. */
+const capForSixNodes = Math.floor((MAX_WORKER_CONNECTIONS - 1024) / (6 * 3));
+
+test.each<[string, NginxConfigSpec]>([
+  ["the largest connection cap, with a keepalive pool as large", spec({ maxConnectionsPerUpstream: MAX_CONNECTIONS_PER_UPSTREAM, keepaliveConnections: MAX_CONNECTIONS_PER_UPSTREAM })],
+  ["six prod nodes at the most worker connections nginx is given", spec({ maxConnectionsPerUpstream: capForSixNodes, keepaliveConnections: capForSixNodes }, 6)],
+  ["the smallest cap and pool", spec({ maxConnectionsPerUpstream: 1, keepaliveConnections: 1 })],
+  ["the largest body", spec({ maxBodySize: `${MAX_BODY_BYTES / 1024 / 1024}m` })],
+  ["the smallest body", spec({ maxBodySize: "1" })],
+  ["the longest timeout", spec({ upstreamTimeoutSeconds: MAX_UPSTREAM_TIMEOUT_SECONDS })],
+  ["the highest rate and burst", spec({ rateLimit: { requestsPerSecond: MAX_REQUESTS_PER_SECOND, burst: MAX_BURST } })],
+  ["the most worker processes", spec({ workerProcesses: MAX_WORKER_PROCESSES })],
+  ["one worker process", spec({ workerProcesses: 1 })],
+  ["a /8 and an IPv6 /8", spec({ allowedSourceRanges: ["10.0.0.0/8", "fd00::/8"] })],
+])("nginx -t accepts the config at a bound: %s", (_what, s) => {
+  expect(accepted(s)).toEqual({ status: 0, stderr: "" });
+});
+
+test.each<[string, NginxConfigSpec, RegExp]>([
+  ["a cap over the bound", spec({ maxConnectionsPerUpstream: MAX_CONNECTIONS_PER_UPSTREAM + 1 }), /maxConnectionsPerUpstream 4097 must be a whole number from 1 to 4096/],
+  ["more worker connections than the bound", spec({ maxConnectionsPerUpstream: capForSixNodes + 1, keepaliveConnections: capForSixNodes + 1 }, 6), /maxConnectionsPerUpstream \d+ needs \d+ nginx worker connections with 6 prod nodes/],
+  ["a pool over the cap", spec({ keepaliveConnections: 33 }), /keepaliveConnections 33 must be a whole number from 1 to maxConnectionsPerUpstream \(32\)/],
+  ["a body over the bound", spec({ maxBodySize: "16385k" }), /maxBodySize "16385k" is more than 16m/],
+  ["a body size nginx's parser overflows on", spec({ maxBodySize: "9999999999999m" }), /maxBodySize "9999999999999m" is not an nginx size/],
+  ["a timeout over the bound", spec({ upstreamTimeoutSeconds: MAX_UPSTREAM_TIMEOUT_SECONDS + 1 }), /upstreamTimeoutSeconds 3601 must be a whole number of seconds from 1 to 3600/],
+  ["a rate over the bound", spec({ rateLimit: { requestsPerSecond: MAX_REQUESTS_PER_SECOND + 1, burst: 0 } }), /rateLimit\.requestsPerSecond 100001 must be at most 100000/],
+  ["a burst over the bound", spec({ rateLimit: { requestsPerSecond: 1, burst: MAX_BURST + 1 } }), /rateLimit\.burst 100001 must be a whole number from 0 to 100000/],
+  ["worker processes over the bound", spec({ workerProcesses: MAX_WORKER_PROCESSES + 1 }), /workerProcesses 65 must be a whole number from 1 to 64/],
+  ["worker processes of 1e21", spec({ workerProcesses: 1e21 }), /workerProcesses 1e\+21 must be a whole number/],
+  ["a zone-scoped IPv6 range", spec({ allowedSourceRanges: ["fd00::%eth0/64"] }), /allowedSourceRanges\[0\] "fd00::%eth0\/64" is a zone-scoped IPv6 address/],
+  ["a /00 range", spec({ allowedSourceRanges: ["0.0.0.0/00"] }), /allowedSourceRanges\[0\] "0.0.0.0\/00" has a prefix length that is not a plain decimal number/],
+])("the renderer refuses %s, naming the field", (_what, s, message) => {
+  expect(() => renderNginxConfig(s)).toThrow(message);
+});
+
+test.each<[string, (text: string) => string, RegExp]>([
+  ["a connection cap of 70,000", (t) => t.replace(/limit_conn upstream_concurrency \d+;/g, "limit_conn upstream_concurrency 70000;"), /connection limit must be less 65536/],
+  ["a body size of 9999999999999m", (t) => t.replace(/client_max_body_size \S+;/, "client_max_body_size 9999999999999m;"), /"client_max_body_size" directive invalid value/],
+  ["worker_processes 1e+21", (t) => t.replace(/worker_processes \S+;/, "worker_processes 1e+21;"), /"worker_processes" directive invalid value/],
+  ["a zone-scoped IPv6 range", (t) => t.replace(/^(\s*)10\.150\.0\.0\/20 1;$/m, "$1fe80::1%eth0/128 1;"), /invalid/],
+  // nginx takes it, as the whole address space: it replaces the geo block's `default 0`.
+  ["0.0.0.0/00, read as everyone", (t) => t.replace(/^(\s*)10\.150\.0\.0\/20 1;$/m, "$10.0.0.0/00 1;"), /duplicate network "0\.0\.0\.0\/00", value: "1", old value: "0"/],
+])("what nginx does with the values the bounds keep out: %s", (what, edit, stderr) => {
+  const s = spec();
+  const result = nginxTest(edit(renderNginxConfig(s)), s.htpasswdPath);
+  expect(result.stderr).toMatch(stderr);
+  expect(result.status).toBe(what.startsWith("0.0.0.0/00") ? 0 : 1);
+});
