@@ -9,7 +9,7 @@ import { diskTypeOffered, isZone, loadCatalog, machineTypeOffered, regionOf, PER
 import { poolWorkloadsProblem, poolWorkloadsSchema } from "./poolWorkloadsConfig";
 import { allowListProblem, parseCidr } from "./validation/cidr";
 import { cpuCoresProblem, memoryGiBProblem } from "./validation/kubernetesQuantity";
-import { bodySizeProblem, MAX_BURST, MAX_CONNECTIONS_PER_UPSTREAM, MAX_REQUESTS_PER_SECOND, MAX_UPSTREAM_TIMEOUT_SECONDS } from "./validation/proxyLimits";
+import { bodySizeProblem, MAX_BURST, MAX_CONNECTIONS_PER_UPSTREAM, MAX_PASSWORD_LENGTH, MAX_REQUESTS_PER_SECOND, MAX_UPSTREAM_TIMEOUT_SECONDS } from "./validation/proxyLimits";
 import { stackRuleProblem } from "./validation/stackRules";
 
 /** The config namespace: the Pulumi project name. */
@@ -193,10 +193,15 @@ const labelsSchema = z.strictObject({
   team: name("team"),
 });
 
-/** Basic-auth passwords: no line break (it would split the htpasswd or chains.json line), no ':' (the Basic credential separator), no control character. */
+/**
+ * Basic-auth passwords: no line break (it would split the chains.json line), no ':' (the Basic
+ * credential separator), no control character; bounded so the proxy's credential map key fits
+ * nginx's map hash bucket (components/nginxConfig.ts).
+ */
 const secretPassword = z
   .string()
   .min(16, "must be at least 16 characters")
+  .max(MAX_PASSWORD_LENGTH, `must be at most ${MAX_PASSWORD_LENGTH} characters`)
   .refine((v) => !/[\u0000-\u001f\u007f:]/.test(v), "must not contain ':', a line break or another control character");
 
 /** Keys common to both stacks. */

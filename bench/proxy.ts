@@ -24,7 +24,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { renderHtpasswd, renderNginxConfig, NginxConfigSpec } from "../components/nginxConfig";
+import { renderCredentialMaps, renderNginxConfig, NginxConfigSpec } from "../components/nginxConfig";
 import { readStackConfig } from "../offline/stackConfig";
 import { MAX_BURST, MAX_REQUESTS_PER_SECOND } from "../validation/proxyLimits";
 
@@ -70,7 +70,7 @@ function benchSpec(upstreamPort: number): NginxConfigSpec {
     routes: [{ relayChainId: "0020", blockchainNode: "geth-goerli", upstreamHost: "127.0.0.1", upstreamPort }],
     // Replaced by loopback in the geo block (loopback is not a range the config accepts).
     allowedSourceRanges: ["10.150.0.0/20"],
-    htpasswdPath: "/etc/nginx/auth/htpasswd",
+    credentialsDir: "/etc/nginx/auth",
     rateLimit: { requestsPerSecond: MAX_REQUESTS_PER_SECOND, burst: MAX_BURST },
     maxConnectionsPerUpstream: CONNECTIONS * 2,
     maxBodySize: prod.maxBodySize ?? "1m",
@@ -316,13 +316,13 @@ async function main(): Promise<void> {
     .replace(`listen ${spec.listenPort};`, `listen 127.0.0.1:${proxyPort};`)
     .replace(`listen ${spec.healthPort};`, `listen 127.0.0.1:${healthPort};`)
     .replace(`        ${spec.allowedSourceRanges[0]} 1;`, "        127.0.0.0/8 1;")
-    .split(spec.htpasswdPath)
-    .join("/tmp/htpasswd");
+    .split(`include ${spec.credentialsDir}/`)
+    .join("include /tmp/");
   const started: Nginx[] = [];
   try {
     const upstream = await startNginx("upstream", upstreamConfig(upstreamPort), upstreamPort);
     started.push(upstream);
-    const proxy = await startNginx("proxy", proxyConfig, proxyPort, { htpasswd: renderHtpasswd([{ username: USERNAME, password: PASSWORD }]) });
+    const proxy = await startNginx("proxy", proxyConfig, proxyPort, renderCredentialMaps([{ username: USERNAME, password: PASSWORD }]));
     started.push(proxy);
     const bare = await startNginx("bare", bareProxyConfig(barePort, upstreamPort, spec.workerProcesses!), barePort);
     started.push(bare);

@@ -1,5 +1,5 @@
 /**
- * The blockchain proxy's nginx configuration and htpasswd file, as text.
+ * The blockchain proxy's nginx configuration and its client credential maps, as text.
  *
  * Pure functions (no Pulumi runtime): `BlockchainProxy` puts the output into a ConfigMap and a
  * Secret, and the tests in tests/proxy run the real nginx binary on exactly this text. The target
@@ -14,8 +14,10 @@
  *  2. 403: the source address is outside the allowed ranges (server-level `if`, server rewrite phase).
  *  3. 413: the announced Content-Length is over the body limit (checked when the location is found;
  *     the same for every path, so it says nothing about which relay chain IDs exist).
- *  4. 401: basic auth fails (access phase of `location /`, which every path lands in). No rate
- *     limit or connection cap has been touched yet, and an unknown chain ID looks like a known one.
+ *  4. 401: the Authorization header is not exactly one client's `Basic <base64(user:password)>`
+ *     (rewrite phase of `location /`, which every path lands in: two `if`s on the credential maps,
+ *     see `renderCredentialMaps`). No rate limit or connection cap has been touched yet, and an
+ *     unknown chain ID looks like a known one. (A second Authorization header is a 400, step 1.)
  *  5. 404: authenticated, but the path names no routed relay chain ID (`try_files` hands the request
  *     to the named location the `$relay_location` map picks; unknown IDs get `@unknown_route`).
  *  6. 429: the authenticated client (username, source address, route) is over its rate (limit_req,
@@ -27,12 +29,13 @@
  * a valid client's rate allowance. Every error the proxy itself produces, nginx's own included, is a
  * JSON-RPC error object, so a validator logs a readable reason.
  */
-import * as crypto from "crypto";
 import { allowListProblem } from "../validation/cidr";
 import {
   bodySizeProblem,
   MAX_BURST,
+  MAX_CLIENT_NAME_LENGTH,
   MAX_CONNECTIONS_PER_UPSTREAM,
+  MAX_PASSWORD_LENGTH,
   MAX_REQUESTS_PER_SECOND,
   MAX_UPSTREAM_TIMEOUT_SECONDS,
   MAX_WORKER_CONNECTIONS,
@@ -59,8 +62,8 @@ export interface NginxConfigSpec {
   routes: ProxyRoute[];
   /** CIDRs allowed (nginx geo + 403, defence in depth behind the internal LB's source ranges and the NetworkPolicy). */
   allowedSourceRanges: string[];
-  /** e.g. /etc/nginx/auth/htpasswd (mounted Secret). */
-  htpasswdPath: string;
+  /** Directory of the mounted Secret holding the files of `renderCredentialMaps`, e.g. /etc/nginx/auth. */
+  credentialsDir: string;
   /** Per client address and route; burst requests are served at once, beyond it 429. */
   rateLimit: { requestsPerSecond: number; burst: number };
   /** Cap on concurrent requests to each prod blockchain node; beyond it 503. */
@@ -159,7 +162,7 @@ function validateSpec(spec: NginxConfigSpec): void {
   if (spec.allowedSourceRanges.length === 0) fail("allowedSourceRanges", spec.allowedSourceRanges, "must list at least one CIDR range");
   const rangeProblem = allowListProblem(spec.allowedSourceRanges);
   if (rangeProblem) fail(`allowedSourceRanges[${rangeProblem.index}]`, rangeProblem.value, rangeProblem.problem);
-  if (!SAFE_PATH.test(spec.htpasswdPath)) fail("htpasswdPath", spec.htpasswdPath, "is not an absolute path of letters, digits, '.', '_', '-' and '/'");
+  if (!SAFE_PATH.test(spec.credentialsDir)) fail("credentialsDir", spec.credentialsDir, "is not an absolute path of letters, digits, '.', '_', '-' and '/'");
   const { requestsPerSecond, burst } = spec.rateLimit;
   if (!(requestsPerSecond <= MAX_REQUESTS_PER_SECOND)) fail("rateLimit.requestsPerSecond", requestsPerSecond, `must be at most ${MAX_REQUESTS_PER_SECOND}`);
   nginxRate(requestsPerSecond);
@@ -202,6 +205,10 @@ function errorLocation(status: number): string[] {
   // The body is a single-quoted nginx string: it holds no quote, backslash or '$' (checked here).
   const body = proxyErrorBody(status);
   if (/['\\$]/.test(body)) throw new Error(`proxy error body for ${status} cannot be written as an nginx string`);
+  if (status === 401) {
+    // What auth_basic would send: clients that wait for a challenge before sending credentials need it.
+    return [`        location @${error.name} {`, `            add_header WWW-Authenticate 'Basic realm="${PROXY_REALM}"' always;`, `            return ${status} '${body}\\n';`, "        }"];
+  }
   if (URI_ERROR_STATUSES.includes(status)) {
     // No body limit here: the request that failed may announce any Content-Length.
     return [`        location = ${uriErrorPage(status)} {`, "            internal;", "            client_max_body_size 0;", `            return ${status} '${body}\\n';`, "        }"];
@@ -245,7 +252,7 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "pcre_jit on;",
     "# The root filesystem is read-only: the pid file and every temp path live on the /tmp emptyDir.",
     "pid /tmp/nginx.pid;",
-    "# One file descriptor per connection, plus a few for logs, htpasswd and temp files: the worker",
+    "# One file descriptor per connection, plus a few for logs and temp files: the worker",
     "# sets its own limit instead of depending on the container runtime's default.",
     `worker_rlimit_nofile ${workerConnections(upstreams.length, spec.maxConnectionsPerUpstream, spec.keepaliveConnections) + 64};`,
     "# Logs go to the container's stderr/stdout, where the cluster's log agent collects them.",
@@ -268,14 +275,16 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "    server_tokens off;",
     "    # Every answer the proxy writes itself is JSON (JSON-RPC error objects).",
     "    default_type application/json;",
+    "    # Room in each map hash bucket for the longest client credential (see credentialMapBlocks).",
+    `    map_hash_bucket_size ${MAP_HASH_BUCKET_SIZE};`,
     "",
     "    # The path without the query string: queries are not logged (some chains take keys there).",
     "    map $request_uri $request_path {",
     "        ~^(?<path>[^?]*) $path;",
     "    }",
-    "    # Access log without the Authorization header or any other credential; the username is kept",
-    "    # to tell clients apart.",
-    "    log_format relay escape=json '{\"time\":\"$time_iso8601\",\"client\":\"$remote_addr\",\"user\":\"$remote_user\",'",
+    "    # Access log without the Authorization header or any other credential; the client's name is",
+    "    # kept to tell clients apart (empty when its credentials were refused).",
+    "    log_format relay escape=json '{\"time\":\"$time_iso8601\",\"client\":\"$remote_addr\",\"user\":\"$relay_client\",'",
     "        '\"method\":\"$request_method\",\"path\":\"$request_path\",\"status\":$status,\"bytes\":$body_bytes_sent,'",
     "        '\"request_time\":$request_time,\"upstream\":\"$upstream_addr\",\"upstream_status\":\"$upstream_status\",'",
     "        '\"upstream_time\":\"$upstream_response_time\"}';",
@@ -287,12 +296,12 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     `    client_max_body_size ${spec.maxBodySize};`,
     "    client_body_buffer_size 64k;",
     "",
-    "    # Rate limit per authenticated client (username and address) and route: a client flooding one",
+    "    # Rate limit per authenticated client (name and address) and route: a client flooding one",
     "    # chain cannot use up another client's or another chain's allowance, and requests that fail the",
-    "    # source check or basic auth never reach the limit (it lives in the routes' named locations,",
-    "    # after auth). nodelay: requests within the burst go straight through, beyond it they fail",
-    "    # fast with 429 instead of queueing behind a validator's timeout.",
-    `    limit_req_zone "$remote_user $binary_remote_addr $relay_chain_id" zone=relay_rate:10m rate=${nginxRate(spec.rateLimit.requestsPerSecond)};`,
+    "    # source check or authentication never reach the limit (it lives in the routes' named",
+    "    # locations, after the credential check). nodelay: requests within the burst go straight",
+    "    # through, beyond it they fail fast with 429 instead of queueing behind a validator's timeout.",
+    `    limit_req_zone "$relay_client $binary_remote_addr $relay_chain_id" zone=relay_rate:10m rate=${nginxRate(spec.rateLimit.requestsPerSecond)};`,
     "    limit_req_status 429;",
     "    limit_req_log_level warn;",
     "    # Concurrency cap per prod blockchain node, counted across all workers and all routes to the",
@@ -344,6 +353,8 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "        00 1;",
     "    }",
     "",
+    ...credentialMapBlocks(spec.credentialsDir),
+    "",
     "    # The named location that serves a path, by relay chain ID. pocket-core POSTs to url + \"/\" + path,",
     "    # so /<id>, /<id>/ and /<id>/<path> all belong to chain <id>.",
     "    map $uri $relay_location {",
@@ -365,14 +376,20 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "            return 403;",
     "        }",
     "",
-    "        # Every path lands here and is authenticated first (access phase); only then does try_files",
+    "        # Every path lands here and is authenticated first (rewrite phase); only then does try_files",
     "        # hand it to the route's named location, where the rate limit and the concurrency cap run",
     "        # (a named location runs the rewrite, preaccess and access phases again). This location",
     "        # carries no limit, so a client without valid credentials never holds an upstream slot or",
     "        # spends anyone's rate allowance, and gets the same 401 for every path.",
     "        location / {",
-    '            auth_basic "blockchain proxy";',
-    `            auth_basic_user_file ${spec.htpasswdPath};`,
+    "            # No client's credentials (the map lookup ignores case) ...",
+    '            if ($relay_client = "") {',
+    "                return 401;",
+    "            }",
+    "            # ... or not byte for byte (base64 is case-sensitive): only `if` compares exactly.",
+    "            if ($relay_authorization != $http_authorization) {",
+    "                return 401;",
+    "            }",
     "            # try_files needs a file to test first: none exists under this root (Debian's reserved",
     "            # never-existing path), so the request always goes on to the named location.",
     "            root /nonexistent;",
@@ -441,32 +458,92 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
   return lines.join("\n");
 }
 
+/** The realm of the 401 challenge. */
+export const PROXY_REALM = "blockchain proxy";
+
+/** The files of the credentials Secret (see `renderCredentialMaps`), in `NginxConfigSpec.credentialsDir`. */
+export const CREDENTIAL_MAP_FILES = {
+  /** `"Basic <base64>" <client name>;` per client: the map of `$relay_client`. */
+  clientNames: "client-names.map",
+  /** `"Basic <base64>" "Basic <base64>";` per client: the map of `$relay_authorization`. */
+  exactCredentials: "client-credentials.map",
+} as const;
+
+/** Client names: the config's usernames (letters, digits, '.', '_', '-'), so never a quote, ';', '{', '$', '~' or whitespace. */
+const CLIENT_NAME = new RegExp(`^[A-Za-z0-9._-]{1,${MAX_CLIENT_NAME_LENGTH}}$`);
+
+/** The longest map key: "Basic " and the base64 of the longest "name:password" (UTF-8, up to 4 bytes a character). */
+const MAX_CREDENTIAL_KEY_LENGTH = "Basic ".length + 4 * Math.ceil((MAX_CLIENT_NAME_LENGTH + 1 + 4 * MAX_PASSWORD_LENGTH) / 3);
+
 /**
- * An htpasswd file nginx's auth_basic accepts, in `{SSHA}` form: base64(SHA-1(password + salt) + salt).
- *
- * Why {SSHA} and not apr1 or sha-512 crypt: nginx verifies the hash on every request (it does not
- * cache), and a stretched hash costs 0.1-1 ms of CPU per relay; the passwords are long random
- * secrets, for which stretching adds nothing. The salt is derived from username and password by
- * default, so the same credentials give the same text on every run (no diff on every `pulumi up`)
- * while different credentials get different salts.
+ * map_hash_bucket_size that holds the longest credential key: nginx refuses to start when a key
+ * does not fit a bucket (a pointer, the 2-byte length and the key aligned to a pointer, plus the
+ * bucket's terminating pointer; nginx rounds it up to the cache line). Computed from the bounds,
+ * not from the passwords, so the ConfigMap says nothing about them.
  */
-export function renderHtpasswd(
-  credentials: { username: string; password: string }[],
-  saltFor?: (username: string) => string,
-): string {
+export const MAP_HASH_BUCKET_SIZE = 8 + Math.ceil((MAX_CREDENTIAL_KEY_LENGTH + 2) / 8) * 8 + 8;
+
+/** The two maps that name the client of a request from its Authorization header, read from the mounted Secret. */
+function credentialMapBlocks(credentialsDir: string): string[] {
+  return [
+    "    # The client a request authenticates as, from the whole Authorization header (\"Basic <base64>\"):",
+    "    # one hash lookup instead of auth_basic's open, read and hash of a password file on every",
+    "    # request. nginx matches map keys ignoring case, so location / also checks the header against",
+    "    # $relay_authorization byte for byte. The entries are in the mounted Secret; nginx reads them",
+    "    # at start and reload, and a change of credentials rolls the pods.",
+    "    map $http_authorization $relay_client {",
+    '        default "";',
+    `        include ${credentialsDir}/${CREDENTIAL_MAP_FILES.clientNames};`,
+    "    }",
+    "    map $http_authorization $relay_authorization {",
+    '        default "";',
+    `        include ${credentialsDir}/${CREDENTIAL_MAP_FILES.exactCredentials};`,
+    "    }",
+  ];
+}
+
+/**
+ * The credentials Secret's files: the exact Authorization header each client sends
+ * (`Basic base64(name:password)`, what Go's net/http SetBasicAuth, curl and pocket-core send) as
+ * the key of two nginx maps, one giving the client's name and one the header itself for the exact
+ * comparison in `location /`.
+ *
+ * Why not auth_basic with an htpasswd file: nginx opens, reads and hashes that file on every
+ * request (3 syscalls and a hash per relay, by design, so a changed file takes effect at once);
+ * the maps are read once at start. The price: the Secret holds reversible credentials, as the
+ * testnet validators' chains.json Secret already does, and a credential change needs a reload,
+ * which BlockchainProxy gets by rolling the pods.
+ *
+ * What the text can hold: a key is `"Basic "` and base64 (only A-Z a-z 0-9 + / =), a name only
+ * letters, digits, '.', '_' and '-': no quote, ';', '{', '}', '$', '\\' or whitespace can reach nginx,
+ * and a name like `default` or `include` is a map value, never a keyword. Errors never hold a password.
+ */
+export function renderCredentialMaps(credentials: { username: string; password: string }[]): Record<string, string> {
   const seen = new Set<string>();
-  const lines = credentials.map(({ username, password }, i) => {
-    if (!/^[^:\s]+$/.test(username)) throw new Error(`renderHtpasswd: credentials[${i}].username ${JSON.stringify(username)} must be non-empty, without ':' or whitespace`);
-    if (seen.has(username)) throw new Error(`renderHtpasswd: credentials[${i}].username ${JSON.stringify(username)} is listed twice`);
+  const seenKeys = new Map<string, string>();
+  const names: string[] = [];
+  const exact: string[] = [];
+  credentials.forEach(({ username, password }, i) => {
+    if (!CLIENT_NAME.test(username)) {
+      throw new Error(`renderCredentialMaps: credentials[${i}].username ${JSON.stringify(username)} must be 1 to ${MAX_CLIENT_NAME_LENGTH} letters, digits, '.', '_' or '-'`);
+    }
+    if (seen.has(username)) throw new Error(`renderCredentialMaps: credentials[${i}].username ${JSON.stringify(username)} is listed twice`);
     seen.add(username);
     // Never echo the password: this message may reach a CI log.
-    if (password.length === 0 || /[\r\n\0]/.test(password)) throw new Error(`renderHtpasswd: the password of ${JSON.stringify(username)} must be non-empty, without line breaks or NUL`);
-    const salt = saltFor
-      ? Buffer.from(saltFor(username), "utf8")
-      : crypto.createHash("sha256").update(`htpasswd-salt\0${username}\0${password}`).digest().subarray(0, 8);
-    if (salt.length === 0) throw new Error(`renderHtpasswd: saltFor(${JSON.stringify(username)}) returned an empty salt`);
-    const digest = crypto.createHash("sha1").update(password, "utf8").update(salt).digest();
-    return `${username}:{SSHA}${Buffer.concat([digest, salt]).toString("base64")}`;
+    if (typeof password !== "string" || password.length === 0 || password.length > MAX_PASSWORD_LENGTH || /[\u0000-\u001f\u007f:]/.test(password)) {
+      throw new Error(`renderCredentialMaps: the password of ${JSON.stringify(username)} must be 1 to ${MAX_PASSWORD_LENGTH} characters, without ':' or control characters`);
+    }
+    const header = `Basic ${Buffer.from(`${username}:${password}`, "utf8").toString("base64")}`;
+    if (!/^Basic [A-Za-z0-9+/]+={0,2}$/.test(header) || header.length > MAX_CREDENTIAL_KEY_LENGTH) {
+      throw new Error(`renderCredentialMaps: the credential of ${JSON.stringify(username)} does not encode as a map key`);
+    }
+    // nginx's map lowercases keys: two keys equal but for case would be one entry (and nginx logs the key).
+    const other = seenKeys.get(header.toLowerCase());
+    if (other !== undefined) throw new Error(`renderCredentialMaps: the credentials of ${JSON.stringify(other)} and ${JSON.stringify(username)} differ only in letter case once encoded; change one password`);
+    seenKeys.set(header.toLowerCase(), username);
+    names.push(`"${header}" ${username};`);
+    exact.push(`"${header}" "${header}";`);
   });
-  return lines.length ? `${lines.join("\n")}\n` : "";
+  const file = (lines: string[]) => (lines.length ? `${lines.join("\n")}\n` : "");
+  return { [CREDENTIAL_MAP_FILES.clientNames]: file(names), [CREDENTIAL_MAP_FILES.exactCredentials]: file(exact) };
 }
