@@ -4,7 +4,7 @@
  * refuses). That nginx runs the text and authenticates with it is proven by the other tests of
  * this folder (credentials.test.ts for hostile Authorization headers).
  */
-import { nginxTest, requireNginx } from "./proxyHarness";
+import { caseTwins, nginxTest, requireNginx } from "./proxyHarness";
 import { CREDENTIAL_MAP_FILES, NginxConfigSpec, proxyErrorBody, PROXY_ERRORS, renderCredentialMaps, renderNginxConfig } from "../../components/nginxConfig";
 import { MAX_CLIENT_NAME_LENGTH, MAX_PASSWORD_LENGTH } from "../../validation/proxyLimits";
 
@@ -135,25 +135,6 @@ test.each<[string, { username: string; password: string }[], RegExp]>([
   expect(() => renderCredentialMaps(credentials)).toThrow(message);
   for (const { password } of credentials) if (password.length > 1) expect(() => renderCredentialMaps(credentials)).not.toThrow(password);
 });
-
-/**
- * Credentials whose Basic header equals `name:password`'s but for the case of one base64 letter:
- * the same key to nginx's map, which ignores case. Computed, not typed in.
- */
-export function caseTwins(name: string, password: string): { username: string; password: string }[] {
-  const encoded = Buffer.from(`${name}:${password}`).toString("base64");
-  const twins: { username: string; password: string }[] = [];
-  for (let at = 0; at < encoded.length; at++) {
-    const c = encoded[at];
-    if (!/[A-Za-z]/.test(c)) continue;
-    const flipped = encoded.slice(0, at) + (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()) + encoded.slice(at + 1);
-    const text = Buffer.from(flipped, "base64").toString("utf8");
-    if (Buffer.from(text, "utf8").toString("base64") !== flipped) continue;
-    const match = /^([A-Za-z0-9._-]{1,64}):([^\u0000-\u001f\u007f:]+)$/.exec(text);
-    if (match) twins.push({ username: match[1], password: match[2] });
-  }
-  return twins;
-}
 
 test("credential maps refuse two credentials nginx's case-blind map would confuse", () => {
   const password = "abcdefghijklmnopqrstuvwxyz0123456789";

@@ -611,6 +611,25 @@ export function rawHttp(origin: string, request: string | Buffer, options: { loc
   });
 }
 
+/**
+ * Credentials whose Basic header equals `name:password`'s but for the case of one base64 letter:
+ * the same key to nginx's map, which ignores case. Computed, not typed in.
+ */
+export function caseTwins(name: string, password: string): { username: string; password: string }[] {
+  const encoded = Buffer.from(`${name}:${password}`).toString("base64");
+  const twins: { username: string; password: string }[] = [];
+  for (let at = 0; at < encoded.length; at++) {
+    const c = encoded[at];
+    if (!/[A-Za-z]/.test(c)) continue;
+    const flipped = encoded.slice(0, at) + (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()) + encoded.slice(at + 1);
+    const text = Buffer.from(flipped, "base64").toString("utf8");
+    if (Buffer.from(text, "utf8").toString("base64") !== flipped) continue;
+    const match = /^([A-Za-z0-9._-]{1,64}):([^\u0000-\u001f\u007f:]+)$/.exec(text);
+    if (match) twins.push({ username: match[1], password: match[2] });
+  }
+  return twins;
+}
+
 /** Checks a raw answer the way `expectJsonRpcError` checks a relay's. */
 export function expectRawJsonRpcError(response: RawResponse, status: number): void {
   expectJsonRpcError({ status: response.status, headers: { "content-type": response.headers["content-type"] }, body: response.body, json: response.json, elapsedMs: 0 }, status);
