@@ -1,5 +1,5 @@
 /** How money, percentages and per-resource changes read in the table and markdown reports. */
-import { CostCategory } from "../cost/engine";
+import type { CostCategory } from "../cost/model";
 import { CostComparison, CostLine, monthlyOf } from "../cost/costComparison";
 
 /** "$1,234.50": grouped by hand, as toLocaleString's first call costs the CLI a locale load. */

@@ -23,7 +23,7 @@ import { STACKS } from "../stacks";
 import type { EstimateOptions } from "./estimateCommand";
 import type { OpportunitiesOptions } from "../opportunities/command";
 import type { BudgetReportOptions } from "../report/command";
-import type { PricesRefreshCommandOptions } from "../catalog/refresh";
+import type { PricesRefreshCommandOptions } from "./pricesRefreshCommand";
 import type { ReviewOptions } from "./reviewCommand";
 
 export type { CommandIo };
@@ -134,7 +134,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     .option("--catalog <file>", "the catalog to refresh (default: the committed catalog/gcp-prices.json)")
     .option("--accept-price-jumps", "write prices that moved more than 3x instead of keeping the current ones")
     .action((options: PricesRefreshCommandOptions) => {
-      const { runPricesRefresh }: typeof import("../catalog/refresh") = require("../catalog/refresh");
+      const { runPricesRefresh }: typeof import("./pricesRefreshCommand") = require("./pricesRefreshCommand");
       lineCommand = (commandIo) => runPricesRefresh(options, lineIo(commandIo));
     });
 

@@ -3,7 +3,7 @@
  * `review --format json` print, built from a comparison. Money is rounded to cents here, once.
  */
 import { PriceCatalog } from "../catalog/catalog";
-import { CostComponent } from "./engine";
+import type { CostComponent } from "./model";
 import { CostComparison, CostTotals, UnpricedResource, monthlyOf } from "./costComparison";
 
 export const COST_REPORT_VERSION = 1;

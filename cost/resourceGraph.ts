@@ -7,7 +7,6 @@
 import { ResourceRecord } from "../graph/resourceRecord";
 import { PriceCatalog, regionOf } from "../catalog/catalog";
 import { ResourceAttributes } from "./resourceAttributes";
-import { PricingContext } from "./rules/pricingRule";
 
 /** Where GKE, disks and everything else are assumed to live when nothing says: the project's home region. */
 export const FALLBACK_REGION = "us-east1";
@@ -27,6 +26,13 @@ export const TYPE = {
   k8sPersistentVolumeClaim: "kubernetes:core/v1:PersistentVolumeClaim",
   k8sPersistentVolume: "kubernetes:core/v1:PersistentVolume",
 } as const;
+
+/** What a pricing rule may consult besides its own resource. */
+export interface PricingContext {
+  catalog: PriceCatalog;
+  graph: ResourceGraph;
+  attributes(record: ResourceRecord): ResourceAttributes;
+}
 
 export interface RegionResolution {
   region: string;

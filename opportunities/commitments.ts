@@ -5,7 +5,7 @@
  * machine; the boot disks are not committed and stay as the engine prices them.
  */
 import { PriceCatalog } from "../catalog/catalog";
-import { PricedResource } from "../cost/engine";
+import type { PricedResource } from "../cost/model";
 import { ResourceRecord } from "../graph/resourceRecord";
 import { commandChange } from "./configKeys";
 import { MINIMUM_MONTHLY_SAVING, StackFindings } from "./opportunity";

@@ -8,9 +8,9 @@
  */
 import { PriceCatalog } from "../catalog/catalog";
 import { COMPARED_DISK_TYPES, DiskPerformance, PERFORMANCE_FIELDS, diskPerformance, instanceCaps, loadDiskPerformance } from "../catalog/diskPerformance";
-import { POOL_WORKLOADS_TYPE, StatedPodGroup } from "../components/poolWorkloads";
+import { POOL_WORKLOADS_TYPE, type StatedPodGroup } from "../graph/statedPodGroup";
 import { StackConfig } from "../config";
-import { PricedResource } from "../cost/engine";
+import type { PricedResource } from "../cost/model";
 import { ResourceRecord } from "../graph/resourceRecord";
 import { commandChange, configEdits, diskConfigKey } from "./configKeys";
 import { DiskReview, MINIMUM_MONTHLY_SAVING, StackFindings } from "./opportunity";

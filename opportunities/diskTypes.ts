@@ -5,7 +5,7 @@
  */
 import { PriceCatalog } from "../catalog/catalog";
 import { StackConfig } from "../config";
-import { PricedResource } from "../cost/engine";
+import type { PricedResource } from "../cost/model";
 import { ResourceRecord } from "../graph/resourceRecord";
 import { commandChange, configEdits, diskConfigKey, nodePoolConfigKey } from "./configKeys";
 import { MINIMUM_MONTHLY_SAVING, Opportunity, StackFindings } from "./opportunity";

@@ -6,7 +6,7 @@
  */
 import { PriceCatalog } from "../catalog/catalog";
 import { StackConfig } from "../config";
-import { PricedResource } from "../cost/engine";
+import type { PricedResource } from "../cost/model";
 import { ResourceRecord, isSecretValue } from "../graph/resourceRecord";
 import { commandChange, configEdits, diskConfigKey } from "./configKeys";
 import { MINIMUM_MONTHLY_SAVING, Opportunity, StackFindings } from "./opportunity";

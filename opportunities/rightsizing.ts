@@ -7,7 +7,7 @@
  */
 import { PriceCatalog } from "../catalog/catalog";
 import { StackConfig } from "../config";
-import { PricedResource } from "../cost/engine";
+import type { PricedResource } from "../cost/model";
 import { ResourceRecord } from "../graph/resourceRecord";
 import { gkeAllocatable } from "../sizing/gkeAllocatable";
 import { CandidateFilter, MachineCandidate, PackingRequest, cheapestFit, machineCandidates, packOnto } from "./binPacking";

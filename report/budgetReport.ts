@@ -11,7 +11,7 @@ import { ProdConfig, StackConfig } from "../config";
 import { STACKS } from "../stacks";
 import { firstInvalidInput } from "../cost/costComparison";
 import { CostReview, StackCostReview, assembleReview, reviewStack } from "../cost/costReview";
-import { PricedResource } from "../cost/engine";
+import type { PricedResource } from "../cost/model";
 import { InputError } from "../cost/sources/inputError";
 import { readStackExport } from "../cost/sources/stackExport";
 import { ResourceRecord } from "../graph/resourceRecord";

@@ -5,7 +5,7 @@
  * own rule, so the cluster's `nodePools` output (which lists them too) is never read.
  */
 import { regionOf } from "../../catalog/catalog";
-import { CostComponent } from "../engine";
+import type { CostComponent } from "../model";
 import { PricingRule } from "./pricingRule";
 import { component } from "./gcpPriceArithmetic";
 import { nodeCountOf, priceNodeGroup, zonesOf } from "./nodePool";

@@ -4,7 +4,7 @@
  * processed is usage-based and left out (noted).
  */
 import { ResourceRecord } from "../../graph/resourceRecord";
-import { CostComponent } from "../engine";
+import type { CostComponent } from "../model";
 import { PricingContext, PricingRule } from "./pricingRule";
 import { component } from "./gcpPriceArithmetic";
 import { TYPE } from "../resourceGraph";

@@ -4,7 +4,7 @@
  * resource; this module knows how the catalog prices each part.
  */
 import { PriceCatalog, isZone } from "../../catalog/catalog";
-import { CostComponent, CostCategory } from "../engine";
+import type { CostComponent, CostCategory } from "../model";
 import { RuleOutcome } from "./pricingRule";
 import { CustomMachineShape, parseCustomMachineType } from "./customMachineType";
 

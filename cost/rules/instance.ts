@@ -5,7 +5,7 @@
  * SSDs. Attached disks are Disk resources priced by their own rule.
  */
 import { regionOf } from "../../catalog/catalog";
-import { CostComponent } from "../engine";
+import type { CostComponent } from "../model";
 import { PricingRule } from "./pricingRule";
 import { diskStorage, localSsdStorage, machineHours, sustainedUseNote } from "./gcpPriceArithmetic";
 import { GCE_DEFAULT_DISK_TYPE } from "./diskShape";

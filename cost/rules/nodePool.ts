@@ -7,7 +7,7 @@
  */
 import { ResourceRecord, isUnknown } from "../../graph/resourceRecord";
 import { isZone, regionOf } from "../../catalog/catalog";
-import { CostComponent } from "../engine";
+import type { CostComponent } from "../model";
 import { ResourceAttributes, SECRET_PLACEHOLDER } from "../resourceAttributes";
 import { PricingContext, PricingRule, RuleOutcome } from "./pricingRule";
 import { defaultZoneCount, diskStorage, localSsdStorage, machineHours, sustainedUseNote } from "./gcpPriceArithmetic";
