@@ -66,14 +66,8 @@ export function loadCatalog(file?: string): PriceCatalog {
   return catalog;
 }
 
-/** The GCP region of a zone or region name: "us-east1-b" -> "us-east1". */
-export function regionOf(location: string): string {
-  return /^[a-z]+-[a-z]+\d+-[a-z]$/.test(location) ? location.slice(0, -2) : location;
-}
-
-export function isZone(location: string): boolean {
-  return /^[a-z]+-[a-z]+\d+-[a-z]$/.test(location);
-}
+// Region and zone geometry lives in gcpLocations.ts; re-exported for the catalog's callers.
+export { isZone, regionOf } from "./gcpLocations";
 
 export function machineTypeOffered(catalog: PriceCatalog, machineType: string, region: string): boolean {
   return catalog.machineTypes[machineType]?.prices[region] !== undefined;

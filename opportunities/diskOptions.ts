@@ -14,11 +14,11 @@ import type { PricedResource } from "../cost/model";
 import { ResourceRecord } from "../graph/resourceRecord";
 import { commandChange, configEdits, diskConfigKey } from "./configKeys";
 import { DiskReview, MINIMUM_MONTHLY_SAVING, StackFindings } from "./opportunity";
-import { NODE_POOL_TYPE } from "./podsPerPool";
+import { NODE_POOL_TYPE, RESOURCE_TYPES } from "../graph/resourceTypes";
 import { priceVariant } from "./repricing";
 import { poolShape, usd } from "./rightsizing";
 
-export const DATA_DISK_TYPE = "gcp:compute/disk:Disk";
+export const DATA_DISK_TYPE = RESOURCE_TYPES.disk;
 
 const FIELD_NAMES: Record<(typeof PERFORMANCE_FIELDS)[number], string> = { readIops: "read IOPS", writeIops: "write IOPS", readMiBps: "read MiB/s", writeMiBps: "write MiB/s" };
 

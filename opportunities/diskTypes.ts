@@ -9,13 +9,12 @@ import type { PricedResource } from "../cost/model";
 import { ResourceRecord } from "../graph/resourceRecord";
 import { commandChange, configEdits, diskConfigKey, nodePoolConfigKey } from "./configKeys";
 import { MINIMUM_MONTHLY_SAVING, Opportunity, StackFindings } from "./opportunity";
-import { NODE_POOL_TYPE } from "./podsPerPool";
+import { DISK_TYPES, NODE_POOL_TYPE } from "../graph/resourceTypes";
 import { InputsPatch, priceVariant, withNodeConfig } from "./repricing";
 import { disksWithStatedWorkload } from "./diskOptions";
 import { usd } from "./rightsizing";
 import { PRODUCTION_STACKS } from "./spotPools";
 
-const DISK_TYPES = new Set(["gcp:compute/disk:Disk", "gcp:compute/regionDisk:RegionDisk"]);
 export const FROM_DISK_TYPE = "pd-ssd";
 export const TO_DISK_TYPE = "pd-balanced";
 

@@ -8,15 +8,13 @@ import { PriceCatalog } from "../catalog/catalog";
 import { StackConfig } from "../config";
 import type { PricedResource } from "../cost/model";
 import { ResourceRecord, isSecretValue } from "../graph/resourceRecord";
+import { ADDRESS_TYPES, DISK_TYPES, FORWARDING_RULE_TYPES, RESOURCE_TYPES } from "../graph/resourceTypes";
 import { commandChange, configEdits, diskConfigKey } from "./configKeys";
 import { MINIMUM_MONTHLY_SAVING, Opportunity, StackFindings } from "./opportunity";
 import { usd } from "./rightsizing";
 
-const DISK_TYPES = new Set(["gcp:compute/disk:Disk", "gcp:compute/regionDisk:RegionDisk"]);
-const ADDRESS_TYPES = new Set(["gcp:compute/address:Address", "gcp:compute/globalAddress:GlobalAddress"]);
-const FORWARDING_RULE_TYPES = new Set(["gcp:compute/forwardingRule:ForwardingRule", "gcp:compute/globalForwardingRule:GlobalForwardingRule"]);
-const PV_TYPE = "kubernetes:core/v1:PersistentVolume";
-const SERVICE_TYPE = "kubernetes:core/v1:Service";
+const PV_TYPE = RESOURCE_TYPES.k8sPersistentVolume;
+const SERVICE_TYPE = RESOURCE_TYPES.k8sService;
 const INGRESS_TYPES = new Set(["kubernetes:networking.k8s.io/v1:Ingress", "kubernetes:extensions/v1beta1:Ingress"]);
 
 function plain(value: unknown): unknown {

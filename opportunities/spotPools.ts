@@ -9,7 +9,7 @@ import type { PricedResource } from "../cost/model";
 import { ResourceRecord } from "../graph/resourceRecord";
 import { commandChange, configEdits, nodePoolConfigKey } from "./configKeys";
 import { MINIMUM_MONTHLY_SAVING, StackFindings } from "./opportunity";
-import { NODE_POOL_TYPE } from "./podsPerPool";
+import { NODE_POOL_TYPE } from "../graph/resourceTypes";
 import { priceVariant, withNodeConfig } from "./repricing";
 import { poolShape, usd } from "./rightsizing";
 

@@ -11,9 +11,10 @@
  */
 import { priceResources, PricedResource } from "../cost/engine";
 import { ResourceRecord } from "../graph/resourceRecord";
+import { NODE_POOL_TYPE } from "../graph/resourceTypes";
 import { PolicyResource, containsPreviewUnknown, isPreviewUnknown, recordForPricing, valueAt } from "./resourceView";
 
-export const NODE_POOL_TYPE = "gcp:container/nodePool:NodePool";
+export { NODE_POOL_TYPE };
 
 export interface UnverifiableCost {
   urn: string;

@@ -19,7 +19,7 @@ import type { RecordedStack } from "../offline/recordStack";
 import { PROJECT_ROOT } from "../projectRoot";
 import { OpportunitiesDocument, analyseStack, opportunitiesDocument } from "../opportunities/analyse";
 import { oneYearCommitment } from "../opportunities/commitments";
-import { NODE_POOL_TYPE } from "../opportunities/podsPerPool";
+import { NODE_POOL_TYPE } from "../graph/resourceTypes";
 import { withNodeConfig } from "../opportunities/repricing";
 import { PRODUCTION_STACKS } from "../opportunities/spotPools";
 

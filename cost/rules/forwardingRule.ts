@@ -7,7 +7,7 @@ import { ResourceRecord } from "../../graph/resourceRecord";
 import type { CostComponent } from "../model";
 import { PricingContext, PricingRule } from "./pricingRule";
 import { component } from "./gcpPriceArithmetic";
-import { TYPE } from "../resourceGraph";
+import { RESOURCE_TYPES as TYPE } from "../../graph/resourceTypes";
 
 /** Resources that put a forwarding rule in a region: explicit rules and Kubernetes LoadBalancer Services. */
 export function createsForwardingRule(record: ResourceRecord, context: PricingContext): boolean {
