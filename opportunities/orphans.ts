@@ -11,7 +11,7 @@ import { ResourceRecord, isSecretValue } from "../graph/resourceRecord";
 import { ADDRESS_TYPES, DISK_TYPES, FORWARDING_RULE_TYPES, RESOURCE_TYPES } from "../graph/resourceTypes";
 import { commandChange, configEdits, diskConfigKey } from "./configKeys";
 import { MINIMUM_MONTHLY_SAVING, Opportunity, StackFindings } from "./opportunity";
-import { usd } from "./rightsizing";
+import { money } from "../cost/money";
 
 const PV_TYPE = RESOURCE_TYPES.k8sPersistentVolume;
 const SERVICE_TYPE = RESOURCE_TYPES.k8sService;
@@ -135,7 +135,7 @@ export function orphans(stack: string, resources: ResourceRecord[], priced: Map<
       monthlySaving: current.monthly,
       currentMonthly: current.monthly,
       proposedMonthly: 0,
-      rationale: `${current.summary ?? record.type} costs ${usd(current.monthly)}/month and nothing in the stack uses it (${isDisk ? "no PersistentVolume, claim or instance refers to it" : "no forwarding rule, LoadBalancer Service or Ingress uses it"}).`,
+      rationale: `${current.summary ?? record.type} costs ${money(current.monthly)}/month and nothing in the stack uses it (${isDisk ? "no PersistentVolume, claim or instance refers to it" : "no forwarding rule, LoadBalancer Service or Ingress uses it"}).`,
       configChange,
       countsTowardTotal: true,
     });

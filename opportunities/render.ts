@@ -1,9 +1,6 @@
 /** The opportunities document as a terminal table or as markdown (a PR comment, the budget report). */
+import { money } from "../cost/money";
 import { OpportunitiesDocument, OpportunityJson } from "./analyse";
-
-export function money(value: number): string {
-  return `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-}
 
 /** The edit in one line: "relay-budget:seedPool.machineType: n1-standard-2, relay-budget:seedPool.nodeCount: 4". */
 export function changeSummary(opportunity: Pick<OpportunityJson, "configChange">): string {

@@ -6,7 +6,7 @@ import { describePerformance } from "../opportunities/diskOptions";
 import { renderOpportunitiesMarkdown } from "../opportunities/render";
 import { BudgetReport, PoolComparison, PoolSide, ResourceComparison } from "./budgetReport";
 import { beforeAfterChartSvg } from "../charts/beforeAfterChartSvg";
-import { money } from "../cli/costFormatting";
+import { money } from "../cost/money";
 
 /** The proposal's own estimate, quoted (seed-proposal.md): what the computed saving is set against. */
 export const PROPOSAL_EXPECTED_MONTHLY = { low: 2000, high: 4500 };
