@@ -73,3 +73,10 @@ export function renderOpportunitiesMarkdown(document: OpportunitiesDocument, hea
   }
   return lines.join("\n");
 }
+
+/** The document as the chosen output: the versioned JSON, a markdown page, or the terminal table. */
+export function renderOpportunities(document: OpportunitiesDocument, format: "table" | "markdown" | "json"): string {
+  if (format === "json") return JSON.stringify(document, null, 2) + "\n";
+  if (format === "markdown") return `# Savings opportunities\n\n${renderOpportunitiesMarkdown(document)}`;
+  return renderOpportunitiesTable(document);
+}
