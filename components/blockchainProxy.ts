@@ -15,7 +15,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { COMPONENT_TYPES } from "../graph/componentTypes";
 import { withLegacyTypeAlias } from "./componentType";
 import type { BlockchainProxyConfig } from "../config";
-import { renderHtpasswd, renderNginxConfig, NginxConfigSpec, ProxyRoute } from "./nginxConfig";
+import { renderHtpasswd } from "./htpasswd";
+import { renderNginxConfig } from "./nginxConfig";
+import { NginxConfigSpec, ProxyRoute } from "./nginxConfigSpec";
 import { cpuQuantity, memoryQuantity } from "../validation/kubernetesQuantity";
 
 export interface BlockchainProxyArgs {

@@ -1,9 +1,9 @@
 /**
- * The blockchain proxy's nginx configuration and htpasswd file, as text.
+ * The blockchain proxy's nginx configuration, as text (the spec and its checks are in
+ * nginxConfigSpec.ts, the htpasswd file in htpasswd.ts).
  *
- * Pure functions (no Pulumi runtime): `BlockchainProxy` puts the output into a ConfigMap and a
- * Secret, and the tests in tests/proxy run the real nginx binary on exactly this text. The target
- * is nginx 1.22 (Debian bookworm's package and the `nginxinc/nginx-unprivileged:1.22` image),
+ * Pure functions (no Pulumi runtime): `BlockchainProxy` puts the output into a ConfigMap, and the
+ * tests in tests/proxy run the real nginx binary on exactly this text. The target is nginx 1.22 (Debian bookworm's package and the `nginxinc/nginx-unprivileged:1.22` image),
  * running as a non-root user with a read-only root filesystem and a writable /tmp.
  *
  * The order of answers, as nginx 1.22 really applies it (its phases: reading the request, server
@@ -27,55 +27,11 @@
  * a valid client's rate allowance. Every error the proxy itself produces, nginx's own included, is a
  * JSON-RPC error object, so a validator logs a readable reason.
  */
-import * as crypto from "crypto";
-import { allowListProblem } from "../validation/cidr";
-import {
-  bodySizeProblem,
-  MAX_BURST,
-  MAX_CONNECTIONS_PER_UPSTREAM,
-  MAX_REQUESTS_PER_SECOND,
-  MAX_UPSTREAM_TIMEOUT_SECONDS,
-  MAX_WORKER_CONNECTIONS,
-  MAX_WORKER_PROCESSES,
-  workerConnections,
-} from "../validation/proxyLimits";
+import { workerConnections } from "../validation/proxyLimits";
+import { NginxConfigSpec, nginxRate, upstreamsOf, validateNginxConfigSpec } from "./nginxConfigSpec";
 
-/** One relay chain ID the testnet validators use, and the prod blockchain node that serves it. */
-export interface ProxyRoute {
-  /** 4 hex digits, the ID the testnet validators use (e.g. 0020 for Goerli on testnet). */
-  relayChainId: string;
-  /** Prod node name, e.g. geth-goerli; routes naming the same node share one upstream (and its caps). */
-  blockchainNode: string;
-  /** e.g. geth-goerli.blockchain.svc.cluster.local */
-  upstreamHost: string;
-  upstreamPort: number;
-}
-
-export interface NginxConfigSpec {
-  /** Proxy port in the pod (8080). */
-  listenPort: number;
-  /** Unauthenticated /healthz for kubelet probes (8081). */
-  healthPort: number;
-  routes: ProxyRoute[];
-  /** CIDRs allowed (nginx geo + 403, defence in depth behind the internal LB's source ranges and the NetworkPolicy). */
-  allowedSourceRanges: string[];
-  /** e.g. /etc/nginx/auth/htpasswd (mounted Secret). */
-  htpasswdPath: string;
-  /** Per client address and route; burst requests are served at once, beyond it 429. */
-  rateLimit: { requestsPerSecond: number; burst: number };
-  /** Cap on concurrent requests to each prod blockchain node; beyond it 503. */
-  maxConnectionsPerUpstream: number;
-  /** nginx size, e.g. "1m"; beyond it 413. */
-  maxBodySize: string;
-  /** proxy_read/send timeout; beyond it 504. */
-  upstreamTimeoutSeconds: number;
-  /** Idle keepalive connections kept per upstream, per nginx worker. */
-  keepaliveConnections: number;
-  /** Optional DNS resolver (nginx `resolver` syntax). */
-  resolver?: string;
-  /** Worker processes; default "auto" (one per CPU of the node, not of the pod's limit). */
-  workerProcesses?: number;
-}
+/** The renderer's input, defined with its checks. */
+export type { NginxConfigSpec, ProxyRoute } from "./nginxConfigSpec";
 
 /**
  * The JSON-RPC error the proxy answers with, per HTTP status. Codes sit in JSON-RPC's
@@ -104,96 +60,6 @@ export function proxyErrorBody(status: number): string {
   const error = PROXY_ERRORS[status];
   if (!error) throw new Error(`proxyErrorBody: no proxy error for HTTP status ${status} (known: ${Object.keys(PROXY_ERRORS).join(", ")})`);
   return JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: error.code, message: error.message } });
-}
-
-const RELAY_CHAIN_ID = /^[0-9A-Fa-f]{4}$/;
-/** Kubernetes Service / node names: also safe as nginx upstream names. */
-const NODE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const HOST_NAME = /^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$/;
-/** Absolute path without whitespace, quotes, ';', '{', '}' or '$' (it is written into nginx.conf unquoted). */
-const SAFE_PATH = /^\/[A-Za-z0-9._\/-]+$/;
-/** resolver directive arguments: addresses, ports and name=value options. */
-const RESOLVER_ARGS = /^[A-Za-z0-9.:\[\]= -]+$/;
-
-function fail(field: string, value: unknown, allowed: string): never {
-  throw new Error(`NginxConfigSpec.${field} ${JSON.stringify(value)} ${allowed}`);
-}
-
-function isWholeIn(value: number, min: number, max: number): boolean {
-  return Number.isInteger(value) && value >= min && value <= max;
-}
-
-function isPort(value: number): boolean {
-  return Number.isInteger(value) && value >= 1 && value <= 65535;
-}
-
-/** nginx rate syntax: whole requests per second, or per minute for fractional rates (0.5 -> 30r/m). */
-function nginxRate(requestsPerSecond: number): string {
-  if (Number.isInteger(requestsPerSecond) && requestsPerSecond >= 1) return `${requestsPerSecond}r/s`;
-  const perMinute = requestsPerSecond * 60;
-  if (Number.isInteger(perMinute) && perMinute >= 1) return `${perMinute}r/m`;
-  return fail("rateLimit.requestsPerSecond", requestsPerSecond, "is not a positive rate nginx can express (whole requests per second or per minute)");
-}
-
-function validateSpec(spec: NginxConfigSpec): void {
-  if (!isPort(spec.listenPort)) fail("listenPort", spec.listenPort, "is not a TCP port (1-65535)");
-  if (!isPort(spec.healthPort)) fail("healthPort", spec.healthPort, "is not a TCP port (1-65535)");
-  if (spec.listenPort === spec.healthPort) fail("healthPort", spec.healthPort, "must differ from listenPort");
-  if (spec.routes.length === 0) fail("routes", spec.routes, "must list at least one route");
-  const seenIds = new Set<string>();
-  const upstreamOfNode = new Map<string, string>();
-  spec.routes.forEach((route, i) => {
-    if (!RELAY_CHAIN_ID.test(route.relayChainId)) fail(`routes[${i}].relayChainId`, route.relayChainId, "is not a relay chain ID (4 hex digits, e.g. 0020)");
-    if (seenIds.has(route.relayChainId.toLowerCase())) fail(`routes[${i}].relayChainId`, route.relayChainId, "is routed twice (relay chain IDs must be unique)");
-    seenIds.add(route.relayChainId.toLowerCase());
-    if (!NODE_NAME.test(route.blockchainNode)) fail(`routes[${i}].blockchainNode`, route.blockchainNode, "is not a node name (lower-case letters, digits and '-')");
-    if (!HOST_NAME.test(route.upstreamHost)) fail(`routes[${i}].upstreamHost`, route.upstreamHost, "is not a host name or IPv4 address");
-    if (!isPort(route.upstreamPort)) fail(`routes[${i}].upstreamPort`, route.upstreamPort, "is not a TCP port (1-65535)");
-    const address = `${route.upstreamHost}:${route.upstreamPort}`;
-    const known = upstreamOfNode.get(route.blockchainNode);
-    if (known !== undefined && known !== address) {
-      fail(`routes[${i}].upstreamHost`, address, `differs from ${known}, the address another route gives blockchain node ${route.blockchainNode}`);
-    }
-    upstreamOfNode.set(route.blockchainNode, address);
-  });
-  if (spec.allowedSourceRanges.length === 0) fail("allowedSourceRanges", spec.allowedSourceRanges, "must list at least one CIDR range");
-  const rangeProblem = allowListProblem(spec.allowedSourceRanges);
-  if (rangeProblem) fail(`allowedSourceRanges[${rangeProblem.index}]`, rangeProblem.value, rangeProblem.problem);
-  if (!SAFE_PATH.test(spec.htpasswdPath)) fail("htpasswdPath", spec.htpasswdPath, "is not an absolute path of letters, digits, '.', '_', '-' and '/'");
-  const { requestsPerSecond, burst } = spec.rateLimit;
-  if (!(requestsPerSecond <= MAX_REQUESTS_PER_SECOND)) fail("rateLimit.requestsPerSecond", requestsPerSecond, `must be at most ${MAX_REQUESTS_PER_SECOND}`);
-  nginxRate(requestsPerSecond);
-  if (!Number.isInteger(burst) || burst < 0 || burst > MAX_BURST) fail("rateLimit.burst", burst, `must be a whole number from 0 to ${MAX_BURST}`);
-  if (!isWholeIn(spec.maxConnectionsPerUpstream, 1, MAX_CONNECTIONS_PER_UPSTREAM)) {
-    fail("maxConnectionsPerUpstream", spec.maxConnectionsPerUpstream, `must be a whole number from 1 to ${MAX_CONNECTIONS_PER_UPSTREAM}`);
-  }
-  const sizeProblem = bodySizeProblem(spec.maxBodySize);
-  if (sizeProblem) fail("maxBodySize", spec.maxBodySize, sizeProblem);
-  if (!isWholeIn(spec.upstreamTimeoutSeconds, 1, MAX_UPSTREAM_TIMEOUT_SECONDS)) {
-    fail("upstreamTimeoutSeconds", spec.upstreamTimeoutSeconds, `must be a whole number of seconds from 1 to ${MAX_UPSTREAM_TIMEOUT_SECONDS}`);
-  }
-  if (!isWholeIn(spec.keepaliveConnections, 1, spec.maxConnectionsPerUpstream)) {
-    fail("keepaliveConnections", spec.keepaliveConnections, `must be a whole number from 1 to maxConnectionsPerUpstream (${spec.maxConnectionsPerUpstream}): idle connections beyond the cap are never used`);
-  }
-  const connections = workerConnections(upstreamsOf(spec.routes).length, spec.maxConnectionsPerUpstream, spec.keepaliveConnections);
-  if (connections > MAX_WORKER_CONNECTIONS) {
-    fail("maxConnectionsPerUpstream", spec.maxConnectionsPerUpstream, `needs ${connections} nginx worker connections with ${upstreamsOf(spec.routes).length} prod nodes and keepalive ${spec.keepaliveConnections}, more than ${MAX_WORKER_CONNECTIONS}`);
-  }
-  if (spec.workerProcesses !== undefined && !isWholeIn(spec.workerProcesses, 1, MAX_WORKER_PROCESSES)) {
-    fail("workerProcesses", spec.workerProcesses, `must be a whole number from 1 to ${MAX_WORKER_PROCESSES}`);
-  }
-  if (spec.resolver !== undefined && (!RESOLVER_ARGS.test(spec.resolver) || spec.resolver.trim() === "")) {
-    fail("resolver", spec.resolver, "is not an nginx resolver argument list (e.g. \"kube-dns.kube-system.svc.cluster.local valid=30s\")");
-  }
-}
-
-/** The routes grouped by blockchain node, in first-appearance order: one nginx upstream per node. */
-function upstreamsOf(routes: ProxyRoute[]): { blockchainNode: string; address: string }[] {
-  const upstreams = new Map<string, string>();
-  for (const route of routes) {
-    if (!upstreams.has(route.blockchainNode)) upstreams.set(route.blockchainNode, `${route.upstreamHost}:${route.upstreamPort}`);
-  }
-  return [...upstreams].map(([blockchainNode, address]) => ({ blockchainNode, address }));
 }
 
 /** Internal named location that answers one proxy error status with its JSON-RPC body. */
@@ -232,7 +98,7 @@ function errorPageDirective(status: number): string {
  * so a `pulumi up` without changes shows no diff and does not roll the pods.
  */
 export function renderNginxConfig(spec: NginxConfigSpec): string {
-  validateSpec(spec);
+  validateNginxConfigSpec(spec);
   const upstreams = upstreamsOf(spec.routes);
   const errorStatuses = [400, 401, 403, 404, 405, 413, 414, 429, 431, 500, 501, 502, 503, 504];
   const lines: string[] = [
@@ -439,34 +305,4 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "",
   );
   return lines.join("\n");
-}
-
-/**
- * An htpasswd file nginx's auth_basic accepts, in `{SSHA}` form: base64(SHA-1(password + salt) + salt).
- *
- * Why {SSHA} and not apr1 or sha-512 crypt: nginx verifies the hash on every request (it does not
- * cache), and a stretched hash costs 0.1-1 ms of CPU per relay; the passwords are long random
- * secrets, for which stretching adds nothing. The salt is derived from username and password by
- * default, so the same credentials give the same text on every run (no diff on every `pulumi up`)
- * while different credentials get different salts.
- */
-export function renderHtpasswd(
-  credentials: { username: string; password: string }[],
-  saltFor?: (username: string) => string,
-): string {
-  const seen = new Set<string>();
-  const lines = credentials.map(({ username, password }, i) => {
-    if (!/^[^:\s]+$/.test(username)) throw new Error(`renderHtpasswd: credentials[${i}].username ${JSON.stringify(username)} must be non-empty, without ':' or whitespace`);
-    if (seen.has(username)) throw new Error(`renderHtpasswd: credentials[${i}].username ${JSON.stringify(username)} is listed twice`);
-    seen.add(username);
-    // Never echo the password: this message may reach a CI log.
-    if (password.length === 0 || /[\r\n\0]/.test(password)) throw new Error(`renderHtpasswd: the password of ${JSON.stringify(username)} must be non-empty, without line breaks or NUL`);
-    const salt = saltFor
-      ? Buffer.from(saltFor(username), "utf8")
-      : crypto.createHash("sha256").update(`htpasswd-salt\0${username}\0${password}`).digest().subarray(0, 8);
-    if (salt.length === 0) throw new Error(`renderHtpasswd: saltFor(${JSON.stringify(username)}) returned an empty salt`);
-    const digest = crypto.createHash("sha1").update(password, "utf8").update(salt).digest();
-    return `${username}:{SSHA}${Buffer.concat([digest, salt]).toString("base64")}`;
-  });
-  return lines.length ? `${lines.join("\n")}\n` : "";
 }

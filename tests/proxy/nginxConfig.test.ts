@@ -9,7 +9,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { NGINX_BINARY, requireNginx } from "./proxyHarness";
-import { NginxConfigSpec, proxyErrorBody, PROXY_ERRORS, renderHtpasswd, renderNginxConfig } from "../../components/nginxConfig";
+import { renderHtpasswd } from "../../components/htpasswd";
+import { proxyErrorBody, PROXY_ERRORS, renderNginxConfig } from "../../components/nginxConfig";
+import { NginxConfigSpec } from "../../components/nginxConfigSpec";
 
 function prodLikeSpec(): NginxConfigSpec {
   return {

@@ -1,0 +1,367 @@
+/**
+ * `npm run test:engine`: the program, the policy pack and the cost review run by the real Pulumi
+ * CLI (built by engine/build.sh), offline. In a temporary folder it makes a copy of the project
+ * with copies of both stack files (import ids left out: an import needs a Read from GCP;
+ * `secure:` placeholders replaced by passphrase secrets set with `pulumi config set --secret`),
+ * a file:// backend, and a prod stack whose outputs are seeded with `pulumi stack import` for
+ * testnet's StackReference; then runs the real `pulumi preview --json --show-sames --policy-pack
+ * policies --policy-pack-config policies/config/<stack>.json` for both stacks and checks what the
+ * issue lists. Last line: `real engine: N checks passed, M failed`.
+ */
+import { spawnSync } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse, stringify } from "yaml";
+import { PROJECT, StackName } from "../config";
+import { recordStack, RecordedStack } from "../offline/recordStack";
+import { PROJECT_ROOT } from "../projectRoot";
+
+const STACKS: StackName[] = ["prod", "testnet"];
+/** The organization a file:// backend gives every stack. */
+const FILE_BACKEND_ORG = "organization";
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+interface Versions {
+  cli: { version: string };
+  kubernetes: { pluginVersion: string };
+  gcp: { pluginVersion: string };
+}
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  seconds: number;
+}
+
+let passed = 0;
+let failed = 0;
+
+function check(name: string, ok: boolean, detail = ""): boolean {
+  if (ok) passed++;
+  else failed++;
+  console.log(`${ok ? "ok  " : "FAIL"} ${name}${detail ? `: ${detail}` : ""}`);
+  return ok;
+}
+
+function engineDir(): string {
+  const dir = process.env.ENGINE_DIR;
+  if (!dir || !fs.existsSync(path.join(dir, "complete"))) {
+    throw new Error(`ENGINE_DIR ${JSON.stringify(dir ?? "")} is not a built engine: run npm run test:engine (it builds the engine first)`);
+  }
+  return dir;
+}
+
+/** A copy of the project to run the CLI in, sharing node_modules, so the real stack files are never touched. */
+function copyProject(into: string): string {
+  const project = path.join(into, "project");
+  const skipped = new Set(["node_modules", ".git", "dist", "coverage"]);
+  fs.cpSync(PROJECT_ROOT, project, {
+    recursive: true,
+    filter: (source) => source === PROJECT_ROOT || !skipped.has(path.relative(PROJECT_ROOT, source).split(path.sep)[0]),
+  });
+  fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(project, "node_modules"), "dir");
+  return project;
+}
+
+interface SecretSetting {
+  /** `pulumi config set --path` path, e.g. proxyPasswords.testnet-validators */
+  path: string;
+  value: string;
+}
+
+/**
+ * Rewrites a copied stack file for the offline engine: no import ids (an import reads the existing
+ * resource from GCP), and each `secure:` placeholder removed, to be set again as a passphrase
+ * secret. Returns the secrets to set.
+ */
+function prepareStackFile(file: string): SecretSetting[] {
+  const document = parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
+  const secrets: SecretSetting[] = [];
+  const strip = (value: unknown, where: string): unknown => {
+    if (Array.isArray(value)) return value.map((v, i) => strip(v, `${where}[${i}]`));
+    if (value !== null && typeof value === "object") {
+      const out: Record<string, unknown> = {};
+      for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+        if (key === "importId") continue;
+        if (inner !== null && typeof inner === "object" && Object.keys(inner).length === 1 && "secure" in inner) {
+          secrets.push({ path: `${where}.${key}`, value: `test-${crypto.randomBytes(18).toString("base64url")}` });
+          continue;
+        }
+        out[key] = strip(inner, `${where}.${key}`);
+      }
+      return out;
+    }
+    return value;
+  };
+  const config: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(document.config)) {
+    const name = key.startsWith(`${PROJECT}:`) ? key.slice(PROJECT.length + 1) : key;
+    if (value !== null && typeof value === "object" && Object.keys(value).length === 1 && "secure" in value) {
+      secrets.push({ path: name, value: `test-${crypto.randomBytes(18).toString("base64url")}` });
+      continue;
+    }
+    const stripped = strip(value, name);
+    // A map left empty once its secrets are out is dropped: `config set --path` recreates it.
+    if (stripped !== null && typeof stripped === "object" && !Array.isArray(stripped) && Object.keys(stripped).length === 0) continue;
+    config[key] = stripped;
+  }
+  fs.writeFileSync(file, stringify({ config }));
+  return secrets;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const dir = engineDir();
+  const versions = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "engine", "versions.json"), "utf8")) as Versions;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "relay-budget-engine-"));
+  const keep = process.env.RELAY_BUDGET_ENGINE_KEEP === "1";
+  try {
+    await run(dir, versions, tmp);
+  } catch (err) {
+    check("the real-engine run completed", false, (err as Error).message.split("\n")[0]);
+  } finally {
+    if (keep) console.log(`kept ${tmp}`);
+    else fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  console.log(`took ${Math.round((Date.now() - started) / 1000)} s`);
+  console.log(`real engine: ${passed} checks passed, ${failed} failed`);
+  process.exitCode = failed === 0 ? 0 : 1;
+}
+
+async function run(dir: string, versions: Versions, tmp: string): Promise<void> {
+  const project = copyProject(tmp);
+  const home = path.join(tmp, "pulumi-home");
+  fs.mkdirSync(home);
+  // Plugins come from the engine cache; everything else the CLI writes stays in this run's folder.
+  fs.symlinkSync(path.join(dir, "pulumi-home", "plugins"), path.join(home, "plugins"), "dir");
+  const state = path.join(tmp, "state");
+  fs.mkdirSync(state);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: `${path.join(dir, "bin")}${path.delimiter}${process.env.PATH ?? ""}`,
+    PULUMI_HOME: home,
+    PULUMI_BACKEND_URL: `file://${state}`,
+    // A throwaway passphrase, unless one is given to inspect a kept run (RELAY_BUDGET_ENGINE_KEEP=1).
+    PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE || crypto.randomBytes(24).toString("base64url"),
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_SKIP_CONFIRMATIONS: "true",
+    // For a real GCP provider: configure offline (the stand-in ignores them).
+    GOOGLE_OAUTH_ACCESS_TOKEN: "dummy",
+    PULUMI_GCP_SKIP_REGION_VALIDATION: "true",
+    // No cluster: the Kubernetes provider previews without one.
+    KUBECONFIG: path.join(tmp, "no-kubeconfig"),
+    NO_COLOR: "1",
+  };
+  const secretArgs = new Set<string>();
+  // Everything the CLI prints, searched for secret values at the end.
+  const cliOutputs: string[] = [];
+  const pulumi = (args: string[], input?: string): Run => {
+    const start = Date.now();
+    const result = spawnSync(path.join(dir, "bin", "pulumi"), [...args, "--color", "never"], {
+      cwd: project,
+      env,
+      input,
+      encoding: "utf8",
+      maxBuffer: 256 * 1024 * 1024,
+      timeout: 20 * 60 * 1000,
+    });
+    if (result.error) throw new Error(`pulumi ${args[0]}: ${result.error.message}`);
+    cliOutputs.push(result.stdout, result.stderr);
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr, seconds: (Date.now() - start) / 1000 };
+  };
+  const must = (args: string[], input?: string): Run => {
+    const result = pulumi(args, input);
+    // Only the command's words: its arguments may hold a secret value.
+    if (result.status !== 0) throw new Error(`pulumi ${args.filter((a) => !secretArgs.has(a)).join(" ")} exited ${result.status}: ${(result.stderr || result.stdout).trim().split("\n").slice(-1)[0]}`);
+    return result;
+  };
+
+  console.log(`engine: ${dir}`);
+  console.log(`engine: ${must(["version"]).stdout.trim()} (built from ${versions.cli.version}); gcp provider: the project's stand-in, the real one is not served here (engine/versions.json)`);
+
+  // The plugins installed are the versions the npm SDKs ask for.
+  for (const [pkg, want] of [["@pulumi/kubernetes", versions.kubernetes.pluginVersion], ["@pulumi/gcp", versions.gcp.pluginVersion]] as const) {
+    const sdk = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "node_modules", pkg, "package.json"), "utf8")) as { version: string };
+    check(`${pkg} ${sdk.version} asks for the plugin version engine/versions.json installs`, sdk.version === want, `installed ${want}`);
+  }
+
+  // Both stacks: the copied stack files, passphrase secrets, testnet's reference on this backend.
+  const secrets: Record<StackName, SecretSetting[]> = { prod: [], testnet: [] };
+  for (const stack of STACKS) {
+    secrets[stack] = prepareStackFile(path.join(project, `Pulumi.${stack}.yaml`));
+    must(["stack", "init", stack, "--secrets-provider", "passphrase"]);
+  }
+  // The same password on both sides of the proxy, as an operator sets it.
+  const shared = secrets.prod.find((s) => s.path === "proxyPasswords.testnet-validators");
+  const validatorPassword = secrets.testnet.find((s) => s.path === "validatorProxyPassword");
+  if (shared && validatorPassword) validatorPassword.value = shared.value;
+  for (const secret of [...secrets.prod, ...secrets.testnet]) secretArgs.add(secret.value);
+  for (const stack of STACKS) {
+    for (const secret of secrets[stack]) must(["config", "set", "--stack", stack, "--secret", "--path", secret.path, secret.value]);
+  }
+  const proxyStack = `${FILE_BACKEND_ORG}/${PROJECT}/prod`;
+  must(["config", "set", "--stack", "testnet", "--path", "validators.proxyStack", proxyStack]);
+  const secretValues = STACKS.flatMap((stack) => secrets[stack].map((s) => s.value));
+  check("the stack copies have their secrets set with pulumi config set --secret", secretValues.length > 0 && secretValues.every((v) => !fs.readFileSync(path.join(project, "Pulumi.prod.yaml"), "utf8").includes(v) && !fs.readFileSync(path.join(project, "Pulumi.testnet.yaml"), "utf8").includes(v)), `${secretValues.length} secrets`);
+
+  // The mocked recording of the same stack copies: what the real engine must agree with.
+  const recorded: Partial<Record<StackName, RecordedStack>> = {};
+  recorded.prod = await recordStack("prod", { stackFile: path.join(project, "Pulumi.prod.yaml") });
+  recorded.testnet = await recordStack("testnet", { stackFile: path.join(project, "Pulumi.testnet.yaml"), prod: recorded.prod });
+
+  // prod's outputs, seeded for testnet's StackReference with `pulumi stack import`.
+  const exported = JSON.parse(must(["stack", "export", "--stack", "prod"]).stdout) as { version: number; deployment: Record<string, unknown> };
+  const plainOutputs = Object.fromEntries(
+    Object.entries(recorded.prod.outputs).filter(([, value]) => !JSON.stringify(value ?? null).includes(SECRET_SIG)),
+  );
+  exported.deployment.resources = [
+    { urn: `urn:pulumi:prod::${PROJECT}::pulumi:pulumi:Stack::${PROJECT}-prod`, custom: false, type: "pulumi:pulumi:Stack", outputs: plainOutputs },
+  ];
+  const importFile = path.join(tmp, "prod-outputs.json");
+  fs.writeFileSync(importFile, JSON.stringify(exported));
+  must(["stack", "import", "--stack", "prod", "--file", importFile]);
+  check("prod's outputs are seeded on the backend for testnet's StackReference", "proxyUrls" in plainOutputs, Object.keys(plainOutputs).join(", "));
+
+  // The real previews, with the policy pack.
+  const documents: Record<string, string> = {};
+  for (const stack of STACKS) {
+    // --save-plan adds nothing to the preview but a plan file: the stack's outputs are there
+    // (the --json document has the root stack's step from before the program registered them).
+    const planFile = path.join(tmp, `${stack}-plan.json`);
+    const preview = pulumi([...previewArgs(stack), "--save-plan", planFile]);
+    const ok = check(`pulumi preview --json of ${stack} with the policy pack succeeds`, preview.status === 0, `exit ${preview.status} in ${preview.seconds.toFixed(0)} s${preview.status === 0 ? "" : `: ${lastLines(preview)}`}`);
+    if (!ok) continue;
+    const file = path.join(tmp, `${stack}-preview.json`);
+    fs.writeFileSync(file, preview.stdout);
+    documents[stack] = file;
+    documents[`${stack}-plan`] = planFile;
+    compareWithRecording(stack, JSON.parse(preview.stdout), JSON.parse(fs.readFileSync(planFile, "utf8")), recorded[stack]!);
+  }
+
+  // The cost review: estimate on the real documents against the offline review.
+  for (const stack of STACKS) {
+    const file = documents[stack];
+    if (!file) continue;
+    const offline = infraCost(["review", "--stack", stack, "--format", "json"]);
+    const estimate = infraCost(["estimate", "--preview", file, "--format", "json"]);
+    if (!offline.ok || !estimate.ok) {
+      check(`infra-cost estimate of ${stack}'s real preview equals the offline review`, false, (offline.ok ? estimate : offline).text.trim().split("\n")[0]);
+      continue;
+    }
+    const want = (JSON.parse(offline.text) as { stacks: Record<string, { after: number }> }).stacks[stack].after;
+    const got = (JSON.parse(estimate.text) as { totals: { after: number } }).totals.after;
+    check(`infra-cost estimate of ${stack}'s real preview equals the offline review's after-side total`, Math.round(want * 100) === Math.round(got * 100), `estimate $${got.toFixed(2)}, review $${want.toFixed(2)}`);
+  }
+
+  // The pack, loaded by the real CLI, stops an over-budget prod.
+  const prodConfig = recorded.prod.config;
+  if (!("seedPool" in prodConfig)) throw new Error("prod's recorded config has no seedPool");
+  const seedPool = prodConfig.seedPool;
+  const prodFile = path.join(project, "Pulumi.prod.yaml");
+  const prodSaved = fs.readFileSync(prodFile, "utf8");
+  const overBudget = (seedPool.nodeCount ?? 4) * 10;
+  must(["config", "set", "--stack", "prod", "--path", "seedPool.nodeCount", String(overBudget)]);
+  const over = pulumi(previewArgs("prod").filter((a) => a !== "--json"));
+  const overText = `${over.stdout}\n${over.stderr}`;
+  check(
+    `an over-budget prod (${overBudget} seed nodes) fails the real preview with a mandatory monthly-budget-ceiling violation`,
+    over.status !== 0 && /\[mandatory\]\s+monthly-budget-ceiling/.test(overText),
+    `exit ${over.status}; ${overText.split("\n").find((l) => l.includes("monthly-budget-ceiling"))?.trim() ?? "no monthly-budget-ceiling line"}`,
+  );
+
+  // A bad config value stops the real preview with the program's one-line message.
+  const bad = "n1-bogus-7";
+  fs.writeFileSync(prodFile, prodSaved);
+  must(["config", "set", "--stack", "prod", "--path", "seedPool.machineType", bad]);
+  let expected = "";
+  try {
+    await recordStack("prod", { stackFile: path.join(project, "Pulumi.prod.yaml") });
+  } catch (err) {
+    expected = (err as Error).message;
+  }
+  const badRun = pulumi(previewArgs("prod"));
+  // With --json the program's error is a diagnostic of the document (JSON-escaped in the raw text).
+  let diagnostics: string[] = [];
+  try {
+    diagnostics = ((JSON.parse(badRun.stdout) as { diagnostics?: { message?: string }[] }).diagnostics ?? []).map((d) => d.message ?? "");
+  } catch {
+    diagnostics = [];
+  }
+  const badText = [badRun.stdout, badRun.stderr, ...diagnostics].join("\n");
+  const errorLines = diagnostics.filter((m) => m.startsWith("error:"));
+  check(
+    `a bad config value (seedPool.machineType ${bad}) stops the real preview with the program's one-line message, no stack trace`,
+    expected !== "" && badRun.status !== 0 && errorLines.length === 1 && errorLines[0].trim() === `error: ${expected}` && !/^\s+at .+[(:]\d+/m.test(badText),
+    `exit ${badRun.status}; ${errorLines.map((l) => l.trim()).join(" | ") || `no error diagnostic (expected ${JSON.stringify(expected)})`}`,
+  );
+
+  // No secret value in the documents or anything the CLI printed.
+  const everything = [...Object.values(documents).map((f) => fs.readFileSync(f, "utf8")), ...cliOutputs].join("\n");
+  const leaked = secretValues.filter((v) => everything.includes(v) || everything.includes(Buffer.from(v).toString("base64")));
+  check("no secret value appears in the preview documents, their plans or the CLI's output", leaked.length === 0, `${secretValues.length} secrets looked for in ${cliOutputs.length / 2} CLI runs`);
+}
+
+function previewArgs(stack: StackName): string[] {
+  return ["preview", "--stack", stack, "--json", "--show-sames", "--policy-pack", "policies", "--policy-pack-config", `policies/config/${stack}.json`];
+}
+
+function lastLines(run: Run): string {
+  return `${run.stdout}\n${run.stderr}`.trim().split("\n").filter((l) => l.trim()).slice(-3).join(" | ");
+}
+
+interface PlanDocument {
+  resourcePlans?: Record<string, { state?: Record<string, unknown> }>;
+}
+
+interface PreviewDocument {
+  steps?: { op: string; urn: string; newState?: { type: string; parent?: string; protect?: boolean } }[];
+}
+
+/** Same URNs, types, parents and protect flags as the mocked recording, and the same stack outputs. */
+function compareWithRecording(stack: StackName, document: PreviewDocument, plan: PlanDocument, recording: RecordedStack): void {
+  // The engine adds what a mocked run has no part in: the root stack resource (the parent of
+  // every resource without one) and the default providers.
+  const rootUrn = `urn:pulumi:${stack}::${PROJECT}::pulumi:pulumi:Stack::${PROJECT}-${stack}`;
+  const engineOwned = (urn: string) => urn === rootUrn || /::pulumi:providers:[^:]+::default/.test(urn);
+  // A StackReference is read (ReadResource), which the mocked recording does not record.
+  const reads = (document.steps ?? []).filter((s) => s.op === "read").map((s) => s.urn);
+  const real = new Map((document.steps ?? []).filter((s) => !engineOwned(s.urn) && s.op !== "read").map((s) => [s.urn, s]));
+  const mocked = new Map(recording.resources.map((r) => [r.urn, r]));
+  const missing = [...mocked.keys()].filter((urn) => !real.has(urn));
+  const extra = [...real.keys()].filter((urn) => !mocked.has(urn));
+  check(`${stack}: the real preview has the recording's ${mocked.size} resources, same URNs`, missing.length === 0 && extra.length === 0, [
+    missing.length ? `missing ${missing.join(", ")}` : "",
+    extra.length ? `extra ${extra.join(", ")}` : "",
+  ].filter(Boolean).join("; ") || `${real.size} resources`);
+  if (recording.config.stack === "testnet") {
+    const reference = `urn:pulumi:${stack}::${PROJECT}::pulumi:pulumi:StackReference::${recording.config.validators.proxyStack}`;
+    check(`${stack}: the real preview reads the StackReference ${recording.config.validators.proxyStack}`, reads.includes(reference), `reads: ${reads.join(", ") || "none"}`);
+  }
+  const differing: string[] = [];
+  for (const [urn, record] of mocked) {
+    const state = real.get(urn)?.newState;
+    if (!state) continue;
+    if (state.type !== record.type) differing.push(`${urn} type ${state.type}`);
+    if ((state.parent === rootUrn ? undefined : state.parent || undefined) !== record.parent) differing.push(`${urn} parent ${state.parent}`);
+    if (Boolean(state.protect) !== Boolean(record.protect)) differing.push(`${urn} protect ${state.protect}`);
+  }
+  check(`${stack}: types, parents and protect flags are the recording's`, differing.length === 0, differing.slice(0, 3).join("; ") || `${mocked.size} compared`);
+  const realOutputs = Object.keys(plan.resourcePlans?.[rootUrn]?.state ?? {}).sort();
+  const mockedOutputs = Object.keys(recording.outputs).sort();
+  check(`${stack}: the stack outputs are the recording's`, JSON.stringify(realOutputs) === JSON.stringify(mockedOutputs), `real [${realOutputs.join(", ")}], recorded [${mockedOutputs.join(", ")}]`);
+}
+
+function infraCost(args: string[]): { ok: boolean; text: string } {
+  const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, "dist", "cli", "infra-cost.js"), ...args], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { ok: result.status === 0, text: result.status === 0 ? result.stdout : result.stderr || result.stdout };
+}
+
+void main();
