@@ -66,9 +66,6 @@ export function loadCatalog(file?: string): PriceCatalog {
   return catalog;
 }
 
-// Region and zone geometry lives in gcpLocations.ts; re-exported for the catalog's callers.
-export { isZone, regionOf } from "./gcpLocations";
-
 export function machineTypeOffered(catalog: PriceCatalog, machineType: string, region: string): boolean {
   return catalog.machineTypes[machineType]?.prices[region] !== undefined;
 }

@@ -6,7 +6,8 @@
 import { CommandIo, reportCommandFailure } from "./commandIo";
 import { STACKS, type StackName } from "../stacks";
 import { InputError } from "../cost/sources/inputError";
-import { buildOpportunities } from "../opportunities/analyse";
+import { loadCatalog } from "../catalog/catalog";
+import { AnalysisOptions, OpportunitiesDocument, analyseStack, opportunitiesDocument } from "../opportunities/analyse";
 import { renderOpportunities } from "../opportunities/render";
 
 export interface OpportunitiesOptions {
@@ -26,6 +27,16 @@ function validate(options: OpportunitiesOptions): void {
   if (headroom !== undefined && !(Number.isFinite(headroom) && headroom >= 0 && headroom <= 4)) {
     throw new InputError("--headroom", "", `${JSON.stringify(headroom)} is not a headroom fraction (0 to 4, e.g. 0.2 for 20 %)`);
   }
+}
+
+/** The document for the stacks, from the program recorded now. */
+export async function buildOpportunities(stack: StackName | "all", options: AnalysisOptions = {}): Promise<OpportunitiesDocument> {
+  // Loaded lazily, as the review does: the Pulumi SDK is only needed to run the program.
+  const offline: typeof import("../offline/recordStack") = require("../offline/recordStack");
+  const recorded = stack === "all" ? await offline.recordAllStacks() : [await offline.recordStack(stack)];
+  const catalog = loadCatalog();
+  const findings = recorded.map((r) => ({ stack: r.stack, findings: analyseStack({ stack: r.stack, resources: r.resources, config: r.config }, catalog, options) }));
+  return opportunitiesDocument(findings, catalog, options);
 }
 
 /** Exit 0 done, 2 bad input (one line naming the option and what is allowed), 1 anything else. */

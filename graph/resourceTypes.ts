@@ -18,7 +18,10 @@ export const RESOURCE_TYPES = {
   k8sService: "kubernetes:core/v1:Service",
   k8sPersistentVolumeClaim: "kubernetes:core/v1:PersistentVolumeClaim",
   k8sPersistentVolume: "kubernetes:core/v1:PersistentVolume",
+  k8sDeployment: "kubernetes:apps/v1:Deployment",
   k8sStatefulSet: "kubernetes:apps/v1:StatefulSet",
+  k8sReplicaSet: "kubernetes:apps/v1:ReplicaSet",
+  k8sPod: "kubernetes:core/v1:Pod",
   k8sConfigMap: "kubernetes:core/v1:ConfigMap",
 } as const;
 

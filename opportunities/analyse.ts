@@ -8,8 +8,6 @@ import { loadDiskPerformance } from "../catalog/diskPerformance";
 import { StackConfig } from "../config";
 import { roundMoney } from "../cost/money";
 import { ResourceRecord } from "../graph/resourceRecord";
-import { loadCatalog } from "../catalog/catalog";
-import type { StackName } from "../stacks";
 import { commitmentOptions } from "./commitments";
 import { diskOptions } from "./diskOptions";
 import { diskTypeDowngrades } from "./diskTypes";
@@ -123,14 +121,4 @@ export function opportunitiesDocument(findings: { stack: string; findings: Stack
     },
     stacks,
   };
-}
-
-/** The document for the stacks, from the program recorded now. */
-export async function buildOpportunities(stack: StackName | "all", options: AnalysisOptions = {}): Promise<OpportunitiesDocument> {
-  // Loaded lazily, as the review does: the Pulumi SDK is only needed to run the program.
-  const offline: typeof import("../offline/recordStack") = require("../offline/recordStack");
-  const recorded = stack === "all" ? await offline.recordAllStacks() : [await offline.recordStack(stack)];
-  const catalog = loadCatalog();
-  const findings = recorded.map((r) => ({ stack: r.stack, findings: analyseStack({ stack: r.stack, resources: r.resources, config: r.config }, catalog, options) }));
-  return opportunitiesDocument(findings, catalog, options);
 }

@@ -61,7 +61,7 @@ function diskUsers(disk: ResourceRecord, name: string, resources: ResourceRecord
   for (const record of resources) {
     if (record === disk) continue;
     if (record.type === PV_TYPE && (refersTo(at(record, "spec.csi.volumeHandle"), name) || refersTo(at(record, "spec.gcePersistentDisk.pdName"), name))) users.push(`PersistentVolume ${record.name}`);
-    if (record.type === "gcp:compute/instance:Instance") {
+    if (record.type === RESOURCE_TYPES.instance) {
       const attached = [at(record, "bootDisk.source"), ...((at(record, "attachedDisks") as { source?: unknown }[] | undefined) ?? []).map((d) => plain(d?.source))];
       if (attached.some((source) => refersTo(source, name))) users.push(`instance ${record.name}`);
     }

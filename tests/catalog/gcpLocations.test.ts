@@ -24,6 +24,7 @@ describe("GCP region and zone geometry", () => {
       { location: "us-east1-b" },
       { location: "us-east1-b", nodeLocations: ["us-east1-c"] },
       { location: "us-east1", nodeLocations: ["us-east1-c", "us-east1-d"] },
+      { location: "us-east1", nodeLocations: ["us-east1-c", "us-east1-c"] },
       { location: "us-east1" },
     ];
     for (const cluster of clusters) expect(clusterZones(cluster)).toEqual(gkeClusterZones(cluster));
