@@ -3,7 +3,8 @@
  * region, zones of that region, unique names and relay chain IDs, references between keys, and
  * requests within limits. Each returns the first problem as a line without the stack prefix.
  */
-import { diskTypeOffered, isZone, loadCatalog, machineTypeOffered, regionOf } from "../catalog/catalog";
+import { diskTypeOffered, loadCatalog, machineTypeOffered } from "../catalog/catalog";
+import { isZone, regionOf } from "../catalog/gcpLocations";
 import type { DiskConfig } from "./clusterSchema";
 import type { ResourcesConfig } from "./fields";
 import type { StackConfig } from "./stackSchemas";

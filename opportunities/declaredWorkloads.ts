@@ -4,15 +4,16 @@
  * cannot be known before apply.
  */
 import { ResourceRecord } from "../graph/resourceRecord";
+import { RESOURCE_TYPES } from "../graph/resourceTypes";
 import { podRequests } from "./podRequests";
 import { read, stringMap } from "./recordValues";
 
 /** Where each workload kind keeps its pod spec, pod labels and replica count. */
 const WORKLOAD_TYPES: Record<string, { podSpec: string; podLabels: string; replicas?: string }> = {
-  "kubernetes:apps/v1:Deployment": { podSpec: "spec.template.spec", podLabels: "spec.template.metadata.labels", replicas: "spec.replicas" },
-  "kubernetes:apps/v1:StatefulSet": { podSpec: "spec.template.spec", podLabels: "spec.template.metadata.labels", replicas: "spec.replicas" },
-  "kubernetes:apps/v1:ReplicaSet": { podSpec: "spec.template.spec", podLabels: "spec.template.metadata.labels", replicas: "spec.replicas" },
-  "kubernetes:core/v1:Pod": { podSpec: "spec", podLabels: "metadata.labels" },
+  [RESOURCE_TYPES.k8sDeployment]: { podSpec: "spec.template.spec", podLabels: "spec.template.metadata.labels", replicas: "spec.replicas" },
+  [RESOURCE_TYPES.k8sStatefulSet]: { podSpec: "spec.template.spec", podLabels: "spec.template.metadata.labels", replicas: "spec.replicas" },
+  [RESOURCE_TYPES.k8sReplicaSet]: { podSpec: "spec.template.spec", podLabels: "spec.template.metadata.labels", replicas: "spec.replicas" },
+  [RESOURCE_TYPES.k8sPod]: { podSpec: "spec", podLabels: "metadata.labels" },
 };
 
 export interface DeclaredWorkload {

@@ -2,7 +2,7 @@
 import { ResourceRecord } from "../graph/resourceRecord";
 import { read, stringMap } from "./recordValues";
 
-export const NODE_POOL_TYPE = "gcp:container/nodePool:NodePool";
+export { NODE_POOL_TYPE } from "../graph/resourceTypes";
 /** GKE labels every node with its pool's name. */
 export const GKE_NODEPOOL_LABEL = "cloud.google.com/gke-nodepool";
 /** GKE API taint effects and their Kubernetes spelling. */

@@ -3,7 +3,7 @@
  * prod's seeds): stated in config per pool and carried into the graph by the PoolWorkloads
  * component, so it is read from the component's inputs, never from the config.
  */
-import { POOL_WORKLOADS_TYPE, StatedPodGroup } from "../components/poolWorkloads";
+import { POOL_WORKLOADS_TYPE, type StatedPodGroup } from "../graph/statedPodGroup";
 import { ResourceRecord } from "../graph/resourceRecord";
 import { DisruptionBudget, disruptionLimit } from "./disruptionLimits";
 import { DisruptionLimit, PodGroup } from "./podGroup";

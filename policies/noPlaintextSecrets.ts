@@ -9,11 +9,12 @@
  * credentials or `auth_basic_user_file` in a config passes. Messages never repeat the value.
  * A value unknown during preview is checked before the update step, when it is known.
  */
+import { RESOURCE_TYPES } from "../graph/resourceTypes";
 import { definePolicy, PolicyDefinition, Violation } from "./policyDefinition";
 import { definePolicyConfig } from "./policyConfig";
 import { PolicyResource, isPreviewUnknown, valueAt } from "./resourceView";
 
-export const CONFIG_MAP_TYPE = "kubernetes:core/v1:ConfigMap";
+export const CONFIG_MAP_TYPE = RESOURCE_TYPES.k8sConfigMap;
 
 export const noPlaintextSecretsConfig = definePolicyConfig({});
 
