@@ -24,7 +24,9 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { renderCredentialMaps, renderNginxConfig, NginxConfigSpec } from "../components/nginxConfig";
+import { renderCredentialMaps } from "../components/credentialMaps";
+import { renderNginxConfig } from "../components/nginxConfig";
+import { NginxConfigSpec } from "../components/nginxConfigSpec";
 import { readStackConfig } from "../offline/stackConfig";
 import { MAX_BURST, MAX_REQUESTS_PER_SECOND } from "../validation/proxyLimits";
 

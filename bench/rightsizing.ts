@@ -5,7 +5,7 @@
  *   npm run bench:rightsizing
  */
 import { loadCatalog } from "../catalog/catalog";
-import { buildOpportunities } from "../opportunities/command";
+import { buildOpportunities } from "../cli/opportunitiesCommand";
 import { PackingGroup, cheapestFit, machineCandidates } from "../opportunities/binPacking";
 
 const REGION = "us-east1";

@@ -66,15 +66,6 @@ export function loadCatalog(file?: string): PriceCatalog {
   return catalog;
 }
 
-/** The GCP region of a zone or region name: "us-east1-b" -> "us-east1". */
-export function regionOf(location: string): string {
-  return /^[a-z]+-[a-z]+\d+-[a-z]$/.test(location) ? location.slice(0, -2) : location;
-}
-
-export function isZone(location: string): boolean {
-  return /^[a-z]+-[a-z]+\d+-[a-z]$/.test(location);
-}
-
 export function machineTypeOffered(catalog: PriceCatalog, machineType: string, region: string): boolean {
   return catalog.machineTypes[machineType]?.prices[region] !== undefined;
 }

@@ -11,7 +11,6 @@
  * committed catalog and named in the coverage report, and a price that moves by more than a
  * factor (3 by default) against the committed one is rejected as implausible unless accepted.
  */
-import type { CommandIo } from "../cli/commandIo";
 import * as fs from "fs";
 import * as path from "path";
 import { CloudCatalogClient } from "@google-cloud/billing";
@@ -673,57 +672,5 @@ export function writeFileAtomic(file: string, text: string): void {
   } catch (err) {
     fs.rmSync(tmp, { force: true });
     throw err;
-  }
-}
-
-export interface PricesRefreshCommandOptions {
-  /** Where to write the refreshed catalog. */
-  out: string;
-  /** The catalog to refresh; default the committed catalog/gcp-prices.json. */
-  catalog?: string;
-  /** Write prices that moved by more than the plausibility factor instead of keeping the current ones. */
-  acceptPriceJumps?: boolean;
-  now?: Date;
-  clientOptions?: CatalogClientOptions;
-}
-
-export type { CommandIo } from "../cli/commandIo";
-
-const COMMAND = "infra-cost prices refresh";
-
-/**
- * `infra-cost prices refresh --out FILE`: refreshes and writes the catalog, prints the coverage.
- * Returns the exit code: 0 written, 1 credentials or API failure, 2 bad input; errors are one line
- * on stderr and leave `out` untouched.
- */
-export async function runPricesRefresh(options: PricesRefreshCommandOptions, io: CommandIo): Promise<number> {
-  try {
-    if (!options.out) throw new PriceRefreshError("--out FILE is required", 2);
-    const outDir = path.dirname(path.resolve(options.out));
-    if (!fs.existsSync(outDir)) throw new PriceRefreshError(`${options.out}: directory ${outDir} does not exist`, 2);
-    let current: PriceCatalog;
-    try {
-      current = loadCatalog(options.catalog ?? DEFAULT_CATALOG_PATH);
-    } catch (err) {
-      throw new PriceRefreshError((err as Error).message, 2);
-    }
-    const result = await refreshCatalog({
-      current,
-      now: options.now,
-      clientOptions: options.clientOptions,
-      maxPriceChangeFactor: options.acceptPriceJumps ? Infinity : DEFAULT_MAX_PRICE_CHANGE_FACTOR,
-    });
-    try {
-      writeFileAtomic(options.out, JSON.stringify(result.catalog) + "\n");
-    } catch (err) {
-      throw new PriceRefreshError(`${options.out}: cannot write the catalog (${(err as Error).message})`, 2);
-    }
-    io.stdout(`${options.out}: price catalog dated ${result.catalog.date}`);
-    for (const line of describeCoverage(result)) io.stdout(`  ${line}`);
-    return 0;
-  } catch (err) {
-    const failure = err instanceof PriceRefreshError ? err : describeApiError(err);
-    io.stderr(`${COMMAND}: ${failure.message}`);
-    return failure.exitCode;
   }
 }

@@ -3,7 +3,7 @@
  * budget report's charts. Plain SVG text with fixed geometry and number formatting, so a PR comment
  * or a browser shows it as is and a regenerated chart is byte-identical.
  */
-import { money } from "../cli/costFormatting";
+import { money } from "../cost/money";
 const WIDTH = 820;
 const LABEL_WIDTH = 250;
 const BAR_AREA = 400;

@@ -1,17 +1,7 @@
 /** How money, percentages and per-resource changes read in the table and markdown reports. */
-import { CostCategory } from "../cost/engine";
+import type { CostCategory } from "../cost/model";
+import { money } from "../cost/money";
 import { CostComparison, CostLine, monthlyOf } from "../cost/costComparison";
-
-/** "$1,234.50": grouped by hand, as toLocaleString's first call costs the CLI a locale load. */
-export function money(value: number): string {
-  const sign = value < 0 ? "-" : "";
-  const [whole, cents] = Math.abs(value).toFixed(2).split(".");
-  return `${sign}$${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${cents}`;
-}
-
-export function signedMoney(value: number): string {
-  return value > 0 ? `+${money(value)}` : money(value);
-}
 
 /** Change relative to before, "-45.3 %"; empty when there was nothing before. */
 export function percentChange(before: number, after: number): string {

@@ -10,6 +10,7 @@ import * as path from "path";
 import { PriceCatalog, loadCatalog } from "../catalog/catalog";
 import { CostComparison, compareChanges, compareCosts, firstInvalidInput, invalidFieldPath } from "../cost/costComparison";
 import { costReportDocument, roundTotals } from "../cost/costReport";
+import { money } from "../cost/money";
 import { InputError, PreviewFailedError } from "../cost/sources/inputError";
 import { PreviewChanges, readPreviewDocument } from "../cost/sources/previewDocument";
 import { readStackExport } from "../cost/sources/stackExport";
@@ -80,7 +81,7 @@ function thresholdBreaches(stacks: EstimatedStack[], options: EstimateOptions): 
   for (const s of stacks) {
     const { before, delta } = roundTotals(s.comparison.totals);
     if (options.failAbove !== undefined && delta > options.failAbove) {
-      lines.push(`${s.stack}: monthly cost increase $${delta.toFixed(2)} is above --fail-above ${options.failAbove}`);
+      lines.push(`${s.stack}: monthly cost increase ${money(delta)} is above --fail-above ${options.failAbove}`);
     }
     if (options.failAbovePercent !== undefined && delta > 0) {
       const percent = before > 0 ? (delta / before) * 100 : Infinity;

@@ -21,9 +21,9 @@ import { STACKS } from "../stacks";
 // Types only: each command's module is required when that command runs, so `estimate` and
 // `--help` never load what another command needs (the Pulumi SDKs, the billing client).
 import type { EstimateOptions } from "./estimateCommand";
-import type { OpportunitiesOptions } from "../opportunities/command";
-import type { BudgetReportOptions } from "../report/command";
-import type { PricesRefreshCommandOptions } from "../catalog/refresh";
+import type { OpportunitiesOptions } from "./opportunitiesCommand";
+import type { BudgetReportOptions } from "./reportCommand";
+import type { PricesRefreshCommandOptions } from "./pricesRefreshCommand";
 import type { ReviewOptions } from "./reviewCommand";
 
 export type { CommandIo };
@@ -112,7 +112,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
       return fraction;
     })
     .action((options: OpportunitiesOptions) => {
-      const { runOpportunities }: typeof import("../opportunities/command") = require("../opportunities/command");
+      const { runOpportunities }: typeof import("./opportunitiesCommand") = require("./opportunitiesCommand");
       lineCommand = (commandIo) => runOpportunities(options, commandIo);
     });
 
@@ -121,7 +121,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     .description("the budget report (seed pool and testnet node pools before vs after, savings, opportunities)")
     .requiredOption("--out <file>", "markdown file to write; its SVG charts are written beside it")
     .action((options: BudgetReportOptions) => {
-      const { runBudgetReport }: typeof import("../report/command") = require("../report/command");
+      const { runBudgetReport }: typeof import("./reportCommand") = require("./reportCommand");
       lineCommand = (commandIo) => runBudgetReport(options, commandIo);
     });
 
@@ -134,7 +134,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     .option("--catalog <file>", "the catalog to refresh (default: the committed catalog/gcp-prices.json)")
     .option("--accept-price-jumps", "write prices that moved more than 3x instead of keeping the current ones")
     .action((options: PricesRefreshCommandOptions) => {
-      const { runPricesRefresh }: typeof import("../catalog/refresh") = require("../catalog/refresh");
+      const { runPricesRefresh }: typeof import("./pricesRefreshCommand") = require("./pricesRefreshCommand");
       lineCommand = (commandIo) => runPricesRefresh(options, lineIo(commandIo));
     });
 

@@ -4,7 +4,8 @@
  */
 import { CostComparison, assumptionNotes } from "../cost/costComparison";
 import { CostReview } from "../cost/costReview";
-import { headline, money, percentChange, resourceChanges, shortType, signedMoney } from "./costFormatting";
+import { headline, percentChange, resourceChanges, shortType } from "./costFormatting";
+import { money, signedMoney } from "../cost/money";
 
 function cell(text: string): string {
   return text.replace(/\|/g, "\\|");

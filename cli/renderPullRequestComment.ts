@@ -9,7 +9,8 @@ import { PriceCatalog } from "../catalog/catalog";
 import { CostComparison, assumptionNotes } from "../cost/costComparison";
 import { EstimateCoverage, roundTotals } from "../cost/costReport";
 import { PolicyResult } from "../cost/costReview";
-import { costByCategory, headline, money, percentChange, resourceChanges, shortType, signedMoney } from "./costFormatting";
+import { costByCategory, headline, percentChange, resourceChanges, shortType } from "./costFormatting";
+import { money, signedMoney } from "../cost/money";
 
 /** GitHub rejects an issue comment body above 65,536 characters; keep a margin for the workflow's footer. */
 export const COMMENT_LIMIT = 65536;

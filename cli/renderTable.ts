@@ -2,7 +2,8 @@
 import { EstimateCoverage } from "../cost/costReport";
 import { CostComparison, assumptionNotes } from "../cost/costComparison";
 import { CostReview } from "../cost/costReview";
-import { headline, money, percentChange, resourceChanges, shortType, signedMoney } from "./costFormatting";
+import { headline, percentChange, resourceChanges, shortType } from "./costFormatting";
+import { money, signedMoney } from "../cost/money";
 
 function columns(rows: string[][], rightAligned: number[]): string {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));

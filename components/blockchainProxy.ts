@@ -15,7 +15,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { COMPONENT_TYPES } from "../graph/componentTypes";
 import { withLegacyTypeAlias } from "./componentType";
 import type { BlockchainProxyConfig } from "../config";
-import { renderCredentialMaps, renderNginxConfig, NginxConfigSpec, ProxyRoute } from "./nginxConfig";
+import { renderCredentialMaps } from "./credentialMaps";
+import { renderNginxConfig } from "./nginxConfig";
+import { NginxConfigSpec, ProxyRoute } from "./nginxConfigSpec";
 import { cpuQuantity, memoryQuantity } from "../validation/kubernetesQuantity";
 
 export interface BlockchainProxyArgs {
@@ -41,7 +43,7 @@ export const HEALTH_PORT = 8081;
 export const SERVICE_PORT = 8545;
 const CONFIG_DIR = "/etc/nginx/relay";
 const CREDENTIALS_DIR = "/etc/nginx/auth";
-/** The Secret with the proxy clients' credential maps (components/nginxConfig.ts renderCredentialMaps). */
+/** The Secret with the proxy clients' credential maps (components/credentialMaps.ts). */
 export const CREDENTIALS_SECRET = "blockchain-proxy-credentials";
 
 /** The nginx spec the component renders: pure, so the proxy tests run exactly this text. */

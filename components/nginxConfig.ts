@@ -1,9 +1,9 @@
 /**
- * The blockchain proxy's nginx configuration and its client credential maps, as text.
+ * The blockchain proxy's nginx configuration, as text (the spec and its checks are in
+ * nginxConfigSpec.ts, the client credential maps it includes in credentialMaps.ts).
  *
- * Pure functions (no Pulumi runtime): `BlockchainProxy` puts the output into a ConfigMap and a
- * Secret, and the tests in tests/proxy run the real nginx binary on exactly this text. The target
- * is nginx 1.22 (Debian bookworm's package and the `nginxinc/nginx-unprivileged:1.22` image),
+ * Pure functions (no Pulumi runtime): `BlockchainProxy` puts the output into a ConfigMap, and the
+ * tests in tests/proxy run the real nginx binary on exactly this text. The target is nginx 1.22 (Debian bookworm's package and the `nginxinc/nginx-unprivileged:1.22` image),
  * running as a non-root user with a read-only root filesystem and a writable /tmp.
  *
  * The order of answers, as nginx 1.22 really applies it (its phases: reading the request, server
@@ -16,11 +16,11 @@
  *     the same for every path, so it says nothing about which relay chain IDs exist).
  *  4. 401: the Authorization header is not exactly one client's `Basic <base64(user:password)>`
  *     (rewrite phase of `location /`, which every path lands in: two `if`s on the credential maps,
- *     see `renderCredentialMaps`). No rate limit or connection cap has been touched yet, and an
- *     unknown chain ID looks like a known one. (A second Authorization header is a 400, step 1.)
+ *     see credentialMaps.ts). No rate limit or connection cap has been touched yet, and an unknown
+ *     chain ID looks like a known one. (A second Authorization header is a 400, step 1.)
  *  5. 404: authenticated, but the path names no routed relay chain ID (`try_files` hands the request
  *     to the named location the `$relay_location` map picks; unknown IDs get `@unknown_route`).
- *  6. 429: the authenticated client (username, source address, route) is over its rate (limit_req,
+ *  6. 429: the authenticated client (name, source address, route) is over its rate (limit_req,
  *     preaccess phase of the route's named location: limit_req runs before limit_conn).
  *  7. 503: the prod node's concurrency cap is full (limit_conn, same phase, then upstream max_conns).
  *  8. 413: a chunked body grows over the limit while it is read (content phase).
@@ -29,56 +29,12 @@
  * a valid client's rate allowance. Every error the proxy itself produces, nginx's own included, is a
  * JSON-RPC error object, so a validator logs a readable reason.
  */
-import { allowListProblem } from "../validation/cidr";
-import {
-  bodySizeProblem,
-  MAX_BURST,
-  MAX_CLIENT_NAME_LENGTH,
-  MAX_CONNECTIONS_PER_UPSTREAM,
-  MAX_PASSWORD_LENGTH,
-  MAX_REQUESTS_PER_SECOND,
-  MAX_UPSTREAM_TIMEOUT_SECONDS,
-  MAX_WORKER_CONNECTIONS,
-  MAX_WORKER_PROCESSES,
-  workerConnections,
-} from "../validation/proxyLimits";
+import { workerConnections } from "../validation/proxyLimits";
+import { CREDENTIAL_MAP_FILES, MAP_HASH_BUCKET_SIZE } from "./credentialMaps";
+import { NginxConfigSpec, nginxRate, upstreamsOf, validateNginxConfigSpec } from "./nginxConfigSpec";
 
-/** One relay chain ID the testnet validators use, and the prod blockchain node that serves it. */
-export interface ProxyRoute {
-  /** 4 hex digits, the ID the testnet validators use (e.g. 0020 for Goerli on testnet). */
-  relayChainId: string;
-  /** Prod node name, e.g. geth-goerli; routes naming the same node share one upstream (and its caps). */
-  blockchainNode: string;
-  /** e.g. geth-goerli.blockchain.svc.cluster.local */
-  upstreamHost: string;
-  upstreamPort: number;
-}
-
-export interface NginxConfigSpec {
-  /** Proxy port in the pod (8080). */
-  listenPort: number;
-  /** Unauthenticated /healthz for kubelet probes (8081). */
-  healthPort: number;
-  routes: ProxyRoute[];
-  /** CIDRs allowed (nginx geo + 403, defence in depth behind the internal LB's source ranges and the NetworkPolicy). */
-  allowedSourceRanges: string[];
-  /** Directory of the mounted Secret holding the files of `renderCredentialMaps`, e.g. /etc/nginx/auth. */
-  credentialsDir: string;
-  /** Per client address and route; burst requests are served at once, beyond it 429. */
-  rateLimit: { requestsPerSecond: number; burst: number };
-  /** Cap on concurrent requests to each prod blockchain node; beyond it 503. */
-  maxConnectionsPerUpstream: number;
-  /** nginx size, e.g. "1m"; beyond it 413. */
-  maxBodySize: string;
-  /** proxy_read/send timeout; beyond it 504. */
-  upstreamTimeoutSeconds: number;
-  /** Idle keepalive connections kept per upstream, per nginx worker. */
-  keepaliveConnections: number;
-  /** Optional DNS resolver (nginx `resolver` syntax). */
-  resolver?: string;
-  /** Worker processes; default "auto" (one per CPU of the node, not of the pod's limit). */
-  workerProcesses?: number;
-}
+/** The renderer's input, defined with its checks. */
+export type { NginxConfigSpec, ProxyRoute } from "./nginxConfigSpec";
 
 /**
  * The JSON-RPC error the proxy answers with, per HTTP status. Codes sit in JSON-RPC's
@@ -109,94 +65,26 @@ export function proxyErrorBody(status: number): string {
   return JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: error.code, message: error.message } });
 }
 
-const RELAY_CHAIN_ID = /^[0-9A-Fa-f]{4}$/;
-/** Kubernetes Service / node names: also safe as nginx upstream names. */
-const NODE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const HOST_NAME = /^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$/;
-/** Absolute path without whitespace, quotes, ';', '{', '}' or '$' (it is written into nginx.conf unquoted). */
-const SAFE_PATH = /^\/[A-Za-z0-9._\/-]+$/;
-/** resolver directive arguments: addresses, ports and name=value options. */
-const RESOLVER_ARGS = /^[A-Za-z0-9.:\[\]= -]+$/;
+/** The realm of the 401 challenge. */
+export const PROXY_REALM = "blockchain proxy";
 
-function fail(field: string, value: unknown, allowed: string): never {
-  throw new Error(`NginxConfigSpec.${field} ${JSON.stringify(value)} ${allowed}`);
-}
-
-function isWholeIn(value: number, min: number, max: number): boolean {
-  return Number.isInteger(value) && value >= min && value <= max;
-}
-
-function isPort(value: number): boolean {
-  return Number.isInteger(value) && value >= 1 && value <= 65535;
-}
-
-/** nginx rate syntax: whole requests per second, or per minute for fractional rates (0.5 -> 30r/m). */
-function nginxRate(requestsPerSecond: number): string {
-  if (Number.isInteger(requestsPerSecond) && requestsPerSecond >= 1) return `${requestsPerSecond}r/s`;
-  const perMinute = requestsPerSecond * 60;
-  if (Number.isInteger(perMinute) && perMinute >= 1) return `${perMinute}r/m`;
-  return fail("rateLimit.requestsPerSecond", requestsPerSecond, "is not a positive rate nginx can express (whole requests per second or per minute)");
-}
-
-function validateSpec(spec: NginxConfigSpec): void {
-  if (!isPort(spec.listenPort)) fail("listenPort", spec.listenPort, "is not a TCP port (1-65535)");
-  if (!isPort(spec.healthPort)) fail("healthPort", spec.healthPort, "is not a TCP port (1-65535)");
-  if (spec.listenPort === spec.healthPort) fail("healthPort", spec.healthPort, "must differ from listenPort");
-  if (spec.routes.length === 0) fail("routes", spec.routes, "must list at least one route");
-  const seenIds = new Set<string>();
-  const upstreamOfNode = new Map<string, string>();
-  spec.routes.forEach((route, i) => {
-    if (!RELAY_CHAIN_ID.test(route.relayChainId)) fail(`routes[${i}].relayChainId`, route.relayChainId, "is not a relay chain ID (4 hex digits, e.g. 0020)");
-    if (seenIds.has(route.relayChainId.toLowerCase())) fail(`routes[${i}].relayChainId`, route.relayChainId, "is routed twice (relay chain IDs must be unique)");
-    seenIds.add(route.relayChainId.toLowerCase());
-    if (!NODE_NAME.test(route.blockchainNode)) fail(`routes[${i}].blockchainNode`, route.blockchainNode, "is not a node name (lower-case letters, digits and '-')");
-    if (!HOST_NAME.test(route.upstreamHost)) fail(`routes[${i}].upstreamHost`, route.upstreamHost, "is not a host name or IPv4 address");
-    if (!isPort(route.upstreamPort)) fail(`routes[${i}].upstreamPort`, route.upstreamPort, "is not a TCP port (1-65535)");
-    const address = `${route.upstreamHost}:${route.upstreamPort}`;
-    const known = upstreamOfNode.get(route.blockchainNode);
-    if (known !== undefined && known !== address) {
-      fail(`routes[${i}].upstreamHost`, address, `differs from ${known}, the address another route gives blockchain node ${route.blockchainNode}`);
-    }
-    upstreamOfNode.set(route.blockchainNode, address);
-  });
-  if (spec.allowedSourceRanges.length === 0) fail("allowedSourceRanges", spec.allowedSourceRanges, "must list at least one CIDR range");
-  const rangeProblem = allowListProblem(spec.allowedSourceRanges);
-  if (rangeProblem) fail(`allowedSourceRanges[${rangeProblem.index}]`, rangeProblem.value, rangeProblem.problem);
-  if (!SAFE_PATH.test(spec.credentialsDir)) fail("credentialsDir", spec.credentialsDir, "is not an absolute path of letters, digits, '.', '_', '-' and '/'");
-  const { requestsPerSecond, burst } = spec.rateLimit;
-  if (!(requestsPerSecond <= MAX_REQUESTS_PER_SECOND)) fail("rateLimit.requestsPerSecond", requestsPerSecond, `must be at most ${MAX_REQUESTS_PER_SECOND}`);
-  nginxRate(requestsPerSecond);
-  if (!Number.isInteger(burst) || burst < 0 || burst > MAX_BURST) fail("rateLimit.burst", burst, `must be a whole number from 0 to ${MAX_BURST}`);
-  if (!isWholeIn(spec.maxConnectionsPerUpstream, 1, MAX_CONNECTIONS_PER_UPSTREAM)) {
-    fail("maxConnectionsPerUpstream", spec.maxConnectionsPerUpstream, `must be a whole number from 1 to ${MAX_CONNECTIONS_PER_UPSTREAM}`);
-  }
-  const sizeProblem = bodySizeProblem(spec.maxBodySize);
-  if (sizeProblem) fail("maxBodySize", spec.maxBodySize, sizeProblem);
-  if (!isWholeIn(spec.upstreamTimeoutSeconds, 1, MAX_UPSTREAM_TIMEOUT_SECONDS)) {
-    fail("upstreamTimeoutSeconds", spec.upstreamTimeoutSeconds, `must be a whole number of seconds from 1 to ${MAX_UPSTREAM_TIMEOUT_SECONDS}`);
-  }
-  if (!isWholeIn(spec.keepaliveConnections, 1, spec.maxConnectionsPerUpstream)) {
-    fail("keepaliveConnections", spec.keepaliveConnections, `must be a whole number from 1 to maxConnectionsPerUpstream (${spec.maxConnectionsPerUpstream}): idle connections beyond the cap are never used`);
-  }
-  const connections = workerConnections(upstreamsOf(spec.routes).length, spec.maxConnectionsPerUpstream, spec.keepaliveConnections);
-  if (connections > MAX_WORKER_CONNECTIONS) {
-    fail("maxConnectionsPerUpstream", spec.maxConnectionsPerUpstream, `needs ${connections} nginx worker connections with ${upstreamsOf(spec.routes).length} prod nodes and keepalive ${spec.keepaliveConnections}, more than ${MAX_WORKER_CONNECTIONS}`);
-  }
-  if (spec.workerProcesses !== undefined && !isWholeIn(spec.workerProcesses, 1, MAX_WORKER_PROCESSES)) {
-    fail("workerProcesses", spec.workerProcesses, `must be a whole number from 1 to ${MAX_WORKER_PROCESSES}`);
-  }
-  if (spec.resolver !== undefined && (!RESOLVER_ARGS.test(spec.resolver) || spec.resolver.trim() === "")) {
-    fail("resolver", spec.resolver, "is not an nginx resolver argument list (e.g. \"kube-dns.kube-system.svc.cluster.local valid=30s\")");
-  }
-}
-
-/** The routes grouped by blockchain node, in first-appearance order: one nginx upstream per node. */
-function upstreamsOf(routes: ProxyRoute[]): { blockchainNode: string; address: string }[] {
-  const upstreams = new Map<string, string>();
-  for (const route of routes) {
-    if (!upstreams.has(route.blockchainNode)) upstreams.set(route.blockchainNode, `${route.upstreamHost}:${route.upstreamPort}`);
-  }
-  return [...upstreams].map(([blockchainNode, address]) => ({ blockchainNode, address }));
+/** The two maps that name the client of a request from its Authorization header, read from the mounted Secret. */
+function credentialMapBlocks(credentialsDir: string): string[] {
+  return [
+    "    # The client a request authenticates as, from the whole Authorization header (\"Basic <base64>\"):",
+    "    # one hash lookup instead of auth_basic's open, read and hash of a password file on every",
+    "    # request. nginx matches map keys ignoring case, so location / also checks the header against",
+    "    # $relay_authorization byte for byte. The entries are in the mounted Secret; nginx reads them",
+    "    # at start and reload, and a change of credentials rolls the pods.",
+    "    map $http_authorization $relay_client {",
+    '        default "";',
+    `        include ${credentialsDir}/${CREDENTIAL_MAP_FILES.clientNames};`,
+    "    }",
+    "    map $http_authorization $relay_authorization {",
+    '        default "";',
+    `        include ${credentialsDir}/${CREDENTIAL_MAP_FILES.exactCredentials};`,
+    "    }",
+  ];
 }
 
 /** Internal named location that answers one proxy error status with its JSON-RPC body. */
@@ -239,7 +127,7 @@ function errorPageDirective(status: number): string {
  * so a `pulumi up` without changes shows no diff and does not roll the pods.
  */
 export function renderNginxConfig(spec: NginxConfigSpec): string {
-  validateSpec(spec);
+  validateNginxConfigSpec(spec);
   const upstreams = upstreamsOf(spec.routes);
   const errorStatuses = [400, 401, 403, 404, 405, 413, 414, 429, 431, 500, 501, 502, 503, 504];
   const lines: string[] = [
@@ -275,7 +163,7 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "    server_tokens off;",
     "    # Every answer the proxy writes itself is JSON (JSON-RPC error objects).",
     "    default_type application/json;",
-    "    # Room in each map hash bucket for the longest client credential (see credentialMapBlocks).",
+    "    # Room in each map hash bucket for the longest client credential (see credentialMaps.ts).",
     `    map_hash_bucket_size ${MAP_HASH_BUCKET_SIZE};`,
     "",
     "    # The path without the query string: queries are not logged (some chains take keys there).",
@@ -456,94 +344,4 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "",
   );
   return lines.join("\n");
-}
-
-/** The realm of the 401 challenge. */
-export const PROXY_REALM = "blockchain proxy";
-
-/** The files of the credentials Secret (see `renderCredentialMaps`), in `NginxConfigSpec.credentialsDir`. */
-export const CREDENTIAL_MAP_FILES = {
-  /** `"Basic <base64>" <client name>;` per client: the map of `$relay_client`. */
-  clientNames: "client-names.map",
-  /** `"Basic <base64>" "Basic <base64>";` per client: the map of `$relay_authorization`. */
-  exactCredentials: "client-credentials.map",
-} as const;
-
-/** Client names: the config's usernames (letters, digits, '.', '_', '-'), so never a quote, ';', '{', '$', '~' or whitespace. */
-const CLIENT_NAME = new RegExp(`^[A-Za-z0-9._-]{1,${MAX_CLIENT_NAME_LENGTH}}$`);
-
-/** The longest map key: "Basic " and the base64 of the longest "name:password" (UTF-8, up to 4 bytes a character). */
-const MAX_CREDENTIAL_KEY_LENGTH = "Basic ".length + 4 * Math.ceil((MAX_CLIENT_NAME_LENGTH + 1 + 4 * MAX_PASSWORD_LENGTH) / 3);
-
-/**
- * map_hash_bucket_size that holds the longest credential key: nginx refuses to start when a key
- * does not fit a bucket (a pointer, the 2-byte length and the key aligned to a pointer, plus the
- * bucket's terminating pointer; nginx rounds it up to the cache line). Computed from the bounds,
- * not from the passwords, so the ConfigMap says nothing about them.
- */
-export const MAP_HASH_BUCKET_SIZE = 8 + Math.ceil((MAX_CREDENTIAL_KEY_LENGTH + 2) / 8) * 8 + 8;
-
-/** The two maps that name the client of a request from its Authorization header, read from the mounted Secret. */
-function credentialMapBlocks(credentialsDir: string): string[] {
-  return [
-    "    # The client a request authenticates as, from the whole Authorization header (\"Basic <base64>\"):",
-    "    # one hash lookup instead of auth_basic's open, read and hash of a password file on every",
-    "    # request. nginx matches map keys ignoring case, so location / also checks the header against",
-    "    # $relay_authorization byte for byte. The entries are in the mounted Secret; nginx reads them",
-    "    # at start and reload, and a change of credentials rolls the pods.",
-    "    map $http_authorization $relay_client {",
-    '        default "";',
-    `        include ${credentialsDir}/${CREDENTIAL_MAP_FILES.clientNames};`,
-    "    }",
-    "    map $http_authorization $relay_authorization {",
-    '        default "";',
-    `        include ${credentialsDir}/${CREDENTIAL_MAP_FILES.exactCredentials};`,
-    "    }",
-  ];
-}
-
-/**
- * The credentials Secret's files: the exact Authorization header each client sends
- * (`Basic base64(name:password)`, what Go's net/http SetBasicAuth, curl and pocket-core send) as
- * the key of two nginx maps, one giving the client's name and one the header itself for the exact
- * comparison in `location /`.
- *
- * Why not auth_basic with an htpasswd file: nginx opens, reads and hashes that file on every
- * request (3 syscalls and a hash per relay, by design, so a changed file takes effect at once);
- * the maps are read once at start. The price: the Secret holds reversible credentials, as the
- * testnet validators' chains.json Secret already does, and a credential change needs a reload,
- * which BlockchainProxy gets by rolling the pods.
- *
- * What the text can hold: a key is `"Basic "` and base64 (only A-Z a-z 0-9 + / =), a name only
- * letters, digits, '.', '_' and '-': no quote, ';', '{', '}', '$', '\\' or whitespace can reach nginx,
- * and a name like `default` or `include` is a map value, never a keyword. Errors never hold a password.
- */
-export function renderCredentialMaps(credentials: { username: string; password: string }[]): Record<string, string> {
-  const seen = new Set<string>();
-  const seenKeys = new Map<string, string>();
-  const names: string[] = [];
-  const exact: string[] = [];
-  credentials.forEach(({ username, password }, i) => {
-    if (!CLIENT_NAME.test(username)) {
-      throw new Error(`renderCredentialMaps: credentials[${i}].username ${JSON.stringify(username)} must be 1 to ${MAX_CLIENT_NAME_LENGTH} letters, digits, '.', '_' or '-'`);
-    }
-    if (seen.has(username)) throw new Error(`renderCredentialMaps: credentials[${i}].username ${JSON.stringify(username)} is listed twice`);
-    seen.add(username);
-    // Never echo the password: this message may reach a CI log.
-    if (typeof password !== "string" || password.length === 0 || password.length > MAX_PASSWORD_LENGTH || /[\u0000-\u001f\u007f:]/.test(password)) {
-      throw new Error(`renderCredentialMaps: the password of ${JSON.stringify(username)} must be 1 to ${MAX_PASSWORD_LENGTH} characters, without ':' or control characters`);
-    }
-    const header = `Basic ${Buffer.from(`${username}:${password}`, "utf8").toString("base64")}`;
-    if (!/^Basic [A-Za-z0-9+/]+={0,2}$/.test(header) || header.length > MAX_CREDENTIAL_KEY_LENGTH) {
-      throw new Error(`renderCredentialMaps: the credential of ${JSON.stringify(username)} does not encode as a map key`);
-    }
-    // nginx's map lowercases keys: two keys equal but for case would be one entry (and nginx logs the key).
-    const other = seenKeys.get(header.toLowerCase());
-    if (other !== undefined) throw new Error(`renderCredentialMaps: the credentials of ${JSON.stringify(other)} and ${JSON.stringify(username)} differ only in letter case once encoded; change one password`);
-    seenKeys.set(header.toLowerCase(), username);
-    names.push(`"${header}" ${username};`);
-    exact.push(`"${header}" "${header}";`);
-  });
-  const file = (lines: string[]) => (lines.length ? `${lines.join("\n")}\n` : "");
-  return { [CREDENTIAL_MAP_FILES.clientNames]: file(names), [CREDENTIAL_MAP_FILES.exactCredentials]: file(exact) };
 }

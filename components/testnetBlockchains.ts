@@ -11,6 +11,7 @@ import { COMPONENT_TYPES } from "../graph/componentTypes";
 import { withLegacyTypeAlias } from "./componentType";
 import type { NodePoolConfig, TestnetChainConfig } from "../config";
 import { loadCatalog } from "../catalog/catalog";
+import { regionOf } from "../catalog/gcpLocations";
 import { gkeAllocatable, nodesForRequests } from "../sizing/gkeAllocatable";
 import { nodePoolArgs, nodePoolOptions } from "./nodePoolArgs";
 import { dataDiskLabels } from "./blockchainNodeDisks";
@@ -97,7 +98,7 @@ export class TestnetBlockchains extends pulumi.ComponentResource {
             project: args.project,
             zone,
             sourceDisk: `projects/${args.project}/zones/${zone}/disks/${chain.disk.name}`,
-            storageLocations: [zone.slice(0, -2)],
+            storageLocations: [regionOf(zone)],
             labels: {
               ...args.labels,
               component: "blockchain-nodes",

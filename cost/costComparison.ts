@@ -6,6 +6,7 @@
 import { ResourceRecord } from "../graph/resourceRecord";
 import { PriceCatalog } from "../catalog/catalog";
 import { PricedResource, priceResources } from "./engine";
+import { roundMoney } from "./money";
 
 export interface CostLine {
   urn: string;
@@ -104,9 +105,9 @@ export function compareCosts(before: ResourceRecord[] | null, after: ResourceRec
     if (unpricedSide) unpriced.push({ urn: any.urn, type: any.type, reason: unpricedSide.unpricedReason ?? "not priced" });
   }
   // Totals in whole cents, the delta of the rounded figures: every renderer prints the same numbers.
-  const roundedBefore = Math.round(totalBefore * 100) / 100;
-  const roundedAfter = Math.round(totalAfter * 100) / 100;
-  return { lines, unpriced, totals: { before: roundedBefore, after: roundedAfter, delta: Math.round((roundedAfter - roundedBefore) * 100) / 100 } };
+  const roundedBefore = roundMoney(totalBefore);
+  const roundedAfter = roundMoney(totalAfter);
+  return { lines, unpriced, totals: { before: roundedBefore, after: roundedAfter, delta: roundMoney(roundedAfter - roundedBefore) } };
 }
 
 /** Changes pairing a preview's states: both sides priced together per side. */

@@ -3,7 +3,8 @@
  * `review --format json` print, built from a comparison. Money is rounded to cents here, once.
  */
 import { PriceCatalog } from "../catalog/catalog";
-import { CostComponent } from "./engine";
+import type { CostComponent } from "./model";
+import { roundMoney } from "./money";
 import { CostComparison, CostTotals, UnpricedResource, monthlyOf } from "./costComparison";
 
 export const COST_REPORT_VERSION = 1;
@@ -52,10 +53,6 @@ export interface CostReportDocument {
   coverage?: { complete: boolean; omittedSames: number; errors: string[] };
   /** `review` only: each stack's totals by stack name. */
   stacks?: Record<string, CostTotals>;
-}
-
-export function roundMoney(value: number): number {
-  return Math.round(value * 100) / 100 + 0;
 }
 
 function roundTo(value: number, digits: number): number {

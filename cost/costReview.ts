@@ -3,6 +3,7 @@
  * plus the totals over all stacks. Renderers (table, markdown, JSON) only read this.
  */
 import { PriceCatalog } from "../catalog/catalog";
+import { roundMoney } from "./money";
 import { ResourceRecord } from "../graph/resourceRecord";
 import { CostComparison, CostTotals, compareCosts } from "./costComparison";
 import { CostReportDocument, reportResources, roundTotals, COST_REPORT_VERSION } from "./costReport";
@@ -45,7 +46,7 @@ export function assembleReview(stacks: StackCostReview[], catalog: PriceCatalog)
   const after = stacks.reduce((sum, s) => sum + s.comparison.totals.after, 0);
   return {
     stacks,
-    totals: { before: Math.round(before * 100) / 100, after: Math.round(after * 100) / 100, delta: Math.round((after - before) * 100) / 100 },
+    totals: { before: roundMoney(before), after: roundMoney(after), delta: roundMoney(after - before) },
     catalog: { source: catalog.source, date: catalog.date, currency: catalog.currency, hoursPerMonth: catalog.hoursPerMonth },
   };
 }

@@ -11,47 +11,11 @@ import { ResourceRecord, secretStrings, withoutSecrets } from "../graph/resource
 import { PriceCatalog, loadCatalog } from "../catalog/catalog";
 import { ResourceGraph } from "./resourceGraph";
 import { ruleForType } from "./rules";
-import { RuleOutcome } from "./rules/pricingRule";
+import type { PricedResource, RuleOutcome } from "./model";
 import { ImpossibleValueError, opaqueReason } from "./resourceAttributes";
 
-/** What a cost component is spent on; groups the review's chart. */
-export type CostCategory = "compute" | "storage" | "cluster management" | "networking";
-
-export interface CostComponent {
-  name: string;
-  quantity: number;
-  unit: string;
-  /** USD per unit. */
-  unitPrice: number;
-  /** USD per month (quantity x unitPrice). */
-  monthly: number;
-  category?: CostCategory;
-}
-
-export interface PricedResource {
-  urn: string;
-  type: string;
-  name: string;
-  status: "priced" | "free" | "unpriced";
-  /** USD per month; 0 unless priced. */
-  monthly: number;
-  components: CostComponent[];
-  assumptions: string[];
-  unpricedReason?: string;
-  /** Short human shape, e.g. "n1-standard-4 x10" or "pd-ssd 7348 GiB". */
-  summary?: string;
-  /**
-   * Machine-readable shape for other tools (the policy pack): machineType, nodes, nodesMax,
-   * vcpuPerNode, memoryGbPerNode, diskType, diskGb, zones, spot, region ... as the rule knows them.
-   */
-  facts?: Record<string, unknown>;
-  /**
-   * Set when an attribute is not a valid value at all (a machine type no catalog region sells, a
-   * fractional node count): the CLI turns it into a bad-input error naming the field, which is
-   * "inputs.<path>" or "outputs.<path>" where the value sits (a bare path means inputs).
-   */
-  invalidInput?: { field: string; message: string };
-}
+// The model types live in a leaf module (cost/model.ts); re-exported for the engine's callers.
+export type { CostCategory, CostComponent, PricedResource } from "./model";
 
 /**
  * Prices every resource of one graph (one stack, or one side of a preview). Graph-aware: rules

@@ -5,28 +5,23 @@
  * five of a project region cost more than the rest).
  */
 import { ResourceRecord } from "../graph/resourceRecord";
-import { PriceCatalog, regionOf } from "../catalog/catalog";
+import { PriceCatalog } from "../catalog/catalog";
+import { regionOf } from "../catalog/gcpLocations";
 import { ResourceAttributes } from "./resourceAttributes";
-import { PricingContext } from "./rules/pricingRule";
+import { RESOURCE_TYPES } from "../graph/resourceTypes";
 
 /** Where GKE, disks and everything else are assumed to live when nothing says: the project's home region. */
 export const FALLBACK_REGION = "us-east1";
 
-export const TYPE = {
-  cluster: "gcp:container/cluster:Cluster",
-  nodePool: "gcp:container/nodePool:NodePool",
-  disk: "gcp:compute/disk:Disk",
-  regionDisk: "gcp:compute/regionDisk:RegionDisk",
-  snapshot: "gcp:compute/snapshot:Snapshot",
-  address: "gcp:compute/address:Address",
-  globalAddress: "gcp:compute/globalAddress:GlobalAddress",
-  forwardingRule: "gcp:compute/forwardingRule:ForwardingRule",
-  globalForwardingRule: "gcp:compute/globalForwardingRule:GlobalForwardingRule",
-  instance: "gcp:compute/instance:Instance",
-  k8sService: "kubernetes:core/v1:Service",
-  k8sPersistentVolumeClaim: "kubernetes:core/v1:PersistentVolumeClaim",
-  k8sPersistentVolume: "kubernetes:core/v1:PersistentVolume",
-} as const;
+/** The resource types the rules dispatch on (graph/resourceTypes.ts). */
+export const TYPE = RESOURCE_TYPES;
+
+/** What a pricing rule may consult besides its own resource. */
+export interface PricingContext {
+  catalog: PriceCatalog;
+  graph: ResourceGraph;
+  attributes(record: ResourceRecord): ResourceAttributes;
+}
 
 export interface RegionResolution {
   region: string;
@@ -110,6 +105,14 @@ export class ResourceGraph {
     const fromProvider = provider && locationOf(this.attributes(provider));
     if (fromProvider) return { region: regionOf(fromProvider), assumption: `region ${regionOf(fromProvider)} taken from the provider configuration` };
     return { region: FALLBACK_REGION, assumption: `no location set: assumed the default region ${FALLBACK_REGION}` };
+  }
+
+  /**
+   * The region of a resource whose rule knows the location that counts (its own zone, a node
+   * pool's location or its cluster's): that location's region, else `regionOf(record)`.
+   */
+  regionFrom(location: string | undefined, record: ResourceRecord): RegionResolution {
+    return location ? { region: regionOf(location) } : this.regionOf(record);
   }
 
   /**

@@ -15,6 +15,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { PROJECT, StackName } from "../config";
+import { money, roundMoney } from "../cost/money";
 import { recordStack, RecordedStack } from "../offline/recordStack";
 import { PROJECT_ROOT } from "../projectRoot";
 
@@ -254,7 +255,7 @@ async function run(dir: string, versions: Versions, tmp: string): Promise<void> 
     }
     const want = (JSON.parse(offline.text) as { stacks: Record<string, { after: number }> }).stacks[stack].after;
     const got = (JSON.parse(estimate.text) as { totals: { after: number } }).totals.after;
-    check(`infra-cost estimate of ${stack}'s real preview equals the offline review's after-side total`, Math.round(want * 100) === Math.round(got * 100), `estimate $${got.toFixed(2)}, review $${want.toFixed(2)}`);
+    check(`infra-cost estimate of ${stack}'s real preview equals the offline review's after-side total`, roundMoney(want) === roundMoney(got), `estimate ${money(got)}, review ${money(want)}`);
   }
 
   // The pack, loaded by the real CLI, stops an over-budget prod.

@@ -8,6 +8,7 @@ import * as settings from "@pulumi/pulumi/runtime/settings";
 import { PROJECT, StackConfig } from "../config";
 import type { StackName } from "../stacks";
 import { ResourceRecord } from "../graph/resourceRecord";
+import { RESOURCE_TYPES } from "../graph/resourceTypes";
 import { defineStack, stackConfigFromRuntime } from "../program";
 import { readStackConfig } from "./stackConfig";
 
@@ -241,11 +242,11 @@ function revealOutputs(outputs: Record<string, unknown>): Record<string, unknown
 /** Outputs a cloud provider would compute, so what reads them (kubeconfig, URLs) sees real-looking values. */
 function computedOutputs(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
   switch (type) {
-    case "gcp:container/cluster:Cluster":
+    case RESOURCE_TYPES.cluster:
       return { endpoint: "203.0.113.10", masterAuth: { clusterCaCertificate: Buffer.from(`offline CA of ${name}`).toString("base64") } };
-    case "gcp:compute/address:Address":
+    case RESOURCE_TYPES.address:
       return { address: inputs.address ?? "10.0.0.2", selfLink: `projects/${inputs.project}/regions/${inputs.region}/addresses/${inputs.name ?? name}` };
-    case "gcp:compute/disk:Disk":
+    case RESOURCE_TYPES.disk:
       return { selfLink: `projects/${inputs.project}/zones/${inputs.zone}/disks/${inputs.name ?? name}` };
     default:
       return {};

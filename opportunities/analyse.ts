@@ -6,7 +6,7 @@
 import { PriceCatalog } from "../catalog/catalog";
 import { loadDiskPerformance } from "../catalog/diskPerformance";
 import { StackConfig } from "../config";
-import { roundMoney } from "../cost/costReport";
+import { roundMoney } from "../cost/money";
 import { ResourceRecord } from "../graph/resourceRecord";
 import { commitmentOptions } from "./commitments";
 import { diskOptions } from "./diskOptions";

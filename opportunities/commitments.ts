@@ -5,12 +5,13 @@
  * machine; the boot disks are not committed and stay as the engine prices them.
  */
 import { PriceCatalog } from "../catalog/catalog";
-import { PricedResource } from "../cost/engine";
+import type { PricedResource } from "../cost/model";
 import { ResourceRecord } from "../graph/resourceRecord";
 import { commandChange } from "./configKeys";
 import { MINIMUM_MONTHLY_SAVING, StackFindings } from "./opportunity";
-import { NODE_POOL_TYPE } from "./podsPerPool";
-import { poolShape, usd } from "./rightsizing";
+import { NODE_POOL_TYPE } from "../graph/resourceTypes";
+import { money } from "../cost/money";
+import { poolShape } from "./rightsizing";
 import { PRODUCTION_STACKS } from "./spotPools";
 
 /** gcloud's commitment type per machine family (the resources a commitment covers are per family). */
@@ -47,7 +48,7 @@ export function commitmentOptions(stack: string, resources: ResourceRecord[], pr
     if (!committed || !shape || !current) continue;
     const saving = committed.machinesOnDemand - committed.machinesCommitted;
     if (saving < MINIMUM_MONTHLY_SAVING) {
-      findings.considered.push({ stack, kind: "commitment-1y", resource: record.name, note: `a 1-year commitment (${usd(committed.machinesCommitted)}) does not beat on-demand with sustained use (${usd(committed.machinesOnDemand)})` });
+      findings.considered.push({ stack, kind: "commitment-1y", resource: record.name, note: `a 1-year commitment (${money(committed.machinesCommitted)}) does not beat on-demand with sustained use (${money(committed.machinesOnDemand)})` });
       continue;
     }
     const machine = catalog.machineTypes[shape.machineType];
@@ -62,8 +63,8 @@ export function commitmentOptions(stack: string, resources: ResourceRecord[], pr
       currentMonthly: current.monthly,
       proposedMonthly: current.monthly - saving,
       rationale:
-        `${shape.nodes} x ${shape.machineType} run all month at a fixed count: ${usd(committed.machinesOnDemand)}/month on demand (sustained use counted), ` +
-        `${usd(committed.machinesCommitted)} under a 1-year commitment (${usd(saving * 12)} a year, owed for the whole term).`,
+        `${shape.nodes} x ${shape.machineType} run all month at a fixed count: ${money(committed.machinesOnDemand)}/month on demand (sustained use counted), ` +
+        `${money(committed.machinesCommitted)} under a 1-year commitment (${money(saving * 12)} a year, owed for the whole term).`,
       configChange: commandChange(
         stack,
         `gcloud compute commitments create ${record.name}-1y${project} --region ${shape.region} --plan 12-month --type ${commitmentType(machine.family)} --resources vcpu=${machine.vcpu * shape.nodes},memory=${machine.memoryGb * shape.nodes}GB`,

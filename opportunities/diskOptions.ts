@@ -8,17 +8,18 @@
  */
 import { PriceCatalog } from "../catalog/catalog";
 import { COMPARED_DISK_TYPES, DiskPerformance, PERFORMANCE_FIELDS, diskPerformance, instanceCaps, loadDiskPerformance } from "../catalog/diskPerformance";
-import { POOL_WORKLOADS_TYPE, StatedPodGroup } from "../components/poolWorkloads";
+import { POOL_WORKLOADS_TYPE, type StatedPodGroup } from "../graph/statedPodGroup";
 import { StackConfig } from "../config";
-import { PricedResource } from "../cost/engine";
+import type { PricedResource } from "../cost/model";
 import { ResourceRecord } from "../graph/resourceRecord";
 import { commandChange, configEdits, diskConfigKey } from "./configKeys";
 import { DiskReview, MINIMUM_MONTHLY_SAVING, StackFindings } from "./opportunity";
-import { NODE_POOL_TYPE } from "./podsPerPool";
+import { NODE_POOL_TYPE, RESOURCE_TYPES } from "../graph/resourceTypes";
 import { priceVariant } from "./repricing";
-import { poolShape, usd } from "./rightsizing";
+import { money } from "../cost/money";
+import { poolShape } from "./rightsizing";
 
-export const DATA_DISK_TYPE = "gcp:compute/disk:Disk";
+export const DATA_DISK_TYPE = RESOURCE_TYPES.disk;
 
 const FIELD_NAMES: Record<(typeof PERFORMANCE_FIELDS)[number], string> = { readIops: "read IOPS", writeIops: "write IOPS", readMiBps: "read MiB/s", writeMiBps: "write MiB/s" };
 
@@ -96,7 +97,7 @@ export function diskOptions(stack: string, resources: ResourceRecord[], priced: 
       review.options.push({ diskType, monthly: proposed.monthly, performance: gives, lower: lower.map((f) => FIELD_NAMES[f]) });
       const saving = current.monthly - proposed.monthly;
       if (diskType === currentType || saving < MINIMUM_MONTHLY_SAVING) continue;
-      const figures = `${sizeGb.toLocaleString("en-US")} GiB on ${shape.machineType}: ${currentType} gives ${describePerformance(now)} for ${usd(current.monthly)}/month; ${diskType} gives ${describePerformance(gives)} for ${usd(proposed.monthly)}`;
+      const figures = `${sizeGb.toLocaleString("en-US")} GiB on ${shape.machineType}: ${currentType} gives ${describePerformance(now)} for ${money(current.monthly)}/month; ${diskType} gives ${describePerformance(gives)} for ${money(proposed.monthly)}`;
       const risk = lower.length
         ? `less performance than the workload's need (${needFrom}): ${lower.map((f) => `${FIELD_NAMES[f]} ${Math.round(gives[f]).toLocaleString("en-US")} < ${Math.round(need[f]!).toLocaleString("en-US")}`).join(", ")}`
         : undefined;

@@ -5,17 +5,16 @@
  */
 import { PriceCatalog } from "../catalog/catalog";
 import { StackConfig } from "../config";
-import { PricedResource } from "../cost/engine";
+import type { PricedResource } from "../cost/model";
 import { ResourceRecord } from "../graph/resourceRecord";
 import { commandChange, configEdits, diskConfigKey, nodePoolConfigKey } from "./configKeys";
 import { MINIMUM_MONTHLY_SAVING, Opportunity, StackFindings } from "./opportunity";
-import { NODE_POOL_TYPE } from "./podsPerPool";
+import { DISK_TYPES, NODE_POOL_TYPE } from "../graph/resourceTypes";
 import { InputsPatch, priceVariant, withNodeConfig } from "./repricing";
 import { disksWithStatedWorkload } from "./diskOptions";
-import { usd } from "./rightsizing";
+import { money } from "../cost/money";
 import { PRODUCTION_STACKS } from "./spotPools";
 
-const DISK_TYPES = new Set(["gcp:compute/disk:Disk", "gcp:compute/regionDisk:RegionDisk"]);
 export const FROM_DISK_TYPE = "pd-ssd";
 export const TO_DISK_TYPE = "pd-balanced";
 
@@ -52,7 +51,7 @@ export function diskTypeDowngrades(stack: string, resources: ResourceRecord[], p
       monthlySaving: saving,
       currentMonthly: current.monthly,
       proposedMonthly: proposed.monthly,
-      rationale: `${size} of ${FROM_DISK_TYPE} cost ${usd(current.monthly)}/month in ${stack}; as ${TO_DISK_TYPE} ${usd(proposed.monthly)}. Outside prod the IOPS of pd-ssd are rarely needed.`,
+      rationale: `${size} of ${FROM_DISK_TYPE} cost ${money(current.monthly)}/month in ${stack}; as ${TO_DISK_TYPE} ${money(proposed.monthly)}. Outside prod the IOPS of pd-ssd are rarely needed.`,
       configChange: change,
       countsTowardTotal: true,
     });

@@ -6,13 +6,14 @@
  */
 import { PriceCatalog } from "../catalog/catalog";
 import { StackConfig } from "../config";
-import { PricedResource } from "../cost/engine";
+import type { PricedResource } from "../cost/model";
 import { ResourceRecord } from "../graph/resourceRecord";
 import { commandChange, configEdits, nodePoolConfigKey } from "./configKeys";
 import { MINIMUM_MONTHLY_SAVING, StackFindings } from "./opportunity";
-import { NODE_POOL_TYPE } from "./podsPerPool";
+import { NODE_POOL_TYPE } from "../graph/resourceTypes";
 import { priceVariant, withNodeConfig } from "./repricing";
-import { poolShape, usd } from "./rightsizing";
+import { money } from "../cost/money";
+import { poolShape } from "./rightsizing";
 
 /** Source family -> the families it may move to at equal shape. */
 export const EQUAL_SHAPE_TARGETS: Record<string, string[]> = { n1: ["e2", "n2d"] };
@@ -48,10 +49,10 @@ export function familySwaps(stack: string, resources: ResourceRecord[], priced: 
       .map((target) => ({ target, priced: priceVariant(resources, record.urn, withNodeConfig({ machineType: target }), catalog) }))
       .sort((a, b) => a.priced.monthly - b.priced.monthly || a.target.localeCompare(b.target));
     const pool = record.name;
-    const figures = options.map((o) => `${o.target} ${usd(o.priced.monthly)} (${sustainedUse(catalog, o.target)})`).join(", ");
+    const figures = options.map((o) => `${o.target} ${money(o.priced.monthly)} (${sustainedUse(catalog, o.target)})`).join(", ");
     const best = options[0];
     const saving = current.monthly - best.priced.monthly;
-    const currentText = `${shape.nodes} x ${shape.machineType} cost ${usd(current.monthly)}/month with its ${sustainedUse(catalog, shape.machineType)}`;
+    const currentText = `${shape.nodes} x ${shape.machineType} cost ${money(current.monthly)}/month with its ${sustainedUse(catalog, shape.machineType)}`;
     if (saving < MINIMUM_MONTHLY_SAVING) {
       findings.considered.push({ stack, kind: "family-swap", resource: pool, note: `no saving at equal shape: ${currentText}; ${figures}` });
       continue;
@@ -66,7 +67,7 @@ export function familySwaps(stack: string, resources: ResourceRecord[], priced: 
       monthlySaving: saving,
       currentMonthly: current.monthly,
       proposedMonthly: best.priced.monthly,
-      rationale: `${currentText}; the same count of ${best.target} costs ${usd(best.priced.monthly)} (${figures}).`,
+      rationale: `${currentText}; the same count of ${best.target} costs ${money(best.priced.monthly)} (${figures}).`,
       configChange: key
         ? configEdits(stack, [{ key: `${key}.machineType`, value: best.target }], "GKE replaces the nodes one surge node at a time (upgradeSettings maxSurge 1)")
         : commandChange(stack, `set nodeConfig.machineType ${best.target} on node pool ${pool}`, "no config key of this stack declares the pool"),

@@ -6,17 +6,15 @@
  */
 import { PriceCatalog } from "../catalog/catalog";
 import { StackConfig } from "../config";
-import { PricedResource } from "../cost/engine";
+import type { PricedResource } from "../cost/model";
 import { ResourceRecord, isSecretValue } from "../graph/resourceRecord";
+import { ADDRESS_TYPES, DISK_TYPES, FORWARDING_RULE_TYPES, RESOURCE_TYPES } from "../graph/resourceTypes";
 import { commandChange, configEdits, diskConfigKey } from "./configKeys";
 import { MINIMUM_MONTHLY_SAVING, Opportunity, StackFindings } from "./opportunity";
-import { usd } from "./rightsizing";
+import { money } from "../cost/money";
 
-const DISK_TYPES = new Set(["gcp:compute/disk:Disk", "gcp:compute/regionDisk:RegionDisk"]);
-const ADDRESS_TYPES = new Set(["gcp:compute/address:Address", "gcp:compute/globalAddress:GlobalAddress"]);
-const FORWARDING_RULE_TYPES = new Set(["gcp:compute/forwardingRule:ForwardingRule", "gcp:compute/globalForwardingRule:GlobalForwardingRule"]);
-const PV_TYPE = "kubernetes:core/v1:PersistentVolume";
-const SERVICE_TYPE = "kubernetes:core/v1:Service";
+const PV_TYPE = RESOURCE_TYPES.k8sPersistentVolume;
+const SERVICE_TYPE = RESOURCE_TYPES.k8sService;
 const INGRESS_TYPES = new Set(["kubernetes:networking.k8s.io/v1:Ingress", "kubernetes:extensions/v1beta1:Ingress"]);
 
 function plain(value: unknown): unknown {
@@ -63,7 +61,7 @@ function diskUsers(disk: ResourceRecord, name: string, resources: ResourceRecord
   for (const record of resources) {
     if (record === disk) continue;
     if (record.type === PV_TYPE && (refersTo(at(record, "spec.csi.volumeHandle"), name) || refersTo(at(record, "spec.gcePersistentDisk.pdName"), name))) users.push(`PersistentVolume ${record.name}`);
-    if (record.type === "gcp:compute/instance:Instance") {
+    if (record.type === RESOURCE_TYPES.instance) {
       const attached = [at(record, "bootDisk.source"), ...((at(record, "attachedDisks") as { source?: unknown }[] | undefined) ?? []).map((d) => plain(d?.source))];
       if (attached.some((source) => refersTo(source, name))) users.push(`instance ${record.name}`);
     }
@@ -137,7 +135,7 @@ export function orphans(stack: string, resources: ResourceRecord[], priced: Map<
       monthlySaving: current.monthly,
       currentMonthly: current.monthly,
       proposedMonthly: 0,
-      rationale: `${current.summary ?? record.type} costs ${usd(current.monthly)}/month and nothing in the stack uses it (${isDisk ? "no PersistentVolume, claim or instance refers to it" : "no forwarding rule, LoadBalancer Service or Ingress uses it"}).`,
+      rationale: `${current.summary ?? record.type} costs ${money(current.monthly)}/month and nothing in the stack uses it (${isDisk ? "no PersistentVolume, claim or instance refers to it" : "no forwarding rule, LoadBalancer Service or Ingress uses it"}).`,
       configChange,
       countsTowardTotal: true,
     });

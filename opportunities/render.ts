@@ -1,9 +1,6 @@
 /** The opportunities document as a terminal table or as markdown (a PR comment, the budget report). */
+import { money } from "../cost/money";
 import { OpportunitiesDocument, OpportunityJson } from "./analyse";
-
-export function money(value: number): string {
-  return `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-}
 
 /** The edit in one line: "relay-budget:seedPool.machineType: n1-standard-2, relay-budget:seedPool.nodeCount: 4". */
 export function changeSummary(opportunity: Pick<OpportunityJson, "configChange">): string {
@@ -75,4 +72,11 @@ export function renderOpportunitiesMarkdown(document: OpportunitiesDocument, hea
     lines.push(`${h} Looked at and left alone`, "", ...document.considered.map((c) => `- ${c.stack} ${c.kind} ${cell(c.resource)}: ${c.note}`), "");
   }
   return lines.join("\n");
+}
+
+/** The document as the chosen output: the versioned JSON, a markdown page, or the terminal table. */
+export function renderOpportunities(document: OpportunitiesDocument, format: "table" | "markdown" | "json"): string {
+  if (format === "json") return JSON.stringify(document, null, 2) + "\n";
+  if (format === "markdown") return `# Savings opportunities\n\n${renderOpportunitiesMarkdown(document)}`;
+  return renderOpportunitiesTable(document);
 }

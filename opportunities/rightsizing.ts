@@ -7,7 +7,8 @@
  */
 import { PriceCatalog } from "../catalog/catalog";
 import { StackConfig } from "../config";
-import { PricedResource } from "../cost/engine";
+import type { PricedResource } from "../cost/model";
+import { money } from "../cost/money";
 import { ResourceRecord } from "../graph/resourceRecord";
 import { gkeAllocatable } from "../sizing/gkeAllocatable";
 import { CandidateFilter, MachineCandidate, PackingRequest, cheapestFit, machineCandidates, packOnto } from "./binPacking";
@@ -57,7 +58,6 @@ export function poolShape(priced: PricedResource | undefined): PoolShape | undef
 }
 
 const fixed = (value: number, digits = 2) => value.toFixed(digits);
-export const usd = (value: number) => `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 function describeDemand(groups: PodGroup[]): string {
   return groups
@@ -157,7 +157,7 @@ export function rightsizePools(
     fit.proposed = side(best.machineType, best.nodes, proposed.monthly);
     if (saving < MINIMUM_MONTHLY_SAVING) {
       fit.proposed = fit.current;
-      consider(pool.pool, `the cheapest fit, ${best.nodes} x ${best.machineType} at ${usd(proposed.monthly)}/month, does not cost less than ${shape.nodes} x ${shape.machineType} at ${usd(pricedPool.monthly)} (${demandText})`);
+      consider(pool.pool, `the cheapest fit, ${best.nodes} x ${best.machineType} at ${money(proposed.monthly)}/month, does not cost less than ${shape.nodes} x ${shape.machineType} at ${money(pricedPool.monthly)} (${demandText})`);
       continue;
     }
     const key = config ? nodePoolConfigKey(config, pool.pool) : undefined;
@@ -175,7 +175,7 @@ export function rightsizePools(
       proposedMonthly: proposed.monthly,
       rationale:
         `${demandText}. ${best.nodes} x ${best.machineType} (${fixed(best.allocatable.cpu)} vCPU / ${fixed(best.allocatable.memoryGiB)} GiB allocatable each, count bound by ${best.boundBy}) ` +
-        `is the cheapest fit of ${search.packed + search.pruned} machine types: ${usd(proposed.monthly)}/month against ${usd(pricedPool.monthly)} for ${shape.nodes} x ${shape.machineType}.`,
+        `is the cheapest fit of ${search.packed + search.pruned} machine types: ${money(proposed.monthly)}/month against ${money(pricedPool.monthly)} for ${shape.nodes} x ${shape.machineType}.`,
       configChange: key
         ? configEdits(stack, edits, "assumes the scheduler spreads the pods (default scoring or a topology spread constraint) so no node exceeds the disruption budget's share")
         : commandChange(stack, `set nodeConfig.machineType ${best.machineType} and nodeCount ${perZone} on node pool ${pool.pool}`, "no config key of this stack declares the pool"),

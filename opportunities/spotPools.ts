@@ -5,13 +5,14 @@
  */
 import { PriceCatalog } from "../catalog/catalog";
 import { StackConfig } from "../config";
-import { PricedResource } from "../cost/engine";
+import type { PricedResource } from "../cost/model";
 import { ResourceRecord } from "../graph/resourceRecord";
 import { commandChange, configEdits, nodePoolConfigKey } from "./configKeys";
 import { MINIMUM_MONTHLY_SAVING, StackFindings } from "./opportunity";
-import { NODE_POOL_TYPE } from "./podsPerPool";
+import { NODE_POOL_TYPE } from "../graph/resourceTypes";
 import { priceVariant, withNodeConfig } from "./repricing";
-import { poolShape, usd } from "./rightsizing";
+import { money } from "../cost/money";
+import { poolShape } from "./rightsizing";
 
 /** Stacks whose pools must not be reclaimed under load. */
 export const PRODUCTION_STACKS = new Set(["prod", "production"]);
@@ -42,7 +43,7 @@ export function spotPools(stack: string, resources: ResourceRecord[], priced: Ma
       currentMonthly: current.monthly,
       proposedMonthly: proposed.monthly,
       rationale:
-        `${shape.nodes} x ${shape.machineType} on-demand cost ${usd(current.monthly)}/month; as spot VMs ($${spotHour.toFixed(4)}/hour each) ${usd(proposed.monthly)}. ` +
+        `${shape.nodes} x ${shape.machineType} on-demand cost ${money(current.monthly)}/month; as spot VMs ($${spotHour.toFixed(4)}/hour each) ${money(proposed.monthly)}. ` +
         `A ${stack} pool can take a node being reclaimed with 30 s notice.`,
       configChange: key
         ? configEdits(stack, [{ key: `${key}.spot`, value: true }], "changing spot recreates the pool's nodes; keep a PodDisruptionBudget on anything that must stay up")

@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { loadCatalog } from "../catalog/catalog";
+import { RESOURCE_TYPES } from "../graph/resourceTypes";
 import { definePolicy, PolicyDefinition, Violation } from "./policyDefinition";
 import { definePolicyConfig } from "./policyConfig";
 import { PolicyResource, isPreviewUnknown, valueAt } from "./resourceView";
@@ -30,10 +31,10 @@ type AllowedMachines = { allowedFamilies: string[]; allowedMachineTypes: string[
 
 /** Where each resource type names its machine type. */
 const MACHINE_TYPE_PATHS: Record<string, string> = {
-  "gcp:container/nodePool:NodePool": "nodeConfig.machineType",
-  "gcp:container/cluster:Cluster": "nodeConfig.machineType",
-  "gcp:compute/instance:Instance": "machineType",
-  "gcp:compute/instanceTemplate:InstanceTemplate": "machineType",
+  [RESOURCE_TYPES.nodePool]: "nodeConfig.machineType",
+  [RESOURCE_TYPES.cluster]: "nodeConfig.machineType",
+  [RESOURCE_TYPES.instance]: "machineType",
+  [RESOURCE_TYPES.instanceTemplate]: "machineType",
 };
 
 /** The family of a machine type: the catalog's, else its prefix ("custom-4-16384" is an N1 custom type). */
@@ -48,7 +49,7 @@ function checkMachineType(resource: PolicyResource, config: AllowedMachines): Vi
   const path = MACHINE_TYPE_PATHS[resource.type];
   if (!path) return [];
   // A cluster whose default pool is removed runs no nodes of its own nodeConfig.
-  if (resource.type === "gcp:container/cluster:Cluster" && valueAt(resource.props, "removeDefaultNodePool") === true) return [];
+  if (resource.type === RESOURCE_TYPES.cluster && valueAt(resource.props, "removeDefaultNodePool") === true) return [];
   const machineType = valueAt(resource.props, path);
   if (typeof machineType !== "string" || machineType === "" || isPreviewUnknown(machineType)) return [];
   const family = machineFamily(machineType);

@@ -11,9 +11,11 @@
  */
 import { priceResources, PricedResource } from "../cost/engine";
 import { ResourceRecord } from "../graph/resourceRecord";
+import { NODE_POOL_TYPE } from "../graph/resourceTypes";
+import { money } from "../cost/money";
 import { PolicyResource, containsPreviewUnknown, isPreviewUnknown, recordForPricing, valueAt } from "./resourceView";
 
-export const NODE_POOL_TYPE = "gcp:container/nodePool:NodePool";
+export { NODE_POOL_TYPE };
 
 export interface UnverifiableCost {
   urn: string;
@@ -139,15 +141,13 @@ export function estimateCeilingCost(resources: PolicyResource[]): CeilingEstimat
   return estimate;
 }
 
-export function usd(amount: number): string {
-  return `$${amount.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-}
+
 
 /** "seeds (e2-standard-4 x3) $308.51; ..." for the `count` largest contributors. */
 export function largestContributors(estimate: CeilingEstimate, count: number): string {
   return estimate.contributors
     .slice(0, count)
-    .map((r) => `${label(r)} ${usd(r.monthly)}`)
+    .map((r) => `${label(r)} ${money(r.monthly)}`)
     .join("; ");
 }
 
@@ -165,7 +165,7 @@ export function estimateNotes(estimate: CeilingEstimate): string[] {
 export function unverifiableMessage(estimate: CeilingEstimate, ceiling: number): string {
   const which = estimate.unverifiable.map((u) => `${u.name}: ${u.reason}`).join("; ");
   return (
-    `cannot verify the ${usd(ceiling)} ceiling during preview: ${which}. ` +
+    `cannot verify the ${money(ceiling)} ceiling during preview: ${which}. ` +
     `Give the value in config (or an autoscaling maximum for a node count) so the cost is bounded before apply.`
   );
 }

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { definePolicy, PolicyDefinition, Violation } from "./policyDefinition";
+import { RESOURCE_TYPES } from "../graph/resourceTypes";
 import { definePolicyConfig } from "./policyConfig";
 import { PolicyResource, isPreviewUnknown, stringMapAt, valueAt } from "./resourceView";
 
@@ -19,10 +20,10 @@ export const costAllocationLabelsConfig = definePolicyConfig({
 
 /** Where each billable type keeps the labels that reach the bill. */
 export const BILLING_LABEL_PATHS: Record<string, string> = {
-  "gcp:container/nodePool:NodePool": "nodeConfig.resourceLabels",
-  "gcp:compute/disk:Disk": "labels",
-  "gcp:compute/regionDisk:RegionDisk": "labels",
-  "gcp:compute/snapshot:Snapshot": "labels",
+  [RESOURCE_TYPES.nodePool]: "nodeConfig.resourceLabels",
+  [RESOURCE_TYPES.disk]: "labels",
+  [RESOURCE_TYPES.regionDisk]: "labels",
+  [RESOURCE_TYPES.snapshot]: "labels",
 };
 
 function checkLabels(resource: PolicyResource, config: { requiredLabels: string[] }): Violation[] {

@@ -5,7 +5,8 @@
  */
 import { definePolicy, PolicyDefinition } from "./policyDefinition";
 import { definePolicyConfig, usdPerMonth } from "./policyConfig";
-import { estimateCeilingCost, estimateNotes, largestContributors, unverifiableMessage, usd } from "./ceilingEstimate";
+import { money, roundMoney } from "../cost/money";
+import { estimateCeilingCost, estimateNotes, largestContributors, unverifiableMessage } from "./ceilingEstimate";
 
 export const monthlyBudgetCeilingConfig = definePolicyConfig({
   /** The stack's ceiling in USD a month; required so a missing config file cannot pass silently. */
@@ -19,7 +20,7 @@ export const monthlyBudgetCeiling: PolicyDefinition<{ maxMonthlyCost: number }> 
   config: monthlyBudgetCeilingConfig,
   checkStack: (resources, { maxMonthlyCost }) => {
     const estimate = estimateCeilingCost(resources);
-    const budget = { estimate: round(estimate.monthly), ceiling: maxMonthlyCost };
+    const budget = { estimate: roundMoney(estimate.monthly), ceiling: maxMonthlyCost };
     const notes = estimateNotes(estimate);
     const violations = [];
     if (estimate.unverifiable.length) {
@@ -29,7 +30,7 @@ export const monthlyBudgetCeiling: PolicyDefinition<{ maxMonthlyCost: number }> 
       const over = estimate.monthly - maxMonthlyCost;
       violations.push({
         message: [
-          `estimated ${usd(estimate.monthly)} a month exceeds the ceiling of ${usd(maxMonthlyCost)} by ${usd(over)}.`,
+          `estimated ${money(estimate.monthly)} a month exceeds the ceiling of ${money(maxMonthlyCost)} by ${money(over)}.`,
           `Largest contributors: ${largestContributors(estimate, 5)}.`,
           ...notes,
         ].join(" "),
@@ -39,11 +40,7 @@ export const monthlyBudgetCeiling: PolicyDefinition<{ maxMonthlyCost: number }> 
     return {
       violations,
       budget,
-      summary: [`budget ceiling: ${usd(estimate.monthly)} of ${usd(maxMonthlyCost)} a month${share}.`, ...notes].join(" "),
+      summary: [`budget ceiling: ${money(estimate.monthly)} of ${money(maxMonthlyCost)} a month${share}.`, ...notes].join(" "),
     };
   },
 });
-
-function round(amount: number): number {
-  return Math.round(amount * 100) / 100;
-}

@@ -10,18 +10,19 @@
  * map in a config passes. Messages never repeat the value.
  * A value unknown during preview is checked before the update step, when it is known.
  */
+import { RESOURCE_TYPES } from "../graph/resourceTypes";
 import { definePolicy, PolicyDefinition, Violation } from "./policyDefinition";
 import { definePolicyConfig } from "./policyConfig";
 import { PolicyResource, isPreviewUnknown, valueAt } from "./resourceView";
 
-export const CONFIG_MAP_TYPE = "kubernetes:core/v1:ConfigMap";
+export const CONFIG_MAP_TYPE = RESOURCE_TYPES.k8sConfigMap;
 
 export const noPlaintextSecretsConfig = definePolicyConfig({});
 
 /** What a credential looks like inside a text value, and what to call it in a message. */
 const CREDENTIAL_PATTERNS: { what: string; pattern: RegExp }[] = [
   { what: "an htpasswd line", pattern: /^[^\s:#]+:(\$apr1\$|\$2[abxy]?\$|\{SHA\}|\{SSHA\}|\$[156]\$)\S+/m },
-  // The proxy's credential maps: `"Basic <base64(user:password)>" <name>;` (components/nginxConfig.ts).
+  // The proxy's credential maps: `"Basic <base64(user:password)>" <name>;` (components/credentialMaps.ts).
   { what: "a Basic credential map entry", pattern: /["']Basic [A-Za-z0-9+/]{8,}={0,2}["']\s+[^\s;]+;/ },
   {
     what: "a password or key assignment",

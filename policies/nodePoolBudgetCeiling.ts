@@ -10,7 +10,8 @@
 import { z } from "zod";
 import { definePolicy, PolicyDefinition, Violation } from "./policyDefinition";
 import { definePolicyConfig, usdPerMonth } from "./policyConfig";
-import { NODE_POOL_TYPE, estimateCeilingCost, estimateNotes, unverifiableMessage, usd } from "./ceilingEstimate";
+import { money } from "../cost/money";
+import { NODE_POOL_TYPE, estimateCeilingCost, estimateNotes, unverifiableMessage } from "./ceilingEstimate";
 import { PolicyResource, isPreviewUnknown, valueAt } from "./resourceView";
 
 export const nodePoolBudgetCeilingConfig = definePolicyConfig({
@@ -47,7 +48,7 @@ function checkNodePool(pool: PolicyResource, config: NodePoolCeilings): Violatio
   return [
     {
       message: [
-        `node pool ${nodePoolName(pool)}${shape} is estimated at ${usd(estimate.monthly)} a month, over its ceiling of ${usd(ceiling)} (maxMonthlyCost.${key}) by ${usd(estimate.monthly - ceiling)}.`,
+        `node pool ${nodePoolName(pool)}${shape} is estimated at ${money(estimate.monthly)} a month, over its ceiling of ${money(ceiling)} (maxMonthlyCost.${key}) by ${money(estimate.monthly - ceiling)}.`,
         ...notes,
       ].join(" "),
     },
@@ -66,7 +67,7 @@ export const nodePoolBudgetCeiling: PolicyDefinition<NodePoolCeilings> = defineP
     return pools
       .map((pool) => {
         const estimate = estimateCeilingCost([pool]);
-        return `${nodePoolName(pool)} ${usd(estimate.monthly)} of ${usd(ceilingFor(pool, config).ceiling)}`;
+        return `${nodePoolName(pool)} ${money(estimate.monthly)} of ${money(ceilingFor(pool, config).ceiling)}`;
       })
       .join("; ");
   },

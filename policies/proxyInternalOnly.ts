@@ -11,13 +11,14 @@
  * catch it at preview. Per resource keeps `AnalyzeStack` cheap: @pulumi/policy decodes the whole
  * stack again for every stack policy.
  */
+import { RESOURCE_TYPES } from "../graph/resourceTypes";
 import { allowListProblem, isPrivateAddress } from "../validation/cidr";
 import { definePolicy, PolicyDefinition, Violation } from "./policyDefinition";
 import { definePolicyConfig } from "./policyConfig";
 import { PolicyResource, isPreviewUnknown, stringMapAt, valueAt } from "./resourceView";
 
-export const SERVICE_TYPE = "kubernetes:core/v1:Service";
-export const ADDRESS_TYPE = "gcp:compute/address:Address";
+export const SERVICE_TYPE = RESOURCE_TYPES.k8sService;
+export const ADDRESS_TYPE = RESOURCE_TYPES.address;
 /** GKE's annotations that make a LoadBalancer Service internal (current, then legacy). */
 const INTERNAL_LB_ANNOTATIONS = ["networking.gke.io/load-balancer-type", "cloud.google.com/load-balancer-type"];
 

@@ -10,13 +10,14 @@
  * (`sourceDisk`); with only the chain's name, it must carry the chain's `blockchain-node` label.
  */
 import { COMPONENT_TYPES } from "../graph/componentTypes";
+import { RESOURCE_TYPES } from "../graph/resourceTypes";
 import { definePolicy, PolicyDefinition, Violation } from "./policyDefinition";
 import { definePolicyConfig } from "./policyConfig";
 import { PolicyResource, isPreviewUnknown, stringMapAt, valueAt } from "./resourceView";
 
 /** The program's component that declares each testnet chain's state (components/testnetBlockchains.ts). */
 export const TESTNET_BLOCKCHAINS_TYPE = COMPONENT_TYPES.testnetBlockchains;
-export const SNAPSHOT_TYPE = "gcp:compute/snapshot:Snapshot";
+export const SNAPSHOT_TYPE = RESOURCE_TYPES.snapshot;
 
 export const snapshotBeforeDecommissionConfig = definePolicyConfig({});
 

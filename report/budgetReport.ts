@@ -11,7 +11,7 @@ import { ProdConfig, StackConfig } from "../config";
 import { STACKS } from "../stacks";
 import { firstInvalidInput } from "../cost/costComparison";
 import { CostReview, StackCostReview, assembleReview, reviewStack } from "../cost/costReview";
-import { PricedResource } from "../cost/engine";
+import type { PricedResource } from "../cost/model";
 import { InputError } from "../cost/sources/inputError";
 import { readStackExport } from "../cost/sources/stackExport";
 import { ResourceRecord } from "../graph/resourceRecord";
@@ -19,7 +19,7 @@ import type { RecordedStack } from "../offline/recordStack";
 import { PROJECT_ROOT } from "../projectRoot";
 import { OpportunitiesDocument, analyseStack, opportunitiesDocument } from "../opportunities/analyse";
 import { oneYearCommitment } from "../opportunities/commitments";
-import { NODE_POOL_TYPE } from "../opportunities/podsPerPool";
+import { NODE_POOL_TYPE } from "../graph/resourceTypes";
 import { withNodeConfig } from "../opportunities/repricing";
 import { PRODUCTION_STACKS } from "../opportunities/spotPools";
 

@@ -4,9 +4,10 @@
  */
 import { describePerformance } from "../opportunities/diskOptions";
 import { renderOpportunitiesMarkdown } from "../opportunities/render";
-import { BudgetReport, PoolComparison, PoolSide, ResourceComparison } from "./budgetReport";
+import * as path from "path";
+import { BudgetReport, PoolComparison, PoolSide, ResourceComparison, buildBudgetReport } from "./budgetReport";
 import { beforeAfterChartSvg } from "../charts/beforeAfterChartSvg";
-import { money } from "../cli/costFormatting";
+import { money } from "../cost/money";
 
 /** The proposal's own estimate, quoted (seed-proposal.md): what the computed saving is set against. */
 export const PROPOSAL_EXPECTED_MONTHLY = { low: 2000, high: 4500 };
@@ -247,4 +248,17 @@ export function renderBudgetReport(report: BudgetReport, chartNames: { seedPool:
       },
     ],
   };
+}
+
+/** The chart files' names beside the report: docs/budget-report.md -> budget-report-seed-pool.svg, budget-report-testnet.svg. */
+export function chartNames(out: string): { seedPool: string; testnet: string } {
+  const stem = path.basename(out).replace(/\.[^.]+$/, "");
+  return { seedPool: `${stem}-seed-pool.svg`, testnet: `${stem}-testnet.svg` };
+}
+
+/** The report's files as they would be written (the stale-report test compares these with the committed ones). */
+export async function renderBudgetReportFiles(out: string): Promise<{ file: string; content: string }[]> {
+  const rendered: RenderedBudgetReport = renderBudgetReport(await buildBudgetReport(), chartNames(out));
+  const dir = path.dirname(out);
+  return [{ file: out, content: rendered.markdown }, ...rendered.charts.map((chart) => ({ file: path.join(dir, chart.name), content: chart.content }))];
 }

@@ -1,5 +1,5 @@
 /**
- * The one CIDR parser of the project: stack config validation (config.ts), the nginx config
+ * The one CIDR parser of the project: stack config validation (config/), the nginx config
  * renderer (components/nginxConfig.ts) and the proxy-internal-only policy read ranges through it,
  * so a range one of them accepts the others read the same way. No Pulumi SDK import: the policy
  * pack bundles this file.

@@ -1,6 +1,6 @@
 /**
  * CPU and memory as the stack config gives them (cores, GiB) and as Kubernetes objects carry them
- * (canonical quantities). Config validation (config.ts) and the components share these bounds, so
+ * (canonical quantities). Config validation (config/) and the components share these bounds, so
  * a value that validates renders as a quantity the API server stores unchanged: `1500m`, `256Mi`,
  * `4Gi`, never `0Mi`, `1e-7Gi` or `1e+21`.
  */

@@ -1,6 +1,6 @@
 /**
  * The bounds of the blockchain proxy's settings: what nginx 1.22 and the pod can really run. Shared
- * by stack config validation (config.ts) and the nginx config renderer (components/nginxConfig.ts),
+ * by stack config validation (config/) and the nginx config renderer (components/nginxConfig.ts),
  * so a value that validates is one nginx starts with (tests/proxy/bounds.test.ts runs `nginx -t`
  * on the config rendered at each bound).
  */

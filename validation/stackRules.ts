@@ -2,11 +2,11 @@
  * Checks across keys of a stack's config that schema checks cannot make: values that each validate
  * but together cannot be right (two chains on one disk, a disk outside the cluster's zones, an
  * internal address outside the node range, overlapping cluster ranges, a seed pool that cannot
- * drain a node, a proxy nginx would refuse). config.ts runs them after its own checks; each returns
- * the first problem as the one line config.ts prefixes with the stack name.
+ * drain a node, a proxy nginx would refuse). config/parseStackConfig.ts runs them after its own
+ * checks; each returns the first problem as the one line it prefixes with the stack name.
  *
- * It reads the parsed config through the narrow shapes below (not config.ts's types) so that
- * config.ts can import it without an import cycle.
+ * It reads the parsed config through the narrow shapes below (not config/'s types) so that
+ * config/ can import it without an import cycle.
  */
 import { cidrContains, cidrsOverlap, Cidr, parseCidr } from "./cidr";
 import { MAX_WORKER_CONNECTIONS, MAX_WORKER_PROCESSES, workerConnections } from "./proxyLimits";

@@ -4,8 +4,7 @@
  * declared inline in `nodePools`. Pools managed as separate NodePool resources are priced by their
  * own rule, so the cluster's `nodePools` output (which lists them too) is never read.
  */
-import { regionOf } from "../../catalog/catalog";
-import { CostComponent } from "../engine";
+import type { CostComponent } from "../model";
 import { PricingRule } from "./pricingRule";
 import { component } from "./gcpPriceArithmetic";
 import { nodeCountOf, priceNodeGroup, zonesOf } from "./nodePool";
@@ -15,14 +14,9 @@ export const priceCluster: PricingRule = (record, context) => {
   const attributes = context.attributes(record);
   const assumptions: string[] = [];
   const location = attributes.string("location");
-  let region: string;
-  if (location) {
-    region = regionOf(location);
-  } else {
-    const resolved = context.graph.regionOf(record);
-    region = resolved.region;
-    if (resolved.assumption) assumptions.push(resolved.assumption);
-  }
+  const resolved = context.graph.regionFrom(location, record);
+  const region = resolved.region;
+  if (resolved.assumption) assumptions.push(resolved.assumption);
 
   const components: CostComponent[] = [
     component("GKE cluster management fee", catalog.hoursPerMonth, "hours", catalog.gke.clusterFeeHour, "cluster management"),

@@ -4,10 +4,10 @@
  * processed is usage-based and left out (noted).
  */
 import { ResourceRecord } from "../../graph/resourceRecord";
-import { CostComponent } from "../engine";
+import type { CostComponent } from "../model";
 import { PricingContext, PricingRule } from "./pricingRule";
 import { component } from "./gcpPriceArithmetic";
-import { TYPE } from "../resourceGraph";
+import { RESOURCE_TYPES as TYPE } from "../../graph/resourceTypes";
 
 /** Resources that put a forwarding rule in a region: explicit rules and Kubernetes LoadBalancer Services. */
 export function createsForwardingRule(record: ResourceRecord, context: PricingContext): boolean {

@@ -3,8 +3,9 @@
  * the spot price), persistent disk and local SSD GiB-months, zone counting. Rules describe a
  * resource; this module knows how the catalog prices each part.
  */
-import { PriceCatalog, isZone } from "../../catalog/catalog";
-import { CostComponent, CostCategory } from "../engine";
+import { PriceCatalog } from "../../catalog/catalog";
+import { gkeClusterZones, isZone } from "../../catalog/gcpLocations";
+import type { CostComponent, CostCategory } from "../model";
 import { RuleOutcome } from "./pricingRule";
 import { CustomMachineShape, parseCustomMachineType } from "./customMachineType";
 
@@ -110,9 +111,10 @@ export function localSsdStorage(catalog: PriceCatalog, region: string, count: nu
 
 /** How many zones a GKE location spreads nodes over when no node locations are given. */
 export function defaultZoneCount(location: string): { zones: number; assumption: string } {
+  const zones = gkeClusterZones({ location }).length;
   return isZone(location)
-    ? { zones: 1, assumption: `zonal location ${location}: 1 zone` }
-    : { zones: 3, assumption: `regional location ${location} without node locations: GKE's default of 3 zones` };
+    ? { zones, assumption: `zonal location ${location}: ${zones} zone` }
+    : { zones, assumption: `regional location ${location} without node locations: GKE's default of ${zones} zones` };
 }
 
 /** A Kubernetes quantity ("60Gi", "1Ti", "500G") in GiB. */

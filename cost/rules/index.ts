@@ -1,6 +1,6 @@
 /** The pricing rule of each resource type; types without one are classified free or unpriced. */
 import { ResourceRecord } from "../../graph/resourceRecord";
-import { TYPE } from "../resourceGraph";
+import { RESOURCE_TYPES as TYPE } from "../../graph/resourceTypes";
 import { PricingRule } from "./pricingRule";
 import { priceNodePool } from "./nodePool";
 import { priceCluster } from "./cluster";
@@ -30,7 +30,7 @@ export const PRICING_RULES: Record<string, PricingRule> = {
   [TYPE.k8sService]: priceKubernetesService,
   [TYPE.k8sPersistentVolumeClaim]: pricePersistentVolumeClaim,
   [TYPE.k8sPersistentVolume]: pricePersistentVolume,
-  "kubernetes:apps/v1:StatefulSet": priceStatefulSet,
+  [TYPE.k8sStatefulSet]: priceStatefulSet,
 };
 
 export function ruleForType(record: ResourceRecord): PricingRule {

@@ -4,8 +4,7 @@
  * outputs GCE records) unless the boot disk is a Disk resource of the graph, and scratch local
  * SSDs. Attached disks are Disk resources priced by their own rule.
  */
-import { regionOf } from "../../catalog/catalog";
-import { CostComponent } from "../engine";
+import type { CostComponent } from "../model";
 import { PricingRule } from "./pricingRule";
 import { diskStorage, localSsdStorage, machineHours, sustainedUseNote } from "./gcpPriceArithmetic";
 import { GCE_DEFAULT_DISK_TYPE } from "./diskShape";
@@ -27,14 +26,9 @@ export const priceInstance: PricingRule = (record, context) => {
   const machineType = machineTypeValue.split("/").pop() ?? machineTypeValue;
 
   const zone = attributes.string("zone");
-  let region: string;
-  if (zone) {
-    region = regionOf(zone);
-  } else {
-    const resolved = context.graph.regionOf(record);
-    region = resolved.region;
-    if (resolved.assumption) assumptions.push(resolved.assumption);
-  }
+  const resolved = context.graph.regionFrom(zone, record);
+  const region = resolved.region;
+  if (resolved.assumption) assumptions.push(resolved.assumption);
   const spot = attributes.boolean("scheduling.preemptible") === true || attributes.string("scheduling.provisioningModel") === "SPOT";
   const machine = machineHours(catalog, machineType, region, 1, spot, "machineType");
   if (!machine.ok) return { ...machine.outcome, assumptions };

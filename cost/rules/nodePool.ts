@@ -6,8 +6,9 @@
  * autoscaled pool at its minimum; the maximum is reported as a range).
  */
 import { ResourceRecord, isUnknown } from "../../graph/resourceRecord";
-import { isZone, regionOf } from "../../catalog/catalog";
-import { CostComponent } from "../engine";
+import { gkeClusterZones } from "../../catalog/gcpLocations";
+import { RESOURCE_TYPES } from "../../graph/resourceTypes";
+import type { CostComponent } from "../model";
 import { ResourceAttributes, SECRET_PLACEHOLDER } from "../resourceAttributes";
 import { PricingContext, PricingRule, RuleOutcome } from "./pricingRule";
 import { defaultZoneCount, diskStorage, localSsdStorage, machineHours, sustainedUseNote } from "./gcpPriceArithmetic";
@@ -33,11 +34,9 @@ export function zonesOf(own: string[] | undefined, cluster: ResourceAttributes |
   const clusterLocations = cluster?.strings("nodeLocations");
   if (clusterLocations && clusterLocations.length > 0) {
     // A zonal cluster's node locations are extra zones beside the cluster's own zone.
-    const clusterLocation = cluster?.string("location");
-    const zones = new Set(clusterLocations);
-    if (clusterLocation && isZone(clusterLocation)) zones.add(clusterLocation);
-    assumptions.push(`zones from the cluster's node locations: ${[...zones].join(", ")}`);
-    return zones.size;
+    const zones = gkeClusterZones({ location: cluster?.string("location") ?? "", nodeLocations: clusterLocations });
+    assumptions.push(`zones from the cluster's node locations: ${zones.join(", ")}`);
+    return zones.length;
   }
   if (location) {
     const { zones, assumption } = defaultZoneCount(location);
@@ -180,7 +179,7 @@ function clusterOf(record: ResourceRecord, context: PricingContext, attributes: 
     assumptions.push(`cluster reference unknown: assumed the stack's only cluster ${clusters[0].name}`);
     return clusters[0];
   }
-  if (record.parent && context.graph.get(record.parent)?.type === "gcp:container/cluster:Cluster") return context.graph.get(record.parent);
+  if (record.parent && context.graph.get(record.parent)?.type === RESOURCE_TYPES.cluster) return context.graph.get(record.parent);
   return undefined;
 }
 
@@ -191,14 +190,9 @@ export const priceNodePool: PricingRule = (record, context) => {
   const clusterAttributes = cluster ? context.attributes(cluster) : undefined;
 
   const location = attributes.string("location") ?? clusterAttributes?.string("location");
-  let region: string;
-  if (location) {
-    region = regionOf(location);
-  } else {
-    const resolved = context.graph.regionOf(cluster ?? record);
-    region = resolved.region;
-    if (resolved.assumption) assumptions.push(resolved.assumption);
-  }
+  const resolved = context.graph.regionFrom(location, cluster ?? record);
+  const region = resolved.region;
+  if (resolved.assumption) assumptions.push(resolved.assumption);
   const zones = zonesOf(attributes.strings("nodeLocations"), clusterAttributes, location, assumptions);
   const count = nodeCountOf(attributes, "", zones, assumptions);
   return priceNodeGroup(context, attributes, "nodeConfig", count, region, "", assumptions);

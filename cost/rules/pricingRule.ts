@@ -1,25 +1,9 @@
 /** The contract of a pricing rule: one resource (plus the graph it sits in) -> cost components. */
 import { ResourceRecord } from "../../graph/resourceRecord";
-import { PriceCatalog } from "../../catalog/catalog";
-import { CostComponent } from "../engine";
-import type { ResourceGraph } from "../resourceGraph";
-import { ResourceAttributes } from "../resourceAttributes";
+import type { RuleOutcome } from "../model";
+import type { PricingContext } from "../resourceGraph";
 
-export interface RuleOutcome {
-  status: "priced" | "free" | "unpriced";
-  components?: CostComponent[];
-  assumptions?: string[];
-  unpricedReason?: string;
-  summary?: string;
-  facts?: Record<string, unknown>;
-  invalidInput?: { field: string; message: string };
-}
-
-/** What a rule may consult besides its own resource. */
-export interface PricingContext {
-  catalog: PriceCatalog;
-  graph: ResourceGraph;
-  attributes(record: ResourceRecord): ResourceAttributes;
-}
+export type { RuleOutcome } from "../model";
+export type { PricingContext } from "../resourceGraph";
 
 export type PricingRule = (record: ResourceRecord, context: PricingContext) => RuleOutcome;

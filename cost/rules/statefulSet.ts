@@ -3,7 +3,7 @@
  * volumeClaimTemplate makes the controller create one PVC per replica, which are not resources of
  * the graph: they are priced here as replicas x the claim's disk.
  */
-import { CostComponent } from "../engine";
+import type { CostComponent } from "../model";
 import { PricingRule } from "./pricingRule";
 import { priceClaimSpec } from "./persistentVolumeClaim";
 import { KUBERNETES_REPLICAS } from "./gcpLimits";

@@ -22,11 +22,11 @@ import {
   PriceRefreshError,
   describeCoverage,
   refreshCatalog,
-  runPricesRefresh,
   writeFileAtomic,
   type CatalogClientOptions,
   type RefreshResult,
 } from "../../catalog/refresh";
+import { runPricesRefresh } from "../../cli/pricesRefreshCommand";
 
 const FIXTURES = path.join(__dirname, "..", "..", "..", "shared", "fixtures", "billing");
 const firstPage = JSON.parse(fs.readFileSync(path.join(FIXTURES, "billing-skus-opencost.json"), "utf8"));

@@ -10,7 +10,7 @@ import { noPlaintextSecrets } from "../../policies/noPlaintextSecrets";
 import { snapshotBeforeDecommission } from "../../policies/snapshotBeforeDecommission";
 import { costAllocationLabels } from "../../policies/costAllocationLabels";
 import { committedConfig, findRecord, recordedStack, resourceRecord, runResourcePolicy, runStackPolicy, withInputs } from "./util";
-import { renderCredentialMaps } from "../../components/nginxConfig";
+import { renderCredentialMaps } from "../../components/credentialMaps";
 
 const NODE_POOL = "gcp:container/nodePool:NodePool";
 const SERVICE = "kubernetes:core/v1:Service";

@@ -3,7 +3,8 @@
  * config rendered at each bound passes `nginx -t`, one step beyond is refused by the renderer with
  * a message naming the field, and where nginx itself refuses the next value, `nginx -t` shows it.
  */
-import { NginxConfigSpec, renderNginxConfig } from "../../components/nginxConfig";
+import { renderNginxConfig } from "../../components/nginxConfig";
+import { NginxConfigSpec } from "../../components/nginxConfigSpec";
 import {
   MAX_BODY_BYTES,
   MAX_BURST,

@@ -6,7 +6,8 @@
  * different password) must still get 401: the exact comparison in `location /` is what refuses it.
  * Every refused request gets the JSON-RPC 401 with the Basic challenge and never reaches a node.
  */
-import { PROXY_REALM, renderCredentialMaps } from "../../components/nginxConfig";
+import { renderCredentialMaps } from "../../components/credentialMaps";
+import { PROXY_REALM } from "../../components/nginxConfig";
 import {
   caseTwins,
   expectRawJsonRpcError,

@@ -5,7 +5,9 @@
  * this folder (credentials.test.ts for hostile Authorization headers).
  */
 import { caseTwins, nginxTest, requireNginx } from "./proxyHarness";
-import { CREDENTIAL_MAP_FILES, NginxConfigSpec, proxyErrorBody, PROXY_ERRORS, renderCredentialMaps, renderNginxConfig } from "../../components/nginxConfig";
+import { CREDENTIAL_MAP_FILES, renderCredentialMaps } from "../../components/credentialMaps";
+import { proxyErrorBody, PROXY_ERRORS, renderNginxConfig } from "../../components/nginxConfig";
+import { NginxConfigSpec } from "../../components/nginxConfigSpec";
 import { MAX_CLIENT_NAME_LENGTH, MAX_PASSWORD_LENGTH } from "../../validation/proxyLimits";
 
 function prodLikeSpec(): NginxConfigSpec {

@@ -23,7 +23,7 @@ import { ResourceRecord, revealSecret } from "../../graph/resourceRecord";
 import { recordAllStacks } from "../../offline/recordStack";
 import { readStackConfig } from "../../offline/stackConfig";
 import { CREDENTIALS_SECRET } from "../../components/blockchainProxy";
-import { CREDENTIAL_MAP_FILES, renderCredentialMaps } from "../../components/nginxConfig";
+import { CREDENTIAL_MAP_FILES, renderCredentialMaps } from "../../components/credentialMaps";
 
 export const NGINX_BINARY = "/usr/sbin/nginx";
 /** The pod's uid (nginx-unprivileged); used when the tests run as root. */

@@ -7,9 +7,8 @@ import * as path from "path";
 import { buildReview } from "../../cli/reviewCommand";
 import { PROJECT_ROOT } from "../../projectRoot";
 import { buildBudgetReport } from "../../report/budgetReport";
-import { chartNames, renderBudgetReportFiles } from "../../report/command";
-import { renderBudgetReport } from "../../report/renderBudgetReport";
-import { money as chartMoney } from "../../cli/costFormatting";
+import { chartNames, renderBudgetReport, renderBudgetReportFiles } from "../../report/renderBudgetReport";
+import { money as chartMoney } from "../../cost/money";
 
 const REPORT = "docs/budget-report.md";
 

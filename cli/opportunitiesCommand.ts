@@ -3,12 +3,12 @@
  * prints the ranked opportunities as a table, markdown or the versioned JSON document. The CLI
  * wires this function to its options; it never writes files.
  */
-import type { CommandIo } from "../cli/commandIo";
-import { loadCatalog } from "../catalog/catalog";
+import { CommandIo, reportCommandFailure } from "./commandIo";
 import { STACKS, type StackName } from "../stacks";
 import { InputError } from "../cost/sources/inputError";
-import { AnalysisOptions, OpportunitiesDocument, analyseStack, opportunitiesDocument } from "./analyse";
-import { renderOpportunitiesMarkdown, renderOpportunitiesTable } from "./render";
+import { loadCatalog } from "../catalog/catalog";
+import { AnalysisOptions, OpportunitiesDocument, analyseStack, opportunitiesDocument } from "../opportunities/analyse";
+import { renderOpportunities } from "../opportunities/render";
 
 export interface OpportunitiesOptions {
   stack: StackName | "all";
@@ -16,8 +16,6 @@ export interface OpportunitiesOptions {
   /** Headroom over pod requests when rightsizing, as a fraction (0.2 = 20 %). */
   headroom?: number;
 }
-
-export type { CommandIo } from "../cli/commandIo";
 
 const STACK_CHOICES = [...STACKS, "all"];
 const FORMAT_CHOICES = ["table", "markdown", "json"];
@@ -32,19 +30,13 @@ function validate(options: OpportunitiesOptions): void {
 }
 
 /** The document for the stacks, from the program recorded now. */
-export async function buildOpportunities(stack: OpportunitiesOptions["stack"], options: AnalysisOptions = {}): Promise<OpportunitiesDocument> {
+export async function buildOpportunities(stack: StackName | "all", options: AnalysisOptions = {}): Promise<OpportunitiesDocument> {
   // Loaded lazily, as the review does: the Pulumi SDK is only needed to run the program.
   const offline: typeof import("../offline/recordStack") = require("../offline/recordStack");
-  const recorded = stack === "all" ? await offline.recordAllStacks() : [await offline.recordStack(stack as StackName)];
+  const recorded = stack === "all" ? await offline.recordAllStacks() : [await offline.recordStack(stack)];
   const catalog = loadCatalog();
   const findings = recorded.map((r) => ({ stack: r.stack, findings: analyseStack({ stack: r.stack, resources: r.resources, config: r.config }, catalog, options) }));
   return opportunitiesDocument(findings, catalog, options);
-}
-
-export function renderOpportunities(document: OpportunitiesDocument, format: OpportunitiesOptions["format"]): string {
-  if (format === "json") return JSON.stringify(document, null, 2) + "\n";
-  if (format === "markdown") return `# Savings opportunities\n\n${renderOpportunitiesMarkdown(document)}`;
-  return renderOpportunitiesTable(document);
 }
 
 /** Exit 0 done, 2 bad input (one line naming the option and what is allowed), 1 anything else. */
@@ -55,9 +47,6 @@ export async function runOpportunities(options: OpportunitiesOptions, io: Comman
     io.stdout(renderOpportunities(document, options.format));
     return 0;
   } catch (err) {
-    const message = ((err as Error)?.message ?? String(err)).split("\n").map((l) => l.trim()).filter(Boolean).join(" ");
-    const badInput = err instanceof InputError || (err as Error)?.name === "ConfigError" || (err as { constructor?: { name?: string } })?.constructor?.name === "ConfigError";
-    io.stderr(`infra-cost opportunities: ${badInput ? "" : "failed: "}${message}\n`);
-    return badInput ? 2 : 1;
+    return reportCommandFailure("infra-cost opportunities", err, io);
   }
 }

@@ -1,0 +1,83 @@
+/**
+ * No import cycles outside tests (STYLE.md): madge reads the project's import graph the way
+ * `npx madge --circular --extensions ts --exclude '(node_modules|dist|tests)/' .` does, and any
+ * cycle fails the test with its path spelled out. Type-only imports count too: a cycle of types
+ * is still two modules that cannot be understood, moved or published one without the other.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import madge from "madge";
+
+const PROJECT_ROOT = path.join(__dirname, "..");
+
+// The TypeScript parser madge uses warns about its own use of a deprecated AST field on every file.
+process.noDeprecation = true;
+
+/** madge over a folder, as the CLI command above runs it. */
+function importGraph(root: string): ReturnType<typeof madge> {
+  return madge(root, {
+    baseDir: root,
+    fileExtensions: ["ts"],
+    excludeRegExp: [/(^|\/)(node_modules|dist|tests)\//],
+    detectiveOptions: { ts: { skipTypeImports: false } },
+  });
+}
+
+describe("import graph", () => {
+  test("madge finds a cycle when there is one (the check below can fail)", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "import-cycle-"));
+    try {
+      fs.writeFileSync(path.join(dir, "a.ts"), 'import type { B } from "./b";\nexport interface A { b?: B }\n');
+      fs.writeFileSync(path.join(dir, "b.ts"), 'import type { A } from "./a";\nexport interface B { a?: A }\n');
+      const graph = await importGraph(dir);
+      expect(graph.circular()).toEqual([["a.ts", "b.ts"]]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  let graph: Awaited<ReturnType<typeof madge>>;
+  beforeAll(async () => {
+    graph = await importGraph(PROJECT_ROOT);
+  });
+
+  test("no module outside tests is part of an import cycle", () => {
+    const modules = Object.keys(graph.obj());
+    // The graph really is the project's: the engine, its rules and the CLI are in it, no test file is.
+    expect(modules).toEqual(expect.arrayContaining(["cost/engine.ts", "cost/rules/nodePool.ts", "cli/infra-cost.ts", "policies/index.ts"]));
+    expect(modules.filter((file) => file.startsWith("tests/") || file.includes("node_modules/"))).toEqual([]);
+    const cycles = graph.circular().map((cycle) => cycle.join(" > "));
+    expect(cycles).toEqual([]);
+  });
+
+  // The report and the commands run the program (offline/recordStack.ts) on purpose; what reads its graph does not.
+  test("the readers of a graph (cost engine, catalog, policy pack, savings analyses) never load a component (and so the Pulumi SDK)", () => {
+    const dependencies = graph.obj();
+    const reachesComponents = (start: string): string | undefined => {
+      const seen = new Set<string>();
+      const walk = (file: string, trail: string[]): string | undefined => {
+        if (file.startsWith("components/")) return [...trail, file].join(" > ");
+        if (seen.has(file)) return undefined;
+        seen.add(file);
+        for (const next of dependencies[file] ?? []) {
+          const found = walk(next, [...trail, file]);
+          if (found) return found;
+        }
+        return undefined;
+      };
+      return walk(start, []);
+    };
+    const readers = Object.keys(dependencies).filter((file) => /^(cost|catalog|policies|opportunities)\//.test(file));
+    expect(readers.length).toBeGreaterThan(10);
+    expect(readers.map(reachesComponents).filter(Boolean)).toEqual([]);
+  });
+
+  test("command code stays in cli/: the engine, catalog, policies, investigation and report never import it", () => {
+    const dependencies = graph.obj();
+    const inward = Object.entries(dependencies)
+      .filter(([file]) => /^(cost|catalog|policies|opportunities|report|graph|charts|components)\//.test(file))
+      .flatMap(([file, imports]) => imports.filter((imported) => imported.startsWith("cli/")).map((imported) => `${file} > ${imported}`));
+    expect(inward).toEqual([]);
+  });
+});
