@@ -64,7 +64,7 @@ function promiseStatement(report: BudgetReport): string[] {
     "|---:|---|---|",
     `| ${money(configured)} | adopted: what the stack config declares now (the review's saving) | ${standing(configured)} |`,
     `| ${money(counted)} | adopted + the counted opportunities of section 5 not yet applied (the largest per resource) | ${standing(counted)} |`,
-    `| ${money(withOptions)} | + every option: disk types that give less performance, pools sized from inferred demand, 1-year commitments | ${standing(withOptions)} |`,
+    `| ${money(withOptions)} | + every option: disk types that give less performance, spot VMs on testnet, pools sized from inferred demand, 1-year commitments | ${standing(withOptions)} |`,
     "",
   ];
   const remaining = new Map<string, BudgetReport["opportunities"]["opportunities"][number]>();

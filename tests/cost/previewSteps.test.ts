@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main } from "../../cli/infra-cost";
+import { runCli } from "./runCli";
 import { UNKNOWN, SECRET_SIG, SECRET_SIG_KEY } from "../../graph/resourceRecord";
 import { digest, rootStep, state, step, urnOf } from "./previewDigest";
 
@@ -15,12 +15,7 @@ const DISK = "gcp:compute/disk:Disk";
 const POOL = "gcp:container/nodePool:NodePool";
 const FIXTURES = path.join(__dirname, "..", "fixtures", "pulumi");
 
-async function run(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 let dir: string;
 beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "infra-cost-steps-"))));

@@ -8,17 +8,12 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main } from "../../cli/infra-cost";
+import { runCli } from "./runCli";
 import { redactSecrets } from "../../graph/resourceRecord";
 import { recordStack } from "../../offline/recordStack";
 import { buildReview } from "../../cli/reviewCommand";
 
-async function run(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 test("both stacks as real-shaped digests: after totals equal review's, all policies pass", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "program-digest-"));

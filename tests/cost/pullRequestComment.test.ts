@@ -6,19 +6,14 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main } from "../../cli/infra-cost";
+import { runCli } from "./runCli";
 import { COMMENT_LIMIT } from "../../cli/renderPullRequestComment";
 import { digest, state, step } from "./previewDigest";
 
 const POOL = "gcp:container/nodePool:NodePool";
 const DISK = "gcp:compute/disk:Disk";
 
-async function run(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 let dir: string;
 beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "infra-cost-comment-"))));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
