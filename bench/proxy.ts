@@ -24,7 +24,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { renderHtpasswd } from "../components/htpasswd";
+import { renderCredentialMaps } from "../components/credentialMaps";
 import { renderNginxConfig } from "../components/nginxConfig";
 import { NginxConfigSpec } from "../components/nginxConfigSpec";
 import { readStackConfig } from "../offline/stackConfig";
@@ -72,7 +72,7 @@ function benchSpec(upstreamPort: number): NginxConfigSpec {
     routes: [{ relayChainId: "0020", blockchainNode: "geth-goerli", upstreamHost: "127.0.0.1", upstreamPort }],
     // Replaced by loopback in the geo block (loopback is not a range the config accepts).
     allowedSourceRanges: ["10.150.0.0/20"],
-    htpasswdPath: "/etc/nginx/auth/htpasswd",
+    credentialsDir: "/etc/nginx/auth",
     rateLimit: { requestsPerSecond: MAX_REQUESTS_PER_SECOND, burst: MAX_BURST },
     maxConnectionsPerUpstream: CONNECTIONS * 2,
     maxBodySize: prod.maxBodySize ?? "1m",
@@ -318,13 +318,13 @@ async function main(): Promise<void> {
     .replace(`listen ${spec.listenPort};`, `listen 127.0.0.1:${proxyPort};`)
     .replace(`listen ${spec.healthPort};`, `listen 127.0.0.1:${healthPort};`)
     .replace(`        ${spec.allowedSourceRanges[0]} 1;`, "        127.0.0.0/8 1;")
-    .split(spec.htpasswdPath)
-    .join("/tmp/htpasswd");
+    .split(`include ${spec.credentialsDir}/`)
+    .join("include /tmp/");
   const started: Nginx[] = [];
   try {
     const upstream = await startNginx("upstream", upstreamConfig(upstreamPort), upstreamPort);
     started.push(upstream);
-    const proxy = await startNginx("proxy", proxyConfig, proxyPort, { htpasswd: renderHtpasswd([{ username: USERNAME, password: PASSWORD }]) });
+    const proxy = await startNginx("proxy", proxyConfig, proxyPort, renderCredentialMaps([{ username: USERNAME, password: PASSWORD }]));
     started.push(proxy);
     const bare = await startNginx("bare", bareProxyConfig(barePort, upstreamPort, spec.workerProcesses!), barePort);
     started.push(bare);

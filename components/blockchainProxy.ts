@@ -1,7 +1,7 @@
 /**
  * The internal proxy in prod that lets testnet validators use prod's blockchain nodes: nginx
  * routing `/<relayChainId>` to the prod node serving it, reachable only from the testnet
- * cluster's ranges through an internal load balancer, behind basic auth, with per-client rate
+ * cluster's ranges through an internal load balancer, behind basic-auth credentials, with per-client rate
  * limits and a cap on connections to each prod node so testnet traffic can never starve prod.
  *
  * nginx rather than HAProxy: it is what node runners fronted their chains with (INFRA.md), it
@@ -15,7 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { COMPONENT_TYPES } from "../graph/componentTypes";
 import { withLegacyTypeAlias } from "./componentType";
 import type { BlockchainProxyConfig } from "../config";
-import { renderHtpasswd } from "./htpasswd";
+import { renderCredentialMaps } from "./credentialMaps";
 import { renderNginxConfig } from "./nginxConfig";
 import { NginxConfigSpec, ProxyRoute } from "./nginxConfigSpec";
 import { cpuQuantity, memoryQuantity } from "../validation/kubernetesQuantity";
@@ -42,7 +42,9 @@ export const HEALTH_PORT = 8081;
 /** The port clients use, as for the blockchain nodes themselves. */
 export const SERVICE_PORT = 8545;
 const CONFIG_DIR = "/etc/nginx/relay";
-const HTPASSWD_DIR = "/etc/nginx/auth";
+const CREDENTIALS_DIR = "/etc/nginx/auth";
+/** The Secret with the proxy clients' credential maps (components/credentialMaps.ts). */
+export const CREDENTIALS_SECRET = "blockchain-proxy-credentials";
 
 /** The nginx spec the component renders: pure, so the proxy tests run exactly this text. */
 export function proxyNginxSpec(args: Pick<BlockchainProxyArgs, "proxy" | "blockchainNodes">): NginxConfigSpec {
@@ -62,7 +64,7 @@ export function proxyNginxSpec(args: Pick<BlockchainProxyArgs, "proxy" | "blockc
     healthPort: HEALTH_PORT,
     routes,
     allowedSourceRanges: args.proxy.allowedSourceRanges,
-    htpasswdPath: `${HTPASSWD_DIR}/htpasswd`,
+    credentialsDir: CREDENTIALS_DIR,
     rateLimit: args.proxy.rateLimit,
     maxConnectionsPerUpstream: args.proxy.maxConnectionsPerUpstream,
     maxBodySize: args.proxy.maxBodySize,
@@ -71,6 +73,16 @@ export function proxyNginxSpec(args: Pick<BlockchainProxyArgs, "proxy" | "blockc
     // "auto" would start a worker per node CPU, each with its own idle pool, whatever the pod's limit.
     workerProcesses: Math.max(1, Math.ceil(args.proxy.resources.cpuLimit)),
   };
+}
+
+/**
+ * A one-way digest of the credential maps that changes whenever they do: scrypt (N=2^15, r=8, p=1,
+ * 32 MiB a guess), so that testing guessed passwords against it is as slow as against a stretched
+ * password hash. Deterministic: the same credentials give the same digest, so no roll without a change.
+ */
+export function credentialsFingerprint(files: Record<string, string>, salt: string): string {
+  const text = JSON.stringify(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return crypto.scryptSync(text, `relay-budget blockchain-proxy credentials\0${salt}`, 32, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }).toString("hex");
 }
 
 /** The URL testnet validators put in chains.json for a relay chain ID. */
@@ -93,17 +105,22 @@ export class BlockchainProxy extends pulumi.ComponentResource {
 
     new k8s.core.v1.Namespace("blockchain-proxy", { metadata: { name: namespace, labels: appLabels } }, k8sOpts);
 
-    const htpasswd = pulumi.secret(
+    const credentialMaps = pulumi.secret(
       pulumi.output(args.passwords).apply((passwords) =>
-        renderHtpasswd(proxy.clients.map((username) => ({ username, password: passwords[username] }))),
+        renderCredentialMaps(proxy.clients.map((username) => ({ username, password: passwords[username] }))),
       ),
     );
     new k8s.core.v1.Secret(
-      "blockchain-proxy-htpasswd",
-      { metadata: { name: "blockchain-proxy-htpasswd", namespace, labels: appLabels }, type: "Opaque", stringData: { htpasswd } },
+      CREDENTIALS_SECRET,
+      { metadata: { name: CREDENTIALS_SECRET, namespace, labels: appLabels }, type: "Opaque", stringData: credentialMaps },
       k8sOpts,
     );
-
+    // nginx reads the maps only at start: a credential change must roll the pods, through an
+    // annotation of the pod template. It cannot be a Pulumi secret: a secret anywhere in `spec` makes
+    // the whole `spec` secret (render, the cost review and the policy pack would see "[secret]" for
+    // replicas, resources and all). So it is a digest that costs an attacker who reads it what an
+    // htpasswd hash would: scrypt, salted per project and namespace.
+    const credentialsDigest = pulumi.unsecret(credentialMaps.apply((files) => credentialsFingerprint(files, `${args.project}/${namespace}`)));
     const nginxConf = renderNginxConfig(proxyNginxSpec(args));
     new k8s.core.v1.ConfigMap(
       "blockchain-proxy-config",
@@ -123,7 +140,11 @@ export class BlockchainProxy extends pulumi.ComponentResource {
             metadata: {
               labels: appLabels,
               // A config change rolls the pods: a mounted ConfigMap alone would not reload nginx.
-              annotations: { "relay-budget/config-sha256": crypto.createHash("sha256").update(nginxConf).digest("hex") },
+              // A credential change rolls them too (nginx reads the credential maps only at start).
+              annotations: {
+                "relay-budget/config-sha256": crypto.createHash("sha256").update(nginxConf).digest("hex"),
+                "relay-budget/credentials-scrypt": credentialsDigest,
+              },
             },
             spec: {
               automountServiceAccountToken: false,
@@ -150,7 +171,7 @@ export class BlockchainProxy extends pulumi.ComponentResource {
                   securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
                   volumeMounts: [
                     { name: "config", mountPath: CONFIG_DIR, readOnly: true },
-                    { name: "htpasswd", mountPath: HTPASSWD_DIR, readOnly: true },
+                    { name: "credentials", mountPath: CREDENTIALS_DIR, readOnly: true },
                     // nginx's pid file and temp paths: the root file system is read-only.
                     { name: "tmp", mountPath: "/tmp" },
                   ],
@@ -158,7 +179,7 @@ export class BlockchainProxy extends pulumi.ComponentResource {
               ],
               volumes: [
                 { name: "config", configMap: { name: "blockchain-proxy-config" } },
-                { name: "htpasswd", secret: { secretName: "blockchain-proxy-htpasswd", defaultMode: 0o440 } },
+                { name: "credentials", secret: { secretName: CREDENTIALS_SECRET, defaultMode: 0o440 } },
                 { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "64Mi" } },
               ],
             },

@@ -1,6 +1,6 @@
 /**
  * The blockchain proxy's nginx configuration, as text (the spec and its checks are in
- * nginxConfigSpec.ts, the htpasswd file in htpasswd.ts).
+ * nginxConfigSpec.ts, the client credential maps it includes in credentialMaps.ts).
  *
  * Pure functions (no Pulumi runtime): `BlockchainProxy` puts the output into a ConfigMap, and the
  * tests in tests/proxy run the real nginx binary on exactly this text. The target is nginx 1.22 (Debian bookworm's package and the `nginxinc/nginx-unprivileged:1.22` image),
@@ -14,11 +14,13 @@
  *  2. 403: the source address is outside the allowed ranges (server-level `if`, server rewrite phase).
  *  3. 413: the announced Content-Length is over the body limit (checked when the location is found;
  *     the same for every path, so it says nothing about which relay chain IDs exist).
- *  4. 401: basic auth fails (access phase of `location /`, which every path lands in). No rate
- *     limit or connection cap has been touched yet, and an unknown chain ID looks like a known one.
+ *  4. 401: the Authorization header is not exactly one client's `Basic <base64(user:password)>`
+ *     (rewrite phase of `location /`, which every path lands in: two `if`s on the credential maps,
+ *     see credentialMaps.ts). No rate limit or connection cap has been touched yet, and an unknown
+ *     chain ID looks like a known one. (A second Authorization header is a 400, step 1.)
  *  5. 404: authenticated, but the path names no routed relay chain ID (`try_files` hands the request
  *     to the named location the `$relay_location` map picks; unknown IDs get `@unknown_route`).
- *  6. 429: the authenticated client (username, source address, route) is over its rate (limit_req,
+ *  6. 429: the authenticated client (name, source address, route) is over its rate (limit_req,
  *     preaccess phase of the route's named location: limit_req runs before limit_conn).
  *  7. 503: the prod node's concurrency cap is full (limit_conn, same phase, then upstream max_conns).
  *  8. 413: a chunked body grows over the limit while it is read (content phase).
@@ -28,6 +30,7 @@
  * JSON-RPC error object, so a validator logs a readable reason.
  */
 import { workerConnections } from "../validation/proxyLimits";
+import { CREDENTIAL_MAP_FILES, MAP_HASH_BUCKET_SIZE } from "./credentialMaps";
 import { NginxConfigSpec, nginxRate, upstreamsOf, validateNginxConfigSpec } from "./nginxConfigSpec";
 
 /** The renderer's input, defined with its checks. */
@@ -62,12 +65,38 @@ export function proxyErrorBody(status: number): string {
   return JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: error.code, message: error.message } });
 }
 
+/** The realm of the 401 challenge. */
+export const PROXY_REALM = "blockchain proxy";
+
+/** The two maps that name the client of a request from its Authorization header, read from the mounted Secret. */
+function credentialMapBlocks(credentialsDir: string): string[] {
+  return [
+    "    # The client a request authenticates as, from the whole Authorization header (\"Basic <base64>\"):",
+    "    # one hash lookup instead of auth_basic's open, read and hash of a password file on every",
+    "    # request. nginx matches map keys ignoring case, so location / also checks the header against",
+    "    # $relay_authorization byte for byte. The entries are in the mounted Secret; nginx reads them",
+    "    # at start and reload, and a change of credentials rolls the pods.",
+    "    map $http_authorization $relay_client {",
+    '        default "";',
+    `        include ${credentialsDir}/${CREDENTIAL_MAP_FILES.clientNames};`,
+    "    }",
+    "    map $http_authorization $relay_authorization {",
+    '        default "";',
+    `        include ${credentialsDir}/${CREDENTIAL_MAP_FILES.exactCredentials};`,
+    "    }",
+  ];
+}
+
 /** Internal named location that answers one proxy error status with its JSON-RPC body. */
 function errorLocation(status: number): string[] {
   const error = PROXY_ERRORS[status];
   // The body is a single-quoted nginx string: it holds no quote, backslash or '$' (checked here).
   const body = proxyErrorBody(status);
   if (/['\\$]/.test(body)) throw new Error(`proxy error body for ${status} cannot be written as an nginx string`);
+  if (status === 401) {
+    // What auth_basic would send: clients that wait for a challenge before sending credentials need it.
+    return [`        location @${error.name} {`, `            add_header WWW-Authenticate 'Basic realm="${PROXY_REALM}"' always;`, `            return ${status} '${body}\\n';`, "        }"];
+  }
   if (URI_ERROR_STATUSES.includes(status)) {
     // No body limit here: the request that failed may announce any Content-Length.
     return [`        location = ${uriErrorPage(status)} {`, "            internal;", "            client_max_body_size 0;", `            return ${status} '${body}\\n';`, "        }"];
@@ -111,7 +140,7 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "pcre_jit on;",
     "# The root filesystem is read-only: the pid file and every temp path live on the /tmp emptyDir.",
     "pid /tmp/nginx.pid;",
-    "# One file descriptor per connection, plus a few for logs, htpasswd and temp files: the worker",
+    "# One file descriptor per connection, plus a few for logs and temp files: the worker",
     "# sets its own limit instead of depending on the container runtime's default.",
     `worker_rlimit_nofile ${workerConnections(upstreams.length, spec.maxConnectionsPerUpstream, spec.keepaliveConnections) + 64};`,
     "# Logs go to the container's stderr/stdout, where the cluster's log agent collects them.",
@@ -134,14 +163,16 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "    server_tokens off;",
     "    # Every answer the proxy writes itself is JSON (JSON-RPC error objects).",
     "    default_type application/json;",
+    "    # Room in each map hash bucket for the longest client credential (see credentialMaps.ts).",
+    `    map_hash_bucket_size ${MAP_HASH_BUCKET_SIZE};`,
     "",
     "    # The path without the query string: queries are not logged (some chains take keys there).",
     "    map $request_uri $request_path {",
     "        ~^(?<path>[^?]*) $path;",
     "    }",
-    "    # Access log without the Authorization header or any other credential; the username is kept",
-    "    # to tell clients apart.",
-    "    log_format relay escape=json '{\"time\":\"$time_iso8601\",\"client\":\"$remote_addr\",\"user\":\"$remote_user\",'",
+    "    # Access log without the Authorization header or any other credential; the client's name is",
+    "    # kept to tell clients apart (empty when its credentials were refused).",
+    "    log_format relay escape=json '{\"time\":\"$time_iso8601\",\"client\":\"$remote_addr\",\"user\":\"$relay_client\",'",
     "        '\"method\":\"$request_method\",\"path\":\"$request_path\",\"status\":$status,\"bytes\":$body_bytes_sent,'",
     "        '\"request_time\":$request_time,\"upstream\":\"$upstream_addr\",\"upstream_status\":\"$upstream_status\",'",
     "        '\"upstream_time\":\"$upstream_response_time\"}';",
@@ -153,12 +184,12 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     `    client_max_body_size ${spec.maxBodySize};`,
     "    client_body_buffer_size 64k;",
     "",
-    "    # Rate limit per authenticated client (username and address) and route: a client flooding one",
+    "    # Rate limit per authenticated client (name and address) and route: a client flooding one",
     "    # chain cannot use up another client's or another chain's allowance, and requests that fail the",
-    "    # source check or basic auth never reach the limit (it lives in the routes' named locations,",
-    "    # after auth). nodelay: requests within the burst go straight through, beyond it they fail",
-    "    # fast with 429 instead of queueing behind a validator's timeout.",
-    `    limit_req_zone "$remote_user $binary_remote_addr $relay_chain_id" zone=relay_rate:10m rate=${nginxRate(spec.rateLimit.requestsPerSecond)};`,
+    "    # source check or authentication never reach the limit (it lives in the routes' named",
+    "    # locations, after the credential check). nodelay: requests within the burst go straight",
+    "    # through, beyond it they fail fast with 429 instead of queueing behind a validator's timeout.",
+    `    limit_req_zone "$relay_client $binary_remote_addr $relay_chain_id" zone=relay_rate:10m rate=${nginxRate(spec.rateLimit.requestsPerSecond)};`,
     "    limit_req_status 429;",
     "    limit_req_log_level warn;",
     "    # Concurrency cap per prod blockchain node, counted across all workers and all routes to the",
@@ -210,6 +241,8 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "        00 1;",
     "    }",
     "",
+    ...credentialMapBlocks(spec.credentialsDir),
+    "",
     "    # The named location that serves a path, by relay chain ID. pocket-core POSTs to url + \"/\" + path,",
     "    # so /<id>, /<id>/ and /<id>/<path> all belong to chain <id>.",
     "    map $uri $relay_location {",
@@ -231,14 +264,20 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "            return 403;",
     "        }",
     "",
-    "        # Every path lands here and is authenticated first (access phase); only then does try_files",
+    "        # Every path lands here and is authenticated first (rewrite phase); only then does try_files",
     "        # hand it to the route's named location, where the rate limit and the concurrency cap run",
     "        # (a named location runs the rewrite, preaccess and access phases again). This location",
     "        # carries no limit, so a client without valid credentials never holds an upstream slot or",
     "        # spends anyone's rate allowance, and gets the same 401 for every path.",
     "        location / {",
-    '            auth_basic "blockchain proxy";',
-    `            auth_basic_user_file ${spec.htpasswdPath};`,
+    "            # No client's credentials (the map lookup ignores case) ...",
+    '            if ($relay_client = "") {',
+    "                return 401;",
+    "            }",
+    "            # ... or not byte for byte (base64 is case-sensitive): only `if` compares exactly.",
+    "            if ($relay_authorization != $http_authorization) {",
+    "                return 401;",
+    "            }",
     "            # try_files needs a file to test first: none exists under this root (Debian's reserved",
     "            # never-existing path), so the request always goes on to the named location.",
     "            root /nonexistent;",

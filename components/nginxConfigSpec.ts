@@ -34,8 +34,8 @@ export interface NginxConfigSpec {
   routes: ProxyRoute[];
   /** CIDRs allowed (nginx geo + 403, defence in depth behind the internal LB's source ranges and the NetworkPolicy). */
   allowedSourceRanges: string[];
-  /** e.g. /etc/nginx/auth/htpasswd (mounted Secret). */
-  htpasswdPath: string;
+  /** Directory of the mounted Secret holding the files of credentialMaps.ts, e.g. /etc/nginx/auth. */
+  credentialsDir: string;
   /** Per client address and route; burst requests are served at once, beyond it 429. */
   rateLimit: { requestsPerSecond: number; burst: number };
   /** Cap on concurrent requests to each prod blockchain node; beyond it 503. */
@@ -109,7 +109,7 @@ export function validateNginxConfigSpec(spec: NginxConfigSpec): void {
   if (spec.allowedSourceRanges.length === 0) fail("allowedSourceRanges", spec.allowedSourceRanges, "must list at least one CIDR range");
   const rangeProblem = allowListProblem(spec.allowedSourceRanges);
   if (rangeProblem) fail(`allowedSourceRanges[${rangeProblem.index}]`, rangeProblem.value, rangeProblem.problem);
-  if (!SAFE_PATH.test(spec.htpasswdPath)) fail("htpasswdPath", spec.htpasswdPath, "is not an absolute path of letters, digits, '.', '_', '-' and '/'");
+  if (!SAFE_PATH.test(spec.credentialsDir)) fail("credentialsDir", spec.credentialsDir, "is not an absolute path of letters, digits, '.', '_', '-' and '/'");
   const { requestsPerSecond, burst } = spec.rateLimit;
   if (!(requestsPerSecond <= MAX_REQUESTS_PER_SECOND)) fail("rateLimit.requestsPerSecond", requestsPerSecond, `must be at most ${MAX_REQUESTS_PER_SECOND}`);
   nginxRate(requestsPerSecond);

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { allowListProblem, parseCidr } from "../validation/cidr";
 import { cpuCoresProblem, memoryGiBProblem } from "../validation/kubernetesQuantity";
+import { MAX_PASSWORD_LENGTH } from "../validation/proxyLimits";
 
 export const RELAY_CHAIN_ID = /^[0-9A-Fa-f]{4}$/;
 /** GCE / Kubernetes resource names: RFC 1035 labels. */
@@ -46,8 +47,13 @@ export const resourcesSchema = z.strictObject({
 });
 export type ResourcesConfig = z.infer<typeof resourcesSchema>;
 
-/** Basic-auth passwords: no line break (it would split the htpasswd or chains.json line), no ':' (the Basic credential separator), no control character. */
+/**
+ * Basic-auth passwords: no line break (it would split the chains.json line), no ':' (the Basic
+ * credential separator), no control character; bounded so the proxy's credential map key fits
+ * nginx's map hash bucket (components/credentialMaps.ts).
+ */
 export const secretPassword = z
   .string()
   .min(16, "must be at least 16 characters")
+  .max(MAX_PASSWORD_LENGTH, `must be at most ${MAX_PASSWORD_LENGTH} characters`)
   .refine((v) => !/[\u0000-\u001f\u007f:]/.test(v), "must not contain ':', a line break or another control character");

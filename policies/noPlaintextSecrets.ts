@@ -1,12 +1,13 @@
 /**
  * no-plaintext-secrets (resource, mandatory): no ConfigMap and no container env var carries a
  * credential. Both are stored and shown in plain text by Kubernetes (kubectl describe, logs of
- * admission webhooks), whether or not Pulumi marked the value secret: the proxy's htpasswd and the
- * validators' chains.json passwords belong in Secrets.
+ * admission webhooks), whether or not Pulumi marked the value secret: the proxy's credential maps
+ * (reversible Basic credentials) and the validators' chains.json passwords belong in Secrets.
  *
- * Detection looks for credential *values* (an htpasswd line, a `password: ...` assignment, a URL
- * with a password, an Authorization header, a private key), not the mere word, so a comment about
- * credentials or `auth_basic_user_file` in a config passes. Messages never repeat the value.
+ * Detection looks for credential *values* (an htpasswd line, an nginx map entry keyed by a Basic
+ * credential, a `password: ...` assignment, a URL with a password, an Authorization header, a
+ * private key), not the mere word, so a comment about credentials or the `include` of a credential
+ * map in a config passes. Messages never repeat the value.
  * A value unknown during preview is checked before the update step, when it is known.
  */
 import { RESOURCE_TYPES } from "../graph/resourceTypes";
@@ -21,6 +22,8 @@ export const noPlaintextSecretsConfig = definePolicyConfig({});
 /** What a credential looks like inside a text value, and what to call it in a message. */
 const CREDENTIAL_PATTERNS: { what: string; pattern: RegExp }[] = [
   { what: "an htpasswd line", pattern: /^[^\s:#]+:(\$apr1\$|\$2[abxy]?\$|\{SHA\}|\{SSHA\}|\$[156]\$)\S+/m },
+  // The proxy's credential maps: `"Basic <base64(user:password)>" <name>;` (components/credentialMaps.ts).
+  { what: "a Basic credential map entry", pattern: /["']Basic [A-Za-z0-9+/]{8,}={0,2}["']\s+[^\s;]+;/ },
   {
     what: "a password or key assignment",
     // key = value / key: value / "key": "value", where the value is not a reference ($VAR, ${...}, a file path).
@@ -95,7 +98,7 @@ function checkEnv(resource: PolicyResource): Violation[] {
 
 export const noPlaintextSecrets: PolicyDefinition<Record<string, never>> = definePolicy({
   name: "no-plaintext-secrets",
-  description: "No ConfigMap or container env var may carry a credential (password, basic-auth, htpasswd line): credentials belong in Secrets.",
+  description: "No ConfigMap or container env var may carry a credential (password, basic-auth, htpasswd line, credential map entry): credentials belong in Secrets.",
   enforcementLevel: "mandatory",
   config: noPlaintextSecretsConfig as unknown as PolicyDefinition<Record<string, never>>["config"],
   checkResource: (resource) => (resource.type === CONFIG_MAP_TYPE ? checkConfigMap(resource) : checkEnv(resource)),

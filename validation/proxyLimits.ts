@@ -21,6 +21,9 @@ export const MAX_REQUESTS_PER_SECOND = 100_000;
 export const MAX_BURST = 100_000;
 /** nginx worker processes: one per CPU of the pod's limit. */
 export const MAX_WORKER_PROCESSES = 64;
+/** Proxy client names (the config's usernames) and their passwords: the credential map's keys must fit nginx's map hash bucket. */
+export const MAX_CLIENT_NAME_LENGTH = 64;
+export const MAX_PASSWORD_LENGTH = 128;
 /** Clients refused at 401/403/404/413/429/503 and health probes also hold connections: room for them beside the relays. */
 export const SPARE_WORKER_CONNECTIONS = 1024;
 

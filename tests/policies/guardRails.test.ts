@@ -10,6 +10,7 @@ import { noPlaintextSecrets } from "../../policies/noPlaintextSecrets";
 import { snapshotBeforeDecommission } from "../../policies/snapshotBeforeDecommission";
 import { costAllocationLabels } from "../../policies/costAllocationLabels";
 import { committedConfig, findRecord, recordedStack, resourceRecord, runResourcePolicy, runStackPolicy, withInputs } from "./util";
+import { renderCredentialMaps } from "../../components/credentialMaps";
 
 const NODE_POOL = "gcp:container/nodePool:NodePool";
 const SERVICE = "kubernetes:core/v1:Service";
@@ -102,6 +103,16 @@ describe("no-plaintext-secrets", () => {
   it.each(["prod", "testnet"] as const)("passes the committed %s stack (the nginx config mentions credentials but holds none)", async (stack) => {
     const { resources } = await recordedStack(stack);
     expect(await runResourcePolicy(noPlaintextSecrets, resources)).toEqual([]);
+  });
+
+  it("fails a ConfigMap with the proxy's credential maps, without repeating the value", async () => {
+    const files = renderCredentialMaps([{ username: "testnet-validators", password: "hunter2-hunter2-hunter2" }]);
+    const encoded = Buffer.from("testnet-validators:hunter2-hunter2-hunter2").toString("base64");
+    const violations = await runResourcePolicy(noPlaintextSecrets, [resourceRecord(CONFIG_MAP, "proxy-clients", { data: { clients: files["client-names.map"] } })]);
+    expect(violations.map((v) => v.message)).toEqual([
+      "ConfigMap proxy-clients data.clients holds a Basic credential map entry: ConfigMaps are plain text; put it in a Secret and mount or reference that.",
+    ]);
+    expect(violations.some((v) => v.message.includes(encoded) || v.message.includes("hunter2"))).toBe(false);
   });
 
   it("fails a ConfigMap with an htpasswd line or a chains.json password, without repeating the value", async () => {

@@ -48,6 +48,7 @@ const cases: [string, "prod" | "testnet", (raw: Raw) => void, string][] = [
   ["blockchainProxy.clientRegion", "prod", (r) => (r[K("blockchainProxy")].clientRegion = "mars-1"), 'prod: blockchainProxy.clientRegion "mars-1" is not a GCP region (e.g. us-east1)'],
   ["blockchainProxy.clients password", "prod", (r) => (r[K("blockchainProxy")].clients = ["testnet-validators", "qa"]), "prod: blockchainProxy.clients[1] \"qa\" has no password in the secret key proxyPasswords (pulumi config set --secret --path 'proxyPasswords.qa' ...)"],
   ["proxyPasswords (secret value not echoed)", "prod", (r) => (r[K("proxyPasswords")] = { "testnet-validators": "short" }), 'prod: proxyPasswords.testnet-validators [secret] must be at least 16 characters'],
+  ["proxyPasswords too long for the proxy's credential map (not echoed)", "prod", (r) => (r[K("proxyPasswords")] = { "testnet-validators": "p".repeat(129) }), 'prod: proxyPasswords.testnet-validators [secret] must be at most 128 characters'],
   ["testnetChains[].state", "testnet", (r) => (r[K("testnetChains")][0].state = "deleted"), 'testnet: testnetChains[0].state "deleted" must be active or decommissioned'],
   ["testnetChains[].relayChainId unique", "testnet", (r) => (r[K("testnetChains")][1].relayChainId = "0020"), 'testnet: testnetChains[1].relayChainId "0020" is used by another chain (relay chain IDs must be unique)'],
   ["testnetChains[].relayChainId format", "testnet", (r) => (r[K("testnetChains")][0].relayChainId = 20), "testnet: testnetChains[0].relayChainId 20 must be a string"],

@@ -34,7 +34,7 @@ it("validates the committed stacks' objects against the Kubernetes API schema", 
     "NetworkPolicy/blockchain-proxy",
     "PodDisruptionBudget/blockchain-proxy",
     "PodDisruptionBudget/pocket-seeds",
-    "Secret/blockchain-proxy-htpasswd",
+    "Secret/blockchain-proxy-credentials",
     "Service/blockchain-proxy",
   ]);
   expect(validateAll(testnet.resources)).toEqual(["Secret/validator-chains"]);

@@ -1,4 +1,6 @@
 import { recordStack, RecordedStack } from "../../offline/recordStack";
+import * as crypto from "crypto";
+import { credentialsFingerprint } from "../../components/blockchainProxy";
 import { all, find, plainStrings, secretValue } from "./recorded";
 
 const PASSWORD = "correct-horse-battery-staple-42";
@@ -146,18 +148,44 @@ describe("prod: blockchain proxy", () => {
       expect(conf).toContain(`/${id}`);
       expect(conf).toContain(`${node}.blockchain.svc.cluster.local:8545`);
     }
-    expect(conf).toContain("auth_basic_user_file /etc/nginx/auth/htpasswd");
+    expect(conf).toContain("include /etc/nginx/auth/client-names.map;");
+    expect(conf).toContain("include /etc/nginx/auth/client-credentials.map;");
+    expect(conf).not.toMatch(/^\s*auth_basic/m);
   });
 
-  it("keeps the basic-auth credentials secret: hashed in a Secret, never in a ConfigMap or output", () => {
-    const secret = find(prod.resources, "kubernetes:core/v1:Secret", "blockchain-proxy-htpasswd");
-    const htpasswd = secretValue((secret.inputs as any).stringData).htpasswd as string;
-    expect(htpasswd).toMatch(/^testnet-validators:\S+$/m);
-    expect(htpasswd).not.toContain(PASSWORD);
+  it("keeps the basic-auth credentials secret: in a Secret, never in a ConfigMap or output", () => {
+    const secret = find(prod.resources, "kubernetes:core/v1:Secret", "blockchain-proxy-credentials");
+    const files = secretValue((secret.inputs as any).stringData) as Record<string, string>;
+    const header = `Basic ${Buffer.from(`testnet-validators:${PASSWORD}`).toString("base64")}`;
+    expect(files).toEqual({ "client-names.map": `"${header}" testnet-validators;\n`, "client-credentials.map": `"${header}" "${header}";\n` });
+    const encoded = Buffer.from(PASSWORD).toString("base64").slice(0, 16);
     for (const resource of prod.resources) {
-      expect(plainStrings(resource.inputs).some((s) => s.includes(PASSWORD))).toBe(false);
+      expect(plainStrings(resource.inputs).some((s) => s.includes(PASSWORD) || s.includes(header) || s.includes(encoded))).toBe(false);
     }
     expect(JSON.stringify(prod.outputs)).not.toContain(PASSWORD);
+    expect(JSON.stringify(prod.outputs)).not.toContain(header);
+  });
+
+  it("rolls the proxy pods when a credential changes (nginx reads the maps only at start), with a slow one-way digest", async () => {
+    const annotations = (stack: RecordedStack) => (find(stack.resources, "kubernetes:apps/v1:Deployment", "blockchain-proxy").inputs as any).spec.template.metadata.annotations;
+    const before = annotations(prod);
+    const digest = before["relay-budget/credentials-scrypt"];
+    // Plain (a secret would make the whole Deployment spec secret), and not a plain hash of the maps.
+    expect(digest).toMatch(/^[0-9a-f]{64}$/);
+    const secret = find(prod.resources, "kubernetes:core/v1:Secret", "blockchain-proxy-credentials");
+    const files = secretValue((secret.inputs as any).stringData) as Record<string, string>;
+    expect(digest).toBe(credentialsFingerprint(files, "pokt-network-prod/blockchain-proxy"));
+    expect(digest).not.toBe(crypto.createHash("sha256").update(JSON.stringify(Object.entries(files).sort())).digest("hex"));
+    const again = await recordStack("prod", { configOverrides: { proxyPasswords: { "testnet-validators": PASSWORD } }, secretOverrides: ["proxyPasswords"] });
+    expect(annotations(again)["relay-budget/credentials-scrypt"]).toBe(digest);
+    const rotated = await recordStack("prod", {
+      configOverrides: { proxyPasswords: { "testnet-validators": `${PASSWORD}-rotated` } },
+      secretOverrides: ["proxyPasswords"],
+    });
+    const after = annotations(rotated);
+    expect(after["relay-budget/credentials-scrypt"]).not.toBe(digest);
+    // The nginx.conf did not change: only the credentials roll the pods.
+    expect(after["relay-budget/config-sha256"]).toBe(before["relay-budget/config-sha256"]);
   });
 
   it("exports the proxy address and a URL per relay chain ID", () => {

@@ -13,8 +13,12 @@ it("renders prod: one YAML file per Kubernetes object, secrets redacted, plus re
   expect(files).toContain("resources.json");
   expect(files.filter((f) => f.endsWith(".yaml"))).toHaveLength(counts.manifests);
   expect(counts.manifests).toBe(8);
-  const secret = parse(fs.readFileSync(path.join(dir, "secret-blockchain-proxy-blockchain-proxy-htpasswd.yaml"), "utf8"));
-  expect(secret.stringData).toEqual({ htpasswd: "[secret]" });
+  const secret = parse(fs.readFileSync(path.join(dir, "secret-blockchain-proxy-blockchain-proxy-credentials.yaml"), "utf8"));
+  expect(secret.stringData).toEqual({ "client-names.map": "[secret]", "client-credentials.map": "[secret]" });
+  const deployment = parse(fs.readFileSync(path.join(dir, "deployment-blockchain-proxy-blockchain-proxy.yaml"), "utf8"));
+  // The credentials' digest does not make the Deployment secret: its spec renders in the clear.
+  expect(deployment.spec.replicas).toBe(2);
+  expect(deployment.spec.template.metadata.annotations["relay-budget/credentials-scrypt"]).toMatch(/^[0-9a-f]{64}$/);
   const graph = JSON.parse(fs.readFileSync(path.join(dir, "resources.json"), "utf8"));
   expect(graph.resources).toHaveLength(counts.resources);
   expect(graph.resources.find((r: any) => r.type === "gcp:container/nodePool:NodePool" && r.name === "seeds")).toMatchObject({

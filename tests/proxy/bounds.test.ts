@@ -24,7 +24,7 @@ function spec(overrides: Partial<NginxConfigSpec> = {}, nodes = 3): NginxConfigS
     healthPort: 8081,
     routes: NODES.slice(0, nodes).map((node, i) => ({ relayChainId: `002${i}`, blockchainNode: node, upstreamHost: `${node}.blockchain.svc.cluster.local`, upstreamPort: 8545 })),
     allowedSourceRanges: ["10.150.0.0/20", "10.48.0.0/14"],
-    htpasswdPath: "/etc/nginx/auth/htpasswd",
+    credentialsDir: "/etc/nginx/auth",
     rateLimit: { requestsPerSecond: 50, burst: 100 },
     maxConnectionsPerUpstream: 32,
     maxBodySize: "1m",
@@ -34,7 +34,7 @@ function spec(overrides: Partial<NginxConfigSpec> = {}, nodes = 3): NginxConfigS
   };
 }
 
-const accepted = (s: NginxConfigSpec) => nginxTest(renderNginxConfig(s), s.htpasswdPath);
+const accepted = (s: NginxConfigSpec) => nginxTest(renderNginxConfig(s));
 
 /** The largest cap that fits nginx's worker connections with all six prod nodes and a full pool. */
 const capForSixNodes = Math.floor((MAX_WORKER_CONNECTIONS - 1024) / (6 * 3));
@@ -80,7 +80,7 @@ test.each<[string, (text: string) => string, RegExp]>([
   ["0.0.0.0/00, read as everyone", (t) => t.replace(/^(\s*)10\.150\.0\.0\/20 1;$/m, "$10.0.0.0/00 1;"), /duplicate network "0\.0\.0\.0\/00", value: "1", old value: "0"/],
 ])("what nginx does with the values the bounds keep out: %s", (what, edit, stderr) => {
   const s = spec();
-  const result = nginxTest(edit(renderNginxConfig(s)), s.htpasswdPath);
+  const result = nginxTest(edit(renderNginxConfig(s)));
   expect(result.stderr).toMatch(stderr);
   expect(result.status).toBe(what.startsWith("0.0.0.0/00") ? 0 : 1);
 });

@@ -1,17 +1,14 @@
 /**
  * The pure side of the proxy config: stable text (no diff on every `pulumi up`), bad specs refused
- * with a message naming the field, and htpasswd lines in the {SSHA} form nginx checks. That nginx
- * runs the text and accepts the hashes is proven by the other tests of this folder.
+ * with a message naming the field, and the credential maps' text (what it may hold, what it
+ * refuses). That nginx runs the text and authenticates with it is proven by the other tests of
+ * this folder (credentials.test.ts for hostile Authorization headers).
  */
-import { spawnSync } from "child_process";
-import * as crypto from "crypto";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { NGINX_BINARY, requireNginx } from "./proxyHarness";
-import { renderHtpasswd } from "../../components/htpasswd";
+import { caseTwins, nginxTest, requireNginx } from "./proxyHarness";
+import { CREDENTIAL_MAP_FILES, renderCredentialMaps } from "../../components/credentialMaps";
 import { proxyErrorBody, PROXY_ERRORS, renderNginxConfig } from "../../components/nginxConfig";
 import { NginxConfigSpec } from "../../components/nginxConfigSpec";
+import { MAX_CLIENT_NAME_LENGTH, MAX_PASSWORD_LENGTH } from "../../validation/proxyLimits";
 
 function prodLikeSpec(): NginxConfigSpec {
   return {
@@ -22,7 +19,7 @@ function prodLikeSpec(): NginxConfigSpec {
       { relayChainId: "0022", blockchainNode: "geth-rinkeby", upstreamHost: "geth-rinkeby.blockchain.svc.cluster.local", upstreamPort: 8545 },
     ],
     allowedSourceRanges: ["10.150.0.0/20", "10.48.0.0/14"],
-    htpasswdPath: "/etc/nginx/auth/htpasswd",
+    credentialsDir: "/etc/nginx/auth",
     rateLimit: { requestsPerSecond: 50, burst: 100 },
     maxConnectionsPerUpstream: 32,
     maxBodySize: "1m",
@@ -49,7 +46,7 @@ test.each<[string, (spec: NginxConfigSpec) => void, RegExp]>([
   ["one node at two addresses", (s) => (s.routes[1] = { ...s.routes[0], relayChainId: "0099", upstreamPort: 8546 }), /differs from geth-goerli/],
   ["a range that is not a CIDR", (s) => (s.allowedSourceRanges = ["10.0.0.0"]), /allowedSourceRanges\[0\] "10.0.0.0" is not a CIDR/],
   ["no allowed range", (s) => (s.allowedSourceRanges = []), /allowedSourceRanges \[\] must list at least one/],
-  ["a path that would inject directives", (s) => (s.htpasswdPath = "/etc/htpasswd; allow all"), /htpasswdPath .* is not an absolute path/],
+  ["a path that would inject directives", (s) => (s.credentialsDir = "/etc/auth; allow all"), /credentialsDir .* is not an absolute path/],
   ["an upstream host that would inject directives", (s) => (s.routes[0].upstreamHost = "x;}server{listen 1"), /upstreamHost .* is not a host name/],
   ["a rate nginx cannot express", (s) => (s.rateLimit.requestsPerSecond = 0.001), /rateLimit\.requestsPerSecond 0.001/],
   ["no concurrency", (s) => (s.maxConnectionsPerUpstream = 0), /maxConnectionsPerUpstream 0 must be a whole number from 1 to/],
@@ -78,25 +75,20 @@ test.each<[string, (spec: NginxConfigSpec) => void]>([
   requireNginx();
   const spec = prodLikeSpec();
   mutate(spec);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nginx-config-test-"));
-  try {
-    // Only file paths move (upstream names resolve at load: use an address for them).
-    const text = renderNginxConfig({ ...spec, routes: spec.routes.map((r) => ({ ...r, upstreamHost: "127.0.0.1" })) })
-      .replace(/(?<=[\s"'])\/tmp\//g, `${dir}/`)
-      .split(spec.htpasswdPath)
-      .join(`${dir}/htpasswd`);
-    fs.writeFileSync(path.join(dir, "nginx.conf"), text);
-    // nginx reopens /dev/stdout for the access log, which fails on a socket: give it a file.
-    const stdout = fs.openSync(path.join(dir, "stdout"), "w");
-    const check = spawnSync(NGINX_BINARY, ["-t", "-q", "-p", dir, "-c", path.join(dir, "nginx.conf")], {
-      encoding: "utf8",
-      stdio: ["ignore", stdout, "pipe"],
-    });
-    fs.closeSync(stdout);
-    expect({ status: check.status, stderr: check.stderr }).toEqual({ status: 0, stderr: "" });
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  // Only file paths move, and upstream names become an address (names resolve at load).
+  expect(nginxTest(renderNginxConfig(spec))).toEqual({ status: 0, stderr: "" });
+});
+
+test("nginx accepts credential maps at their bounds and with client names that are map keywords (nginx -t)", () => {
+  requireNginx();
+  const credentials = [
+    // The longest name and the longest password in bytes (3 UTF-8 bytes a UTF-16 unit).
+    { username: "n".repeat(MAX_CLIENT_NAME_LENGTH), password: "\u20ac".repeat(MAX_PASSWORD_LENGTH) },
+    ...["default", "include", "hostnames", "volatile", "-", "."].map((username) => ({ username, password: `${username}-password-0123456789` })),
+  ];
+  expect(nginxTest(renderNginxConfig(prodLikeSpec()), renderCredentialMaps(credentials))).toEqual({ status: 0, stderr: "" });
+  // No clients at all: empty maps, everyone gets 401.
+  expect(nginxTest(renderNginxConfig(prodLikeSpec()), renderCredentialMaps([]))).toEqual({ status: 0, stderr: "" });
 });
 
 test("every proxy error body is a JSON-RPC 2.0 error object", () => {
@@ -106,41 +98,51 @@ test("every proxy error body is a JSON-RPC 2.0 error object", () => {
   }
 });
 
-/** Checks an {SSHA} line the way nginx does: base64(SHA-1(password + salt) + salt). */
-function sshaMatches(line: string, username: string, password: string): boolean {
-  const [user, hash] = line.split(":");
-  if (user !== username || !hash.startsWith("{SSHA}")) return false;
-  const decoded = Buffer.from(hash.slice("{SSHA}".length), "base64");
-  const salt = decoded.subarray(20);
-  return crypto.createHash("sha1").update(password).update(salt).digest().equals(decoded.subarray(0, 20));
-}
-
-test("htpasswd lines verify the password, are stable across runs, and salt each credential differently", () => {
+test("credential maps: the exact Authorization header as key, stable across runs, only base64 and the name in the text", () => {
   const credentials = [
-    { username: "testnet-validators", password: "s3cret-one" },
-    { username: "other-client", password: "s3cret-one" },
+    { username: "testnet-validators", password: "s3cret-one-0123456789" },
+    { username: "other-client", password: "s3cret-one-0123456789" },
   ];
-  const text = renderHtpasswd(credentials);
-  expect(renderHtpasswd(credentials)).toBe(text);
-  const lines = text.trimEnd().split("\n");
-  expect(lines).toHaveLength(2);
-  expect(sshaMatches(lines[0], "testnet-validators", "s3cret-one")).toBe(true);
-  expect(sshaMatches(lines[0], "testnet-validators", "s3cret-two")).toBe(false);
-  // Same password, different user: different salt, so different hash.
-  expect(lines[0].split(":")[1]).not.toBe(lines[1].split(":")[1]);
-  // A changed password changes the line (the Secret changes with it).
-  expect(renderHtpasswd([{ username: "testnet-validators", password: "s3cret-two" }]).trimEnd()).not.toBe(lines[0]);
+  const files = renderCredentialMaps(credentials);
+  expect(renderCredentialMaps(credentials)).toEqual(files);
+  expect(Object.keys(files).sort()).toEqual(Object.values(CREDENTIAL_MAP_FILES).sort());
+  const header = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString("base64")}`;
+  expect(files[CREDENTIAL_MAP_FILES.clientNames]).toBe(
+    `"${header("testnet-validators", "s3cret-one-0123456789")}" testnet-validators;\n"${header("other-client", "s3cret-one-0123456789")}" other-client;\n`,
+  );
+  expect(files[CREDENTIAL_MAP_FILES.exactCredentials].split("\n")[0]).toBe(`"${header("testnet-validators", "s3cret-one-0123456789")}" "${header("testnet-validators", "s3cret-one-0123456789")}";`);
+  // Whatever the password holds (quotes, ';', braces, '$', spaces, non-ASCII), the text holds only base64.
+  const hostile = renderCredentialMaps([{ username: "a", password: `"; } include /etc/passwd; { $x \\ \u20ac ~` }]);
+  for (const text of Object.values(hostile)) expect(text).toMatch(/^("Basic [A-Za-z0-9+/]+={0,2}" (a|"Basic [A-Za-z0-9+/]+={0,2}");\n)$/);
+  // A changed password changes both files (the Secret and the pods' annotation change with them).
+  const changed = renderCredentialMaps([{ username: "testnet-validators", password: "s3cret-two-0123456789" }]);
+  expect(changed[CREDENTIAL_MAP_FILES.clientNames]).not.toBe(files[CREDENTIAL_MAP_FILES.clientNames].split("\n")[0] + "\n");
 });
 
-test("htpasswd takes a caller's salt", () => {
-  const line = renderHtpasswd([{ username: "u", password: "p" }], () => "fixedsalt").trimEnd();
-  expect(Buffer.from(line.split("{SSHA}")[1], "base64").subarray(20).toString()).toBe("fixedsalt");
-  expect(sshaMatches(line, "u", "p")).toBe(true);
+test.each<[string, { username: string; password: string }[], RegExp]>([
+  ["a quote in a name", [{ username: 'a"b', password: "p" }], /username "a\\"b" must be 1 to 64 letters/],
+  ["a ';' in a name", [{ username: "a;b", password: "p" }], /username "a;b"/],
+  ["a '{' in a name", [{ username: "a{", password: "p" }], /username "a\{"/],
+  ["whitespace in a name", [{ username: "a b", password: "p" }], /username "a b"/],
+  ["a regex-looking name", [{ username: "~a", password: "p" }], /username "~a"/],
+  ["a variable-looking name", [{ username: "$a", password: "p" }], /username "\$a"/],
+  ["an empty name", [{ username: "", password: "p" }], /username ""/],
+  ["a name too long", [{ username: "n".repeat(MAX_CLIENT_NAME_LENGTH + 1), password: "p" }], /must be 1 to 64/],
+  ["a name listed twice", [{ username: "a", password: "p" }, { username: "a", password: "q" }], /listed twice/],
+  ["an empty password", [{ username: "a", password: "" }], /password of "a" must be 1 to 128 characters/],
+  ["a ':' in a password", [{ username: "a", password: "x:y" }], /password of "a"/],
+  ["a line break in a password", [{ username: "a", password: "line\nbreak" }], /password of "a"/],
+  ["a password too long", [{ username: "a", password: "p".repeat(MAX_PASSWORD_LENGTH + 1) }], /password of "a"/],
+])("credential maps refuse %s, without echoing the password", (_what, credentials, message) => {
+  expect(() => renderCredentialMaps(credentials)).toThrow(message);
+  for (const { password } of credentials) if (password.length > 1) expect(() => renderCredentialMaps(credentials)).not.toThrow(password);
 });
 
-test("htpasswd refuses what nginx would misread, without echoing the password", () => {
-  expect(() => renderHtpasswd([{ username: "a:b", password: "p" }])).toThrow(/username "a:b"/);
-  expect(() => renderHtpasswd([{ username: "a", password: "line\nbreak" }])).toThrow(/password of "a"/);
-  expect(() => renderHtpasswd([{ username: "a", password: "line\nbreak" }])).not.toThrow(/line\nbreak/);
-  expect(() => renderHtpasswd([{ username: "a", password: "p" }, { username: "a", password: "q" }])).toThrow(/listed twice/);
+test("credential maps refuse two credentials nginx's case-blind map would confuse", () => {
+  const password = "abcdefghijklmnopqrstuvwxyz0123456789";
+  const twin = caseTwins("testnet-validators", password).find((t) => t.username !== "testnet-validators");
+  expect(twin).toBeDefined();
+  const credentials = [{ username: "testnet-validators", password }, twin!];
+  expect(() => renderCredentialMaps(credentials)).toThrow(/credentials of "testnet-validators" and ".*" differ only in letter case/);
+  expect(() => renderCredentialMaps(credentials)).not.toThrow(password);
 });

@@ -1,5 +1,5 @@
 /**
- * Runs the blockchain proxy for real: the nginx binary with the exact nginx.conf and htpasswd the
+ * Runs the blockchain proxy for real: the nginx binary with the exact nginx.conf and credential maps the
  * prod stack records, in front of loopback JSON-RPC servers, reached with the chains.json the
  * testnet stack records.
  *
@@ -7,7 +7,7 @@
  * - listen addresses: `listen 8080;` / `listen 8081;` -> free loopback ports, and the chains.json
  *   URLs' host:port (the internal LB) -> the proxy's loopback address;
  * - upstream addresses: each `server <node>.<ns>.svc.cluster.local:8545` -> a loopback server;
- * - file paths: `/tmp/...` (pid, temp dirs) and the htpasswd path -> a per-run directory;
+ * - file paths: `/tmp/...` (pid, temp dirs) and the credentials directory -> a per-run directory;
  * - when a test asks for it, the allowed source ranges of the `geo` block -> loopback ranges (the
  *   config refuses loopback, which is not a private range; the tests' clients are on 127.0.0.0/8).
  * nginx runs as uid/gid 101 when the tests run as root, as in the pod (nginx-unprivileged, non-root,
@@ -22,6 +22,8 @@ import * as path from "path";
 import { ResourceRecord, revealSecret } from "../../graph/resourceRecord";
 import { recordAllStacks } from "../../offline/recordStack";
 import { readStackConfig } from "../../offline/stackConfig";
+import { CREDENTIALS_SECRET } from "../../components/blockchainProxy";
+import { CREDENTIAL_MAP_FILES, renderCredentialMaps } from "../../components/credentialMaps";
 
 export const NGINX_BINARY = "/usr/sbin/nginx";
 /** The pod's uid (nginx-unprivileged); used when the tests run as root. */
@@ -50,7 +52,8 @@ export interface ProxyConfigOverrides {
 /** What the program generates for the proxy, read from the recorded stacks. */
 export interface ProxyStackFiles {
   nginxConf: string;
-  htpasswd: string;
+  /** The credentials Secret's files (name -> text), as the prod stack records them. */
+  credentialMaps: Record<string, string>;
   chains: ChainsJsonEntry[];
   /** The prod stack's proxy config as the program validated it (the test's expectations). */
   proxyConfig: {
@@ -100,14 +103,16 @@ export async function proxyStackFiles(overrides: ProxyConfigOverrides = {}): Pro
     testnet: { configOverrides: { validatorProxyPassword: TEST_PROXY_PASSWORD }, secretOverrides: ["validatorProxyPassword"] },
   });
   const configMap = findResource(prod.resources, "kubernetes:core/v1:ConfigMap", "blockchain-proxy-config");
-  const htpasswdSecret = findResource(prod.resources, "kubernetes:core/v1:Secret", "blockchain-proxy-htpasswd");
+  const credentialsSecret = findResource(prod.resources, "kubernetes:core/v1:Secret", CREDENTIALS_SECRET);
   const chainsSecret = findResource(testnet.resources, "kubernetes:core/v1:Secret", "validator-chains");
   const deployment = findResource(prod.resources, "kubernetes:apps/v1:Deployment", "blockchain-proxy");
   const containers = (deployment.inputs as any).spec.template.spec.containers as { name: string; image: string }[];
   if (prod.config.stack !== "prod" || !prod.config.blockchainProxy) throw new Error("the prod stack has no blockchainProxy config");
   return {
     nginxConf: stringEntry(configMap.inputs.data, "nginx.conf", "ConfigMap blockchain-proxy-config"),
-    htpasswd: stringEntry(htpasswdSecret.inputs.stringData, "htpasswd", "Secret blockchain-proxy-htpasswd"),
+    credentialMaps: Object.fromEntries(
+      Object.values(CREDENTIAL_MAP_FILES).map((file) => [file, stringEntry(credentialsSecret.inputs.stringData, file, `Secret ${CREDENTIALS_SECRET}`)]),
+    ),
     chains: JSON.parse(stringEntry(chainsSecret.inputs.stringData, "chains.json", "Secret validator-chains")),
     proxyConfig: prod.config.blockchainProxy,
     proxyImage: containers[0].image,
@@ -176,7 +181,7 @@ function replaceCounted(text: string, pattern: RegExp, replacement: (match: stri
 }
 
 export interface LoopbackSubstitution {
-  /** Directory for pid, temp paths, htpasswd and logs. */
+  /** Directory for pid, temp paths, credential maps and logs. */
   dir: string;
   proxyPort: number;
   healthPort: number;
@@ -191,8 +196,7 @@ export function substituteForLoopback(nginxConf: string, sub: LoopbackSubstituti
   let text = nginxConf;
   const listens = [...text.matchAll(/^(\s*)listen (\d+);$/gm)].map((m) => Number(m[2]));
   if (listens.length !== 2) throw new Error(`expected two listen ports (proxy, health) in nginx.conf, found ${JSON.stringify(listens)}`);
-  const htpasswdPaths = [...new Set([...text.matchAll(/auth_basic_user_file (\S+);/g)].map((m) => m[1]))];
-  if (htpasswdPaths.length !== 1) throw new Error(`expected one htpasswd path in nginx.conf, found ${JSON.stringify(htpasswdPaths)}`);
+  const credentialsDir = credentialsDirOf(text);
   const [proxyListen, healthListen] = listens;
   text = replaceCounted(text, new RegExp(`^(\\s*)listen ${proxyListen};$`, "gm"), (_m, indent) => `${indent}listen 127.0.0.1:${sub.proxyPort};`, "proxy listen");
   text = replaceCounted(text, new RegExp(`^(\\s*)listen ${healthListen};$`, "gm"), (_m, indent) => `${indent}listen 127.0.0.1:${sub.healthPort};`, "health listen");
@@ -202,8 +206,15 @@ export function substituteForLoopback(nginxConf: string, sub: LoopbackSubstituti
     text = replaceCounted(text, /(geo \$source_allowed \{\n\s*default 0;\n)((?:\s*\S+ 1;\n)+)/, (_m, head) => head + ranges.map((r) => `        ${r} 1;\n`).join(""), "geo allowed ranges");
   }
   text = replaceCounted(text, /(?<=[\s"'])\/tmp\//g, () => `${sub.dir}/`, "/tmp path");
-  text = replaceCounted(text, new RegExp(`auth_basic_user_file ${escapeRegExp(htpasswdPaths[0])};`, "g"), () => `auth_basic_user_file ${sub.dir}/htpasswd;`, "htpasswd path");
+  text = replaceCounted(text, new RegExp(`include ${escapeRegExp(credentialsDir)}/`, "g"), () => `include ${sub.dir}/`, "credential map path");
   return text;
+}
+
+/** The one directory the credential maps are included from. */
+function credentialsDirOf(nginxConf: string): string {
+  const dirs = [...new Set([...nginxConf.matchAll(/^\s*include (\S+)\/[^/\s]+\.map;$/gm)].map((m) => m[1]))];
+  if (dirs.length !== 1) throw new Error(`expected the credential maps to be included from one directory in nginx.conf, found ${JSON.stringify(dirs)}`);
+  return dirs[0];
 }
 
 function escapeRegExp(text: string): string {
@@ -263,7 +274,7 @@ export async function startProxy(files: ProxyStackFiles, upstreamFor: (upstreamA
     if (asPodUser) fs.chownSync(path.join(dir, file), POD_UID, POD_UID);
   };
   writeOwned("nginx.conf", config);
-  writeOwned("htpasswd", files.htpasswd);
+  for (const [file, text] of Object.entries(files.credentialMaps)) writeOwned(file, text);
   writeOwned("nginx.out", "");
   if (asPodUser) fs.chownSync(dir, POD_UID, POD_UID);
   // nginx reopens /dev/stdout for the access log: a file (not a pipe owned by root) it can open as uid 101.
@@ -600,6 +611,25 @@ export function rawHttp(origin: string, request: string | Buffer, options: { loc
   });
 }
 
+/**
+ * Credentials whose Basic header equals `name:password`'s but for the case of one base64 letter:
+ * the same key to nginx's map, which ignores case. Computed, not typed in.
+ */
+export function caseTwins(name: string, password: string): { username: string; password: string }[] {
+  const encoded = Buffer.from(`${name}:${password}`).toString("base64");
+  const twins: { username: string; password: string }[] = [];
+  for (let at = 0; at < encoded.length; at++) {
+    const c = encoded[at];
+    if (!/[A-Za-z]/.test(c)) continue;
+    const flipped = encoded.slice(0, at) + (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()) + encoded.slice(at + 1);
+    const text = Buffer.from(flipped, "base64").toString("utf8");
+    if (Buffer.from(text, "utf8").toString("base64") !== flipped) continue;
+    const match = /^([A-Za-z0-9._-]{1,64}):([^\u0000-\u001f\u007f:]+)$/.exec(text);
+    if (match) twins.push({ username: match[1], password: match[2] });
+  }
+  return twins;
+}
+
 /** Checks a raw answer the way `expectJsonRpcError` checks a relay's. */
 export function expectRawJsonRpcError(response: RawResponse, status: number): void {
   expectJsonRpcError({ status: response.status, headers: { "content-type": response.headers["content-type"] }, body: response.body, json: response.json, elapsedMs: 0 }, status);
@@ -609,16 +639,20 @@ export function expectRawJsonRpcError(response: RawResponse, status: number): vo
  * `nginx -t` on a rendered config, with only file paths moved to a scratch directory and upstream
  * hosts pointed at 127.0.0.1 (names would be resolved at load). Returns nginx's exit status and stderr.
  */
-export function nginxTest(nginxConf: string, htpasswdPath: string): { status: number | null; stderr: string } {
+export function nginxTest(
+  nginxConf: string,
+  credentialMaps: Record<string, string> = renderCredentialMaps([{ username: "testnet-validators", password: TEST_PROXY_PASSWORD }]),
+): { status: number | null; stderr: string } {
   requireNginx();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nginx-t-"));
   try {
     const text = nginxConf
       .replace(/^(\s*server )\S+?(:\d+)( |;)/gm, "$1127.0.0.1$2$3")
       .replace(/(?<=[\s"'])\/tmp\//g, `${dir}/`)
-      .split(htpasswdPath)
-      .join(`${dir}/htpasswd`);
+      .split(`include ${credentialsDirOf(nginxConf)}/`)
+      .join(`include ${dir}/`);
     fs.writeFileSync(path.join(dir, "nginx.conf"), text);
+    for (const [file, content] of Object.entries(credentialMaps)) fs.writeFileSync(path.join(dir, file), content);
     // nginx reopens /dev/stdout for the access log, which fails on a socket: give it a file.
     const stdout = fs.openSync(path.join(dir, "stdout"), "w");
     const check = spawnSync(NGINX_BINARY, ["-t", "-q", "-p", dir, "-c", path.join(dir, "nginx.conf")], { encoding: "utf8", stdio: ["ignore", stdout, "pipe"] });
