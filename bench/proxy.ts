@@ -84,8 +84,8 @@ function benchSpec(upstreamPort: number): NginxConfigSpec {
   };
 }
 
-/** The floor: the same nginx, one upstream with the same keepalive pool, `proxy_pass` and nothing else. */
-function bareProxyConfig(port: number, upstreamPort: number, workers: number): string {
+/** The start of both bench-only nginx configs: writable paths under /tmp, no access log, an open `http {`. */
+function benchNginxPreamble(workers: number): string[] {
   return [
     `worker_processes ${workers};`,
     "pid /tmp/nginx.pid;",
@@ -99,6 +99,13 @@ function bareProxyConfig(port: number, upstreamPort: number, workers: number): s
     "    uwsgi_temp_path /tmp/uwsgi_temp;",
     "    scgi_temp_path /tmp/scgi_temp;",
     `    ${BENCH_KEEPALIVE_REQUESTS}`,
+  ];
+}
+
+/** The floor: the same nginx, one upstream with the same keepalive pool, `proxy_pass` and nothing else. */
+function bareProxyConfig(port: number, upstreamPort: number, workers: number): string {
+  return [
+    ...benchNginxPreamble(workers),
     `    upstream node { server 127.0.0.1:${upstreamPort}; keepalive ${CONNECTIONS}; }`,
     "    server {",
     `        listen 127.0.0.1:${port};`,
@@ -116,18 +123,7 @@ function bareProxyConfig(port: number, upstreamPort: number, workers: number): s
 /** The fast upstream: nginx answering every POST with a fixed JSON-RPC result, one worker. */
 function upstreamConfig(port: number): string {
   return [
-    "worker_processes 1;",
-    "pid /tmp/nginx.pid;",
-    "error_log stderr warn;",
-    "events { worker_connections 4096; }",
-    "http {",
-    "    access_log off;",
-    "    client_body_temp_path /tmp/client_temp;",
-    "    proxy_temp_path /tmp/proxy_temp;",
-    "    fastcgi_temp_path /tmp/fastcgi_temp;",
-    "    uwsgi_temp_path /tmp/uwsgi_temp;",
-    "    scgi_temp_path /tmp/scgi_temp;",
-    `    ${BENCH_KEEPALIVE_REQUESTS}`,
+    ...benchNginxPreamble(1),
     "    server {",
     `        listen 127.0.0.1:${port};`,
     "        default_type application/json;",
