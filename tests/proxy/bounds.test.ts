@@ -15,23 +15,12 @@ import {
   MAX_WORKER_PROCESSES,
 } from "../../validation/proxyLimits";
 import { nginxTest } from "./proxyHarness";
+import { routeTo, sampleNginxSpec } from "./sampleSpec";
 
 const NODES = ["geth-mainnet", "geth-rinkeby", "geth-ropsten", "geth-goerli", "poa-kovan", "poa-xdai"];
 
 function spec(overrides: Partial<NginxConfigSpec> = {}, nodes = 3): NginxConfigSpec {
-  return {
-    listenPort: 8080,
-    healthPort: 8081,
-    routes: NODES.slice(0, nodes).map((node, i) => ({ relayChainId: `002${i}`, blockchainNode: node, upstreamHost: `${node}.blockchain.svc.cluster.local`, upstreamPort: 8545 })),
-    allowedSourceRanges: ["10.150.0.0/20", "10.48.0.0/14"],
-    credentialsDir: "/etc/nginx/auth",
-    rateLimit: { requestsPerSecond: 50, burst: 100 },
-    maxConnectionsPerUpstream: 32,
-    maxBodySize: "1m",
-    upstreamTimeoutSeconds: 260,
-    keepaliveConnections: 16,
-    ...overrides,
-  };
+  return sampleNginxSpec(NODES.slice(0, nodes).map((node, i) => routeTo(`002${i}`, node)), overrides);
 }
 
 const accepted = (s: NginxConfigSpec) => nginxTest(renderNginxConfig(s));

@@ -8,24 +8,11 @@ import { caseTwins, nginxTest, requireNginx } from "./proxyHarness";
 import { CREDENTIAL_MAP_FILES, renderCredentialMaps } from "../../components/credentialMaps";
 import { proxyErrorBody, PROXY_ERRORS, renderNginxConfig } from "../../components/nginxConfig";
 import { NginxConfigSpec } from "../../components/nginxConfigSpec";
+import { routeTo, sampleNginxSpec } from "./sampleSpec";
 import { MAX_CLIENT_NAME_LENGTH, MAX_PASSWORD_LENGTH } from "../../validation/proxyLimits";
 
 function prodLikeSpec(): NginxConfigSpec {
-  return {
-    listenPort: 8080,
-    healthPort: 8081,
-    routes: [
-      { relayChainId: "0020", blockchainNode: "geth-goerli", upstreamHost: "geth-goerli.blockchain.svc.cluster.local", upstreamPort: 8545 },
-      { relayChainId: "0022", blockchainNode: "geth-rinkeby", upstreamHost: "geth-rinkeby.blockchain.svc.cluster.local", upstreamPort: 8545 },
-    ],
-    allowedSourceRanges: ["10.150.0.0/20", "10.48.0.0/14"],
-    credentialsDir: "/etc/nginx/auth",
-    rateLimit: { requestsPerSecond: 50, burst: 100 },
-    maxConnectionsPerUpstream: 32,
-    maxBodySize: "1m",
-    upstreamTimeoutSeconds: 260,
-    keepaliveConnections: 16,
-  };
+  return sampleNginxSpec([routeTo("0020", "geth-goerli"), routeTo("0022", "geth-rinkeby")]);
 }
 
 test("the same spec renders the same text", () => {
