@@ -5,7 +5,7 @@
  * file or a render is complete or absent, and nothing prints half a report.
  */
 import { InputError, PreviewFailedError } from "../cost/sources/inputError";
-import { writeDirectoryAtomically, writeFilesAtomically } from "./atomicOutput";
+import { OutputWriteError, writeDirectoryAtomically, writeFilesAtomically } from "./atomicOutput";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -77,8 +77,10 @@ export function describeFailure(err: unknown): { line: string; exitCode: number 
   return { line: `failed: ${message}`, exitCode: EXIT_FAILED };
 }
 
+/** The one line for an output that could not be written: the target that failed and the system's code. */
 function cannotWrite(target: string, err: unknown): InputError {
-  return new InputError(target, "", `cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  const failed = err instanceof OutputWriteError ? err.file : target;
+  return new InputError(failed, "", `cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
 }
 
 /** Writes a command's files or directory; on failure nothing of it is left and the error names the target. */

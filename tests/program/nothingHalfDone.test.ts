@@ -30,6 +30,7 @@ function diskFillsAt(failAt: number): OutputDirectorySystem & { writes: number }
     rmSync: fs.rmSync,
     mkdirSync: (dir: string, options: { recursive: true }) => fs.mkdirSync(dir, options),
     mkdtempSync: fs.mkdtempSync,
+    copyFileSync: fs.copyFileSync,
   };
   return io;
 }
