@@ -10,6 +10,7 @@ import { PriceCatalog, loadCatalog } from "../catalog/catalog";
 import { ProdConfig, StackConfig } from "../config";
 import { STACKS } from "../stacks";
 import { firstInvalidInput } from "../cost/costComparison";
+import { roundMoney } from "../cost/money";
 import { CostReview, StackCostReview, assembleReview, reviewStack } from "../cost/costReview";
 import type { PricedResource } from "../cost/model";
 import { InputError } from "../cost/sources/inputError";
@@ -110,16 +111,22 @@ export function baselineFile(stack: string): { file: string; shown: string } {
   return { file, shown: path.relative(PROJECT_ROOT, file).split(path.sep).join("/") };
 }
 
-/** What the after side of a stack saves with every node pool on spot: each pool's shape priced again as spot. */
-function spotPoolsSaving(review: StackCostReview, catalog: PriceCatalog): number {
-  let saving = 0;
+/**
+ * The after side of a stack with every node pool on spot: each pool's shape priced again as spot,
+ * totalled the way the review totals a side (lines unpriced on either side left out, whole cents).
+ */
+function afterWithSpotPools(review: StackCostReview, catalog: PriceCatalog): number {
+  let total = 0;
   for (const line of review.comparison.lines) {
-    const pool = line.after;
-    if (line.type !== NODE_POOL_TYPE || pool?.status !== "priced" || pool.shape?.kind !== "machineGroup") continue;
-    const spot = priceVariant(pool, withSpot(true), catalog);
-    if (spot.status === "priced") saving += pool.monthly - spot.monthly;
+    if ([line.before, line.after].some((side) => side?.status === "unpriced")) continue;
+    let after = line.after;
+    if (after && line.type === NODE_POOL_TYPE && after.status === "priced" && after.shape?.kind === "machineGroup") {
+      const spot = priceVariant(after, withSpot(true), catalog);
+      if (spot.status === "priced") after = spot;
+    }
+    total += after?.status === "priced" ? after.monthly : 0;
   }
-  return saving;
+  return roundMoney(total);
 }
 
 /** Monthly saving of 1-year commitments on one side's steady production pools. */
@@ -152,7 +159,7 @@ function pricingScenarios(review: CostReview, catalog: PriceCatalog): PricingSce
       spotAfter += stackReview.comparison.totals.after;
       continue;
     }
-    spotAfter += stackReview.comparison.totals.after - spotPoolsSaving(stackReview, catalog);
+    spotAfter += afterWithSpotPools(stackReview, catalog);
   }
   const committed = review.stacks.reduce((sum, s) => sum + commitmentSaving(s, "after", catalog), 0);
   return [
