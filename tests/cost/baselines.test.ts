@@ -37,7 +37,7 @@ describe("baselines", () => {
 
   test("prod baseline has the seed pool at 10 x n1-standard-4 and no blockchain proxy", () => {
     const priced = priceResources(readStackExport(path.join(BASELINES, "prod.json")).resources, loadCatalog());
-    expect(priced.find((p) => p.name === "seeds")?.facts).toMatchObject({ machineType: "n1-standard-4", nodes: 10 });
+    expect(priced.find((p) => p.name === "seeds")?.shape).toMatchObject({ machineType: "n1-standard-4", nodes: 10 });
     expect(priced.some((p) => p.urn.includes("BlockchainProxy"))).toBe(false);
   });
 

@@ -27,7 +27,7 @@ describe("NodePool", () => {
     expect(priced.components[1].monthly).toBeCloseTo(40, 6);
     expect(priced.monthly).toBeCloseTo(1010.89489, 4);
     expect(priced.summary).toBe("n1-standard-4 x10");
-    expect(priced.facts).toMatchObject({ machineType: "n1-standard-4", nodes: 10, vcpuPerNode: 4, memoryGbPerNode: 15, zones: 1, spot: false });
+    expect(priced.shape).toMatchObject({ kind: "machineGroup", machineType: "n1-standard-4", nodes: 10, zones: 1, spot: false, bootDisk: { diskType: "pd-standard", diskGb: 100 } });
     expectGolden("nodePool-n1-on-demand", priced);
   });
 
@@ -52,7 +52,7 @@ describe("NodePool", () => {
     // e2-medium spot us-central1: 0.020106 x 730 x 2 = 29.35476
     // boot pd-ssd 0.17 x 50 x 2 = 17.00; local SSD 0.08 x 375 x 2 = 60.00
     expect(priced.monthly).toBeCloseTo(29.35476 + 17 + 60, 4);
-    expect(priced.facts).toMatchObject({ nodes: 2, nodesMax: 8, zones: 2, spot: true });
+    expect(priced.shape).toMatchObject({ nodes: 2, nodesMax: 8, zones: 2, spot: true, autoscaling: { minPerZone: 1, maxPerZone: 4 } });
     expect(priced.summary).toBe("e2-medium x2-8 spot");
     expectGolden("nodePool-spot-autoscaling", priced);
   });
@@ -62,7 +62,7 @@ describe("NodePool", () => {
     const priced = priceOne([pool], "p");
     // 2 per zone x 3 zones = 6 nodes; n1-standard-2 spot 0.033505 x 730 x 6 = 146.7519; pd-balanced 0.10 x 20 x 6 = 12
     expect(priced.monthly).toBeCloseTo(146.7519 + 12, 4);
-    expect(priced.facts).toMatchObject({ nodes: 6, zones: 3 });
+    expect(priced.shape).toMatchObject({ nodes: 6, zones: 3 });
   });
 
   test("an unknown or secret node count is not priced as one node: the pool is unpriced, naming the value", () => {
@@ -111,7 +111,7 @@ describe("Cluster", () => {
     const priced = priceOne([resource(CLUSTER, "c", { location: "us-east1", initialNodeCount: 1 })], "c");
     // fee 73.00; 1 x 3 zones e2-medium 0.03350571 x 730 x 3 = 73.3775049; pd-balanced 0.10 x 100 x 3 = 30
     expect(priced.monthly).toBeCloseTo(73 + 73.3775049 + 30, 4);
-    expect(priced.facts).toMatchObject({ defaultNodePool: true, nodes: 3 });
+    expect(priced.shape).toMatchObject({ kind: "gkeCluster", nodeGroups: [{ label: "default pool", group: { nodes: 3 } }] });
     expectGolden("cluster-default-pool", priced);
   });
 });

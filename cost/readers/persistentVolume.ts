@@ -2,9 +2,9 @@
  * kubernetes:core/v1:PersistentVolume — a pre-provisioned volume is only a pointer to a disk; the
  * gcp Disk resource carries the cost.
  */
-import { PricingRule } from "./pricingRule";
+import { ResourceReader } from "./reader";
 
-export const pricePersistentVolume: PricingRule = (record, context) => {
+export const readPersistentVolume: ResourceReader = (record, context) => {
   const attributes = context.attributes(record);
   const diskName = attributes.string("spec.gcePersistentDisk.pdName") ?? attributes.string("spec.csi.volumeHandle");
   const disk = context.graph.diskFor(diskName);

@@ -1,11 +1,11 @@
 /**
- * Resources that cost nothing themselves, and the fallback for everything no rule prices. Free:
+ * Resources that cost nothing themselves, and the fallback for everything no reader knows. Free:
  * components, providers, stack plumbing, identities, networks, configuration, and Kubernetes
  * objects that only run on (already priced) node pools. Anything else that may carry a cost is
  * "unpriced with a reason", never a silent zero.
  */
 import { ResourceRecord } from "../../graph/resourceRecord";
-import { RuleOutcome } from "./pricingRule";
+import { ReadOutcome } from "./reader";
 
 /** GCP types with no charge of their own (the charge, if any, sits on another priced resource). */
 const FREE_GCP_TYPES = new Set([
@@ -34,7 +34,7 @@ const COSTLY_KUBERNETES_TYPES: Record<string, string> = {
 };
 
 /** Free, or unpriced with a reason, for a type that has no pricing rule. */
-export function classifyUnruledResource(record: ResourceRecord): RuleOutcome {
+export function classifyUnruledResource(record: ResourceRecord): ReadOutcome {
   const type = record.type;
   if (type.startsWith("pulumi:providers:") || type.startsWith("pulumi:pulumi:")) return { status: "free" };
   if (!record.custom) return { status: "free", assumptions: ["component resource: its children are priced"] };

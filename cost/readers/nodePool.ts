@@ -1,17 +1,17 @@
 /**
- * gcp:container/nodePool:NodePool — nodes x (machine hours + boot disk + local SSDs).
+ * gcp:container/nodePool:NodePool — read into a MachineGroupShape (machine type, nodes, zones,
+ * spot, boot disk, local SSDs), priced by cost/pricers/machineGroup.ts.
  *
  * nodes = per-zone count x zones. Zones: the pool's nodeLocations, else its cluster's node
  * locations, else 1 for a zonal location and 3 for a regional one. Count: see nodeCountOf (an
  * autoscaled pool at its minimum; the maximum is reported as a range).
  */
 import { ResourceRecord, isUnknown } from "../../graph/resourceRecord";
-import { gkeClusterZones } from "../../catalog/gcpLocations";
+import { defaultZoneCount, gkeClusterZones } from "../../catalog/gcpLocations";
 import { RESOURCE_TYPES } from "../../graph/resourceTypes";
-import type { CostComponent } from "../model";
+import type { AutoscalingBounds, MachineGroupShape } from "../shapes";
 import { ResourceAttributes, SECRET_PLACEHOLDER } from "../resourceAttributes";
-import { PricingContext, PricingRule, RuleOutcome } from "./pricingRule";
-import { defaultZoneCount, diskStorage, localSsdStorage, machineHours, sustainedUseNote } from "./gcpPriceArithmetic";
+import { PricingContext, ReadOutcome, ResourceReader, opaqueFieldReason } from "./reader";
 import { LOCAL_SSDS_PER_VM, NODES_PER_CLUSTER, NODES_PER_POOL_ZONE, NODE_BOOT_DISK_GB } from "./gcpLimits";
 
 // GKE defaults when nodeConfig leaves them out (pulumi-gcp / GKE API docs): machine type e2-medium,
@@ -26,6 +26,8 @@ export interface NodeCount {
   nodes: number;
   nodesMax?: number;
   zones: number;
+  /** The autoscaler's declared bounds, when the group has an autoscaling block. */
+  autoscaling?: AutoscalingBounds;
 }
 
 /** Zones a node group spreads over: explicit node locations, else the cluster's, else by location kind. */
@@ -60,12 +62,21 @@ export function nodeCountOf(attributes: ResourceAttributes, prefix: string, zone
   const perZoneMax = attributes.wholeNumber(at("autoscaling.maxNodeCount"), NODES_PER_POOL_ZONE, { track: false });
   const totalMax = attributes.wholeNumber(at("autoscaling.totalMaxNodeCount"), NODES_PER_CLUSTER, { track: false });
   const nodesMax = totalMax ?? (perZoneMax !== undefined ? perZoneMax * zones : undefined);
-  const withMax = (nodes: number): NodeCount => (nodesMax !== undefined && nodesMax !== nodes ? { nodes, nodesMax, zones } : { nodes, zones });
+  let bounds: AutoscalingBounds | undefined;
+  const withMax = (nodes: number): NodeCount => ({
+    nodes,
+    ...(nodesMax !== undefined && nodesMax !== nodes ? { nodesMax } : {}),
+    zones,
+    ...(bounds ? { autoscaling: bounds } : {}),
+  });
 
   const autoscaling = attributes.peek(at("autoscaling"));
   if (typeof autoscaling === "object" && autoscaling !== null) {
     const perZoneMin = attributes.wholeNumber(at("autoscaling.minNodeCount"), NODES_PER_POOL_ZONE);
     const totalMin = attributes.wholeNumber(at("autoscaling.totalMinNodeCount"), NODES_PER_CLUSTER);
+    bounds = Object.fromEntries(
+      Object.entries({ minPerZone: perZoneMin, maxPerZone: perZoneMax, totalMin, totalMax }).filter(([, value]) => value !== undefined),
+    ) as AutoscalingBounds;
     if (perZoneMin !== undefined || totalMin !== undefined) {
       const current = attributes.wholeNumber(at("nodeCount"), NODES_PER_POOL_ZONE, { track: false });
       const currentNote = current !== undefined ? `; current size ${current} per zone, shown only (the autoscaler moves it)` : "";
@@ -87,24 +98,20 @@ export function nodeCountOf(attributes: ResourceAttributes, prefix: string, zone
 }
 
 /**
- * Prices a group of identical GKE nodes described by a nodeConfig block: a node pool, or a
+ * Reads a group of identical GKE nodes described by a nodeConfig block: a node pool, or a
  * cluster's default pool. `configPath` is where the block sits ("nodeConfig", "nodePools.0.nodeConfig").
  */
-export function priceNodeGroup(
-  context: PricingContext,
+export function readNodeGroup(
   attributes: ResourceAttributes,
   configPath: string,
   count: NodeCount,
   region: string,
-  label: string,
   assumptions: string[],
-): RuleOutcome {
-  const { catalog } = context;
+): { shape: MachineGroupShape } | { unpricedReason: string } {
   const config = (path: string) => `${configPath}.${path}`;
 
   if (attributes.isUnknown(config("machineType"))) {
-    const why = attributes.isSecret(config("machineType")) ? "is a secret the document does not reveal" : "is unknown until apply";
-    return { status: "unpriced", unpricedReason: `not priced: ${config("machineType")} ${why}`, assumptions };
+    return { unpricedReason: opaqueFieldReason(config("machineType"), attributes.isSecret(config("machineType"))) };
   }
   let machineType = attributes.string(config("machineType"));
   if (!machineType) {
@@ -112,12 +119,6 @@ export function priceNodeGroup(
     assumptions.push(`no machine type set: GKE's default ${GKE_DEFAULT_MACHINE_TYPE}`);
   }
   const spot = attributes.boolean(config("spot")) === true || attributes.boolean(config("preemptible")) === true;
-
-  const machine = machineHours(catalog, machineType, region, count.nodes, spot, config("machineType"));
-  if (!machine.ok) return { ...machine.outcome, assumptions };
-  const note = sustainedUseNote(catalog, machine.part.family, spot);
-  if (note) assumptions.push(note);
-  const components: CostComponent[] = [machine.part.component];
 
   let diskType = attributes.string(config("diskType"));
   if (!diskType) {
@@ -129,40 +130,25 @@ export function priceNodeGroup(
     diskGb = GKE_DEFAULT_BOOT_DISK_GB;
     assumptions.push(`boot disk size not set: GKE's default ${GKE_DEFAULT_BOOT_DISK_GB} GB`);
   }
-  const bootDisk = diskStorage(catalog, diskType, region, diskGb, count.nodes, `Boot disk ${diskGb} GiB x ${count.nodes} nodes`);
-  if (!bootDisk.ok) return { ...bootDisk.outcome, assumptions };
-  components.push(bootDisk.part);
-
   const localSsdCount =
     attributes.wholeNumber(config("localSsdCount"), LOCAL_SSDS_PER_VM) ||
     attributes.wholeNumber(config("ephemeralStorageLocalSsdConfig.localSsdCount"), LOCAL_SSDS_PER_VM) ||
     attributes.wholeNumber(config("localNvmeSsdBlockConfig.localSsdCount"), LOCAL_SSDS_PER_VM) ||
     0;
-  if (localSsdCount > 0) {
-    const localSsd = localSsdStorage(catalog, region, localSsdCount, count.nodes);
-    if (!localSsd.ok) return { ...localSsd.outcome, assumptions };
-    components.push(localSsd.part);
-  }
-
-  const shownMachineType = attributes.isSecret(config("machineType")) ? "[secret]" : machineType;
-  const range = count.nodesMax !== undefined ? `-${count.nodesMax}` : "";
   return {
-    status: "priced",
-    components,
-    assumptions,
-    summary: `${label ? `${label}: ` : ""}${shownMachineType} x${count.nodes}${range}${spot ? " spot" : ""}`,
-    facts: {
+    shape: {
+      kind: "machineGroup",
       machineType,
+      region,
+      zones: count.zones,
       nodes: count.nodes,
       ...(count.nodesMax !== undefined ? { nodesMax: count.nodesMax } : {}),
-      vcpuPerNode: machine.part.vcpu,
-      memoryGbPerNode: machine.part.memoryGb,
-      diskType,
-      diskGb,
-      localSsdCount,
-      zones: count.zones,
+      ...(count.autoscaling ? { autoscaling: count.autoscaling } : {}),
       spot,
-      region,
+      bootDisk: { diskType, diskGb },
+      localSsdCount,
+      ...(attributes.isSecret(config("machineType")) ? { machineTypeIsSecret: true } : {}),
+      machineTypeField: config("machineType"),
     },
   };
 }
@@ -183,7 +169,7 @@ function clusterOf(record: ResourceRecord, context: PricingContext, attributes: 
   return undefined;
 }
 
-export const priceNodePool: PricingRule = (record, context) => {
+export const readNodePool: ResourceReader = (record, context): ReadOutcome => {
   const attributes = context.attributes(record);
   const assumptions: string[] = [];
   const cluster = clusterOf(record, context, attributes, assumptions);
@@ -191,9 +177,9 @@ export const priceNodePool: PricingRule = (record, context) => {
 
   const location = attributes.string("location") ?? clusterAttributes?.string("location");
   const resolved = context.graph.regionFrom(location, cluster ?? record);
-  const region = resolved.region;
   if (resolved.assumption) assumptions.push(resolved.assumption);
   const zones = zonesOf(attributes.strings("nodeLocations"), clusterAttributes, location, assumptions);
   const count = nodeCountOf(attributes, "", zones, assumptions);
-  return priceNodeGroup(context, attributes, "nodeConfig", count, region, "", assumptions);
+  const group = readNodeGroup(attributes, "nodeConfig", count, resolved.region, assumptions);
+  return "shape" in group ? { status: "shape", shape: group.shape, assumptions } : { status: "unpriced", unpricedReason: group.unpricedReason, assumptions };
 };

@@ -1,19 +1,17 @@
 /**
- * The arithmetic every GCP pricing rule shares: machine hours (with the sustained-use discount or
- * the spot price), persistent disk and local SSD GiB-months, zone counting. Rules describe a
- * resource; this module knows how the catalog prices each part.
+ * The arithmetic every GCP pricer shares: machine hours (with the sustained-use discount or
+ * the spot price), persistent disk and local SSD GiB-months. Pricers describe a shape's parts;
+ * this module knows how the catalog prices each part.
  */
 import { PriceCatalog } from "../../catalog/catalog";
-import { gkeClusterZones, isZone } from "../../catalog/gcpLocations";
 import type { CostComponent, CostCategory } from "../model";
-import { RuleOutcome } from "./pricingRule";
 import { CustomMachineShape, parseCustomMachineType } from "./customMachineType";
 
 /** A local SSD partition on GCE is always 375 GiB. */
 export const LOCAL_SSD_GIB = 375;
 
 /** Either the priced part or the outcome that explains why it could not be priced. */
-export type PartOrReason<T> = { ok: true; part: T } | { ok: false; outcome: RuleOutcome };
+export type PartOrReason<T> = { ok: true; part: T } | { ok: false; reason: string };
 
 export function component(name: string, quantity: number, unit: string, unitPrice: number, category: CostCategory): CostComponent {
   return { name, quantity, unit, unitPrice, monthly: quantity * unitPrice, category };
@@ -36,16 +34,16 @@ export function machineHours(catalog: PriceCatalog, machineType: string, region:
     const custom = parseCustomMachineType(machineType);
     if (custom) return customMachineHours(catalog, machineType, custom, region, nodes, spot);
     // An odd machine type leaves this resource unpriced; it never stops the estimate of the rest.
-    return { ok: false, outcome: { status: "unpriced", unpricedReason: `unknown machine type "${machineType}" (${field}: not in the price catalog of ${catalog.date}, nor a custom machine type)` } };
+    return { ok: false, reason: `unknown machine type "${machineType}" (${field}: not in the price catalog of ${catalog.date}, nor a custom machine type)` };
   }
   const price = machine.prices[region];
   if (!price) {
-    return { ok: false, outcome: { status: "unpriced", unpricedReason: `machine type ${machineType} has no price in region ${region} in the catalog` } };
+    return { ok: false, reason: `machine type ${machineType} has no price in region ${region} in the catalog` };
   }
   const hours = nodes * catalog.hoursPerMonth;
   if (spot) {
     if (price.hourSpot === null) {
-      return { ok: false, outcome: { status: "unpriced", unpricedReason: `machine type ${machineType} has no spot price in region ${region}` } };
+      return { ok: false, reason: `machine type ${machineType} has no spot price in region ${region}` };
     }
     return { ok: true, part: { component: component(`Instance usage (${machineType}, spot)`, hours, "hours", price.hourSpot, "compute"), family: machine.family, vcpu: machine.vcpu, memoryGb: machine.memoryGb } };
   }
@@ -66,15 +64,15 @@ function customMachineHours(catalog: PriceCatalog, machineType: string, shape: C
   const familyRates = catalog.customMachineRates?.[shape.family];
   if (!familyRates) {
     const priced = Object.keys(catalog.customMachineRates ?? {}).map((f) => f.toUpperCase()).join(", ") || "none";
-    return { ok: false, outcome: { status: "unpriced", unpricedReason: `custom machine type ${machineType}: the catalog has no ${shape.family.toUpperCase()} custom vCPU/memory rates (families with rates: ${priced})` } };
+    return { ok: false, reason: `custom machine type ${machineType}: the catalog has no ${shape.family.toUpperCase()} custom vCPU/memory rates (families with rates: ${priced})` };
   }
   const rates = familyRates[region];
-  if (!rates) return { ok: false, outcome: { status: "unpriced", unpricedReason: `custom machine type ${machineType}: no ${shape.family.toUpperCase()} custom rates for region ${region} in the catalog` } };
+  if (!rates) return { ok: false, reason: `custom machine type ${machineType}: no ${shape.family.toUpperCase()} custom rates for region ${region} in the catalog` };
   const hours = nodes * catalog.hoursPerMonth;
   const base = { family: shape.family, vcpu: shape.vcpu, memoryGb: shape.memoryGib };
   if (spot) {
     if (rates.vcpuHourSpot === null || rates.memoryGibHourSpot === null) {
-      return { ok: false, outcome: { status: "unpriced", unpricedReason: `custom machine type ${machineType} has no spot rates in region ${region}` } };
+      return { ok: false, reason: `custom machine type ${machineType} has no spot rates in region ${region}` };
     }
     const hourly = shape.vcpu * rates.vcpuHourSpot + shape.memoryGib * rates.memoryGibHourSpot;
     return { ok: true, part: { ...base, component: component(`Instance usage (${machineType}: ${shape.vcpu} vCPU + ${shape.memoryGib} GiB, spot)`, hours, "hours", hourly, "compute") } };
@@ -99,7 +97,7 @@ export function diskStorage(catalog: PriceCatalog, diskType: string, region: str
   const perGibMonth = catalog.disks[diskType]?.[region];
   if (perGibMonth === undefined) {
     const reason = catalog.disks[diskType] ? `disk type ${diskType} has no price in region ${region} in the catalog` : `disk type ${diskType} is not in the price catalog`;
-    return { ok: false, outcome: { status: "unpriced", unpricedReason: reason } };
+    return { ok: false, reason };
   }
   return { ok: true, part: component(`${name} (${diskType})`, gib * count, "GiB-months", perGibMonth, "storage") };
 }
@@ -107,24 +105,4 @@ export function diskStorage(catalog: PriceCatalog, diskType: string, region: str
 /** `count` local SSD partitions on each of `nodes` machines for a month. */
 export function localSsdStorage(catalog: PriceCatalog, region: string, count: number, nodes: number): PartOrReason<CostComponent> {
   return diskStorage(catalog, "local-ssd", region, LOCAL_SSD_GIB * count, nodes, `Local SSD ${count} x ${LOCAL_SSD_GIB} GiB per node`);
-}
-
-/** How many zones a GKE location spreads nodes over when no node locations are given. */
-export function defaultZoneCount(location: string): { zones: number; assumption: string } {
-  const zones = gkeClusterZones({ location }).length;
-  return isZone(location)
-    ? { zones, assumption: `zonal location ${location}: ${zones} zone` }
-    : { zones, assumption: `regional location ${location} without node locations: GKE's default of ${zones} zones` };
-}
-
-/** A Kubernetes quantity ("60Gi", "1Ti", "500G") in GiB. */
-export function quantityToGib(quantity: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)\s*([KMGTPE]i?)?$/.exec(quantity.trim());
-  if (!match) return undefined;
-  const value = Number(match[1]);
-  const factors: Record<string, number> = {
-    Ki: 2 ** -20, Mi: 2 ** -10, Gi: 1, Ti: 2 ** 10, Pi: 2 ** 20, Ei: 2 ** 30,
-    K: 1e3 / 2 ** 30, M: 1e6 / 2 ** 30, G: 1e9 / 2 ** 30, T: 1e12 / 2 ** 30, P: 1e15 / 2 ** 30, E: 1e18 / 2 ** 30,
-  };
-  return match[2] ? value * factors[match[2]] : value / 2 ** 30;
 }

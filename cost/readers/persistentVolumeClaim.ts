@@ -1,11 +1,12 @@
 /**
- * kubernetes:core/v1:PersistentVolumeClaim — a dynamically provisioned claim costs a persistent
- * disk of its storage class's type. A claim bound to a pre-existing volume (spec.volumeName) costs
+ * kubernetes:core/v1:PersistentVolumeClaim — a dynamically provisioned claim is read into a
+ * DiskStorageShape: a persistent disk of its storage class's type. A claim bound to a pre-existing volume (spec.volumeName) costs
  * nothing here: the gcp Disk behind that volume carries the cost, so it is not counted twice.
  */
+import { quantityToGib } from "../../validation/kubernetesQuantity";
+import type { DiskStorageShape } from "../shapes";
 import { ImpossibleValueError, ResourceAttributes } from "../resourceAttributes";
-import { PricingContext, PricingRule, RuleOutcome } from "./pricingRule";
-import { diskStorage, quantityToGib } from "./gcpPriceArithmetic";
+import { PricingContext, ReadOutcome, ResourceReader, opaqueFieldReason } from "./reader";
 
 /** GKE's built-in storage classes and the disk type each provisions. */
 export const STORAGE_CLASS_DISK_TYPES: Record<string, string> = {
@@ -16,12 +17,17 @@ export const STORAGE_CLASS_DISK_TYPES: Record<string, string> = {
 /** The class a claim without storageClassName gets on GKE 1.24+. */
 export const GKE_DEFAULT_STORAGE_CLASS = "standard-rwo";
 
-/** Prices one claim spec (a PVC's spec, or a StatefulSet volumeClaimTemplate's) times `copies`. */
-export function priceClaimSpec(context: PricingContext, attributes: ResourceAttributes, specPath: string, copies: number, label: string): RuleOutcome {
+/** What one claim spec (a PVC's spec, or a StatefulSet volumeClaimTemplate's) provisions, `copies` times. */
+export type ClaimRead =
+  | { status: "shape"; shape: DiskStorageShape; assumptions: string[] }
+  | { status: "free" | "unpriced"; unpricedReason?: string; assumptions: string[]; summary?: string };
+
+/** Reads one claim spec (a PVC's spec, or a StatefulSet volumeClaimTemplate's) times `copies`. */
+export function readClaimSpec(context: PricingContext, attributes: ResourceAttributes, specPath: string, copies: number, label: string): ClaimRead {
   const assumptions: string[] = [];
   const at = (path: string) => `${specPath}.${path}`;
   if (attributes.isUnknown(at("storageClassName"))) {
-    return { status: "unpriced", unpricedReason: `not priced: storageClassName ${attributes.isSecret(at("storageClassName")) ? "is a secret the document does not reveal" : "is unknown until apply"}` };
+    return { status: "unpriced", unpricedReason: opaqueFieldReason("storageClassName", attributes.isSecret(at("storageClassName"))), assumptions };
   }
   // storageClassName "" asks for no provisioning at all: the claim binds a pre-provisioned volume,
   // whose disk (if in the graph) carries the cost.
@@ -38,7 +44,7 @@ export function priceClaimSpec(context: PricingContext, attributes: ResourceAttr
   const storagePath = at("resources.requests.storage");
   const requested = attributes.string(storagePath) ?? attributes.number(storagePath)?.toString();
   if (attributes.isUnknown(storagePath)) {
-    return { status: "unpriced", unpricedReason: `not priced: ${storagePath} ${attributes.isSecret(storagePath) ? "is a secret the document does not reveal" : "is unknown until apply"}`, assumptions };
+    return { status: "unpriced", unpricedReason: opaqueFieldReason(storagePath, attributes.isSecret(storagePath)), assumptions };
   }
   if (requested === undefined) return { status: "unpriced", unpricedReason: "no storage request", assumptions };
   const sizeGib = quantityToGib(requested);
@@ -49,19 +55,24 @@ export function priceClaimSpec(context: PricingContext, attributes: ResourceAttr
   const region = context.graph.kubernetesRegion();
   if (region.assumption) assumptions.push(region.assumption);
   assumptions.push(`storage class ${storageClass} provisions ${diskType}`);
-  const storage = diskStorage(context.catalog, diskType, region.region, sizeGib, copies, label);
-  if (!storage.ok) return { ...storage.outcome, assumptions };
-  const shownSize = attributes.isSecret(at("resources.requests.storage")) ? "[secret]" : String(Number(sizeGib.toFixed(2)));
   return {
-    status: "priced",
-    components: [storage.part],
+    status: "shape",
+    shape: {
+      kind: "diskStorage",
+      diskType,
+      regional: false,
+      diskGb: sizeGib,
+      copies,
+      region: region.region,
+      label,
+      storageClass,
+      ...(attributes.isSecret(storagePath) ? { sizeIsSecret: true } : {}),
+    },
     assumptions,
-    summary: `${diskType} ${shownSize} GiB${copies !== 1 ? ` x${copies}` : ""}`,
-    facts: { diskType, diskGb: sizeGib, disks: copies, storageClass, region: region.region },
   };
 }
 
-export const pricePersistentVolumeClaim: PricingRule = (record, context) => {
+export const readPersistentVolumeClaim: ResourceReader = (record, context): ReadOutcome => {
   const attributes = context.attributes(record);
   const volumeName = attributes.string("spec.volumeName");
   if (volumeName) {
@@ -71,5 +82,5 @@ export const pricePersistentVolumeClaim: PricingRule = (record, context) => {
       summary: `bound to ${volumeName}`,
     };
   }
-  return priceClaimSpec(context, attributes, "spec", 1, "Persistent disk");
+  return readClaimSpec(context, attributes, "spec", 1, "Persistent disk");
 };

@@ -1,21 +1,21 @@
 /**
- * gcp:compute/snapshot:Snapshot — snapshot storage per GiB-month of what it stores: `storageBytes`
+ * gcp:compute/snapshot:Snapshot — read into a DiskStorageShape (price line "snapshot") of what it stores: `storageBytes`
  * when the state records it; otherwise the source disk's size as the upper bound (the
  * `source-disk-size-gb` label, the source disk of the same graph, or the recorded `diskSizeGb`),
  * else unpriced.
  */
-import { PricingRule } from "./pricingRule";
-import { diskStorage } from "./gcpPriceArithmetic";
-import { diskShapeOf } from "./diskShape";
+import { RESOURCE_TYPES } from "../../graph/resourceTypes";
+import { ResourceReader } from "./reader";
+import { readDiskStorage } from "./diskStorage";
 import { PERSISTENT_DISK_GB, SNAPSHOT_BYTES } from "./gcpLimits";
 
 export const SOURCE_DISK_SIZE_LABEL = "source-disk-size-gb";
 
-export const priceSnapshot: PricingRule = (record, context) => {
+export const readSnapshot: ResourceReader = (record, context) => {
   const attributes = context.attributes(record);
   const assumptions: string[] = [];
   const sourceDisk = context.graph.diskFor(attributes.string("sourceDisk"));
-  const sourceShape = sourceDisk ? diskShapeOf(sourceDisk, context, []) : undefined;
+  const sourceShape = sourceDisk ? readDiskStorage(sourceDisk, context, sourceDisk.type === RESOURCE_TYPES.regionDisk, []) : undefined;
 
   // What Google bills: the snapshot's stored bytes, once the state has them (an output: unknown
   // while a new snapshot is only previewed, so not tracked as an opaque read).
@@ -62,13 +62,9 @@ export const priceSnapshot: PricingRule = (record, context) => {
     region = resolved.region;
     if (resolved.assumption) assumptions.push(resolved.assumption);
   }
-  const storage = diskStorage(context.catalog, "snapshot", region, sizeGb, 1, "Snapshot storage");
-  if (!storage.ok) return { ...storage.outcome, assumptions };
   return {
-    status: "priced",
-    components: [storage.part],
+    status: "shape",
+    shape: { kind: "diskStorage", diskType: "snapshot", regional: false, diskGb: sizeGb, copies: 1, region, label: "Snapshot storage" },
     assumptions,
-    summary: `snapshot ${Number(sizeGb.toFixed(2))} GiB`,
-    facts: { diskType: "snapshot", diskGb: sizeGb, region },
   };
 };
