@@ -1,6 +1,6 @@
 /**
  * The price refresh against the Cloud Billing Catalog API responses recorded in
- * ../shared/fixtures/billing/ (from OpenCost's tests). Only the transport is replaced: the real
+ * tests/fixtures/billing/ (from OpenCost's tests). Only the transport is replaced: the real
  * `CloudCatalogClient` (REST) encodes the request, pages through `nextPageToken` and decodes the
  * JSON; an auth client with a fixed token hands its HTTP requests to `serveSkuPages`.
  *
@@ -28,7 +28,7 @@ import {
 } from "../../catalog/refresh";
 import { runPricesRefresh } from "../../cli/pricesRefreshCommand";
 
-const FIXTURES = path.join(__dirname, "..", "..", "..", "shared", "fixtures", "billing");
+const FIXTURES = path.join(__dirname, "..", "fixtures", "billing");
 const firstPage = JSON.parse(fs.readFileSync(path.join(FIXTURES, "billing-skus-opencost.json"), "utf8"));
 const secondPage = JSON.parse(fs.readFileSync(path.join(FIXTURES, "billing-skus-opencost-n4.json"), "utf8"));
 const committed = loadCatalog();
