@@ -7,7 +7,7 @@ import { loadCatalog } from "../../catalog/catalog";
 import { priceResources } from "../../cost/engine";
 import { readStackExport } from "../../cost/sources/stackExport";
 
-const SCHEMAS = path.join(__dirname, "../../../shared/schemas");
+const SCHEMAS = path.join(__dirname, "../fixtures/schemas");
 const BASELINES = path.join(__dirname, "../../baselines");
 
 function validator() {
