@@ -11,7 +11,8 @@ import * as path from "path";
 
 /** The file system calls this needs; tests pass one that fails midway (e.g. ENOSPC). */
 export interface OutputFileSystem {
-  writeFileSync(file: string, content: string): void;
+  /** `flush`: the content is on disk before the rename publishes it (a crash leaves the old file or the new, never an empty one). */
+  writeFileSync(file: string, content: string, options: { flush: boolean }): void;
   renameSync(from: string, to: string): void;
   rmSync(file: string, options: { force: boolean; recursive?: boolean }): void;
   mkdirSync(dir: string, options: { recursive: true }): string | undefined;
@@ -59,7 +60,7 @@ export function writeFilesAtomically(files: { file: string; content: string }[],
       const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
       // Registered before the write: a write that fails midway leaves a partial file to remove.
       temporaries.push(temporary);
-      io.writeFileSync(temporary, content);
+      io.writeFileSync(temporary, content, { flush: true });
       staged.push({ temporary, file });
     }
     // Every previous target is kept before any is replaced: a target that cannot be kept (a
@@ -111,7 +112,7 @@ export function writeDirectoryAtomically(out: string, files: { name: string; con
   try {
     createdParent = io.mkdirSync(parent, { recursive: true });
     staging = io.mkdtempSync(path.join(parent, `.${path.basename(out)}-`));
-    for (const { name, content } of files) io.writeFileSync(path.join(staging, name), content);
+    for (const { name, content } of files) io.writeFileSync(path.join(staging, name), content, { flush: true });
     previous = `${staging}.previous`;
     try {
       io.renameSync(out, previous);

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { OutputDirectorySystem, OutputWriteError, writeDirectoryAtomically, writeFilesAtomically } from "../../cli/atomicOutput";
+import { CommandFailure, CommandOutput, runCommand } from "../../cli/command";
 import { main as infraCost } from "../../cli/infra-cost";
 import { main as render } from "../../cli/render";
 import { PROJECT_ROOT } from "../../projectRoot";
@@ -87,6 +88,35 @@ describe("writeDirectoryAtomically: the previous render stays until the new one 
     fs.writeFileSync(path.join(out, "previous.yaml"), "kind: Previous\n");
     writeDirectoryAtomically(out, [{ name: "next.yaml", content: "kind: Next\n" }]);
     expect(tree(dir)).toEqual(["prod", path.join("prod", "next.yaml")]);
+  });
+});
+
+describe("runCommand: the one place that writes, prints and maps failures", () => {
+  /** Runs `command` and records every write and print in order. */
+  async function runLogged(command: () => Promise<CommandOutput>): Promise<{ code: number; log: string[] }> {
+    const log: string[] = [];
+    const code = await runCommand("tool", command, {}, { stdout: (t) => log.push(`stdout ${t}`), stderr: (t) => log.push(`stderr ${t}`) });
+    return { code, log };
+  }
+
+  it("writes the files, then prints, then the one line of a complete output that fails the run", async () => {
+    const dir = scratch();
+    const out = path.join(dir, "out.md");
+    const { code, log } = await runLogged(async () => ({ text: "done\n", files: [{ file: out, content: "x" }], failure: { message: "over\nthe threshold", exitCode: 3 } }));
+    expect(code).toBe(3);
+    expect(log).toEqual(["stdout done\n", "stderr tool: over the threshold\n"]);
+    expect(fs.readFileSync(out, "utf8")).toBe("x");
+  });
+
+  it.each([
+    ["a bug: failed, exit 1", new Error("cannot read\n  property x"), "tool: failed: cannot read property x\n", 1],
+    ["bad config: exit 2", Object.assign(new Error("prod: seedPool.nodeCount 0 is below 1"), { name: "ConfigError" }), "tool: prod: seedPool.nodeCount 0 is below 1\n", 2],
+    ["a worded failure keeps its code", new CommandFailure("no credentials: set GOOGLE_APPLICATION_CREDENTIALS", 1), "tool: no credentials: set GOOGLE_APPLICATION_CREDENTIALS\n", 1],
+  ])("%s", async (_label, error, line, exitCode) => {
+    const { code, log } = await runLogged(async () => {
+      throw error;
+    });
+    expect({ code, log }).toEqual({ code: exitCode, log: [`stderr ${line}`] });
   });
 });
 
