@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * `npm run render -- --stack prod|testnet --out DIR [--stack-file FILE]`: writes the stack's
  * Kubernetes objects and resource graph offline (cli/renderCommand.ts), a complete DIR or none.
