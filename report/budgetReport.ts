@@ -7,7 +7,6 @@
  */
 import * as path from "path";
 import { PriceCatalog, loadCatalog } from "../catalog/catalog";
-import { ProdConfig, StackConfig } from "../config";
 import { STACKS } from "../stacks";
 import { firstInvalidInput } from "../cost/costComparison";
 import { roundMoney } from "../cost/money";
@@ -16,6 +15,7 @@ import type { PricedResource } from "../cost/model";
 import { InputError } from "../cost/sources/inputError";
 import { readStackExport } from "../cost/sources/stackExport";
 import { ResourceRecord } from "../graph/resourceRecord";
+import { SeedPoolFromGraph, seedPoolOf } from "../graph/seedPool";
 import { PROJECT_ROOT } from "../projectRoot";
 import { OpportunitiesDocument, analyseStack, opportunitiesDocument } from "../opportunities/analyse";
 import { oneYearCommitment } from "../opportunities/commitments";
@@ -170,9 +170,11 @@ function pricingScenarios(review: CostReview, catalog: PriceCatalog): PricingSce
   ];
 }
 
-function seedPoolConfig(config: StackConfig): BudgetReport["seedPoolConfig"] {
-  const seeds = (config as ProdConfig).seedPool;
-  return { seedReplicas: seeds.seedReplicas, minAvailableSeeds: seeds.minAvailableSeeds, cpuRequest: seeds.seedResources.cpuRequest, memoryRequestGiB: seeds.seedResources.memoryRequestGiB };
+/** The seed pool as prod's graph carries it (the SeedNodePool component's inputs and the seeds' stated requests), never re-read from config. */
+function seedPoolFromGraph(prod: ResourceRecord[]): SeedPoolFromGraph {
+  const seeds = seedPoolOf(prod);
+  if ("missing" in seeds) throw new Error(`prod: ${seeds.missing}`);
+  return seeds;
 }
 
 /** Builds the report from the committed baselines and the program recorded now. */
@@ -198,9 +200,9 @@ export async function buildBudgetReport(options: { headroom?: number } = {}): Pr
   const prod = recorded.find((r) => r.stack === "prod")!;
   const prodReview = stackReviews.find((s) => s.stack === "prod")!;
   const testnetReview = stackReviews.find((s) => s.stack === "testnet")!;
-  const seedPoolName = (prod.config as ProdConfig).seedPool.name;
-  const seedPool = poolComparisons(prodReview, catalog).find((p) => p.pool === seedPoolName);
-  if (!seedPool) throw new Error(`prod: the seed pool ${seedPoolName} is in neither the baseline nor the program`);
+  const seeds = seedPoolFromGraph(prod.resources);
+  const seedPool = poolComparisons(prodReview, catalog).find((p) => p.pool === seeds.poolName);
+  if (!seedPool) throw new Error(`prod: the seed pool ${seeds.poolName} is in neither the baseline nor the program`);
 
   const findings = recorded.map((r) => ({ stack: r.stack, findings: analyseStack({ stack: r.stack, resources: r.resources, config: r.config }, catalog, options) }));
   return {
@@ -208,7 +210,7 @@ export async function buildBudgetReport(options: { headroom?: number } = {}): Pr
     review,
     baselineFiles,
     seedPool,
-    seedPoolConfig: seedPoolConfig(prod.config),
+    seedPoolConfig: { seedReplicas: seeds.seedReplicas, minAvailableSeeds: seeds.minAvailableSeeds, cpuRequest: seeds.requests.cpu, memoryRequestGiB: seeds.requests.memoryGiB },
     testnetPools: poolComparisons(testnetReview, catalog),
     testnetOtherChanges: testnetReview.comparison.lines
       .filter((line) => line.type !== NODE_POOL_TYPE)

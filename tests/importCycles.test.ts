@@ -38,6 +38,17 @@ describe("import graph", () => {
   });
 
   let graph: Awaited<ReturnType<typeof madge>>;
+  /** Modules that import the config only to name the config key a proposed change edits. */
+  const CONFIG_KEY_ADVICE = [
+    "opportunities/analyse.ts",
+    "opportunities/configKeys.ts",
+    "opportunities/diskOptions.ts",
+    "opportunities/diskTypes.ts",
+    "opportunities/familySwap.ts",
+    "opportunities/orphans.ts",
+    "opportunities/rightsizing.ts",
+    "opportunities/spotPools.ts",
+  ];
   beforeAll(async () => {
     graph = await importGraph(PROJECT_ROOT);
   });
@@ -71,6 +82,18 @@ describe("import graph", () => {
     const readers = Object.keys(dependencies).filter((file) => /^(cost|catalog|policies|opportunities)\//.test(file));
     expect(readers.length).toBeGreaterThan(10);
     expect(readers.map(reachesComponents).filter(Boolean)).toEqual([]);
+  });
+
+  // The graph is the only source: what the program declares reaches the investigation and the report
+  // as component inputs. The opportunities' advice names config keys (configKeys.ts), the only reason to know the config.
+  test("the budget report and the savings analyses do not read the stack config for figures", () => {
+    const dependencies = graph.obj();
+    const configReaders = Object.entries(dependencies)
+      .filter(([file]) => /^(report|opportunities)\//.test(file))
+      .filter(([, imports]) => imports.some((imported) => imported === "config.ts" || imported.startsWith("config/")))
+      .map(([file]) => file)
+      .sort();
+    expect(configReaders).toEqual(CONFIG_KEY_ADVICE);
   });
 
   test("command code stays in cli/: the engine, catalog, policies, investigation, report and offline renderer never import it", () => {
