@@ -39,7 +39,7 @@ export function notComposableReason(machineType: string, family: string): string
   return undefined;
 }
 
-/** The catalog's precision: 10 decimals for hourly prices, 8 for monthly commitments. */
+/** Rounds off float noise at the precision the catalog keeps the figure in. */
 function round(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
