@@ -1,20 +1,15 @@
 /**
- * `infra-cost prices refresh`: the command around the catalog refresh (catalog/refresh.ts), which
- * knows nothing of commands; so the dependency goes one way, cli -> catalog.
+ * `infra-cost prices refresh`: the command around the catalog refresh (catalog/refresh.ts and the
+ * modules it joins), which know nothing of commands; so the dependency goes one way, cli -> catalog.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { CommandFailure, EXIT_BAD_INPUT, type CommandOutput } from "./command";
 import { loadCatalog, type PriceCatalog } from "../catalog/catalog";
-import {
-  DEFAULT_CATALOG_PATH,
-  DEFAULT_MAX_PRICE_CHANGE_FACTOR,
-  PriceRefreshError,
-  describeApiError,
-  describeCoverage,
-  refreshCatalog,
-  type CatalogClientOptions,
-} from "../catalog/refresh";
+import { PriceRefreshError, describeApiError, type CatalogClientOptions } from "../catalog/billingApi";
+import { DEFAULT_MAX_PRICE_CHANGE_FACTOR } from "../catalog/buildCatalog";
+import { describeCoverage } from "../catalog/priceCoverage";
+import { DEFAULT_CATALOG_PATH, refreshCatalog } from "../catalog/refresh";
 
 export interface PricesRefreshCommandOptions {
   /** Where to write the refreshed catalog. */

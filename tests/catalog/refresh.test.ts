@@ -17,15 +17,9 @@ import * as os from "os";
 import * as path from "path";
 import { OAuth2Client } from "google-auth-library";
 import { loadCatalog, type PriceCatalog } from "../../catalog/catalog";
-import {
-  NO_CREDENTIALS_MESSAGE,
-  PriceRefreshError,
-  describeCoverage,
-  refreshCatalog,
-  writeFileAtomic,
-  type CatalogClientOptions,
-  type RefreshResult,
-} from "../../catalog/refresh";
+import { NO_CREDENTIALS_MESSAGE, PriceRefreshError, type CatalogClientOptions } from "../../catalog/billingApi";
+import { describeCoverage, type RefreshResult } from "../../catalog/priceCoverage";
+import { refreshCatalog } from "../../catalog/refresh";
 import { runCommand, type CommandIo } from "../../cli/command";
 import { pricesRefreshCommand, type PricesRefreshCommandOptions } from "../../cli/pricesRefreshCommand";
 import { expectGoldenFile } from "../golden";
@@ -394,16 +388,5 @@ describe("the command", () => {
     expect(err[0]).toMatch(/^infra-cost prices refresh: .*is-a-directory: cannot write \(E[A-Z]+\)$/);
     expect(fs.readdirSync(dir)).toEqual(["is-a-directory"]);
     expect(fs.readFileSync(path.join(out, "keep.txt"), "utf8")).toBe("kept");
-  });
-
-  test("an atomic write replaces the file whole; a failed one leaves nothing behind", () => {
-    const dir = tempDir();
-    const file = path.join(dir, "catalog.json");
-    fs.writeFileSync(file, "old");
-    writeFileAtomic(file, "new");
-    expect(fs.readFileSync(file, "utf8")).toBe("new");
-    expect(fs.readdirSync(dir)).toEqual(["catalog.json"]);
-    expect(() => writeFileAtomic(path.join(dir, "missing-dir", "x.json"), "x")).toThrow();
-    expect(fs.readdirSync(dir)).toEqual(["catalog.json"]);
   });
 });
