@@ -14,6 +14,7 @@ import { PROJECT_ROOT } from "../projectRoot";
 import * as path from "path";
 import { ResourceRecord } from "../graph/resourceRecord";
 import { recordStack } from "../offline/recordStack";
+import { readStackConfig } from "../offline/stackConfig";
 import { RunningPolicyPack } from "../tests/policies/analyzerHarness";
 
 const RESOURCES = 5_000;
@@ -33,6 +34,10 @@ function replicate(records: ResourceRecord[], count: number): ResourceRecord[] {
         name: `${record.name}-${copy}`,
         ...(record.parent ? { parent: rename(record.parent) } : {}),
         ...(record.dependencies ? { dependencies: record.dependencies.map(rename) } : {}),
+        ...(record.propertyDependencies
+          ? { propertyDependencies: Object.fromEntries(Object.entries(record.propertyDependencies).map(([key, urns]) => [key, urns.map(rename)])) }
+          : {}),
+        ...(record.aliases ? { aliases: record.aliases.map(rename) } : {}),
         // A provider reference is "<urn>::<id>".
         ...(record.provider ? { provider: `${rename(record.provider.split("::").slice(0, -1).join("::"))}::${record.provider.split("::").pop()}` } : {}),
       });
@@ -85,9 +90,11 @@ const COST_BEARING = /^gcp:(container|compute)\//;
 
 async function main(): Promise<void> {
   const prod = await recordStack("prod");
-  const pack = await RunningPolicyPack.start({ stack: "prod", project: prod.project });
+  // The CLI hands the pack the stack's config, and default providers' inputs come from it.
+  const stackConfig = readStackConfig("prod").values;
+  const pack = await RunningPolicyPack.start({ stack: "prod", project: prod.project, stackConfig });
   // The baseline, measured in the same run: the protocol and @pulumi/policy's own decoding, no check.
-  const floor = await RunningPolicyPack.start({ stack: "prod", project: prod.project, packDir: path.join(PROJECT_ROOT, "bench", "floorPolicyPack") });
+  const floor = await RunningPolicyPack.start({ stack: "prod", project: prod.project, stackConfig, packDir: path.join(PROJECT_ROOT, "bench", "floorPolicyPack") });
   try {
     await pack.configure(path.join(PROJECT_ROOT, "policies", "config", "prod.json"));
     // The whole prod graph copied: its Kubernetes objects included (a 12 KB nginx.conf ConfigMap,

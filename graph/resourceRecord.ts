@@ -23,6 +23,10 @@ export interface ResourceRecord {
   importId?: string;
   retainOnDelete?: boolean;
   dependencies?: string[];
+  /** Per input property, the URNs its value came from (only properties with any): the engine keeps and sends them. */
+  propertyDependencies?: Record<string, string[]>;
+  /** Input properties whose changes Pulumi ignores (the `ignoreChanges` option). */
+  ignoreChanges?: string[];
   provider?: string;
   /** URNs this resource was known by before (its `aliases` option): Pulumi moves their state to it. */
   aliases?: string[];
