@@ -244,9 +244,7 @@ export class RunningPolicyPack {
 
   /** The request `AnalyzeStack` gets for these resources (built apart so a bench can time the call alone). */
   stackRequest(records: ResourceRecord[]): analyzerPb.AnalyzeStackRequest {
-    const request = new analyzerPb.AnalyzeStackRequest();
-    request.setResourcesList(stackResources(records, this.stack, this.project, this.stackConfig));
-    return request;
+    return analyzeStackRequest(records, this.stack, this.project, this.stackConfig);
   }
 
   async analyzeStack(recordsOrRequest: ResourceRecord[] | analyzerPb.AnalyzeStackRequest): Promise<Diagnostic[]> {
@@ -356,6 +354,13 @@ function providerOf(record: ResourceRecord, all: ResourceRecord[], stack: string
   const pkg = record.type.split(":")[0];
   provider.setProperties(Struct.fromJavaScript(explicit?.inputs ?? defaultProviderInputs(pkg, stackConfig)) as any);
   return provider;
+}
+
+/** The `AnalyzeStack` request the CLI sends for these resources (with the default providers it registers). */
+export function analyzeStackRequest(records: ResourceRecord[], stack: string, project: string, stackConfig: Record<string, unknown> = {}): analyzerPb.AnalyzeStackRequest {
+  const request = new analyzerPb.AnalyzeStackRequest();
+  request.setResourcesList(stackResources(records, stack, project, stackConfig));
+  return request;
 }
 
 function stackResources(records: ResourceRecord[], stack: string, project: string, stackConfig: Record<string, unknown>): analyzerPb.AnalyzerResource[] {
