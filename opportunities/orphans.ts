@@ -91,7 +91,7 @@ function addressUsers(address: ResourceRecord, resources: ResourceRecord[]): str
 function location(record: ResourceRecord, priced: PricedResource): string {
   const zone = at(record, "zone");
   if (typeof zone === "string") return `--zone ${zone}`;
-  return record.type.includes("global") ? "--global" : `--region ${String(priced.facts?.region ?? at(record, "region") ?? "")}`;
+  return record.type.includes("global") ? "--global" : `--region ${String((priced.shape && "region" in priced.shape ? priced.shape.region : undefined) ?? at(record, "region") ?? "")}`;
 }
 
 export function orphans(stack: string, resources: ResourceRecord[], priced: Map<string, PricedResource>, config: StackConfig | undefined, _catalog: PriceCatalog): StackFindings {

@@ -45,7 +45,7 @@ describe("import graph", () => {
   test("no module outside tests is part of an import cycle", () => {
     const modules = Object.keys(graph.obj());
     // The graph really is the project's: the engine, its rules and the CLI are in it, no test file is.
-    expect(modules).toEqual(expect.arrayContaining(["cost/engine.ts", "cost/rules/nodePool.ts", "cli/infra-cost.ts", "policies/index.ts"]));
+    expect(modules).toEqual(expect.arrayContaining(["cost/engine.ts", "cost/readers/nodePool.ts", "cost/pricers/machineGroup.ts", "cli/infra-cost.ts", "policies/index.ts"]));
     expect(modules.filter((file) => file.startsWith("tests/") || file.includes("node_modules/"))).toEqual([]);
     const cycles = graph.circular().map((cycle) => cycle.join(" > "));
     expect(cycles).toEqual([]);

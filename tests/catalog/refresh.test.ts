@@ -1,6 +1,6 @@
 /**
  * The price refresh against the Cloud Billing Catalog API responses recorded in
- * ../shared/fixtures/billing/ (from OpenCost's tests). Only the transport is replaced: the real
+ * tests/fixtures/billing/ (from OpenCost's tests). Only the transport is replaced: the real
  * `CloudCatalogClient` (REST) encodes the request, pages through `nextPageToken` and decodes the
  * JSON; an auth client with a fixed token hands its HTTP requests to `serveSkuPages`.
  *
@@ -27,8 +27,9 @@ import {
   type RefreshResult,
 } from "../../catalog/refresh";
 import { runPricesRefresh } from "../../cli/pricesRefreshCommand";
+import { expectGoldenFile } from "../golden";
 
-const FIXTURES = path.join(__dirname, "..", "..", "..", "shared", "fixtures", "billing");
+const FIXTURES = path.join(__dirname, "..", "fixtures", "billing");
 const firstPage = JSON.parse(fs.readFileSync(path.join(FIXTURES, "billing-skus-opencost.json"), "utf8"));
 const secondPage = JSON.parse(fs.readFileSync(path.join(FIXTURES, "billing-skus-opencost-n4.json"), "utf8"));
 const committed = loadCatalog();
@@ -182,6 +183,20 @@ describe("refresh against the recorded SKU pages", () => {
     expect(lines.find((line) => line.startsWith("machine types carried over"))).toMatch(/every price of .*\bn1\b/);
     expect(lines).toContain("pd-ssd: carried over in all 43 regions");
     expect(lines).toContain("sustainedUseDiscount: carried over (the API lists prices, not the sustained-use discount schedule)");
+  });
+
+  test("golden: what the refresh makes of the recorded pages (every price it changed, and its coverage report)", () => {
+    const changed: { machineType: string; region: string; price: string; committed: number | null; refreshed: number | null }[] = [];
+    for (const [machineType, entry] of Object.entries(result.catalog.machineTypes)) {
+      for (const [region, prices] of Object.entries(entry.prices)) {
+        const before = committed.machineTypes[machineType]?.prices[region];
+        for (const price of ["hour", "hourSpot", "month1y", "month3y"] as const) {
+          if (before?.[price] !== prices[price]) changed.push({ machineType, region, price, committed: before?.[price] ?? null, refreshed: prices[price] });
+        }
+      }
+    }
+    expect(changed.length).toBeGreaterThan(0);
+    expectGoldenFile(path.join(__dirname, "golden", "refresh-billing-skus-opencost.json"), { changed, coverage: describeCoverage(result) });
   });
 });
 
