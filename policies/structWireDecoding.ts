@@ -285,8 +285,15 @@ let installed: InstalledFastPath | undefined;
  * Installs the fast path on the SDK's Struct class, once per process; undefined when the SDK's
  * protobuf runtime lacks what it relies on (then the library's decoding stays).
  */
-export function installStructWireDecoding(protobuf = sdkProtobuf()): InstalledFastPath | undefined {
+export function installStructWireDecoding(): InstalledFastPath | undefined {
   if (installed) return installed;
+  let protobuf: ReturnType<typeof sdkProtobuf>;
+  try {
+    protobuf = sdkProtobuf();
+  } catch {
+    // An install layout where the SDK's google-protobuf cannot be found from here: the library decodes.
+    return undefined;
+  }
   const { Struct, BinaryReader } = protobuf;
   const readerMethods: (keyof BinaryReader)[] = ["getBuffer", "getCursor", "nextField", "isEndGroup", "skipField"];
   if (

@@ -133,4 +133,17 @@ describe("the policy pack's Struct wire decoding", () => {
       fastPath.uninstall();
     }
   });
+
+  it("completes a Struct from the middle of a request (its bytes start past the request's first byte)", async () => {
+    const { resources } = await recordedStack("prod");
+    const bytes = analyzeStackRequest(resources, "prod", "relay-budget").serializeBinary();
+    const fieldsOf = () =>
+      JSON.stringify(
+        analyzerPb.AnalyzeStackRequest.deserializeBinary(bytes)
+          .getResourcesList()
+          .map((resource) => [...(resource.getProperties()?.getFieldsMap().entries() as Iterable<[string, any]>)].map(([key, value]) => [key, value.toJavaScript()])),
+      );
+    const { library, fast } = bothWays(fieldsOf);
+    expect(fast).toBe(library);
+  });
 });
