@@ -14,7 +14,7 @@
  *   parent, dependencies, non-empty property dependencies and its provider (the provider's
  *   `Inputs`; a default provider's are the stack config of its package plus `version`).
  *   Properties keep unknowns and secrets in Pulumi's wire format (MarshalOptions{KeepUnknowns,
- *   KeepSecrets, SkipInternalKeys}).
+ *   KeepSecrets}; the internal `__` keys SkipInternalKeys drops never occur in recorded states).
  *
  * Used by the protocol and lone-pack tests and by bench/policy.ts.
  */
