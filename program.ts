@@ -98,7 +98,7 @@ function defineProd(config: ProdConfig, cluster: GkeCluster, labels: { team: str
   new BlockchainNodeDisks("blockchain-node-disks", {
     project: config.gcpProject,
     defaultZone,
-    disks: config.blockchainNodes.map((node) => ({ blockchainNode: node.name, disk: node.disk })),
+    disks: config.blockchainNodes.map((node) => ({ blockchainNode: node.name, relayChainIds: node.relayChainIds, disk: node.disk })),
     labels,
   });
   const outputs: Record<string, pulumi.Input<unknown>> = {

@@ -30,3 +30,12 @@ export function gkeClusterZones(cluster: { location: string; nodeLocations?: str
   if (isZone(cluster.location)) return [cluster.location];
   return GKE_DEFAULT_REGIONAL_ZONE_SUFFIXES.map((suffix) => `${cluster.location}-${suffix}`);
 }
+
+/** How many zones a GKE location spreads nodes over when no node locations are given. */
+export function defaultZoneCount(location: string): { zones: number; assumption: string } {
+  const zones = gkeClusterZones({ location }).length;
+  return isZone(location)
+    ? { zones, assumption: `zonal location ${location}: ${zones} zone` }
+    : { zones, assumption: `regional location ${location} without node locations: GKE's default of ${zones} zones` };
+}
+

@@ -17,6 +17,7 @@ import { readStackExport } from "../cost/sources/stackExport";
 import type { PolicyStack } from "../policies/evaluate";
 import { STACKS } from "../stacks";
 import { PolicyResult } from "../cost/costReview";
+import { EXIT_OVER_THRESHOLD, EXIT_PREVIEW_FAILED, type CommandOutput } from "./command";
 import { renderEstimateTable } from "./renderTable";
 import { EstimatedStack, FailedStack, renderPullRequestComment } from "./renderPullRequestComment";
 
@@ -26,6 +27,8 @@ export interface EstimateOptions {
   format: "table" | "json" | "markdown";
   failAbove?: number;
   failAbovePercent?: number;
+  /** Write the estimate here instead of stdout. */
+  out?: string;
 }
 
 export interface EstimateResult {
@@ -93,6 +96,19 @@ function thresholdBreaches(stacks: EstimatedStack[], options: EstimateOptions): 
   return lines;
 }
 
+/**
+ * The estimate on stdout or in --out; a failed preview (markdown) or a passed threshold still
+ * writes it whole, then fails the run with exit 4 or 3.
+ */
+export async function estimateCommand(options: EstimateOptions): Promise<CommandOutput> {
+  const estimate = runEstimate(options);
+  const output: CommandOutput = options.out ? { text: "", files: [{ file: options.out, content: estimate.text }] } : { text: estimate.text };
+  if (estimate.failedPreviews.length > 0) return { ...output, failure: { message: estimate.failedPreviews.join("; "), exitCode: EXIT_PREVIEW_FAILED } };
+  if (estimate.overThreshold.length > 0) return { ...output, failure: { message: estimate.overThreshold.join("; "), exitCode: EXIT_OVER_THRESHOLD } };
+  return output;
+}
+
+/** The rendered estimate and what fails the run, without writing anything (the benchmark calls this). */
 export function runEstimate(options: EstimateOptions): EstimateResult {
   const previews = options.preview ?? [];
   if ((previews.length > 0) === (options.state !== undefined)) {

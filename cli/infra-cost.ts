@@ -4,19 +4,19 @@
  *   infra-cost review [--stack prod|testnet|all] [--baseline FILE] [--format table|markdown|json] [--out FILE]
  *   infra-cost estimate (--preview FILE [--preview FILE ...] | --state FILE) [--format table|json|markdown] [--out FILE]
  *                       [--fail-above USD] [--fail-above-percent P]
- *   infra-cost opportunities [--stack prod|testnet|all] [--format table|markdown|json] [--headroom FRACTION]
+ *   infra-cost opportunities [--stack prod|testnet|all] [--format table|markdown|json] [--headroom FRACTION] [--out FILE]
  *   infra-cost report --out FILE
  *   infra-cost prices refresh --out FILE [--catalog FILE] [--accept-price-jumps]
  * Exit 0 done, 2 bad input (one line on stderr naming file, field and what is allowed), 3 a stack's
  * increase passed --fail-above[-percent], 4 the previewed preview had failed, 1 anything else.
+ * Every command is one function, options in and output out (cli/command.ts); this file only parses
+ * the arguments and hands the chosen command to `runCommand`, which alone writes and prints.
  */
 // Node 22's on-disk compile cache: later runs skip recompiling the CLI and its dependencies
 // (start-up is most of a small estimate's time). Older Node versions lack it and run as before.
 (require("module") as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-import type { CommandIo } from "./commandIo";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { InputError, PreviewFailedError } from "../cost/sources/inputError";
-import { writeFilesAtomically } from "./atomicOutput";
+import { EXIT_BAD_INPUT, EXIT_OK, EXIT_OVER_THRESHOLD, describeFailure, oneLine, runCommand, type CommandIo } from "./command";
 import { STACKS } from "../stacks";
 // Types only: each command's module is required when that command runs, so `estimate` and
 // `--help` never load what another command needs (the Pulumi SDKs, the billing client).
@@ -27,14 +27,7 @@ import type { PricesRefreshCommandOptions } from "./pricesRefreshCommand";
 import type { ReviewOptions } from "./reviewCommand";
 
 export type { CommandIo };
-
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_BAD_INPUT = 2;
-/** `estimate --fail-above[-percent]`: a stack's monthly increase passed the threshold (the output is still written). */
-export const EXIT_OVER_THRESHOLD = 3;
-/** `estimate --preview` of a preview that failed (error diagnostics, no resource steps). */
-export const EXIT_PREVIEW_FAILED = 4;
+export { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, EXIT_OVER_THRESHOLD, EXIT_PREVIEW_FAILED } from "./command";
 
 function nonNegativeNumber(value: string): number {
   const number = Number(value);
@@ -42,26 +35,11 @@ function nonNegativeNumber(value: string): number {
   return number;
 }
 
-/** Errors that mean "the input is wrong" rather than "the tool broke". */
-function isBadInput(err: unknown): boolean {
-  return err instanceof InputError || (err instanceof Error && err.name === "ConfigError") || (err as { constructor?: { name?: string } })?.constructor?.name === "ConfigError";
-}
-
-function oneLine(text: string): string {
-  return text.split("\n").map((l) => l.trim()).filter(Boolean).join(" ");
-}
-
-/** A command that prints lines through `io` and decides its own exit code. */
-type LineCommand = (io: CommandIo) => Promise<number>;
-
-/** Line-oriented commands print one line per call; the CLI's io writes raw text. */
-function lineIo(io: CommandIo): CommandIo {
-  return { stdout: (l) => io.stdout(l.endsWith("\n") ? l : `${l}\n`), stderr: (l) => io.stderr(l.endsWith("\n") ? l : `${l}\n`) };
-}
+/** The command the parsed arguments chose, bound to its options and its stderr prefix. */
+type ChosenCommand = (io: CommandIo) => Promise<number>;
 
 export async function main(argv: string[], io: CommandIo): Promise<number> {
-  let result: { text: string; files: { file: string; content: string }[] } | undefined;
-  let lineCommand: LineCommand | undefined;
+  let chosen: ChosenCommand | undefined;
   const program = new Command("infra-cost")
     .description("Monthly GCP cost of the Pulumi stacks, offline: review the optimisation or estimate a preview/state")
     .exitOverride()
@@ -75,15 +53,11 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     .option("--baseline <file>", "stack export to compare against (default baselines/<stack>.json)")
     .addOption(new Option("--format <format>", "output format").choices(["table", "markdown", "json"]).default("table"))
     .option("--out <file>", "write the report here (markdown also writes an .svg chart beside it)")
-    .action(async (options: ReviewOptions) => {
-      const { runReview }: typeof import("./reviewCommand") = require("./reviewCommand");
-      const review = await runReview(options);
-      const files = options.out ? [{ file: options.out, content: review.text }, ...(review.chart ? [review.chart] : [])] : [];
-      result = { text: options.out ? "" : review.text, files };
+    .action((options: ReviewOptions) => {
+      const { reviewCommand }: typeof import("./reviewCommand") = require("./reviewCommand");
+      chosen = (commandIo) => runCommand("infra-cost", reviewCommand, options, commandIo);
     });
 
-  let overThreshold: string[] = [];
-  let failedPreviews: string[] = [];
   program
     .command("estimate")
     .description("monthly cost of `pulumi preview --json` digests (one per stack, before/after) or a `pulumi stack export`")
@@ -93,12 +67,9 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     .option("--out <file>", "write the estimate here instead of stdout")
     .option("--fail-above <usd>", `exit ${EXIT_OVER_THRESHOLD} when a stack's monthly cost increases by more than this many USD`, nonNegativeNumber)
     .option("--fail-above-percent <percent>", `exit ${EXIT_OVER_THRESHOLD} when a stack's monthly cost increases by more than this percentage`, nonNegativeNumber)
-    .action((options: EstimateOptions & { out?: string }) => {
-      const { runEstimate }: typeof import("./estimateCommand") = require("./estimateCommand");
-      const estimate = runEstimate(options);
-      overThreshold = estimate.overThreshold;
-      failedPreviews = estimate.failedPreviews;
-      result = options.out ? { text: "", files: [{ file: options.out, content: estimate.text }] } : { text: estimate.text, files: [] };
+    .action((options: EstimateOptions) => {
+      const { estimateCommand }: typeof import("./estimateCommand") = require("./estimateCommand");
+      chosen = (commandIo) => runCommand("infra-cost", estimateCommand, options, commandIo);
     });
 
   program
@@ -111,9 +82,10 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
       if (value.trim() === "" || !Number.isFinite(fraction)) throw new InvalidArgumentError("not a number (e.g. 0.2 for 20 %)");
       return fraction;
     })
+    .option("--out <file>", "write the opportunities here instead of stdout")
     .action((options: OpportunitiesOptions) => {
-      const { runOpportunities }: typeof import("./opportunitiesCommand") = require("./opportunitiesCommand");
-      lineCommand = (commandIo) => runOpportunities(options, commandIo);
+      const { opportunitiesCommand }: typeof import("./opportunitiesCommand") = require("./opportunitiesCommand");
+      chosen = (commandIo) => runCommand("infra-cost opportunities", opportunitiesCommand, options, commandIo);
     });
 
   program
@@ -121,8 +93,8 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     .description("the budget report (seed pool and testnet node pools before vs after, savings, opportunities)")
     .requiredOption("--out <file>", "markdown file to write; its SVG charts are written beside it")
     .action((options: BudgetReportOptions) => {
-      const { runBudgetReport }: typeof import("./reportCommand") = require("./reportCommand");
-      lineCommand = (commandIo) => runBudgetReport(options, commandIo);
+      const { reportCommand }: typeof import("./reportCommand") = require("./reportCommand");
+      chosen = (commandIo) => runCommand("infra-cost report", reportCommand, options, commandIo);
     });
 
   program
@@ -134,53 +106,31 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     .option("--catalog <file>", "the catalog to refresh (default: the committed catalog/gcp-prices.json)")
     .option("--accept-price-jumps", "write prices that moved more than 3x instead of keeping the current ones")
     .action((options: PricesRefreshCommandOptions) => {
-      const { runPricesRefresh }: typeof import("./pricesRefreshCommand") = require("./pricesRefreshCommand");
-      lineCommand = (commandIo) => runPricesRefresh(options, lineIo(commandIo));
+      const { pricesRefreshCommand }: typeof import("./pricesRefreshCommand") = require("./pricesRefreshCommand");
+      chosen = (commandIo) => runCommand("infra-cost prices refresh", pricesRefreshCommand, options, commandIo);
     });
 
-  try {
-    if (argv.length === 0) throw new InputError("infra-cost", "", "missing command (allowed: review, estimate, opportunities, report, prices refresh; see --help)");
-    await program.parseAsync(argv, { from: "user" });
-    if (lineCommand) return await lineCommand(io);
-    if (!result) return EXIT_OK;
-    if (result.files.length > 0) {
-      try {
-        writeFilesAtomically(result.files);
-      } catch (err) {
-        throw new InputError(result.files[0].file, "", `cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-      }
-    }
-    if (result.text) io.stdout(result.text);
-    if (failedPreviews.length > 0) {
-      io.stderr(`infra-cost: ${oneLine(failedPreviews.join("; "))}\n`);
-      return EXIT_PREVIEW_FAILED;
-    }
-    if (overThreshold.length > 0) {
-      io.stderr(`infra-cost: ${overThreshold.join("; ")}\n`);
-      return EXIT_OVER_THRESHOLD;
-    }
-    return EXIT_OK;
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === "commander.helpDisplayed" || err.code === "commander.version") return EXIT_OK;
-      if (err.code === "commander.help") {
-        io.stderr(`infra-cost: ${argv.join(" ")}: missing subcommand (see infra-cost ${argv.join(" ")} --help)\n`);
-        return EXIT_BAD_INPUT;
-      }
-      io.stderr(`infra-cost: ${oneLine(err.message.replace(/^error: /, ""))}\n`);
-      return EXIT_BAD_INPUT;
-    }
-    if (err instanceof PreviewFailedError) {
-      io.stderr(`infra-cost: ${oneLine(err.message)}\n`);
-      return EXIT_PREVIEW_FAILED;
-    }
-    if (isBadInput(err)) {
-      io.stderr(`infra-cost: ${oneLine((err as Error).message)}\n`);
-      return EXIT_BAD_INPUT;
-    }
-    io.stderr(`infra-cost: failed: ${oneLine((err as Error)?.message ?? String(err))}\n`);
-    return EXIT_FAILED;
+  if (argv.length === 0) {
+    io.stderr("infra-cost: infra-cost: missing command (allowed: review, estimate, opportunities, report, prices refresh; see --help)\n");
+    return EXIT_BAD_INPUT;
   }
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (err) {
+    if (!(err instanceof CommanderError)) {
+      const { line, exitCode } = describeFailure(err);
+      io.stderr(`infra-cost: ${line}\n`);
+      return exitCode;
+    }
+    if (err.code === "commander.helpDisplayed" || err.code === "commander.version") return EXIT_OK;
+    if (err.code === "commander.help") {
+      io.stderr(`infra-cost: ${argv.join(" ")}: missing subcommand (see infra-cost ${argv.join(" ")} --help)\n`);
+      return EXIT_BAD_INPUT;
+    }
+    io.stderr(`infra-cost: ${oneLine(err.message.replace(/^error: /, ""))}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  return chosen ? chosen(io) : EXIT_OK;
 }
 
 if (require.main === module) {

@@ -1,9 +1,9 @@
 /**
  * `infra-cost opportunities`: records the program of each stack offline, runs the analyses and
- * prints the ranked opportunities as a table, markdown or the versioned JSON document. The CLI
- * wires this function to its options; it never writes files.
+ * returns the ranked opportunities as a table, markdown or the versioned JSON document, for stdout
+ * or --out.
  */
-import { CommandIo, reportCommandFailure } from "./commandIo";
+import type { CommandOutput } from "./command";
 import { STACKS, type StackName } from "../stacks";
 import { InputError } from "../cost/sources/inputError";
 import { loadCatalog } from "../catalog/catalog";
@@ -15,6 +15,8 @@ export interface OpportunitiesOptions {
   format: "table" | "markdown" | "json";
   /** Headroom over pod requests when rightsizing, as a fraction (0.2 = 20 %). */
   headroom?: number;
+  /** Write the opportunities here instead of stdout. */
+  out?: string;
 }
 
 const STACK_CHOICES = [...STACKS, "all"];
@@ -39,14 +41,10 @@ export async function buildOpportunities(stack: StackName | "all", options: Anal
   return opportunitiesDocument(findings, catalog, options);
 }
 
-/** Exit 0 done, 2 bad input (one line naming the option and what is allowed), 1 anything else. */
-export async function runOpportunities(options: OpportunitiesOptions, io: CommandIo): Promise<number> {
-  try {
-    validate(options);
-    const document = await buildOpportunities(options.stack, { headroom: options.headroom });
-    io.stdout(renderOpportunities(document, options.format));
-    return 0;
-  } catch (err) {
-    return reportCommandFailure("infra-cost opportunities", err, io);
-  }
+/** Bad input (an option outside what is allowed) is thrown before the program runs. */
+export async function opportunitiesCommand(options: OpportunitiesOptions): Promise<CommandOutput> {
+  validate(options);
+  const document = await buildOpportunities(options.stack, { headroom: options.headroom });
+  const text = renderOpportunities(document, options.format);
+  return options.out ? { text: "", files: [{ file: options.out, content: text }] } : { text };
 }

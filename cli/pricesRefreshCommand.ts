@@ -1,21 +1,15 @@
 /**
- * `infra-cost prices refresh`: the command around the catalog refresh (catalog/refresh.ts), which
- * knows nothing of commands; so the dependency goes one way, cli -> catalog.
+ * `infra-cost prices refresh`: the command around the catalog refresh (catalog/refresh.ts and the
+ * modules it joins), which know nothing of commands; so the dependency goes one way, cli -> catalog.
  */
 import * as fs from "fs";
 import * as path from "path";
-import type { CommandIo } from "./commandIo";
+import { CommandFailure, EXIT_BAD_INPUT, type CommandOutput } from "./command";
 import { loadCatalog, type PriceCatalog } from "../catalog/catalog";
-import {
-  DEFAULT_CATALOG_PATH,
-  DEFAULT_MAX_PRICE_CHANGE_FACTOR,
-  PriceRefreshError,
-  describeApiError,
-  describeCoverage,
-  refreshCatalog,
-  writeFileAtomic,
-  type CatalogClientOptions,
-} from "../catalog/refresh";
+import { PriceRefreshError, describeApiError, type CatalogClientOptions } from "../catalog/billingApi";
+import { DEFAULT_MAX_PRICE_CHANGE_FACTOR } from "../catalog/buildCatalog";
+import { describeCoverage } from "../catalog/priceCoverage";
+import { DEFAULT_CATALOG_PATH, refreshCatalog } from "../catalog/refresh";
 
 export interface PricesRefreshCommandOptions {
   /** Where to write the refreshed catalog. */
@@ -28,41 +22,33 @@ export interface PricesRefreshCommandOptions {
   clientOptions?: CatalogClientOptions;
 }
 
-const COMMAND = "infra-cost prices refresh";
-
 /**
- * `infra-cost prices refresh --out FILE`: refreshes and writes the catalog, prints the coverage.
- * Returns the exit code: 0 written, 1 credentials or API failure, 2 bad input; errors are one line
- * on stderr and leave `out` untouched.
+ * The refreshed catalog for --out and its coverage for stdout. Failures are one line: exit 1 for
+ * credentials or the API, 2 for bad input; they come before anything is written, so `out` is kept.
  */
-export async function runPricesRefresh(options: PricesRefreshCommandOptions, io: CommandIo): Promise<number> {
+export async function pricesRefreshCommand(options: PricesRefreshCommandOptions): Promise<CommandOutput> {
+  if (!options.out) throw new CommandFailure("--out FILE is required", EXIT_BAD_INPUT);
+  // Checked before the (slow) API reads: a refresh with nowhere to go fails at once.
+  const outDir = path.dirname(path.resolve(options.out));
+  if (!fs.existsSync(outDir)) throw new CommandFailure(`${options.out}: directory ${outDir} does not exist`, EXIT_BAD_INPUT);
+  let current: PriceCatalog;
   try {
-    if (!options.out) throw new PriceRefreshError("--out FILE is required", 2);
-    const outDir = path.dirname(path.resolve(options.out));
-    if (!fs.existsSync(outDir)) throw new PriceRefreshError(`${options.out}: directory ${outDir} does not exist`, 2);
-    let current: PriceCatalog;
-    try {
-      current = loadCatalog(options.catalog ?? DEFAULT_CATALOG_PATH);
-    } catch (err) {
-      throw new PriceRefreshError((err as Error).message, 2);
-    }
-    const result = await refreshCatalog({
+    current = loadCatalog(options.catalog ?? DEFAULT_CATALOG_PATH);
+  } catch (err) {
+    throw new CommandFailure((err as Error).message, EXIT_BAD_INPUT);
+  }
+  let result: Awaited<ReturnType<typeof refreshCatalog>>;
+  try {
+    result = await refreshCatalog({
       current,
       now: options.now,
       clientOptions: options.clientOptions,
       maxPriceChangeFactor: options.acceptPriceJumps ? Infinity : DEFAULT_MAX_PRICE_CHANGE_FACTOR,
     });
-    try {
-      writeFileAtomic(options.out, JSON.stringify(result.catalog) + "\n");
-    } catch (err) {
-      throw new PriceRefreshError(`${options.out}: cannot write the catalog (${(err as Error).message})`, 2);
-    }
-    io.stdout(`${options.out}: price catalog dated ${result.catalog.date}`);
-    for (const line of describeCoverage(result)) io.stdout(`  ${line}`);
-    return 0;
   } catch (err) {
     const failure = err instanceof PriceRefreshError ? err : describeApiError(err);
-    io.stderr(`${COMMAND}: ${failure.message}`);
-    return failure.exitCode;
+    throw new CommandFailure(failure.message, failure.exitCode);
   }
+  const lines = [`${options.out}: price catalog dated ${result.catalog.date}`, ...describeCoverage(result).map((line) => `  ${line}`)];
+  return { text: lines.map((line) => `${line}\n`).join(""), files: [{ file: options.out, content: JSON.stringify(result.catalog) + "\n" }] };
 }

@@ -10,12 +10,12 @@ import { firstInvalidInput, invalidFieldPath } from "../cost/costComparison";
 import { CostReview, StackCostReview, assembleReview, reviewReportDocument, reviewStack } from "../cost/costReview";
 import { InputError } from "../cost/sources/inputError";
 import { readStackExport } from "../cost/sources/stackExport";
+import type { CommandOutput } from "./command";
 import { costChartSvg } from "./costChartSvg";
 import { renderReviewMarkdown } from "./renderMarkdown";
 import { renderReviewTable } from "./renderTable";
 import type { RecordedStack } from "../offline/recordStack";
 import { STACKS, type StackName } from "../stacks";
-
 
 export interface ReviewOptions {
   stack: StackName | "all";
@@ -67,13 +67,24 @@ export async function buildReview(options: Pick<ReviewOptions, "stack" | "baseli
   return assembleReview(reviews, catalog);
 }
 
-/** The rendered review, and the chart to write beside a markdown --out file. */
-export async function runReview(options: ReviewOptions): Promise<{ text: string; chart?: { file: string; content: string } }> {
+/** The rendered review on stdout, or in --out (markdown: with its SVG chart beside it). */
+export async function reviewCommand(options: ReviewOptions): Promise<CommandOutput> {
   const review = await buildReview(options);
-  if (options.format === "json") return { text: JSON.stringify(reviewReportDocument(review), null, 2) + "\n" };
-  if (options.format === "table") return { text: renderReviewTable(review) };
-  if (!options.out) return { text: renderReviewMarkdown(review) };
-  const chartFile = options.out.replace(/(\.[^./\\]+)?$/, ".svg");
+  const text = renderReview(review, options);
+  if (!options.out) return { text };
+  if (options.format !== "markdown") return { text: "", files: [{ file: options.out, content: text }] };
+  const chartFile = chartFileBeside(options.out);
   const chart = costChartSvg(review.stacks.map((s) => s.comparison), "Monthly cost by component: before vs after (USD)");
-  return { text: renderReviewMarkdown(review, path.basename(chartFile)), chart: { file: chartFile, content: chart } };
+  return { text: "", files: [{ file: options.out, content: text }, { file: chartFile, content: chart }] };
+}
+
+/** The chart of a markdown --out file: its name with .svg for the extension. */
+function chartFileBeside(out: string): string {
+  return out.replace(/(\.[^./\\]+)?$/, ".svg");
+}
+
+function renderReview(review: CostReview, options: ReviewOptions): string {
+  if (options.format === "json") return JSON.stringify(reviewReportDocument(review), null, 2) + "\n";
+  if (options.format === "table") return renderReviewTable(review);
+  return options.out ? renderReviewMarkdown(review, path.basename(chartFileBeside(options.out))) : renderReviewMarkdown(review);
 }

@@ -5,6 +5,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { COMPONENT_TYPES } from "../graph/componentTypes";
+import type { BlockchainNodeDisksInputs } from "../graph/blockchainNodeDisks";
 import { withLegacyTypeAlias } from "./componentType";
 import type { DiskConfig } from "../config";
 
@@ -12,8 +13,8 @@ export interface BlockchainNodeDisksArgs {
   project: string;
   /** Zone a disk lives in when its config names none (the cluster's zone). */
   defaultZone: string;
-  /** Blockchain node name -> its data disk. */
-  disks: { blockchainNode: string; disk: DiskConfig }[];
+  /** Blockchain node name (and the relay chains it serves) -> its data disk. */
+  disks: { blockchainNode: string; relayChainIds: string[]; disk: DiskConfig }[];
   labels: { team: string; env: string };
 }
 
@@ -26,7 +27,12 @@ export class BlockchainNodeDisks extends pulumi.ComponentResource {
   public readonly diskIds: Record<string, pulumi.Output<string>> = {};
 
   constructor(name: string, args: BlockchainNodeDisksArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(COMPONENT_TYPES.blockchainNodeDisks, name, {}, withLegacyTypeAlias("blockchainNodeDisks", opts));
+    // Which node each disk serves travels with the disks as component inputs: the nodes' workloads
+    // run outside this program, and the graph alone must tell a reader these disks are in use.
+    const inputs: BlockchainNodeDisksInputs = {
+      disks: args.disks.map(({ blockchainNode, relayChainIds, disk }) => ({ diskName: disk.name, blockchainNode, relayChainIds: [...relayChainIds] })),
+    };
+    super(COMPONENT_TYPES.blockchainNodeDisks, name, { ...inputs }, withLegacyTypeAlias("blockchainNodeDisks", opts));
     for (const { blockchainNode, disk } of args.disks) {
       const created = new gcp.compute.Disk(
         disk.name,

@@ -7,6 +7,7 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { COMPONENT_TYPES } from "../graph/componentTypes";
+import type { SeedPoolInputs } from "../graph/seedPool";
 import { withLegacyTypeAlias } from "./componentType";
 import type { NodePoolConfig } from "../config";
 import { loadCatalog } from "../catalog/catalog";
@@ -54,7 +55,16 @@ export class SeedNodePool extends pulumi.ComponentResource {
   public readonly memoryGbPerNode: number;
 
   constructor(name: string, args: SeedNodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(COMPONENT_TYPES.seedNodePool, name, {}, withLegacyTypeAlias("seedNodePool", opts));
+    // What the pool is for travels with it as component inputs, so the graph alone tells its readers
+    // (the budget report) which pool holds the seeds, how many, and what their disruption budget keeps.
+    const inputs: SeedPoolInputs = {
+      poolName: args.pool.name,
+      seedReplicas: args.seedReplicas,
+      minAvailableSeeds: args.minAvailableSeeds,
+      seedNamespace: args.seedNamespace,
+      podSelector: { ...SEED_POD_SELECTOR },
+    };
+    super(COMPONENT_TYPES.seedNodePool, name, { ...inputs }, withLegacyTypeAlias("seedNodePool", opts));
     const shape = loadCatalog().machineTypes[args.pool.machineType];
     this.vcpuPerNode = shape.vcpu;
     this.memoryGbPerNode = shape.memoryGb;

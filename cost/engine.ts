@@ -1,21 +1,36 @@
 /**
  * The cost engine: turns a resource graph (ResourceRecord[]) into a monthly price per resource.
  *
- * One pricing rule per resource type (cost/rules/) turns attributes into named cost components,
- * infracost style. The engine only dispatches, gives each rule the graph (a node pool looks up its
- * cluster, a snapshot its source disk) and makes sure nothing throws: a rule that cannot price a
- * resource says why, and a resource no rule knows is "free" or "unpriced with a reason", never a
- * silent zero.
+ * Parse, then price, infracost style: one reader per resource type (cost/readers/) turns provider
+ * attributes into a typed shape (cost/shapes.ts: machine type, nodes, zones, disks, region ...),
+ * one pricer per shape (cost/pricers/) turns the shape into named cost components with the
+ * catalog. The engine only dispatches, gives each reader the graph (a node pool looks up its
+ * cluster, a snapshot its source disk) and makes sure nothing throws: a reader that cannot make a
+ * shape says why, and a resource no reader knows is "free" or "unpriced with a reason", never a
+ * silent zero. A "what if" (priceWhatIf) is a changed shape priced again.
  */
 import { ResourceRecord, secretStrings, withoutSecrets } from "../graph/resourceRecord";
 import { PriceCatalog, loadCatalog } from "../catalog/catalog";
 import { ResourceGraph } from "./resourceGraph";
-import { ruleForType } from "./rules";
-import type { PricedResource, RuleOutcome } from "./model";
+import { readerForType } from "./readers";
+import { priceShape } from "./pricers";
+import type { InvalidInput, PricedResource, ReadOutcome } from "./model";
+import type { ResourceShape } from "./shapes";
 import { ImpossibleValueError, opaqueReason } from "./resourceAttributes";
 
 // The model types live in a leaf module (cost/model.ts); re-exported for the engine's callers.
 export type { CostCategory, CostComponent, PricedResource } from "./model";
+
+/** What the engine makes of one resource before secrets are hidden: priced, free or unpriced. */
+interface Outcome {
+  status: "priced" | "free" | "unpriced";
+  components: PricedResource["components"];
+  assumptions: string[];
+  unpricedReason?: string;
+  summary?: string;
+  shape?: ResourceShape;
+  invalidInput?: InvalidInput;
+}
 
 /**
  * Prices every resource of one graph (one stack, or one side of a preview). Graph-aware: rules
@@ -27,46 +42,77 @@ export function priceResources(resources: ResourceRecord[], catalog: PriceCatalo
 }
 
 function priceOne(record: ResourceRecord, graph: ResourceGraph): PricedResource {
-  const base = { urn: record.urn, type: record.type, name: record.name };
-  let outcome: RuleOutcome;
   const attributes = graph.attributes(record);
   attributes.beginTracking();
+  let read: ReadOutcome;
   try {
-    outcome = ruleForType(record)(record, graph.context);
+    read = readerForType(record)(record, graph.context);
   } catch (err) {
     if (err instanceof ImpossibleValueError) {
       // A value no GCP resource can have: the caller refuses the document, naming the field.
-      outcome = { status: "unpriced", unpricedReason: err.message, invalidInput: { field: err.field, message: err.problem } };
+      read = { status: "unpriced", unpricedReason: err.message, invalidInput: { field: err.field, message: err.problem } };
     } else {
-      // A rule bug on one odd resource must not take the whole review down; say so instead.
-      outcome = { status: "unpriced", unpricedReason: `pricing rule failed: ${(err as Error).message}` };
+      // A reader bug on one odd resource must not take the whole review down; say so instead.
+      read = { status: "unpriced", unpricedReason: `reading the resource failed: ${(err as Error).message}` };
     }
   }
+  let outcome = read.status === "shape" ? priceRead(read, graph.catalog) : { components: [], assumptions: read.assumptions ?? [], ...read };
   // A figure computed from a guess at a secret or not-yet-known value is not a price: say which value.
   const opaque = attributes.opaqueReads();
   if (outcome.status === "priced" && opaque.length > 0) {
-    outcome = { status: "unpriced", unpricedReason: opaqueReason(opaque), assumptions: outcome.assumptions };
+    outcome = { status: "unpriced", components: [], unpricedReason: opaqueReason(opaque), assumptions: outcome.assumptions };
   }
-  const components = outcome.status === "priced" ? outcome.components ?? [] : [];
-  const monthly = components.reduce((sum, c) => sum + c.monthly, 0);
+  return hideSecrets(pricedResource(record, outcome), record);
+}
+
+/** A shape priced by its pricer, with the reader's assumptions first. */
+function priceRead(read: Extract<ReadOutcome, { status: "shape" }>, catalog: PriceCatalog): Outcome {
+  const priced = priceShape(read.shape, catalog);
+  const assumptions = [...read.assumptions, ...priced.assumptions];
+  if (priced.status === "unpriced") return { status: "unpriced", components: [], assumptions, unpricedReason: priced.unpricedReason };
+  return { status: "priced", components: priced.components, assumptions, summary: read.summary ?? priced.summary, shape: read.shape };
+}
+
+function pricedResource(record: { urn: string; type: string; name: string }, outcome: Outcome): PricedResource {
+  const components = outcome.status === "priced" ? outcome.components : [];
   const priced: PricedResource = {
-    ...base,
+    urn: record.urn,
+    type: record.type,
+    name: record.name,
     status: outcome.status,
-    monthly: outcome.status === "priced" ? monthly : 0,
+    monthly: outcome.status === "priced" ? components.reduce((sum, c) => sum + c.monthly, 0) : 0,
     components,
-    assumptions: outcome.assumptions ?? [],
+    assumptions: outcome.assumptions,
   };
   if (outcome.status === "unpriced") priced.unpricedReason = outcome.unpricedReason ?? "no pricing rule for this type";
   if (outcome.summary !== undefined) priced.summary = outcome.summary;
-  if (outcome.facts !== undefined) priced.facts = outcome.facts;
+  if (outcome.shape !== undefined) priced.shape = outcome.shape;
   if (outcome.invalidInput !== undefined) priced.invalidInput = outcome.invalidInput;
-  return hideSecrets(priced, record);
+  return priced;
 }
 
 /**
- * Rules read attributes through the secret wrapper (a secret machine type still has a price); what
- * they say about them (reasons, errors, component names, summaries) must not repeat a secret value.
- * `facts` stay as read: they are machine-readable inputs to the policy pack, never printed.
+ * A "what if": the resource priced again with its shape changed (another machine type, node
+ * count, spot, disk type), by the same pricer, so a saving is always engine(before) -
+ * engine(after), never a second cost model. Readers' assumptions about the old attributes no
+ * longer hold and are dropped; the pricer's own (sustained use, spot) are kept.
+ */
+export function priceWhatIf(current: PricedResource, change: (shape: ResourceShape) => ResourceShape, catalog: PriceCatalog = loadCatalog()): PricedResource {
+  if (!current.shape) throw new Error(`${current.urn}: not priced from a shape, so it has no what-if`);
+  const shape = change(structuredClone(current.shape));
+  const priced = priceShape(shape, catalog);
+  const outcome: Outcome =
+    priced.status === "priced"
+      ? { status: "priced", components: priced.components, assumptions: priced.assumptions, summary: priced.summary, shape }
+      : { status: "unpriced", components: [], assumptions: priced.assumptions, unpricedReason: priced.unpricedReason };
+  return pricedResource(current, outcome);
+}
+
+/**
+ * Readers read attributes through the secret wrapper (a secret machine type still has a price);
+ * what they say about them (reasons, errors, component names, summaries) must not repeat a secret
+ * value. The `shape` stays as read: machine-readable input to rightsizing and the policy pack, never
+ * printed.
  */
 function hideSecrets(priced: PricedResource, record: ResourceRecord): PricedResource {
   const secrets = secretStrings([record.inputs, record.outputs]);
@@ -80,6 +126,25 @@ function hideSecrets(priced: PricedResource, record: ResourceRecord): PricedReso
     ...(priced.summary !== undefined ? { summary: hide(priced.summary) } : {}),
     ...(priced.invalidInput !== undefined ? { invalidInput: { ...priced.invalidInput, message: hide(priced.invalidInput.message) } } : {}),
   };
+}
+
+/**
+ * Each resource's shape as its reader makes it even when a value it depends on is a secret or
+ * unknown until apply, with the paths of those values: what a budget ceiling bounds (an autoscaled
+ * pool whose node count is unknown is priced at its maximum). Never a price on its own.
+ */
+export function readShapes(resources: ResourceRecord[], catalog: PriceCatalog = loadCatalog()): { shape?: ResourceShape; opaquePaths: string[] }[] {
+  const graph = new ResourceGraph(resources, catalog);
+  return resources.map((record) => {
+    const attributes = graph.attributes(record);
+    attributes.beginTracking();
+    try {
+      const read = readerForType(record)(record, graph.context);
+      return { ...(read.status === "shape" ? { shape: read.shape } : {}), opaquePaths: attributes.opaqueReads().map((opaque) => opaque.path) };
+    } catch {
+      return { opaquePaths: [] };
+    }
+  });
 }
 
 /** Sum of monthly costs of priced resources. */

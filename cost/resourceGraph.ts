@@ -38,6 +38,8 @@ export class ResourceGraph {
   private readonly volumesByName = new Map<string, ResourceRecord>();
   private referencedUrns?: Set<string>;
   private forwardingRuleOrdinals?: Map<string, number>;
+  /** Asked once per Kubernetes Service or PVC: computed once per graph, not once per object. */
+  private kubernetesRegionResolution?: RegionResolution;
 
   constructor(readonly resources: ResourceRecord[], readonly catalog: PriceCatalog) {
     this.context = { catalog, graph: this, attributes: (record) => this.attributes(record) };
@@ -120,6 +122,10 @@ export class ResourceGraph {
    * the GKE cluster's region when the graph's clusters agree on one.
    */
   kubernetesRegion(): RegionResolution {
+    return (this.kubernetesRegionResolution ??= this.resolveKubernetesRegion());
+  }
+
+  private resolveKubernetesRegion(): RegionResolution {
     const regions = new Set(this.clusters().map((cluster) => this.regionOf(cluster).region));
     if (regions.size === 1) {
       const [region] = regions;

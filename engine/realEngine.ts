@@ -18,11 +18,11 @@ import { PROJECT, StackName } from "../config";
 import { money, roundMoney } from "../cost/money";
 import { recordStack, RecordedStack } from "../offline/recordStack";
 import { PROJECT_ROOT } from "../projectRoot";
+import { SECRET_SIG_KEY } from "../graph/resourceRecord";
+import { STACKS } from "../stacks";
 
-const STACKS: StackName[] = ["prod", "testnet"];
 /** The organization a file:// backend gives every stack. */
 const FILE_BACKEND_ORG = "organization";
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
 interface Versions {
   cli: { version: string };
@@ -217,7 +217,7 @@ async function run(dir: string, versions: Versions, tmp: string): Promise<void> 
   // prod's outputs, seeded for testnet's StackReference with `pulumi stack import`.
   const exported = JSON.parse(must(["stack", "export", "--stack", "prod"]).stdout) as { version: number; deployment: Record<string, unknown> };
   const plainOutputs = Object.fromEntries(
-    Object.entries(recorded.prod.outputs).filter(([, value]) => !JSON.stringify(value ?? null).includes(SECRET_SIG)),
+    Object.entries(recorded.prod.outputs).filter(([, value]) => !JSON.stringify(value ?? null).includes(SECRET_SIG_KEY)),
   );
   exported.deployment.resources = [
     { urn: `urn:pulumi:prod::${PROJECT}::pulumi:pulumi:Stack::${PROJECT}-prod`, custom: false, type: "pulumi:pulumi:Stack", outputs: plainOutputs },

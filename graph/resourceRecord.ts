@@ -23,6 +23,10 @@ export interface ResourceRecord {
   importId?: string;
   retainOnDelete?: boolean;
   dependencies?: string[];
+  /** Per input property, the URNs its value came from (only properties with any): the engine keeps and sends them. */
+  propertyDependencies?: Record<string, string[]>;
+  /** Input properties whose changes Pulumi ignores (the `ignoreChanges` option). */
+  ignoreChanges?: string[];
   provider?: string;
   /** URNs this resource was known by before (its `aliases` option): Pulumi moves their state to it. */
   aliases?: string[];
@@ -51,13 +55,28 @@ export function revealSecret(value: unknown): unknown {
  * The string values held under Pulumi's secret wrapper anywhere in `value` (longest first): what a
  * message built from revealed attributes must not repeat (see `withoutSecrets`).
  */
-export function secretStrings(value: unknown, insideSecret = false, found: Set<string> = new Set()): string[] {
-  if (isSecretValue(value)) secretStrings(value.value, true, found);
-  else if (Array.isArray(value)) for (const v of value) secretStrings(v, insideSecret, found);
-  else if (typeof value === "object" && value !== null) for (const v of Object.values(value)) secretStrings(v, insideSecret, found);
-  // Strings only, of 3 characters or more: replacing a secret "2" or "" would mangle every message.
-  else if (insideSecret && typeof value === "string" && value.length >= 3) found.add(value);
-  return [...found].sort((a, b) => b.length - a.length);
+export function secretStrings(value: unknown): string[] {
+  const found = new Set<string>();
+  collectSecretStrings(value, false, found);
+  return found.size ? [...found].sort((a, b) => b.length - a.length) : [];
+}
+
+/** The walk behind secretStrings. The cost engine runs it on every resource it prices: no array per level. */
+function collectSecretStrings(value: unknown, insideSecret: boolean, found: Set<string>): void {
+  if (typeof value === "string") {
+    // Strings only, of 3 characters or more: replacing a secret "2" or "" would mangle every message.
+    if (insideSecret && value.length >= 3) found.add(value);
+    return;
+  }
+  if (typeof value !== "object" || value === null) return;
+  if (Array.isArray(value)) {
+    for (const item of value) collectSecretStrings(item, insideSecret, found);
+  } else if (isSecretValue(value)) {
+    collectSecretStrings(value.value, true, found);
+  } else {
+    const object = value as Record<string, unknown>;
+    for (const key in object) if (Object.prototype.hasOwnProperty.call(object, key)) collectSecretStrings(object[key], insideSecret, found);
+  }
 }
 
 /** `text` with every occurrence of the given secret strings replaced by "[secret]". */

@@ -117,6 +117,8 @@ async function recordStackNow(stack: StackName, options: RecordOptions): Promise
       ...(req.getProtect() ? { protect: true } : {}),
       ...(req.getRetainondelete() ? { retainOnDelete: true } : {}),
       ...(req.getDependenciesList().length ? { dependencies: req.getDependenciesList() } : {}),
+      ...propertyDependenciesOf(req),
+      ...(req.getIgnorechangesList().length ? { ignoreChanges: req.getIgnorechangesList() } : {}),
       ...(aliases.length ? { aliases } : {}),
     };
     records.push(record);
@@ -172,6 +174,8 @@ interface RegisterRequest {
   getProtect(): boolean;
   getRetainondelete(): boolean;
   getDependenciesList(): string[];
+  getPropertydependenciesMap(): { forEach(callback: (dependencies: { getUrnsList(): string[] }, key: string) => void): void };
+  getIgnorechangesList(): string[];
   getAliasesList(): { getUrn(): string; getSpec(): AliasSpec | undefined }[];
 }
 
@@ -237,6 +241,16 @@ function revealOutputs(outputs: Record<string, unknown>): Record<string, unknown
   return JSON.parse(JSON.stringify(outputs), (_key, value) =>
     value && typeof value === "object" && value["4dabf18193072939515e22adb298388d"] ? value.value : value,
   );
+}
+
+/** The request's property dependencies, the empty ones left out as the engine leaves them out of its requests. */
+function propertyDependenciesOf(req: RegisterRequest): Pick<ResourceRecord, "propertyDependencies"> {
+  const propertyDependencies: Record<string, string[]> = {};
+  req.getPropertydependenciesMap().forEach((dependencies, key) => {
+    const urns = dependencies.getUrnsList();
+    if (urns.length) propertyDependencies[key] = urns;
+  });
+  return Object.keys(propertyDependencies).length ? { propertyDependencies } : {};
 }
 
 /** Outputs a cloud provider would compute, so what reads them (kubeconfig, URLs) sees real-looking values. */

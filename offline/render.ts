@@ -1,14 +1,12 @@
 /**
- * `npm run render -- --stack prod|testnet --out DIR`: the program's Kubernetes objects as one YAML
- * file each, plus resources.json (every resource: type, name, parent, inputs), secrets redacted.
- * What `renderYamlToDirectory` gives, without the Pulumi CLI, a cluster or credentials.
+ * A stack's render: the program's Kubernetes objects as one YAML file each, plus resources.json
+ * (every resource: type, name, parent, inputs), secrets redacted. What `renderYamlToDirectory`
+ * gives, without the Pulumi CLI, a cluster or credentials. `npm run render` (cli/render.ts) writes it.
  */
-import { Command, CommanderError } from "commander";
 import { stringify } from "yaml";
-import { STACKS, type StackName } from "../stacks";
+import type { StackName } from "../stacks";
 import { redactSecrets, ResourceRecord } from "../graph/resourceRecord";
 import { recordStack } from "./recordStack";
-import { OutputDirectorySystem, writeDirectoryAtomically } from "../cli/atomicOutput";
 
 /** The Kubernetes object a resource declares, or undefined for cloud resources and components. */
 export function kubernetesObject(resource: ResourceRecord): Record<string, unknown> | undefined {
@@ -23,8 +21,8 @@ export function manifestFileName(object: Record<string, any>): string {
   return `${[object.kind, namespace, name].filter(Boolean).join("-").toLowerCase()}.yaml`;
 }
 
-/** Writes the stack's render into `out` atomically: a complete directory or none (parents created as needed). */
-export async function renderStack(stack: StackName, out: string, stackFile?: string, io?: OutputDirectorySystem): Promise<{ manifests: number; resources: number }> {
+/** The stack's render as files (names inside the render directory), and how many of each kind. */
+export async function renderStackFiles(stack: StackName, stackFile?: string): Promise<{ files: { name: string; content: string }[]; manifests: number; resources: number }> {
   const recorded = await recordStack(stack, { stackFile });
   const files: { name: string; content: string }[] = [];
   for (const resource of recorded.resources) {
@@ -38,40 +36,5 @@ export async function renderStack(stack: StackName, out: string, stackFile?: str
   const resources = recorded.resources.map((r) => redactSecrets({ type: r.type, name: r.name, urn: r.urn, parent: r.parent ?? null, inputs: r.inputs, protect: r.protect ?? false, importId: r.importId ?? null }));
   const manifests = files.length;
   files.push({ name: "resources.json", content: JSON.stringify({ stack, project: recorded.project, outputs: redactSecrets(recorded.outputs), resources }, null, 2) + "\n" });
-  writeDirectoryAtomically(out, files, io);
-  return { manifests, resources: resources.length };
-}
-
-async function main(argv: string[]): Promise<number> {
-  const program = new Command("render")
-    .description("render a stack's Kubernetes objects and resource graph offline")
-    .requiredOption("--stack <stack>", `stack to render (${STACKS.join(" or ")})`)
-    .requiredOption("--out <dir>", "directory to write (replaced)")
-    .option("--stack-file <file>", "config file to use instead of Pulumi.<stack>.yaml")
-    .exitOverride()
-    .configureOutput({ writeErr: () => undefined });
-  try {
-    program.parse(argv, { from: "user" });
-  } catch (err) {
-    if (err instanceof CommanderError && (err.code === "commander.helpDisplayed" || err.code === "commander.version")) return 0;
-    console.error(`render: ${(err as Error).message.replace(/^error: /, "")}`);
-    return 2;
-  }
-  const { stack, out, stackFile } = program.opts<{ stack: string; out: string; stackFile?: string }>();
-  if (!(STACKS as readonly string[]).includes(stack)) {
-    console.error(`render: --stack ${JSON.stringify(stack)} is not a stack (allowed: ${STACKS.join(", ")})`);
-    return 2;
-  }
-  try {
-    const { manifests, resources } = await renderStack(stack as StackName, out, stackFile);
-    console.log(`${stack}: ${manifests} Kubernetes objects and ${resources} resources written to ${out}`);
-    return 0;
-  } catch (err) {
-    console.error(`render: ${(err as Error).message}`);
-    return 2;
-  }
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
+  return { files, manifests, resources: resources.length };
 }

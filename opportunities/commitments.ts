@@ -30,7 +30,7 @@ export interface CommittedPrice {
 
 /** The pool's machine cost on demand and committed; undefined when it is not steady (spot, autoscaled) or not sold committed. */
 export function oneYearCommitment(priced: PricedResource | undefined, catalog: PriceCatalog): CommittedPrice | undefined {
-  const shape = poolShape(priced);
+  const shape = poolShape(priced, catalog);
   if (!shape || !priced || shape.spot || shape.autoscaled || shape.nodes === 0) return undefined;
   const month1y = catalog.machineTypes[shape.machineType]?.prices[shape.region]?.month1y;
   if (month1y === null || month1y === undefined) return undefined;
@@ -44,7 +44,7 @@ export function commitmentOptions(stack: string, resources: ResourceRecord[], pr
   for (const record of resources.filter((r) => r.type === NODE_POOL_TYPE)) {
     const current = priced.get(record.urn);
     const committed = oneYearCommitment(current, catalog);
-    const shape = poolShape(current);
+    const shape = poolShape(current, catalog);
     if (!committed || !shape || !current) continue;
     const saving = committed.machinesOnDemand - committed.machinesCommitted;
     if (saving < MINIMUM_MONTHLY_SAVING) {

@@ -15,7 +15,7 @@ import { ResourceRecord } from "../graph/resourceRecord";
 import { commandChange, configEdits, diskConfigKey } from "./configKeys";
 import { DiskReview, MINIMUM_MONTHLY_SAVING, StackFindings } from "./opportunity";
 import { NODE_POOL_TYPE, RESOURCE_TYPES } from "../graph/resourceTypes";
-import { priceVariant } from "./repricing";
+import { priceVariant, withDiskType } from "./repricing";
 import { money } from "../cost/money";
 import { poolShape } from "./rightsizing";
 
@@ -50,17 +50,18 @@ export function diskOptions(stack: string, resources: ResourceRecord[], priced: 
     const current = priced.get(record.urn);
     const name = String(record.inputs.name ?? record.name);
     const mount = mounts.get(name);
-    if (!current || current.status !== "priced" || !mount) continue;
+    const disk = current?.status === "priced" && current.shape?.kind === "diskStorage" ? current.shape : undefined;
+    if (!current || !disk || !mount) continue;
     const consider = (note: string) => findings.considered.push({ stack, kind: "disk-type", resource: name, note });
     const pool = pools.get(mount.pool);
-    const shape = poolShape(pool ? priced.get(pool.urn) : undefined);
+    const shape = poolShape(pool ? priced.get(pool.urn) : undefined, catalog);
     const machine = shape ? catalog.machineTypes[shape.machineType] : undefined;
     if (!shape || !machine) {
       consider(`its workload ${mount.workload.name} runs on pool ${mount.pool}, whose machine type is not priced: the VM's disk caps are unknown`);
       continue;
     }
-    const currentType = String(current.facts?.diskType);
-    const sizeGb = Number(current.facts?.diskGb);
+    const currentType = disk.diskType;
+    const sizeGb = disk.diskGb;
     const delivered = (diskType: string) => {
       const caps = instanceCaps(performance, machine.family, machine.vcpu, diskType);
       return caps ? diskPerformance(performance, diskType, sizeGb, caps) : undefined;
@@ -91,7 +92,7 @@ export function diskOptions(stack: string, resources: ResourceRecord[], priced: 
     for (const diskType of COMPARED_DISK_TYPES) {
       const gives = delivered(diskType);
       if (!gives) continue;
-      const proposed = diskType === currentType ? current : priceVariant(resources, record.urn, (inputs) => ({ ...inputs, type: diskType }), catalog);
+      const proposed = diskType === currentType ? current : priceVariant(current, withDiskType(diskType), catalog);
       if (proposed.status !== "priced") continue;
       const lower = PERFORMANCE_FIELDS.filter((f) => need[f] !== undefined && gives[f] + 1e-9 < need[f]!);
       review.options.push({ diskType, monthly: proposed.monthly, performance: gives, lower: lower.map((f) => FIELD_NAMES[f]) });

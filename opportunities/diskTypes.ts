@@ -10,7 +10,7 @@ import { ResourceRecord } from "../graph/resourceRecord";
 import { commandChange, configEdits, diskConfigKey, nodePoolConfigKey } from "./configKeys";
 import { MINIMUM_MONTHLY_SAVING, Opportunity, StackFindings } from "./opportunity";
 import { DISK_TYPES, NODE_POOL_TYPE } from "../graph/resourceTypes";
-import { InputsPatch, priceVariant, withNodeConfig } from "./repricing";
+import { ShapeChange, priceVariant, withBootDiskType, withDiskType } from "./repricing";
 import { disksWithStatedWorkload } from "./diskOptions";
 import { money } from "../cost/money";
 import { PRODUCTION_STACKS } from "./spotPools";
@@ -25,15 +25,18 @@ export function diskTypeDowngrades(stack: string, resources: ResourceRecord[], p
   for (const record of resources) {
     if (comparedElsewhere.has(String(record.inputs.name ?? record.name))) continue;
     const current = priced.get(record.urn);
-    if (!current || current.status !== "priced" || current.facts?.diskType !== FROM_DISK_TYPE) continue;
+    if (!current || current.status !== "priced") continue;
     const isPool = record.type === NODE_POOL_TYPE;
     if (!isPool && !DISK_TYPES.has(record.type)) continue;
-    const patch: InputsPatch = isPool ? withNodeConfig({ diskType: TO_DISK_TYPE }) : (inputs) => ({ ...inputs, type: TO_DISK_TYPE });
-    const proposed = priceVariant(resources, record.urn, patch, catalog);
+    const shape = current.shape;
+    const storage = shape?.kind === "machineGroup" ? shape.bootDisk : shape?.kind === "diskStorage" ? shape : undefined;
+    if (!shape || storage?.diskType !== FROM_DISK_TYPE) continue;
+    const shapeChange: ShapeChange = isPool ? withBootDiskType(TO_DISK_TYPE) : withDiskType(TO_DISK_TYPE);
+    const proposed = priceVariant(current, shapeChange, catalog);
     const saving = current.monthly - proposed.monthly;
     if (proposed.status !== "priced" || saving < MINIMUM_MONTHLY_SAVING) continue;
     const name = isPool ? record.name : String(record.inputs.name ?? record.name);
-    const size = isPool ? `${current.facts?.diskGb} GiB boot disks x ${current.facts?.nodes}` : `${current.facts?.diskGb} GiB`;
+    const size = shape.kind === "machineGroup" ? `${storage.diskGb} GiB boot disks x ${shape.nodes}` : `${storage.diskGb} GiB`;
     const key = config ? (isPool ? nodePoolConfigKey(config, name) : diskConfigKey(config, name)) : undefined;
     const change: Opportunity["configChange"] = key
       ? configEdits(

@@ -11,7 +11,7 @@ import { ResourceRecord } from "../graph/resourceRecord";
 import { commandChange, configEdits, nodePoolConfigKey } from "./configKeys";
 import { MINIMUM_MONTHLY_SAVING, StackFindings } from "./opportunity";
 import { NODE_POOL_TYPE } from "../graph/resourceTypes";
-import { priceVariant, withNodeConfig } from "./repricing";
+import { priceVariant, withMachineType } from "./repricing";
 import { money } from "../cost/money";
 import { poolShape } from "./rightsizing";
 
@@ -41,12 +41,12 @@ export function familySwaps(stack: string, resources: ResourceRecord[], priced: 
   const findings: StackFindings = { opportunities: [], considered: [], warnings: [] };
   for (const record of resources.filter((r) => r.type === NODE_POOL_TYPE)) {
     const current = priced.get(record.urn);
-    const shape = poolShape(current);
+    const shape = poolShape(current, catalog);
     if (!shape || !current) continue;
     const targets = equalShapeTargets(catalog, shape.machineType, shape.region);
     if (targets.length === 0) continue;
     const options = targets
-      .map((target) => ({ target, priced: priceVariant(resources, record.urn, withNodeConfig({ machineType: target }), catalog) }))
+      .map((target) => ({ target, priced: priceVariant(current, withMachineType(target), catalog) }))
       .sort((a, b) => a.priced.monthly - b.priced.monthly || a.target.localeCompare(b.target));
     const pool = record.name;
     const figures = options.map((o) => `${o.target} ${money(o.priced.monthly)} (${sustainedUse(catalog, o.target)})`).join(", ");

@@ -1,13 +1,14 @@
 /**
  * Resources that cost money and that nothing uses: persistent disks no PersistentVolume (or
  * instance, or other resource) refers to, and static addresses no forwarding rule or LoadBalancer
- * Service uses. A disk the stack's config says serves a workload this program does not declare
+ * Service uses. A disk the graph says serves a workload this program does not declare
  * (prod's blockchain nodes) is in use, just not visibly in the graph, and is left alone.
  */
 import { PriceCatalog } from "../catalog/catalog";
 import { StackConfig } from "../config";
 import type { PricedResource } from "../cost/model";
 import { ResourceRecord, isSecretValue } from "../graph/resourceRecord";
+import { blockchainNodeDisksOf } from "../graph/blockchainNodeDisks";
 import { ADDRESS_TYPES, DISK_TYPES, FORWARDING_RULE_TYPES, RESOURCE_TYPES } from "../graph/resourceTypes";
 import { commandChange, configEdits, diskConfigKey } from "./configKeys";
 import { MINIMUM_MONTHLY_SAVING, Opportunity, StackFindings } from "./opportunity";
@@ -47,11 +48,11 @@ function dependedOn(resources: ResourceRecord[]): Set<string> {
   return urns;
 }
 
-/** Disks the config says serve workloads outside the program, with what they serve. */
-function disksUsedOutsideProgram(config: StackConfig | undefined): Map<string, string> {
+/** Disks the graph says serve workloads outside the program (the BlockchainNodeDisks component's inputs), with what they serve. */
+function disksUsedOutsideProgram(resources: ResourceRecord[]): Map<string, string> {
   const used = new Map<string, string>();
-  if (config?.stack === "prod") {
-    for (const node of config.blockchainNodes) used.set(node.disk.name, `the data disk of blockchain node ${node.name} (relay chains ${node.relayChainIds.join(", ")}), whose workload runs outside this program`);
+  for (const disk of blockchainNodeDisksOf(resources)) {
+    used.set(disk.diskName, `the data disk of blockchain node ${disk.blockchainNode} (relay chains ${disk.relayChainIds.join(", ")}), whose workload runs outside this program`);
   }
   return used;
 }
@@ -91,13 +92,13 @@ function addressUsers(address: ResourceRecord, resources: ResourceRecord[]): str
 function location(record: ResourceRecord, priced: PricedResource): string {
   const zone = at(record, "zone");
   if (typeof zone === "string") return `--zone ${zone}`;
-  return record.type.includes("global") ? "--global" : `--region ${String(priced.facts?.region ?? at(record, "region") ?? "")}`;
+  return record.type.includes("global") ? "--global" : `--region ${String((priced.shape && "region" in priced.shape ? priced.shape.region : undefined) ?? at(record, "region") ?? "")}`;
 }
 
 export function orphans(stack: string, resources: ResourceRecord[], priced: Map<string, PricedResource>, config: StackConfig | undefined, _catalog: PriceCatalog): StackFindings {
   const findings: StackFindings = { opportunities: [], considered: [], warnings: [] };
   const depended = dependedOn(resources);
-  const usedOutside = disksUsedOutsideProgram(config);
+  const usedOutside = disksUsedOutsideProgram(resources);
   for (const record of resources) {
     const isDisk = DISK_TYPES.has(record.type);
     if (!isDisk && !ADDRESS_TYPES.has(record.type)) continue;

@@ -1,6 +1,6 @@
 /** What one pod requests, from its pod spec's Kubernetes quantities, as the scheduler counts it. */
 import { isUnknown } from "../graph/resourceRecord";
-import { quantityToGib } from "../cost/rules/gcpPriceArithmetic";
+import { quantityToGib } from "../validation/kubernetesQuantity";
 import { read } from "./recordValues";
 
 /** CPU cores of a Kubernetes quantity ("500m", "0.5", 2). */

@@ -1,65 +1,79 @@
 /**
- * Prices "what if" variants with the cost engine itself: a resource's inputs are changed the way
- * the config change would change them and the whole graph is priced again, so a saving is always
- * engine(before) - engine(after), never a second cost model. The per-node price the bin-packing
- * search ranks candidates by uses the engine's own price arithmetic for the same reason.
+ * Prices "what if" variants with the cost engine itself: the priced resource's shape (cost/shapes.ts)
+ * is changed the way the config change would change it and priced again by the same pricer
+ * (cost/engine.ts priceWhatIf), so a saving is always engine(before) - engine(after), never a
+ * second cost model. The per-node price the bin-packing search ranks candidates by comes from the
+ * same machine-group pricer for the same reason.
  */
 import { PriceCatalog } from "../catalog/catalog";
-import { PricedResource, priceResources } from "../cost/engine";
-import { diskStorage, machineHours } from "../cost/rules/gcpPriceArithmetic";
+import { PricedResource, priceResources, priceWhatIf } from "../cost/engine";
+import { priceMachineGroup } from "../cost/pricers/machineGroup";
+import { regionalPriceLine } from "../cost/pricers/diskStorage";
+import type { BootDiskShape, DiskStorageShape, MachineGroupShape, ResourceShape } from "../cost/shapes";
 import { ResourceRecord } from "../graph/resourceRecord";
 
-export type InputsPatch = (inputs: Record<string, unknown>) => Record<string, unknown>;
+export type ShapeChange = (shape: ResourceShape) => ResourceShape;
 
 /** The engine's price of every resource of a graph, by URN. */
 export function pricedByUrn(resources: ResourceRecord[], catalog: PriceCatalog): Map<string, PricedResource> {
   return new Map(priceResources(resources, catalog).map((priced) => [priced.urn, priced]));
 }
 
-/** The engine's price of one resource after patching its inputs (the rest of the graph unchanged, so graph-aware rules still see it). */
-export function priceVariant(resources: ResourceRecord[], urn: string, patch: InputsPatch, catalog: PriceCatalog): PricedResource {
-  // Outputs echo the inputs in a stack export; patched alike so neither side keeps the old value.
-  const variant = resources.map((record) =>
-    record.urn === urn
-      ? { ...record, inputs: patch(structuredClone(record.inputs)), ...(record.outputs ? { outputs: patch(structuredClone(record.outputs)) } : {}) }
-      : record,
-  );
-  const priced = priceResources(variant, catalog).find((resource) => resource.urn === urn);
-  if (!priced) throw new Error(`${urn}: not in the graph`);
-  return priced;
+/** The engine's price of one priced resource with its shape changed. */
+export function priceVariant(current: PricedResource, change: ShapeChange, catalog: PriceCatalog): PricedResource {
+  return priceWhatIf(current, change, catalog);
 }
 
-/** A node pool's inputs with nodeConfig fields replaced (machineType, spot, diskType). */
-export function withNodeConfig(fields: Record<string, unknown>): InputsPatch {
-  return (inputs) => ({ ...inputs, nodeConfig: { ...(inputs.nodeConfig as Record<string, unknown> | undefined), ...fields } });
-}
-
-/** A node pool's inputs with a fixed per-zone count (autoscaling removed: the count is what was sized). */
-export function withNodeCount(perZone: number): InputsPatch {
-  return (inputs) => {
-    const { autoscaling: _autoscaling, initialNodeCount: _initial, ...rest } = inputs;
-    return { ...rest, nodeCount: perZone };
+function machineGroupChange(describe: string, change: (group: MachineGroupShape) => MachineGroupShape): ShapeChange {
+  return (shape) => {
+    if (shape.kind !== "machineGroup") throw new Error(`${describe}: applies to a machine group, not a ${shape.kind}`);
+    return change(shape);
   };
 }
 
-export function combine(...patches: InputsPatch[]): InputsPatch {
-  return (inputs) => patches.reduce((current, patch) => patch(current), inputs);
+/** Another machine type for every node (a secret type replaced is no longer secret). */
+export function withMachineType(machineType: string): ShapeChange {
+  return machineGroupChange("machine type change", ({ machineTypeIsSecret: _secret, ...group }) => ({ ...group, machineType }));
+}
+
+/** Spot (or on-demand) nodes. */
+export function withSpot(spot: boolean): ShapeChange {
+  return machineGroupChange("spot change", (group) => ({ ...group, spot }));
+}
+
+/** Another boot disk type for every node. */
+export function withBootDiskType(diskType: string): ShapeChange {
+  return machineGroupChange("boot disk change", (group) => {
+    if (!group.bootDisk) throw new Error("boot disk change: the group's boot disk is a Disk resource of its own");
+    return { ...group, bootDisk: { ...group.bootDisk, diskType } };
+  });
+}
+
+/** A fixed per-zone count (autoscaling removed: the count is what was sized). */
+export function withNodeCount(perZone: number): ShapeChange {
+  return machineGroupChange("node count change", ({ nodesMax: _max, autoscaling: _autoscaling, ...group }) => ({ ...group, nodes: perZone * group.zones }));
+}
+
+/** Another persistent disk type, keeping a regional disk on the regional price line. */
+export function withDiskType(diskType: string): ShapeChange {
+  return (shape) => {
+    if (shape.kind !== "diskStorage") throw new Error(`disk type change: applies to disk storage, not a ${shape.kind}`);
+    return { ...shape, diskType: regionalPriceLine(diskType, shape.regional) } satisfies DiskStorageShape;
+  };
+}
+
+export function combine(...changes: ShapeChange[]): ShapeChange {
+  return (shape) => changes.reduce((current, change) => change(current), shape);
 }
 
 /** Boot disk of each node, as the pool has it. */
-export interface BootDisk {
-  diskType: string;
-  diskGb: number;
-}
+export type BootDisk = BootDiskShape;
 
 /**
  * USD a month of one node: machine hours as the engine prices them (sustained-use discount, or the
  * spot rate) plus its boot disk. Undefined when the catalog has no such price.
  */
 export function nodeMonthly(catalog: PriceCatalog, machineType: string, region: string, spot: boolean, bootDisk: BootDisk): number | undefined {
-  const machine = machineHours(catalog, machineType, region, 1, spot, "machineType");
-  if (!machine.ok) return undefined;
-  const disk = diskStorage(catalog, bootDisk.diskType, region, bootDisk.diskGb, 1, "boot disk");
-  if (!disk.ok) return undefined;
-  return machine.part.component.monthly + disk.part.monthly;
+  const priced = priceMachineGroup({ kind: "machineGroup", machineType, region, zones: 1, nodes: 1, spot, bootDisk, localSsdCount: 0 }, catalog);
+  return priced.status === "priced" ? priced.components.reduce((sum, c) => sum + c.monthly, 0) : undefined;
 }

@@ -15,7 +15,8 @@ import { CandidateFilter, MachineCandidate, PackingRequest, cheapestFit, machine
 import { commandChange, configEdits, nodePoolConfigKey } from "./configKeys";
 import { ConsideredResource, MINIMUM_MONTHLY_SAVING, Opportunity, PoolFit, PoolFitSide, StackFindings } from "./opportunity";
 import { PodGroup, podsPerPool } from "./podsPerPool";
-import { combine, nodeMonthly, priceVariant, withNodeConfig, withNodeCount } from "./repricing";
+import { combine, nodeMonthly, priceVariant, withMachineType, withNodeCount } from "./repricing";
+import { machineSize } from "../cost/pricers/machineGroup";
 
 export const DEFAULT_HEADROOM = 0.2;
 
@@ -26,7 +27,7 @@ export interface RightsizingOptions {
   candidateFilter?: Partial<Omit<CandidateFilter, "bootDisk" | "spot">>;
 }
 
-/** The shape of a priced node pool, from the facts its pricing rule reports. */
+/** A priced node pool as rightsizing reads it: its machine-group shape plus each machine's size from the catalog. */
 export interface PoolShape {
   machineType: string;
   nodes: number;
@@ -40,20 +41,22 @@ export interface PoolShape {
   autoscaled: boolean;
 }
 
-export function poolShape(priced: PricedResource | undefined): PoolShape | undefined {
-  const facts = priced?.status === "priced" ? priced.facts : undefined;
-  if (!facts || typeof facts.machineType !== "string" || typeof facts.nodes !== "number") return undefined;
+/** The pool's shape as its reader made it (cost/shapes.ts MachineGroupShape), or undefined when not priced as a machine group. */
+export function poolShape(priced: PricedResource | undefined, catalog: PriceCatalog): PoolShape | undefined {
+  const group = priced?.status === "priced" && priced.shape?.kind === "machineGroup" ? priced.shape : undefined;
+  const size = group ? machineSize(catalog, group.machineType) : undefined;
+  if (!group || !group.bootDisk || !size) return undefined;
   return {
-    machineType: facts.machineType,
-    nodes: facts.nodes,
-    zones: Number(facts.zones ?? 1),
-    spot: facts.spot === true,
-    diskType: String(facts.diskType),
-    diskGb: Number(facts.diskGb),
-    region: String(facts.region),
-    vcpuPerNode: Number(facts.vcpuPerNode),
-    memoryGbPerNode: Number(facts.memoryGbPerNode),
-    autoscaled: facts.nodesMax !== undefined,
+    machineType: group.machineType,
+    nodes: group.nodes,
+    zones: group.zones,
+    spot: group.spot,
+    diskType: group.bootDisk.diskType,
+    diskGb: group.bootDisk.diskGb,
+    region: group.region,
+    vcpuPerNode: size.vcpu,
+    memoryGbPerNode: size.memoryGb,
+    autoscaled: group.autoscaling !== undefined,
   };
 }
 
@@ -92,7 +95,7 @@ export function rightsizePools(
 
   for (const pool of placement.pools) {
     const pricedPool = priced.get(pool.urn);
-    const shape = poolShape(pricedPool);
+    const shape = poolShape(pricedPool, catalog);
     if (!shape || !pricedPool) {
       consider(pool.pool, `not priced (${pricedPool?.unpricedReason ?? "no machine type or count"}): not rightsized`);
       continue;
@@ -152,7 +155,7 @@ export function rightsizePools(
       continue;
     }
     const perZone = best.nodes / shape.zones;
-    const proposed = priceVariant(resources, pool.urn, combine(withNodeConfig({ machineType: best.machineType }), withNodeCount(perZone)), catalog);
+    const proposed = priceVariant(pricedPool, combine(withMachineType(best.machineType), withNodeCount(perZone)), catalog);
     const saving = pricedPool.monthly - proposed.monthly;
     fit.proposed = side(best.machineType, best.nodes, proposed.monthly);
     if (saving < MINIMUM_MONTHLY_SAVING) {

@@ -10,7 +10,7 @@ import { ResourceRecord } from "../graph/resourceRecord";
 import { commandChange, configEdits, nodePoolConfigKey } from "./configKeys";
 import { MINIMUM_MONTHLY_SAVING, StackFindings } from "./opportunity";
 import { NODE_POOL_TYPE } from "../graph/resourceTypes";
-import { priceVariant, withNodeConfig } from "./repricing";
+import { priceVariant, withSpot } from "./repricing";
 import { money } from "../cost/money";
 import { poolShape } from "./rightsizing";
 
@@ -22,9 +22,9 @@ export function spotPools(stack: string, resources: ResourceRecord[], priced: Ma
   if (PRODUCTION_STACKS.has(stack)) return findings;
   for (const record of resources.filter((r) => r.type === NODE_POOL_TYPE)) {
     const current = priced.get(record.urn);
-    const shape = poolShape(current);
+    const shape = poolShape(current, catalog);
     if (!shape || !current || shape.spot) continue;
-    const proposed = priceVariant(resources, record.urn, withNodeConfig({ spot: true }), catalog);
+    const proposed = priceVariant(current, withSpot(true), catalog);
     if (proposed.status !== "priced") {
       findings.considered.push({ stack, kind: "spot", resource: record.name, note: `no spot price: ${proposed.unpricedReason}` });
       continue;

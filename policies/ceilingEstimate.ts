@@ -3,14 +3,15 @@
  * cost model: cost/engine.ts) and adds the two rules a ceiling needs on top of an estimate:
  *
  * 1. Upper bounds. An autoscaled node pool is priced at its autoscaling maximum (what the bill can
- *    reach without any deploy), not at the minimum the cost review shows.
+ *    reach without any deploy), not at the minimum the cost review shows: its shape with the
+ *    maximum node count, priced again by the engine.
  * 2. Preview unknowns never pass silently. A node count unknown until apply is bounded by the
  *    autoscaling maximum when there is one; any other cost-relevant unknown (machine type, disk
  *    size, a count with nothing bounding it) makes the ceiling unverifiable, which the ceiling
  *    policies report as a violation at their own (mandatory) level, never as an advisory.
  */
-import { priceResources, PricedResource } from "../cost/engine";
-import { ResourceRecord } from "../graph/resourceRecord";
+import { priceResources, priceWhatIf, readShapes, PricedResource } from "../cost/engine";
+import type { ResourceShape } from "../cost/shapes";
 import { NODE_POOL_TYPE } from "../graph/resourceTypes";
 import { money } from "../cost/money";
 import { PolicyResource, containsPreviewUnknown, isPreviewUnknown, recordForPricing, valueAt } from "./resourceView";
@@ -41,9 +42,13 @@ const ENGINE_UNKNOWN_ASSUMPTION = /unknown until apply/;
 /** Engine assumptions on an unknown that already price the expensive case. */
 const ENGINE_UPPER_BOUND_ASSUMPTION = /priced on-demand/;
 
-interface Bounded {
-  record: ResourceRecord;
-  assumptions: string[];
+/** Where the ceiling puts a node pool: its upper bound, or why no bound can be verified. */
+interface PoolBound {
+  /** Per-zone maximum, or the total maximum over all zones. */
+  maxPerZone?: number;
+  totalMax?: number;
+  /** Said of the bound, e.g. that the node count is unknown until apply. */
+  note?: string;
   unverifiable?: string;
 }
 
@@ -51,42 +56,50 @@ function isKnownNumber(value: unknown): value is number {
   return typeof value === "number" && Number.isFinite(value);
 }
 
-/**
- * A node pool's record with its count replaced by the upper bound: the per-zone autoscaling
- * maximum. A total maximum (across zones) is applied after a first pricing tells the zones.
- */
-/**
- * A pool's inputs fixed at `perZone` nodes: the cost engine prices an autoscaled pool at its
- * minimum, so the autoscaling block's minimum is raised to the bound as well as the node count.
- */
-function atUpperBound(inputs: Record<string, unknown>, perZone: number): Record<string, unknown> {
-  const autoscaling = inputs.autoscaling;
-  if (typeof autoscaling !== "object" || autoscaling === null || Array.isArray(autoscaling)) return { ...inputs, nodeCount: perZone };
-  const { totalMinNodeCount: _totalMin, ...rest } = autoscaling as Record<string, unknown>;
-  return { ...inputs, nodeCount: perZone, autoscaling: { ...rest, minNodeCount: perZone } };
-}
-
-function boundNodePool(view: PolicyResource): Bounded & { totalMax?: number } {
-  const record = recordForPricing(view);
+/** A node pool's autoscaling maximum as the preview states it, or why its cost cannot be bounded. */
+function nodePoolBound(view: PolicyResource): PoolBound {
   const props = view.props;
   const autoscaling = valueAt(props, "autoscaling");
   const perZoneMax = valueAt(props, "autoscaling.maxNodeCount");
   const totalMax = valueAt(props, "autoscaling.totalMaxNodeCount");
   const nodeCount = valueAt(props, "nodeCount");
-  if (isKnownNumber(perZoneMax)) {
-    return {
-      record: { ...record, inputs: atUpperBound(props, perZoneMax) },
-      assumptions: [`autoscaling: priced at its maximum of ${perZoneMax} nodes per zone${isPreviewUnknown(nodeCount) ? " (node count unknown until apply)" : ""}`],
-    };
-  }
-  if (isKnownNumber(totalMax)) return { record, assumptions: [], totalMax };
-  if (isPreviewUnknown(autoscaling) || isPreviewUnknown(perZoneMax) || isPreviewUnknown(totalMax)) {
-    return { record, assumptions: [], unverifiable: "autoscaling limits unknown until apply" };
-  }
+  if (isKnownNumber(perZoneMax)) return { maxPerZone: perZoneMax, ...(isPreviewUnknown(nodeCount) ? { note: " (node count unknown until apply)" } : {}) };
+  if (isKnownNumber(totalMax)) return { totalMax };
+  if (isPreviewUnknown(autoscaling) || isPreviewUnknown(perZoneMax) || isPreviewUnknown(totalMax)) return { unverifiable: "autoscaling limits unknown until apply" };
   if (isPreviewUnknown(nodeCount) || (nodeCount === undefined && isPreviewUnknown(valueAt(props, "initialNodeCount")))) {
-    return { record, assumptions: [], unverifiable: "node count unknown until apply and no autoscaling maximum bounds it" };
+    return { unverifiable: "node count unknown until apply and no autoscaling maximum bounds it" };
   }
-  return { record, assumptions: [] };
+  return {};
+}
+
+/** The only values a pool's bound replaces: an unknown among them does not stop the bounded price. */
+const NODE_COUNT_PATH = /^(nodeCount|initialNodeCount|autoscaling\.\w+)$/;
+
+/**
+ * The pool priced at its upper bound: its shape (cost/shapes.ts) with the node count set to the
+ * maximum, priced again by the engine's pricer. The shape is read even when the node count is
+ * unknown until apply (the bound replaces it); any other unknown leaves the engine's verdict.
+ */
+function atUpperBound(
+  priced: PricedResource,
+  read: { shape?: ResourceShape; opaquePaths: string[] },
+  bound: PoolBound,
+  assumptions: string[],
+): PricedResource {
+  const shape = priced.shape ?? (read.opaquePaths.every((path) => NODE_COUNT_PATH.test(path)) ? read.shape : undefined);
+  if (shape?.kind !== "machineGroup") return priced;
+  let nodes: number;
+  if (bound.maxPerZone !== undefined) {
+    nodes = bound.maxPerZone * shape.zones;
+    assumptions.push(`autoscaling: priced at its maximum of ${bound.maxPerZone} nodes per zone${bound.note ?? ""}`);
+  } else if (bound.totalMax !== undefined) {
+    const perZone = Math.ceil(bound.totalMax / shape.zones);
+    nodes = perZone * shape.zones;
+    assumptions.push(`autoscaling: priced at its total maximum of ${bound.totalMax} nodes (${perZone} per zone over ${shape.zones} zones)`);
+  } else {
+    return priced;
+  }
+  return priceWhatIf({ ...priced, shape }, (group) => ({ ...group, nodes }));
 }
 
 function label(resource: { name: string; summary?: string }): string {
@@ -95,22 +108,18 @@ function label(resource: { name: string; summary?: string }): string {
 
 /** The ceiling-relevant cost of `resources` (one stack's graph, or a single node pool). */
 export function estimateCeilingCost(resources: PolicyResource[]): CeilingEstimate {
-  const bounded: (Bounded & { totalMax?: number })[] = resources.map((view) =>
-    view.type === NODE_POOL_TYPE ? boundNodePool(view) : { record: recordForPricing(view), assumptions: [] },
-  );
-
-  let priced = priceResources(bounded.map((b) => b.record));
-  // A total autoscaling maximum spans all zones: re-price at ceil(total / zones) per zone.
-  const totalBounded = bounded.map((b, i) => ({ b, i })).filter(({ b }) => b.totalMax !== undefined);
-  if (totalBounded.length) {
-    for (const { b, i } of totalBounded) {
-      const zones = Number(priced[i].facts?.zones ?? 1) || 1;
-      const perZone = Math.ceil(b.totalMax! / zones);
-      b.record = { ...b.record, inputs: atUpperBound(b.record.inputs, perZone) };
-      b.assumptions.push(`autoscaling: priced at its total maximum of ${b.totalMax} nodes (${perZone} per zone over ${zones} zones)`);
-    }
-    priced = priceResources(bounded.map((b) => b.record));
-  }
+  const records = resources.map(recordForPricing);
+  const bounds = resources.map((view) => (view.type === NODE_POOL_TYPE ? nodePoolBound(view) : {}));
+  const boundAssumptions: string[][] = resources.map(() => []);
+  let reads: ReturnType<typeof readShapes> | undefined;
+  const priced = priceResources(records).map((result, i) => {
+    const bound = bounds[i];
+    if (bound.maxPerZone === undefined && bound.totalMax === undefined) return result;
+    // Shapes are read again only when a pool has a bound: the graph's readers need the whole graph.
+    reads ??= readShapes(records);
+    return atUpperBound(result, reads[i], bound, boundAssumptions[i]);
+  });
+  const bounded = bounds.map((bound, i) => ({ assumptions: boundAssumptions[i], unverifiable: bound.unverifiable }));
 
   const estimate: CeilingEstimate = { monthly: 0, contributors: [], assumptions: [], unverifiable: [], unpriced: [] };
   priced.forEach((result, i) => {

@@ -7,24 +7,25 @@
  */
 import * as path from "path";
 import { PriceCatalog, loadCatalog } from "../catalog/catalog";
-import { ProdConfig, StackConfig } from "../config";
 import { STACKS } from "../stacks";
 import { firstInvalidInput } from "../cost/costComparison";
+import { roundMoney } from "../cost/money";
 import { CostReview, StackCostReview, assembleReview, reviewStack } from "../cost/costReview";
 import type { PricedResource } from "../cost/model";
 import { InputError } from "../cost/sources/inputError";
 import { readStackExport } from "../cost/sources/stackExport";
 import { ResourceRecord } from "../graph/resourceRecord";
-import type { RecordedStack } from "../offline/recordStack";
+import { SeedPoolFromGraph, seedPoolOf } from "../graph/seedPool";
 import { PROJECT_ROOT } from "../projectRoot";
 import { OpportunitiesDocument, analyseStack, opportunitiesDocument } from "../opportunities/analyse";
 import { oneYearCommitment } from "../opportunities/commitments";
 import { NODE_POOL_TYPE } from "../graph/resourceTypes";
-import { withNodeConfig } from "../opportunities/repricing";
+import { priceVariant, withSpot } from "../opportunities/repricing";
+import { machineSize } from "../cost/pricers/machineGroup";
 import { PRODUCTION_STACKS } from "../opportunities/spotPools";
 
 
-/** One node pool's shape and price on one side, from the engine's priced facts. */
+/** One node pool's shape and price on one side, from the shape the engine priced. */
 export interface PoolSide {
   machineType: string;
   nodes: number;
@@ -77,26 +78,27 @@ export interface BudgetReport {
   largestAfter: { stack: string; name: string; type: string; summary: string; monthly: number }[];
 }
 
-function poolSide(priced: PricedResource | null): PoolSide | null {
-  if (!priced || priced.status !== "priced" || !priced.facts) return null;
-  const f = priced.facts;
-  const nodes = Number(f.nodes);
+function poolSide(priced: PricedResource | null, catalog: PriceCatalog): PoolSide | null {
+  const group = priced?.status === "priced" && priced.shape?.kind === "machineGroup" ? priced.shape : undefined;
+  const size = group ? machineSize(catalog, group.machineType) : undefined;
+  if (!priced || !group || !group.bootDisk || !size) return null;
+  const { nodes } = group;
   return {
-    machineType: String(f.machineType),
+    machineType: group.machineType,
     nodes,
-    vcpu: Number(f.vcpuPerNode) * nodes,
-    memoryGb: Number(f.memoryGbPerNode) * nodes,
-    diskType: String(f.diskType),
-    diskGb: Number(f.diskGb) * nodes,
-    spot: f.spot === true,
+    vcpu: size.vcpu * nodes,
+    memoryGb: size.memoryGb * nodes,
+    diskType: group.bootDisk.diskType,
+    diskGb: group.bootDisk.diskGb * nodes,
+    spot: group.spot,
     monthly: priced.monthly,
   };
 }
 
-function poolComparisons(review: StackCostReview): PoolComparison[] {
+function poolComparisons(review: StackCostReview, catalog: PriceCatalog): PoolComparison[] {
   return review.comparison.lines
     .filter((line) => line.type === NODE_POOL_TYPE)
-    .map((line) => ({ pool: line.name, before: poolSide(line.before), after: poolSide(line.after) }));
+    .map((line) => ({ pool: line.name, before: poolSide(line.before, catalog), after: poolSide(line.after, catalog) }));
 }
 
 function sideOf(priced: PricedResource | null): { summary: string; monthly: number } | null {
@@ -109,10 +111,22 @@ export function baselineFile(stack: string): { file: string; shown: string } {
   return { file, shown: path.relative(PROJECT_ROOT, file).split(path.sep).join("/") };
 }
 
-/** Prices the after side of a stack with every node pool on spot: the engine prices spot, so this is reviewStack again. */
-function withSpotPools(resources: ResourceRecord[]): ResourceRecord[] {
-  const spot = withNodeConfig({ spot: true });
-  return resources.map((record) => (record.type === NODE_POOL_TYPE ? { ...record, inputs: spot(structuredClone(record.inputs)) } : record));
+/**
+ * The after side of a stack with every node pool on spot: each pool's shape priced again as spot,
+ * totalled the way the review totals a side (lines unpriced on either side left out, whole cents).
+ */
+function afterWithSpotPools(review: StackCostReview, catalog: PriceCatalog): number {
+  let total = 0;
+  for (const line of review.comparison.lines) {
+    if ([line.before, line.after].some((side) => side?.status === "unpriced")) continue;
+    let after = line.after;
+    if (after && line.type === NODE_POOL_TYPE && after.status === "priced" && after.shape?.kind === "machineGroup") {
+      const spot = priceVariant(after, withSpot(true), catalog);
+      if (spot.status === "priced") after = spot;
+    }
+    total += after?.status === "priced" ? after.monthly : 0;
+  }
+  return roundMoney(total);
 }
 
 /** Monthly saving of 1-year commitments on one side's steady production pools. */
@@ -136,7 +150,7 @@ function scenario(name: string, description: string, before: number, after: numb
  * demand with sustained use, as the baseline declares); the after side as configured, with spot
  * for the testnet pools, with 1-year commitments for prod's steady pools, and with both.
  */
-function pricingScenarios(review: CostReview, baselines: Map<string, ResourceRecord[]>, recorded: RecordedStack[], catalog: PriceCatalog): PricingScenario[] {
+function pricingScenarios(review: CostReview, catalog: PriceCatalog): PricingScenario[] {
   const before = review.totals.before;
   const after = review.totals.after;
   let spotAfter = 0;
@@ -145,9 +159,7 @@ function pricingScenarios(review: CostReview, baselines: Map<string, ResourceRec
       spotAfter += stackReview.comparison.totals.after;
       continue;
     }
-    const program = recorded.find((r) => r.stack === stackReview.stack)!;
-    const spotReview = reviewStack(stackReview.stack, stackReview.baselineFile, baselines.get(stackReview.stack)!, withSpotPools(program.resources), catalog);
-    spotAfter += spotReview.comparison.totals.after;
+    spotAfter += afterWithSpotPools(stackReview, catalog);
   }
   const committed = review.stacks.reduce((sum, s) => sum + commitmentSaving(s, "after", catalog), 0);
   return [
@@ -158,9 +170,11 @@ function pricingScenarios(review: CostReview, baselines: Map<string, ResourceRec
   ];
 }
 
-function seedPoolConfig(config: StackConfig): BudgetReport["seedPoolConfig"] {
-  const seeds = (config as ProdConfig).seedPool;
-  return { seedReplicas: seeds.seedReplicas, minAvailableSeeds: seeds.minAvailableSeeds, cpuRequest: seeds.seedResources.cpuRequest, memoryRequestGiB: seeds.seedResources.memoryRequestGiB };
+/** The seed pool as prod's graph carries it (the SeedNodePool component's inputs and the seeds' stated requests), never re-read from config. */
+function seedPoolFromGraph(prod: ResourceRecord[]): SeedPoolFromGraph {
+  const seeds = seedPoolOf(prod);
+  if ("missing" in seeds) throw new Error(`prod: ${seeds.missing}`);
+  return seeds;
 }
 
 /** Builds the report from the committed baselines and the program recorded now. */
@@ -186,9 +200,9 @@ export async function buildBudgetReport(options: { headroom?: number } = {}): Pr
   const prod = recorded.find((r) => r.stack === "prod")!;
   const prodReview = stackReviews.find((s) => s.stack === "prod")!;
   const testnetReview = stackReviews.find((s) => s.stack === "testnet")!;
-  const seedPoolName = (prod.config as ProdConfig).seedPool.name;
-  const seedPool = poolComparisons(prodReview).find((p) => p.pool === seedPoolName);
-  if (!seedPool) throw new Error(`prod: the seed pool ${seedPoolName} is in neither the baseline nor the program`);
+  const seeds = seedPoolFromGraph(prod.resources);
+  const seedPool = poolComparisons(prodReview, catalog).find((p) => p.pool === seeds.poolName);
+  if (!seedPool) throw new Error(`prod: the seed pool ${seeds.poolName} is in neither the baseline nor the program`);
 
   const findings = recorded.map((r) => ({ stack: r.stack, findings: analyseStack({ stack: r.stack, resources: r.resources, config: r.config }, catalog, options) }));
   return {
@@ -196,14 +210,14 @@ export async function buildBudgetReport(options: { headroom?: number } = {}): Pr
     review,
     baselineFiles,
     seedPool,
-    seedPoolConfig: seedPoolConfig(prod.config),
-    testnetPools: poolComparisons(testnetReview),
+    seedPoolConfig: { seedReplicas: seeds.seedReplicas, minAvailableSeeds: seeds.minAvailableSeeds, cpuRequest: seeds.requests.cpu, memoryRequestGiB: seeds.requests.memoryGiB },
+    testnetPools: poolComparisons(testnetReview, catalog),
     testnetOtherChanges: testnetReview.comparison.lines
       .filter((line) => line.type !== NODE_POOL_TYPE)
       .map((line) => ({ name: line.name, type: line.type, before: sideOf(line.before), after: sideOf(line.after) }))
       .filter((c) => (c.before?.monthly ?? 0) !== (c.after?.monthly ?? 0)),
     perStack: stackReviews.map((s) => ({ stack: s.stack, before: s.comparison.totals.before, after: s.comparison.totals.after, monthlySaving: -s.comparison.totals.delta })),
-    scenarios: pricingScenarios(review, baselines, recorded, catalog),
+    scenarios: pricingScenarios(review, catalog),
     opportunities: opportunitiesDocument(findings, catalog, options),
     largestAfter: stackReviews
       .flatMap((s) => s.comparison.lines.filter((l) => l.after && l.after.status === "priced" && l.after.monthly > 0).map((l) => ({ stack: s.stack, name: l.name, type: l.type, summary: l.after!.summary ?? l.type, monthly: l.after!.monthly })))

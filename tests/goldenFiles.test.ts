@@ -4,6 +4,15 @@ import * as os from "os";
 import * as path from "path";
 import { expectGoldenFile, normaliseForGolden } from "./golden";
 
+/** Every golden file the repository holds (any `golden/` folder under tests/). */
+function committedGoldenFiles(dir = __dirname): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (!entry.isDirectory()) return full.split(path.sep).includes("golden") && entry.name.endsWith(".json") ? [full] : [];
+    return entry.name === "fixtures" ? [] : committedGoldenFiles(full);
+  });
+}
+
 const tempFile = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "golden-")), "scenario.json");
 
 describe("golden files", () => {
@@ -35,5 +44,15 @@ describe("golden files", () => {
       totals: { before: 3785.22, delta: -778.47 },
       nodes: 4,
     });
+  });
+
+  it("no committed golden file holds float noise or money finer than cents", () => {
+    const files = committedGoldenFiles();
+    expect(files.length).toBeGreaterThan(0);
+    const noisy = files.filter((file) => {
+      const content = JSON.parse(fs.readFileSync(file, "utf8"));
+      return JSON.stringify(normaliseForGolden(content)) !== JSON.stringify(content);
+    });
+    expect(noisy.map((file) => path.relative(__dirname, file))).toEqual([]);
   });
 });

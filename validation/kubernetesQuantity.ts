@@ -41,3 +41,15 @@ export function memoryQuantity(gib: number): string {
   const mebibytes = Math.round(gib * 1024);
   return mebibytes % 1024 === 0 ? `${mebibytes / 1024}Gi` : `${mebibytes}Mi`;
 }
+
+/** A Kubernetes quantity ("60Gi", "1Ti", "500G") in GiB. */
+export function quantityToGib(quantity: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*([KMGTPE]i?)?$/.exec(quantity.trim());
+  if (!match) return undefined;
+  const value = Number(match[1]);
+  const factors: Record<string, number> = {
+    Ki: 2 ** -20, Mi: 2 ** -10, Gi: 1, Ti: 2 ** 10, Pi: 2 ** 20, Ei: 2 ** 30,
+    K: 1e3 / 2 ** 30, M: 1e6 / 2 ** 30, G: 1e9 / 2 ** 30, T: 1e12 / 2 ** 30, P: 1e15 / 2 ** 30, E: 1e18 / 2 ** 30,
+  };
+  return match[2] ? value * factors[match[2]] : value / 2 ** 30;
+}

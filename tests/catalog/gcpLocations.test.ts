@@ -1,6 +1,6 @@
 import { GKE_DEFAULT_REGIONAL_ZONE_SUFFIXES, gkeClusterZones, isZone, regionOf } from "../../catalog/gcpLocations";
 import { clusterZones } from "../../config";
-import { defaultZoneCount } from "../../cost/rules/gcpPriceArithmetic";
+import { defaultZoneCount } from "../../catalog/gcpLocations";
 
 describe("GCP region and zone geometry", () => {
   test("a zone is a region plus a letter; a region is its own region", () => {

@@ -1,6 +1,6 @@
 /**
  * The price refresh against the Cloud Billing Catalog API responses recorded in
- * ../shared/fixtures/billing/ (from OpenCost's tests). Only the transport is replaced: the real
+ * tests/fixtures/billing/ (from OpenCost's tests). Only the transport is replaced: the real
  * `CloudCatalogClient` (REST) encodes the request, pages through `nextPageToken` and decodes the
  * JSON; an auth client with a fixed token hands its HTTP requests to `serveSkuPages`.
  *
@@ -17,18 +17,14 @@ import * as os from "os";
 import * as path from "path";
 import { OAuth2Client } from "google-auth-library";
 import { loadCatalog, type PriceCatalog } from "../../catalog/catalog";
-import {
-  NO_CREDENTIALS_MESSAGE,
-  PriceRefreshError,
-  describeCoverage,
-  refreshCatalog,
-  writeFileAtomic,
-  type CatalogClientOptions,
-  type RefreshResult,
-} from "../../catalog/refresh";
-import { runPricesRefresh } from "../../cli/pricesRefreshCommand";
+import { NO_CREDENTIALS_MESSAGE, PriceRefreshError, type CatalogClientOptions } from "../../catalog/billingApi";
+import { describeCoverage, type RefreshResult } from "../../catalog/priceCoverage";
+import { refreshCatalog } from "../../catalog/refresh";
+import { runCommand, type CommandIo } from "../../cli/command";
+import { pricesRefreshCommand, type PricesRefreshCommandOptions } from "../../cli/pricesRefreshCommand";
+import { expectGoldenFile } from "../golden";
 
-const FIXTURES = path.join(__dirname, "..", "..", "..", "shared", "fixtures", "billing");
+const FIXTURES = path.join(__dirname, "..", "fixtures", "billing");
 const firstPage = JSON.parse(fs.readFileSync(path.join(FIXTURES, "billing-skus-opencost.json"), "utf8"));
 const secondPage = JSON.parse(fs.readFileSync(path.join(FIXTURES, "billing-skus-opencost-n4.json"), "utf8"));
 const committed = loadCatalog();
@@ -75,10 +71,17 @@ afterAll(() => {
   for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
+/** The command as the CLI runs it (options in, the entry point writes --out and prints), with test-only options. */
+function runPricesRefresh(options: PricesRefreshCommandOptions, io: CommandIo): Promise<number> {
+  return runCommand("infra-cost prices refresh", pricesRefreshCommand, options, io);
+}
+
+/** What the command printed, one entry per line. */
 function capturingIo() {
   const out: string[] = [];
   const err: string[] = [];
-  return { io: { stdout: (line: string) => out.push(line), stderr: (line: string) => err.push(line) }, out, err };
+  const lines = (text: string) => text.replace(/\n$/, "").split("\n");
+  return { io: { stdout: (text: string) => out.push(...lines(text)), stderr: (text: string) => err.push(...lines(text)) }, out, err };
 }
 
 function hourOf(catalog: PriceCatalog, machineType: string, region: string) {
@@ -182,6 +185,20 @@ describe("refresh against the recorded SKU pages", () => {
     expect(lines.find((line) => line.startsWith("machine types carried over"))).toMatch(/every price of .*\bn1\b/);
     expect(lines).toContain("pd-ssd: carried over in all 43 regions");
     expect(lines).toContain("sustainedUseDiscount: carried over (the API lists prices, not the sustained-use discount schedule)");
+  });
+
+  test("golden: what the refresh makes of the recorded pages (every price it changed, and its coverage report)", () => {
+    const changed: { machineType: string; region: string; price: string; committed: number | null; refreshed: number | null }[] = [];
+    for (const [machineType, entry] of Object.entries(result.catalog.machineTypes)) {
+      for (const [region, prices] of Object.entries(entry.prices)) {
+        const before = committed.machineTypes[machineType]?.prices[region];
+        for (const price of ["hour", "hourSpot", "month1y", "month3y"] as const) {
+          if (before?.[price] !== prices[price]) changed.push({ machineType, region, price, committed: before?.[price] ?? null, refreshed: prices[price] });
+        }
+      }
+    }
+    expect(changed.length).toBeGreaterThan(0);
+    expectGoldenFile(path.join(__dirname, "golden", "refresh-billing-skus-opencost.json"), { changed, coverage: describeCoverage(result) });
   });
 });
 
@@ -367,19 +384,9 @@ describe("the command", () => {
     const { io, err } = capturingIo();
     expect(await runPricesRefresh({ out, now: NOW, clientOptions }, io)).toBe(2);
     expect(err).toHaveLength(1);
-    expect(err[0]).toMatch(/^infra-cost prices refresh: .*is-a-directory: cannot write the catalog/);
+    // The line every command gives for an --out it cannot write (cli/command.ts).
+    expect(err[0]).toMatch(/^infra-cost prices refresh: .*is-a-directory: cannot write \(E[A-Z]+\)$/);
     expect(fs.readdirSync(dir)).toEqual(["is-a-directory"]);
     expect(fs.readFileSync(path.join(out, "keep.txt"), "utf8")).toBe("kept");
-  });
-
-  test("an atomic write replaces the file whole; a failed one leaves nothing behind", () => {
-    const dir = tempDir();
-    const file = path.join(dir, "catalog.json");
-    fs.writeFileSync(file, "old");
-    writeFileAtomic(file, "new");
-    expect(fs.readFileSync(file, "utf8")).toBe("new");
-    expect(fs.readdirSync(dir)).toEqual(["catalog.json"]);
-    expect(() => writeFileAtomic(path.join(dir, "missing-dir", "x.json"), "x")).toThrow();
-    expect(fs.readdirSync(dir)).toEqual(["catalog.json"]);
   });
 });

@@ -7,7 +7,7 @@ import { loadCatalog } from "../../catalog/catalog";
 import { priceResources } from "../../cost/engine";
 import { readStackExport } from "../../cost/sources/stackExport";
 
-const SCHEMAS = path.join(__dirname, "../../../shared/schemas");
+const SCHEMAS = path.join(__dirname, "../fixtures/schemas");
 const BASELINES = path.join(__dirname, "../../baselines");
 
 function validator() {
@@ -37,7 +37,7 @@ describe("baselines", () => {
 
   test("prod baseline has the seed pool at 10 x n1-standard-4 and no blockchain proxy", () => {
     const priced = priceResources(readStackExport(path.join(BASELINES, "prod.json")).resources, loadCatalog());
-    expect(priced.find((p) => p.name === "seeds")?.facts).toMatchObject({ machineType: "n1-standard-4", nodes: 10 });
+    expect(priced.find((p) => p.name === "seeds")?.shape).toMatchObject({ machineType: "n1-standard-4", nodes: 10 });
     expect(priced.some((p) => p.urn.includes("BlockchainProxy"))).toBe(false);
   });
 

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { runCli } from "./runCli";
 
-const FIXTURES = path.join(__dirname, "../../../shared/fixtures/pulumi");
+const FIXTURES = path.join(__dirname, "../fixtures/pulumi");
 
 const run = runCli;
 

@@ -93,6 +93,15 @@ describe("custom machine types", () => {
     expectGolden("instance-custom-n1", priced);
   });
 
+  test("a node pool of an N1 custom type: per vCPU and GiB x nodes, with the sustained-use discount", () => {
+    const pool = resource(POOL, "custom", { location: "us-east1-b", nodeCount: 2, nodeConfig: { machineType: "custom-4-16384", diskType: "pd-standard", diskSizeGb: 100 } });
+    const [priced] = priceResources([pool], catalog);
+    // 104.1940242 per node (as above) x 2 = 208.3880484; boot pd-standard 0.04 x 100 x 2 = 8.00
+    expect(priced.components[0].monthly).toBeCloseTo(208.3880484, 5);
+    expect(priced.monthly).toBeCloseTo(216.3880484, 5);
+    expectGolden("nodePool-custom-n1", priced);
+  });
+
   test("families without custom rates, and odd names, are unpriced with the reason; the rest still priced", () => {
     const priced = priceResources([vm("e2-custom-medium-4096"), vm("n2-custom-8-32768"), vm("zz-not-a-type"), vm("e2-standard-2")], catalog);
     expect(priced[0].unpricedReason).toBe("custom machine type e2-custom-medium-4096: the catalog has no E2 custom vCPU/memory rates (families with rates: N1)");

@@ -27,7 +27,7 @@ describe("NodePool", () => {
     expect(priced.components[1].monthly).toBeCloseTo(40, 6);
     expect(priced.monthly).toBeCloseTo(1010.89489, 4);
     expect(priced.summary).toBe("n1-standard-4 x10");
-    expect(priced.facts).toMatchObject({ machineType: "n1-standard-4", nodes: 10, vcpuPerNode: 4, memoryGbPerNode: 15, zones: 1, spot: false });
+    expect(priced.shape).toMatchObject({ kind: "machineGroup", machineType: "n1-standard-4", nodes: 10, zones: 1, spot: false, bootDisk: { diskType: "pd-standard", diskGb: 100 } });
     expectGolden("nodePool-n1-on-demand", priced);
   });
 
@@ -52,7 +52,7 @@ describe("NodePool", () => {
     // e2-medium spot us-central1: 0.020106 x 730 x 2 = 29.35476
     // boot pd-ssd 0.17 x 50 x 2 = 17.00; local SSD 0.08 x 375 x 2 = 60.00
     expect(priced.monthly).toBeCloseTo(29.35476 + 17 + 60, 4);
-    expect(priced.facts).toMatchObject({ nodes: 2, nodesMax: 8, zones: 2, spot: true });
+    expect(priced.shape).toMatchObject({ nodes: 2, nodesMax: 8, zones: 2, spot: true, autoscaling: { minPerZone: 1, maxPerZone: 4 } });
     expect(priced.summary).toBe("e2-medium x2-8 spot");
     expectGolden("nodePool-spot-autoscaling", priced);
   });
@@ -62,7 +62,7 @@ describe("NodePool", () => {
     const priced = priceOne([pool], "p");
     // 2 per zone x 3 zones = 6 nodes; n1-standard-2 spot 0.033505 x 730 x 6 = 146.7519; pd-balanced 0.10 x 20 x 6 = 12
     expect(priced.monthly).toBeCloseTo(146.7519 + 12, 4);
-    expect(priced.facts).toMatchObject({ nodes: 6, zones: 3 });
+    expect(priced.shape).toMatchObject({ nodes: 6, zones: 3 });
   });
 
   test("an unknown or secret node count is not priced as one node: the pool is unpriced, naming the value", () => {
@@ -70,6 +70,7 @@ describe("NodePool", () => {
     const secretCount = resource(NODE_POOL, "q", { location: "us-east1-b", nodeCount: "[secret]", nodeConfig: { machineType: "n1-standard-4" } });
     expect(priceOne([unknownCount], "p")).toMatchObject({ status: "unpriced", monthly: 0, unpricedReason: "not priced: nodeCount is unknown until apply" });
     expect(priceOne([secretCount], "q")).toMatchObject({ status: "unpriced", monthly: 0, unpricedReason: "not priced: nodeCount is a secret the document does not reveal" });
+    expectGolden("nodePool-unknown-and-secret-node-count", [priceOne([unknownCount], "p"), priceOne([secretCount], "q")]);
   });
 
   test("an SDK-wrapped secret (the program run) is read; its display stays [secret]", () => {
@@ -96,6 +97,7 @@ describe("NodePool", () => {
     expect(unknown).toMatchObject({ status: "unpriced", unpricedReason: "not priced: nodeConfig.machineType is unknown until apply", monthly: 0 });
     const hidden = priceOne([resource(NODE_POOL, "p", { location: "us-east1-b", nodeCount: 1, nodeConfig: { machineType: "[secret]" } })], "p");
     expect(hidden).toMatchObject({ status: "unpriced", unpricedReason: "not priced: nodeConfig.machineType is a secret the document does not reveal" });
+    expectGolden("nodePool-unknown-and-secret-machine-type", [unknown, hidden]);
   });
 });
 
@@ -111,7 +113,7 @@ describe("Cluster", () => {
     const priced = priceOne([resource(CLUSTER, "c", { location: "us-east1", initialNodeCount: 1 })], "c");
     // fee 73.00; 1 x 3 zones e2-medium 0.03350571 x 730 x 3 = 73.3775049; pd-balanced 0.10 x 100 x 3 = 30
     expect(priced.monthly).toBeCloseTo(73 + 73.3775049 + 30, 4);
-    expect(priced.facts).toMatchObject({ defaultNodePool: true, nodes: 3 });
+    expect(priced.shape).toMatchObject({ kind: "gkeCluster", nodeGroups: [{ label: "default pool", group: { nodes: 3 } }] });
     expectGolden("cluster-default-pool", priced);
   });
 });
@@ -136,6 +138,7 @@ describe("Disk, RegionDisk, Snapshot", () => {
     const priced = priceOne([resource("gcp:compute/regionDisk:RegionDisk", "r", { region: "us-east1", type: "pd-balanced", size: 100 })], "r");
     // regional-pd-balanced 0.20 x 100 = 20.00
     expect(priced.monthly).toBeCloseTo(20, 6);
+    expectGolden("regionDisk-pd-balanced", priced);
   });
 
   test("snapshot size from its label, else the source disk in the graph, else unpriced", () => {
@@ -181,6 +184,17 @@ describe("Address, ForwardingRule, Instance", () => {
     // two rules cost the minimum charge, not two of them: 18.25
     const two = priceResources(rules.slice(0, 2), catalog);
     expect(two.reduce((sum, p) => sum + p.monthly, 0)).toBeCloseTo(18.25, 6);
+    expectGolden("forwardingRule-six-in-one-region", priced);
+  });
+
+  test("global address and global forwarding rule: an address the rule depends on is in use", () => {
+    const address = resource("gcp:compute/globalAddress:GlobalAddress", "lb-ip", {});
+    const rule = resource("gcp:compute/globalForwardingRule:GlobalForwardingRule", "lb", { ipAddress: "lb-ip" }, { dependencies: [address.urn] });
+    const priced = priceResources([address, rule], catalog);
+    // in-use external IP 0.005 x 730 = 3.65; the first forwarding rule: minimum charge 0.025 x 730 = 18.25
+    expect(priced[0].monthly).toBeCloseTo(3.65, 6);
+    expect(priced[1].monthly).toBeCloseTo(18.25, 6);
+    expectGolden("global-address-and-forwarding-rule", priced);
   });
 
   test("instance: machine, boot disk, scratch SSD", () => {
@@ -206,6 +220,15 @@ describe("Kubernetes", () => {
     expect(priced[1].monthly).toBeCloseTo(18.25, 6);
     expect(priced[1].summary).toBe("internal load balancer");
     expect(priced[2].status).toBe("free");
+    expectGolden("service-load-balancer-and-cluster-ip", priced.slice(1));
+  });
+
+  test("a Service whose type is unknown until apply is unpriced: it may be a LoadBalancer", () => {
+    const unknown = resource("kubernetes:core/v1:Service", "maybe", { spec: { type: UNKNOWN } });
+    const [, priced] = priceResources([cluster, unknown], catalog);
+    expect(priced).toMatchObject({ status: "unpriced", monthly: 0 });
+    expect(priced.unpricedReason).toMatch(/spec.type is unknown until apply/);
+    expectGolden("service-type-unknown", priced);
   });
 
   test("PVC by storage class; bound PVC not double-counted; PV free", () => {
@@ -231,6 +254,20 @@ describe("Kubernetes", () => {
     });
     // pd-ssd 0.17 x 60 x 10 = 102.00
     expect(priceOne([cluster, sts], "seeds").monthly).toBeCloseTo(102, 6);
+    const workload = resource("kubernetes:apps/v1:StatefulSet", "stateless", { spec: { replicas: 3 } });
+    expect(priceOne([cluster, workload], "stateless")).toMatchObject({ status: "free", monthly: 0 });
+    expectGolden("statefulSet-volume-claim-templates", [priceOne([cluster, sts], "seeds"), priceOne([cluster, workload], "stateless")]);
+  });
+
+  test("a PersistentVolume is free: the disk it points at carries the cost, in this graph or outside it", () => {
+    const disk = resource("gcp:compute/disk:Disk", "geth-mainnet-data", { name: "geth-mainnet-data", zone: "us-east1-b", type: "pd-ssd", size: 100 });
+    const inGraph = resource("kubernetes:core/v1:PersistentVolume", "geth-pv", { spec: { gcePersistentDisk: { pdName: "geth-mainnet-data" } } });
+    const outside = resource("kubernetes:core/v1:PersistentVolume", "old-pv", { spec: { csi: { volumeHandle: "projects/p/zones/us-east1-b/disks/elsewhere" } } });
+    const priced = priceResources([cluster, disk, inGraph, outside], catalog);
+    expect(priced[2]).toMatchObject({ status: "free", monthly: 0, summary: "volume on geth-mainnet-data" });
+    expect(priced[2].assumptions[0]).toMatch(/points at disk geth-mainnet-data: that gcp Disk carries the cost/);
+    expect(priced[3].assumptions[0]).toMatch(/managed outside this graph/);
+    expectGolden("persistentVolume-in-graph-and-outside", priced.slice(2));
   });
 });
 
@@ -252,5 +289,6 @@ describe("free and unpriced classification", () => {
     expect(priced.slice(0, 8).map((p) => p.status)).toEqual(Array(8).fill("free"));
     expect(priced[8]).toMatchObject({ status: "unpriced", unpricedReason: "aws resources are outside the GCP price catalog" });
     expect(priced[9].status).toBe("unpriced");
+    expectGolden("unruled-free-and-unpriced", priced);
   });
 });

@@ -1,4 +1,4 @@
-/** The three readers: preview documents (every op, replacement pairs once), stack exports, and every shared fixture. */
+/** The three readers: preview documents (every op, replacement pairs once), stack exports, and every fixture in tests/fixtures/pulumi. */
 import * as fs from "fs";
 import * as path from "path";
 import { loadCatalog } from "../../catalog/catalog";
@@ -8,7 +8,7 @@ import { parsePreviewDocument, readPreviewDocument } from "../../cost/sources/pr
 import { parseStackExport, readStackExport } from "../../cost/sources/stackExport";
 import { InputError } from "../../cost/sources/inputError";
 
-const FIXTURES = path.join(__dirname, "../../../shared/fixtures/pulumi");
+const FIXTURES = path.join(__dirname, "../fixtures/pulumi");
 const catalog = loadCatalog();
 
 function state(urn: string, type: string, inputs: Record<string, unknown>) {
@@ -69,7 +69,7 @@ describe("pulumi stack export", () => {
   });
 });
 
-describe("every shared fixture estimates without error", () => {
+describe("every fixture in tests/fixtures/pulumi estimates without error", () => {
   const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith(".json"));
   test.each(files)("%s", (file) => {
     const full = path.join(FIXTURES, file);

@@ -136,6 +136,15 @@ describe("the committed stacks", () => {
     expect(seeds.currentMonthly - seeds.proposedMonthly).toBeCloseTo(seeds.monthlySaving, 9);
   });
 
+  test("prod's blockchain node disks are not orphans: the graph (BlockchainNodeDisks inputs) says which node each serves, without the config", async () => {
+    const prod = await recordStack("prod");
+    const findings = analyseStack({ stack: "prod", resources: prod.resources }, catalog);
+    expect(findings.opportunities.filter((o) => o.kind === "orphan-disk")).toEqual([]);
+    const notes = findings.considered.filter((c) => c.kind === "orphan-disk").map((c) => c.note);
+    expect(notes.length).toBe(prod.config.stack === "prod" ? prod.config.blockchainNodes.length : -1);
+    expect(notes.every((note) => /the data disk of blockchain node \S+ \(relay chains .+\), whose workload runs outside this program/.test(note))).toBe(true);
+  });
+
   test("the committed prod config already has that size: no rightsizing of the seed pool remains, and no warning", async () => {
     const prod = await recordStack("prod");
     const findings = analyseStack({ stack: "prod", resources: prod.resources, config: prod.config }, catalog);

@@ -10,8 +10,11 @@
  *   against each policy's JSON schema (the CLI uses gojsonschema; ajv here) before `Configure`;
  * - `Analyze` gets a resource's inputs, options (protect, ignoreChanges, deleteBeforeReplace,
  *   additionalSecretOutputs, aliases, customTimeouts, parent) and its provider; `AnalyzeStack`
- *   gets every resource's state with parent, dependencies and provider. Properties keep unknowns
- *   and secrets in Pulumi's wire format (MarshalOptions{KeepUnknowns, KeepSecrets}).
+ *   (step_generator.go AnalyzeResources) gets every resource's state (`Outputs`) with its options,
+ *   parent, dependencies, non-empty property dependencies and its provider (the provider's
+ *   `Inputs`; a default provider's are the stack config of its package plus `version`).
+ *   Properties keep unknowns and secrets in Pulumi's wire format (MarshalOptions{KeepUnknowns,
+ *   KeepSecrets}; the internal `__` keys SkipInternalKeys drops never occur in recorded states).
  *
  * Used by the protocol and lone-pack tests and by bench/policy.ts.
  */
@@ -116,6 +119,8 @@ export class RunningPolicyPack {
     private readonly stderr: () => string,
     readonly stack: string,
     readonly project: string,
+    /** The stack's config (`namespace:key` -> value): what a default provider's inputs come from. */
+    readonly stackConfig: Record<string, unknown>,
   ) {}
 
   get engineLogs(): EngineLogEntry[] {
@@ -176,7 +181,7 @@ export class RunningPolicyPack {
       "grpc.max_receive_message_length": 400 * 1024 * 1024,
       "grpc.max_send_message_length": 400 * 1024 * 1024,
     });
-    return new RunningPolicyPack(child, client, engine, () => stderr, options.stack, options.project);
+    return new RunningPolicyPack(child, client, engine, () => stderr, options.stack, options.project, options.stackConfig ?? {});
   }
 
   private call<Req, Res>(method: (req: Req, callback: (err: grpc.ServiceError | null, res: Res) => void) => unknown, request: Req): Promise<Res> {
@@ -225,7 +230,7 @@ export class RunningPolicyPack {
     request.setName(record.name);
     request.setProperties(Struct.fromJavaScript(record.inputs ?? {}) as any);
     request.setOptions(resourceOptions(record, true));
-    const provider = providerOf(record, all, this.stack, this.project);
+    const provider = providerOf(record, all, this.stack, this.project, this.stackConfig);
     if (provider) request.setProvider(provider);
     return diagnostics(await this.call<analyzerPb.AnalyzeRequest, analyzerPb.AnalyzeResponse>(this.client.analyze, request));
   }
@@ -239,9 +244,7 @@ export class RunningPolicyPack {
 
   /** The request `AnalyzeStack` gets for these resources (built apart so a bench can time the call alone). */
   stackRequest(records: ResourceRecord[]): analyzerPb.AnalyzeStackRequest {
-    const request = new analyzerPb.AnalyzeStackRequest();
-    request.setResourcesList(stackResources(records, this.stack, this.project));
-    return request;
+    return analyzeStackRequest(records, this.stack, this.project, this.stackConfig);
   }
 
   async analyzeStack(recordsOrRequest: ResourceRecord[] | analyzerPb.AnalyzeStackRequest): Promise<Diagnostic[]> {
@@ -301,11 +304,11 @@ function diagnostics(response: analyzerPb.AnalyzeResponse): Diagnostic[] {
 function resourceOptions(record: ResourceRecord, withParent: boolean): analyzerPb.AnalyzerResourceOptions {
   const options = new analyzerPb.AnalyzerResourceOptions();
   options.setProtect(record.protect ?? false);
-  options.setIgnorechangesList([]);
+  options.setIgnorechangesList(record.ignoreChanges ?? []);
   options.setDeletebeforereplace(false);
   options.setDeletebeforereplacedefined(false);
   options.setAdditionalsecretoutputsList([]);
-  options.setAliasesList([]);
+  options.setAliasesList(record.aliases ?? []);
   const timeouts = new analyzerPb.AnalyzerResourceOptions.CustomTimeouts();
   timeouts.setCreate(0);
   timeouts.setUpdate(0);
@@ -322,7 +325,24 @@ function defaultProviderUrn(record: ResourceRecord, stack: string, project: stri
   return `urn:pulumi:${stack}::${project}::pulumi:providers:${pkg}::default`;
 }
 
-function providerOf(record: ResourceRecord, all: ResourceRecord[], stack: string, project: string): analyzerPb.AnalyzerProviderResource | undefined {
+/**
+ * A default provider's inputs, as the engine registers it (default_providers.go): the stack config
+ * of its package (`gcp:project` -> `project`) and the plugin version the SDK asks for.
+ */
+function defaultProviderInputs(pkg: string, stackConfig: Record<string, unknown>): Record<string, unknown> {
+  const inputs: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(stackConfig)) {
+    if (key.startsWith(`${pkg}:`)) inputs[key.slice(pkg.length + 1)] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  try {
+    inputs.version = (require(`@pulumi/${pkg}/package.json`) as { version: string }).version;
+  } catch {
+    // No SDK of that name installed: the engine would send no version either.
+  }
+  return inputs;
+}
+
+function providerOf(record: ResourceRecord, all: ResourceRecord[], stack: string, project: string, stackConfig: Record<string, unknown> = {}): analyzerPb.AnalyzerProviderResource | undefined {
   if (!record.custom || isProviderType(record.type)) return undefined;
   const provider = new analyzerPb.AnalyzerProviderResource();
   // A provider reference is "<urn>::<id>".
@@ -331,16 +351,25 @@ function providerOf(record: ResourceRecord, all: ResourceRecord[], stack: string
   provider.setUrn(urn);
   provider.setType(explicit?.type ?? `pulumi:providers:${record.type.split(":")[0]}`);
   provider.setName(urn.split("::").pop()!);
-  provider.setProperties(Struct.fromJavaScript(explicit?.inputs ?? {}) as any);
+  const pkg = record.type.split(":")[0];
+  provider.setProperties(Struct.fromJavaScript(explicit?.inputs ?? defaultProviderInputs(pkg, stackConfig)) as any);
   return provider;
 }
 
-function stackResources(records: ResourceRecord[], stack: string, project: string): analyzerPb.AnalyzerResource[] {
+/** The `AnalyzeStack` request the CLI sends for these resources (with the default providers it registers). */
+export function analyzeStackRequest(records: ResourceRecord[], stack: string, project: string, stackConfig: Record<string, unknown> = {}): analyzerPb.AnalyzeStackRequest {
+  const request = new analyzerPb.AnalyzeStackRequest();
+  request.setResourcesList(stackResources(records, stack, project, stackConfig));
+  return request;
+}
+
+function stackResources(records: ResourceRecord[], stack: string, project: string, stackConfig: Record<string, unknown>): analyzerPb.AnalyzerResource[] {
   const defaultProviders = new Map<string, ResourceRecord>();
   for (const record of records) {
     if (record.custom && !record.provider && !isProviderType(record.type)) {
       const urn = defaultProviderUrn(record, stack, project);
-      if (!defaultProviders.has(urn)) defaultProviders.set(urn, { urn, type: `pulumi:providers:${record.type.split(":")[0]}`, name: "default", custom: true, inputs: {} });
+      const pkg = record.type.split(":")[0];
+      if (!defaultProviders.has(urn)) defaultProviders.set(urn, { urn, type: `pulumi:providers:${pkg}`, name: "default", custom: true, inputs: defaultProviderInputs(pkg, stackConfig) });
     }
   }
   const all = [...defaultProviders.values(), ...records];
@@ -354,7 +383,14 @@ function stackResources(records: ResourceRecord[], stack: string, project: strin
     resource.setOptions(resourceOptions(record, false));
     if (record.parent) resource.setParent(record.parent);
     resource.setDependenciesList(record.dependencies ?? []);
-    const provider = providerOf(record, all, stack, project);
+    const propertyDependencies = resource.getPropertydependenciesMap();
+    for (const [key, urns] of Object.entries(record.propertyDependencies ?? {})) {
+      if (!urns.length) continue;
+      const dependencies = new analyzerPb.AnalyzerPropertyDependencies();
+      dependencies.setUrnsList(urns);
+      propertyDependencies.set(key, dependencies);
+    }
+    const provider = providerOf(record, all, stack, project, stackConfig);
     if (provider) resource.setProvider(provider);
     return resource;
   });

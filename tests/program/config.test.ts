@@ -91,7 +91,7 @@ describe("bad config through `npm run render`", () => {
     const stackFile = path.join(dir, "Pulumi.prod.yaml");
     fs.writeFileSync(stackFile, stringify(document));
     const out = path.join(dir, "out");
-    const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "offline/render.ts", "--stack", "prod", "--stack-file", stackFile, "--out", out], {
+    const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "cli/render.ts", "--stack", "prod", "--stack-file", stackFile, "--out", out], {
       cwd: PROJECT_ROOT,
       encoding: "utf8",
     });

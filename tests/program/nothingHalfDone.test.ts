@@ -8,7 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { OutputDirectorySystem, writeDirectoryAtomically, writeFilesAtomically } from "../../cli/atomicOutput";
-import { renderStack } from "../../offline/render";
+import { main as render } from "../../cli/render";
 import { stackConfigPath } from "../../offline/stackConfig";
 import { PROJECT_ROOT } from "../../projectRoot";
 
@@ -30,6 +30,7 @@ function diskFillsAt(failAt: number): OutputDirectorySystem & { writes: number }
     rmSync: fs.rmSync,
     mkdirSync: (dir: string, options: { recursive: true }) => fs.mkdirSync(dir, options),
     mkdtempSync: fs.mkdtempSync,
+    copyFileSync: fs.copyFileSync,
   };
   return io;
 }
@@ -88,8 +89,11 @@ describe("render (writeDirectoryAtomically)", () => {
 
   it("renders into out/prod when out/ does not exist yet (the README's command on a fresh clone)", async () => {
     const dir = scratch();
-    const counts = await renderStack("prod", path.join(dir, "out", "prod"));
-    expect(fs.readdirSync(path.join(dir, "out", "prod"))).toHaveLength(counts.manifests + 1);
+    let stdout = "";
+    const code = await render(["--stack", "prod", "--out", path.join(dir, "out", "prod")], { stdout: (t) => (stdout += t), stderr: () => undefined });
+    expect(code).toBe(0);
+    const manifests = Number(/^prod: (\d+) Kubernetes objects/.exec(stdout)?.[1]);
+    expect(fs.readdirSync(path.join(dir, "out", "prod"))).toHaveLength(manifests + 1);
   });
 
   it("exits 2 and writes nothing (no out/ either) when testnet decommissions a chain the prod proxy does not route", () => {
@@ -100,7 +104,7 @@ describe("render (writeDirectoryAtomically)", () => {
     chains[index].relayChainId = "0fff";
     const stackFile = path.join(dir, "Pulumi.testnet.yaml");
     fs.writeFileSync(stackFile, stringify(document));
-    const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "offline/render.ts", "--stack", "testnet", "--stack-file", stackFile, "--out", path.join(dir, "out", "testnet")], {
+    const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "cli/render.ts", "--stack", "testnet", "--stack-file", stackFile, "--out", path.join(dir, "out", "testnet")], {
       cwd: PROJECT_ROOT,
       encoding: "utf8",
     });

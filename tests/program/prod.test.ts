@@ -2,6 +2,7 @@ import { recordStack, RecordedStack } from "../../offline/recordStack";
 import * as crypto from "crypto";
 import { credentialsFingerprint } from "../../components/blockchainProxy";
 import { all, find, plainStrings, secretValue } from "./recorded";
+import { seedPoolOf } from "../../graph/seedPool";
 
 const PASSWORD = "correct-horse-battery-staple-42";
 let prod: RecordedStack;
@@ -42,6 +43,21 @@ describe("prod: seed node pool", () => {
       metadata: { namespace: "pocket" },
       spec: { minAvailable: 7, selector: { matchLabels: { "app.kubernetes.io/name": "pocket-seed" } } },
     });
+  });
+
+  it("carries what the pool is for in the graph: the SeedNodePool component's inputs and the seeds' stated requests", () => {
+    const seeds = seedPoolOf(prod.resources);
+    const config = prod.config.stack === "prod" ? prod.config.seedPool : undefined;
+    expect(seeds).toEqual({
+      poolName: "seeds",
+      seedReplicas: config?.seedReplicas,
+      minAvailableSeeds: 7,
+      seedNamespace: "pocket",
+      podSelector: { "app.kubernetes.io/name": "pocket-seed" },
+      requests: { cpu: config?.seedResources.cpuRequest, memoryGiB: config?.seedResources.memoryRequestGiB },
+    });
+    // Without the component (a graph from elsewhere), the reader says what is missing instead of guessing.
+    expect(seedPoolOf(prod.resources.filter((r) => !r.type.endsWith(":SeedNodePool")))).toEqual({ missing: expect.stringContaining("no relay-budget:gke:SeedNodePool component") });
   });
 
   it("exports the pool's name, node count and shape", () => {

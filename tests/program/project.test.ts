@@ -4,7 +4,7 @@ import Ajv from "ajv/dist/2020";
 import { parse } from "yaml";
 import { PROJECT_ROOT } from "../../projectRoot";
 
-const schemaFile = path.join(PROJECT_ROOT, "..", "shared", "schemas", "pulumi-project.schema.json");
+const schemaFile = path.join(PROJECT_ROOT, "tests", "fixtures", "schemas", "pulumi-project.schema.json");
 
 it("Pulumi.yaml is a valid Pulumi project (nodejs, TypeScript, main index.ts)", () => {
   const project = parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8"));
