@@ -13,6 +13,7 @@
  * `npm run build` (and so `npm ci`, through `prepare`) runs it; the protocol tests run it too, so
  * they never judge a stale bundle.
  */
+import * as fs from "fs";
 import * as path from "path";
 import { buildSync } from "esbuild";
 
@@ -22,9 +23,13 @@ const PACK_DIR = path.basename(path.dirname(__dirname)) === "dist" ? path.join(_
 export const POLICY_PACK_DIR = PACK_DIR;
 export const POLICY_PACK_BUNDLE = path.join(PACK_DIR, "dist", "index.js");
 
-/** Writes policies/dist/index.js from the sources; returns its path. */
+/**
+ * Writes policies/dist/index.js from the sources; returns its path. The bundle is written beside it
+ * and renamed into place, so a pack starting (or being copied) while another process rebuilds it,
+ * as parallel test workers do, reads the whole old bundle or the whole new one.
+ */
 export function buildPolicyPack(): string {
-  buildSync({
+  const { outputFiles } = buildSync({
     entryPoints: [path.join(PACK_DIR, "index.ts")],
     outfile: POLICY_PACK_BUNDLE,
     bundle: true,
@@ -35,7 +40,13 @@ export function buildPolicyPack(): string {
     logLevel: "warning",
     // The bundle carries a 1.8 MB price catalog: not worth a warning.
     logOverride: { "large-file": "silent" } as Record<string, "silent">,
+    write: false,
   });
+  const [bundle] = outputFiles;
+  const partial = `${POLICY_PACK_BUNDLE}.${process.pid}.partial`;
+  fs.mkdirSync(path.dirname(POLICY_PACK_BUNDLE), { recursive: true });
+  fs.writeFileSync(partial, bundle.contents);
+  fs.renameSync(partial, POLICY_PACK_BUNDLE);
   return POLICY_PACK_BUNDLE;
 }
 
