@@ -54,6 +54,7 @@ describe("writeFilesAtomically: all the files or none, also when a rename fails"
       } catch (err) {
         return err;
       }
+      return undefined;
     })();
     expect(failure).toBeInstanceOf(OutputWriteError);
     expect((failure as OutputWriteError).file).toBe(path.join(dir, "report.svg"));

@@ -1,5 +1,5 @@
 /**
- * Jest globalSetup: under `npm test`, type-checks the project (`npm run typecheck`, tsc --noEmit)
+ * Jest globalSetup: under `npm test`, type-checks the project and its tests (`npm run typecheck`, tests/tsconfig.json)
  * while the tests run. The tests are transpiled without type information (ts-jest isolatedModules),
  * so this is what makes `npm test` fail on a type error (typecheckResult.js, the globalTeardown,
  * fails the run with tsc's output).

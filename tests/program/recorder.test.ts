@@ -93,7 +93,9 @@ describe("the private @pulumi/pulumi surface the recorder needs (URN, parent, pr
       return result;
     };
     const parent = new pulumi.ComponentResource("a:b:C", "n", {}, { aliases: [{ type: "a:old:C" }] });
-    new pulumi.CustomResource("x:y:Z", "m", { v: 1 }, { parent, protect: true });
+    // CustomResource is abstract in its type declarations; a provider's resource class is a subclass.
+    class ProviderResource extends pulumi.CustomResource {}
+    new ProviderResource("x:y:Z", "m", { v: 1 }, { parent, protect: true });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(calls).toEqual([
       "register n parent= protect=false deps=0 aliases=1",

@@ -82,7 +82,7 @@ describe("with the prod stack's limits", () => {
       let answer = "";
       socket.on("data", (chunk) => (answer += chunk.toString("latin1")));
       socket.on("error", () => undefined);
-      const auth = i % 2 === 0 ? {} : { Authorization: basic(username, `${TEST_PROXY_PASSWORD}-wrong`) };
+      const auth: Record<string, string> = i % 2 === 0 ? {} : { Authorization: basic(username, `${TEST_PROXY_PASSWORD}-wrong`) };
       socket.write(head("POST", `/${route.relayChainId}/`, { "Content-Type": "application/json", "Content-Length": 1000 * 1000, ...auth }));
       const drip = setInterval(() => socket.write("x"), 200);
       return { socket, drip, answer: () => answer };
