@@ -88,26 +88,40 @@ export function compareCosts(before: ResourceRecord[] | null, after: ResourceRec
   }
   const lines: CostLine[] = [];
   const unpriced: UnpricedResource[] = [];
-  let totalBefore = 0;
-  let totalAfter = 0;
   for (const key of order) {
     const beforeResource = beforePriced.get(key) ?? null;
     const afterResource = afterPriced.get(key) ?? null;
     const any = (afterResource ?? beforeResource)!;
     lines.push({ urn: any.urn, type: any.type, name: any.name, before: beforeResource, after: afterResource });
-    const unpricedSide = [afterResource, beforeResource].find((side) => side?.status === "unpriced");
-    // A resource not priced on one side cannot show a change: counting only its priced side would
-    // read as a saving (or a cost) that nobody computed. It is counted among the unpriced instead.
-    if (!unpricedSide) {
-      totalBefore += monthlyOf(beforeResource);
-      totalAfter += monthlyOf(afterResource);
-    }
+    const unpricedSide = unpricedSideOf(lines[lines.length - 1]);
     if (unpricedSide) unpriced.push({ urn: any.urn, type: any.type, reason: unpricedSide.unpricedReason ?? "not priced" });
   }
-  // Totals in whole cents, the delta of the rounded figures: every renderer prints the same numbers.
+  return { lines, unpriced, totals: countedTotals(lines) };
+}
+
+/**
+ * A resource not priced on one side cannot show a change: counting only its priced side would read
+ * as a saving (or a cost) that nobody computed. It is counted among the unpriced instead.
+ */
+function unpricedSideOf(line: CostLine): PricedResource | undefined {
+  return [line.after, line.before].find((side) => side?.status === "unpriced") ?? undefined;
+}
+
+/**
+ * The totals of lines as every review counts them: a line unpriced on either side left out, in
+ * whole cents, the delta of the rounded figures, so every renderer prints the same numbers.
+ */
+export function countedTotals(lines: CostLine[]): CostTotals {
+  let totalBefore = 0;
+  let totalAfter = 0;
+  for (const line of lines) {
+    if (unpricedSideOf(line)) continue;
+    totalBefore += monthlyOf(line.before);
+    totalAfter += monthlyOf(line.after);
+  }
   const roundedBefore = roundMoney(totalBefore);
   const roundedAfter = roundMoney(totalAfter);
-  return { lines, unpriced, totals: { before: roundedBefore, after: roundedAfter, delta: roundMoney(roundedAfter - roundedBefore) } };
+  return { before: roundedBefore, after: roundedAfter, delta: roundMoney(roundedAfter - roundedBefore) };
 }
 
 /** Changes pairing a preview's states: both sides priced together per side. */

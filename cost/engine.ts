@@ -37,11 +37,28 @@ interface Outcome {
  * may consult other resources of the same list. Never throws on unknown values, secrets or types.
  */
 export function priceResources(resources: ResourceRecord[], catalog: PriceCatalog = loadCatalog()): PricedResource[] {
+  return priceResourcesWithReads(resources, catalog).map(({ priced }) => priced);
+}
+
+/** What a reader made of a resource even when a value it depends on is a secret or unknown until apply. */
+export interface ResourceRead {
+  /** The shape as read; for a resource left unpriced by an opaque value, built around that value. */
+  shape?: ResourceShape;
+  /** Paths of the secret or unknown values the reader read. */
+  opaquePaths: string[];
+}
+
+/**
+ * Prices every resource and keeps what its reader made of it: a budget ceiling bounds an autoscaled
+ * pool whose node count is unknown until apply by its maximum, so it needs the shape the engine
+ * would not price. One read per resource serves both.
+ */
+export function priceResourcesWithReads(resources: ResourceRecord[], catalog: PriceCatalog = loadCatalog()): { priced: PricedResource; read: ResourceRead }[] {
   const graph = new ResourceGraph(resources, catalog);
   return resources.map((record) => priceOne(record, graph));
 }
 
-function priceOne(record: ResourceRecord, graph: ResourceGraph): PricedResource {
+function priceOne(record: ResourceRecord, graph: ResourceGraph): { priced: PricedResource; read: ResourceRead } {
   const attributes = graph.attributes(record);
   attributes.beginTracking();
   let read: ReadOutcome;
@@ -62,7 +79,10 @@ function priceOne(record: ResourceRecord, graph: ResourceGraph): PricedResource 
   if (outcome.status === "priced" && opaque.length > 0) {
     outcome = { status: "unpriced", components: [], unpricedReason: opaqueReason(opaque), assumptions: outcome.assumptions };
   }
-  return hideSecrets(pricedResource(record, outcome), record);
+  return {
+    priced: hideSecrets(pricedResource(record, outcome), record),
+    read: { ...(read.status === "shape" ? { shape: read.shape } : {}), opaquePaths: opaque.map((value) => value.path) },
+  };
 }
 
 /** A shape priced by its pricer, with the reader's assumptions first. */
@@ -126,25 +146,6 @@ function hideSecrets(priced: PricedResource, record: ResourceRecord): PricedReso
     ...(priced.summary !== undefined ? { summary: hide(priced.summary) } : {}),
     ...(priced.invalidInput !== undefined ? { invalidInput: { ...priced.invalidInput, message: hide(priced.invalidInput.message) } } : {}),
   };
-}
-
-/**
- * Each resource's shape as its reader makes it even when a value it depends on is a secret or
- * unknown until apply, with the paths of those values: what a budget ceiling bounds (an autoscaled
- * pool whose node count is unknown is priced at its maximum). Never a price on its own.
- */
-export function readShapes(resources: ResourceRecord[], catalog: PriceCatalog = loadCatalog()): { shape?: ResourceShape; opaquePaths: string[] }[] {
-  const graph = new ResourceGraph(resources, catalog);
-  return resources.map((record) => {
-    const attributes = graph.attributes(record);
-    attributes.beginTracking();
-    try {
-      const read = readerForType(record)(record, graph.context);
-      return { ...(read.status === "shape" ? { shape: read.shape } : {}), opaquePaths: attributes.opaqueReads().map((opaque) => opaque.path) };
-    } catch {
-      return { opaquePaths: [] };
-    }
-  });
 }
 
 /** Sum of monthly costs of priced resources. */

@@ -5,7 +5,7 @@
  * search reads this, never the stack config, to tell them from forgotten disks.
  */
 import { COMPONENT_TYPES } from "./componentTypes";
-import { isSecretValue, type ResourceRecord } from "./resourceRecord";
+import { revealSecret, type ResourceRecord } from "./resourceRecord";
 
 /** One data disk and the blockchain node it serves. */
 export interface BlockchainNodeDisk {
@@ -24,7 +24,7 @@ export function blockchainNodeDisksOf(resources: ResourceRecord[]): BlockchainNo
   return resources
     .filter((record) => record.type === COMPONENT_TYPES.blockchainNodeDisks)
     .flatMap((record) => {
-      const disks = isSecretValue(record.inputs.disks) ? record.inputs.disks.value : record.inputs.disks;
+      const disks = revealSecret(record.inputs.disks);
       return Array.isArray(disks) ? (disks as BlockchainNodeDisk[]) : [];
     });
 }

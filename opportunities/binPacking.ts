@@ -11,7 +11,8 @@
  */
 import { PriceCatalog } from "../catalog/catalog";
 import { Allocatable, gkeAllocatable } from "../sizing/gkeAllocatable";
-import { BootDisk, nodeMonthly } from "./repricing";
+import type { BootDiskShape } from "../cost/shapes";
+import { nodeMonthly } from "./repricing";
 
 /** Identical pods; `maxPerNode` from their disruption budget (absent: unlimited). */
 export interface PackingGroup {
@@ -241,7 +242,7 @@ export interface CandidateFilter {
   /** Default false: families that boot only from Hyperdisk are excluded when the boot disk is a pd-* type. */
   includeHyperdiskOnly?: boolean;
   /** The pool's boot disk; families that cannot boot from its type are excluded (priced as given either way). */
-  bootDisk: BootDisk;
+  bootDisk: BootDiskShape;
   spot: boolean;
 }
 

@@ -6,6 +6,7 @@
  * less is an option with its risk, never counted. When the config states no need, the need is what
  * the disk delivers today, so any loss of performance shows as a risk.
  */
+import { priceWhatIf } from "../cost/engine";
 import { PriceCatalog } from "../catalog/catalog";
 import { COMPARED_DISK_TYPES, DiskPerformance, PERFORMANCE_FIELDS, diskPerformance, instanceCaps, loadDiskPerformance } from "../catalog/diskPerformance";
 import { POOL_WORKLOADS_TYPE, type StatedPodGroup } from "../graph/statedPodGroup";
@@ -15,7 +16,7 @@ import { ResourceRecord } from "../graph/resourceRecord";
 import { commandChange, configEdits, diskConfigKey } from "./configKeys";
 import { DiskReview, MINIMUM_MONTHLY_SAVING, StackFindings } from "./opportunity";
 import { NODE_POOL_TYPE, RESOURCE_TYPES } from "../graph/resourceTypes";
-import { priceVariant, withDiskType } from "./repricing";
+import { withDiskType } from "./repricing";
 import { money } from "../cost/money";
 import { poolShape } from "./rightsizing";
 
@@ -92,7 +93,7 @@ export function diskOptions(stack: string, resources: ResourceRecord[], priced: 
     for (const diskType of COMPARED_DISK_TYPES) {
       const gives = delivered(diskType);
       if (!gives) continue;
-      const proposed = diskType === currentType ? current : priceVariant(current, withDiskType(diskType), catalog);
+      const proposed = diskType === currentType ? current : priceWhatIf(current, withDiskType(diskType), catalog);
       if (proposed.status !== "priced") continue;
       const lower = PERFORMANCE_FIELDS.filter((f) => need[f] !== undefined && gives[f] + 1e-9 < need[f]!);
       review.options.push({ diskType, monthly: proposed.monthly, performance: gives, lower: lower.map((f) => FIELD_NAMES[f]) });

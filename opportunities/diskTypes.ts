@@ -3,6 +3,7 @@
  * and pd-balanced costs about 40 % less per GiB. Data disks that a stated workload mounts are
  * compared on their performance by diskOptions.ts instead.
  */
+import { priceWhatIf } from "../cost/engine";
 import { PriceCatalog } from "../catalog/catalog";
 import { StackConfig } from "../config";
 import type { PricedResource } from "../cost/model";
@@ -10,7 +11,7 @@ import { ResourceRecord } from "../graph/resourceRecord";
 import { commandChange, configEdits, diskConfigKey, nodePoolConfigKey } from "./configKeys";
 import { MINIMUM_MONTHLY_SAVING, Opportunity, StackFindings } from "./opportunity";
 import { DISK_TYPES, NODE_POOL_TYPE } from "../graph/resourceTypes";
-import { ShapeChange, priceVariant, withBootDiskType, withDiskType } from "./repricing";
+import { ShapeChange, withBootDiskType, withDiskType } from "./repricing";
 import { disksWithStatedWorkload } from "./diskOptions";
 import { money } from "../cost/money";
 import { PRODUCTION_STACKS } from "./spotPools";
@@ -32,7 +33,7 @@ export function diskTypeDowngrades(stack: string, resources: ResourceRecord[], p
     const storage = shape?.kind === "machineGroup" ? shape.bootDisk : shape?.kind === "diskStorage" ? shape : undefined;
     if (!shape || storage?.diskType !== FROM_DISK_TYPE) continue;
     const shapeChange: ShapeChange = isPool ? withBootDiskType(TO_DISK_TYPE) : withDiskType(TO_DISK_TYPE);
-    const proposed = priceVariant(current, shapeChange, catalog);
+    const proposed = priceWhatIf(current, shapeChange, catalog);
     const saving = current.monthly - proposed.monthly;
     if (proposed.status !== "priced" || saving < MINIMUM_MONTHLY_SAVING) continue;
     const name = isPool ? record.name : String(record.inputs.name ?? record.name);

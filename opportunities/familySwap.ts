@@ -4,6 +4,7 @@
  * sustained-use discount is counted: at list prices with it N1 is often the cheaper one, and then
  * the analysis says so instead of proposing a swap.
  */
+import { priceWhatIf } from "../cost/engine";
 import { PriceCatalog } from "../catalog/catalog";
 import { StackConfig } from "../config";
 import type { PricedResource } from "../cost/model";
@@ -11,7 +12,7 @@ import { ResourceRecord } from "../graph/resourceRecord";
 import { commandChange, configEdits, nodePoolConfigKey } from "./configKeys";
 import { MINIMUM_MONTHLY_SAVING, StackFindings } from "./opportunity";
 import { NODE_POOL_TYPE } from "../graph/resourceTypes";
-import { priceVariant, withMachineType } from "./repricing";
+import { withMachineType } from "./repricing";
 import { money } from "../cost/money";
 import { poolShape } from "./rightsizing";
 
@@ -46,7 +47,7 @@ export function familySwaps(stack: string, resources: ResourceRecord[], priced: 
     const targets = equalShapeTargets(catalog, shape.machineType, shape.region);
     if (targets.length === 0) continue;
     const options = targets
-      .map((target) => ({ target, priced: priceVariant(current, withMachineType(target), catalog) }))
+      .map((target) => ({ target, priced: priceWhatIf(current, withMachineType(target), catalog) }))
       .sort((a, b) => a.priced.monthly - b.priced.monthly || a.target.localeCompare(b.target));
     const pool = record.name;
     const figures = options.map((o) => `${o.target} ${money(o.priced.monthly)} (${sustainedUse(catalog, o.target)})`).join(", ");

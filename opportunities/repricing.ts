@@ -1,12 +1,12 @@
 /**
  * Prices "what if" variants with the cost engine itself: the priced resource's shape (cost/shapes.ts)
- * is changed the way the config change would change it and priced again by the same pricer
- * (cost/engine.ts priceWhatIf), so a saving is always engine(before) - engine(after), never a
+ * is changed (the changes below) the way the config change would change it and priced again by the
+ * same pricer (cost/engine.ts priceWhatIf), so a saving is always engine(before) - engine(after), never a
  * second cost model. The per-node price the bin-packing search ranks candidates by comes from the
  * same machine-group pricer for the same reason.
  */
 import { PriceCatalog } from "../catalog/catalog";
-import { PricedResource, priceResources, priceWhatIf } from "../cost/engine";
+import { PricedResource, priceResources } from "../cost/engine";
 import { priceMachineGroup } from "../cost/pricers/machineGroup";
 import { regionalPriceLine } from "../cost/pricers/diskStorage";
 import type { BootDiskShape, DiskStorageShape, MachineGroupShape, ResourceShape } from "../cost/shapes";
@@ -17,11 +17,6 @@ export type ShapeChange = (shape: ResourceShape) => ResourceShape;
 /** The engine's price of every resource of a graph, by URN. */
 export function pricedByUrn(resources: ResourceRecord[], catalog: PriceCatalog): Map<string, PricedResource> {
   return new Map(priceResources(resources, catalog).map((priced) => [priced.urn, priced]));
-}
-
-/** The engine's price of one priced resource with its shape changed. */
-export function priceVariant(current: PricedResource, change: ShapeChange, catalog: PriceCatalog): PricedResource {
-  return priceWhatIf(current, change, catalog);
 }
 
 function machineGroupChange(describe: string, change: (group: MachineGroupShape) => MachineGroupShape): ShapeChange {
@@ -66,14 +61,11 @@ export function combine(...changes: ShapeChange[]): ShapeChange {
   return (shape) => changes.reduce((current, change) => change(current), shape);
 }
 
-/** Boot disk of each node, as the pool has it. */
-export type BootDisk = BootDiskShape;
-
 /**
  * USD a month of one node: machine hours as the engine prices them (sustained-use discount, or the
  * spot rate) plus its boot disk. Undefined when the catalog has no such price.
  */
-export function nodeMonthly(catalog: PriceCatalog, machineType: string, region: string, spot: boolean, bootDisk: BootDisk): number | undefined {
+export function nodeMonthly(catalog: PriceCatalog, machineType: string, region: string, spot: boolean, bootDisk: BootDiskShape): number | undefined {
   const priced = priceMachineGroup({ kind: "machineGroup", machineType, region, zones: 1, nodes: 1, spot, bootDisk, localSsdCount: 0 }, catalog);
   return priced.status === "priced" ? priced.components.reduce((sum, c) => sum + c.monthly, 0) : undefined;
 }

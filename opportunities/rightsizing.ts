@@ -5,6 +5,7 @@
  * config knows about are left alone: their pods are managed elsewhere and sizing them to zero would
  * be wrong.
  */
+import { priceWhatIf } from "../cost/engine";
 import { PriceCatalog } from "../catalog/catalog";
 import { StackConfig } from "../config";
 import type { PricedResource } from "../cost/model";
@@ -15,7 +16,7 @@ import { CandidateFilter, MachineCandidate, PackingRequest, cheapestFit, machine
 import { commandChange, configEdits, nodePoolConfigKey } from "./configKeys";
 import { ConsideredResource, MINIMUM_MONTHLY_SAVING, Opportunity, PoolFit, PoolFitSide, StackFindings } from "./opportunity";
 import { PodGroup, podsPerPool } from "./podsPerPool";
-import { combine, nodeMonthly, priceVariant, withMachineType, withNodeCount } from "./repricing";
+import { combine, nodeMonthly, withMachineType, withNodeCount } from "./repricing";
 import { machineSize } from "../cost/pricers/machineGroup";
 
 export const DEFAULT_HEADROOM = 0.2;
@@ -155,7 +156,7 @@ export function rightsizePools(
       continue;
     }
     const perZone = best.nodes / shape.zones;
-    const proposed = priceVariant(pricedPool, combine(withMachineType(best.machineType), withNodeCount(perZone)), catalog);
+    const proposed = priceWhatIf(pricedPool, combine(withMachineType(best.machineType), withNodeCount(perZone)), catalog);
     const saving = pricedPool.monthly - proposed.monthly;
     fit.proposed = side(best.machineType, best.nodes, proposed.monthly);
     if (saving < MINIMUM_MONTHLY_SAVING) {

@@ -3,6 +3,7 @@
  * reclaimed (30 s notice, GKE reschedules the pods), and spot machine hours cost a fraction of
  * on-demand ones even after the sustained-use discount.
  */
+import { priceWhatIf } from "../cost/engine";
 import { PriceCatalog } from "../catalog/catalog";
 import { StackConfig } from "../config";
 import type { PricedResource } from "../cost/model";
@@ -10,7 +11,7 @@ import { ResourceRecord } from "../graph/resourceRecord";
 import { commandChange, configEdits, nodePoolConfigKey } from "./configKeys";
 import { MINIMUM_MONTHLY_SAVING, StackFindings } from "./opportunity";
 import { NODE_POOL_TYPE } from "../graph/resourceTypes";
-import { priceVariant, withSpot } from "./repricing";
+import { withSpot } from "./repricing";
 import { money } from "../cost/money";
 import { poolShape } from "./rightsizing";
 
@@ -24,7 +25,7 @@ export function spotPools(stack: string, resources: ResourceRecord[], priced: Ma
     const current = priced.get(record.urn);
     const shape = poolShape(current, catalog);
     if (!shape || !current || shape.spot) continue;
-    const proposed = priceVariant(current, withSpot(true), catalog);
+    const proposed = priceWhatIf(current, withSpot(true), catalog);
     if (proposed.status !== "priced") {
       findings.considered.push({ stack, kind: "spot", resource: record.name, note: `no spot price: ${proposed.unpricedReason}` });
       continue;

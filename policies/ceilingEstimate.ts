@@ -10,8 +10,7 @@
  *    size, a count with nothing bounding it) makes the ceiling unverifiable, which the ceiling
  *    policies report as a violation at their own (mandatory) level, never as an advisory.
  */
-import { priceResources, priceWhatIf, readShapes, PricedResource } from "../cost/engine";
-import type { ResourceShape } from "../cost/shapes";
+import { priceResourcesWithReads, priceWhatIf, PricedResource, ResourceRead } from "../cost/engine";
 import { NODE_POOL_TYPE } from "../graph/resourceTypes";
 import { money } from "../cost/money";
 import { PolicyResource, containsPreviewUnknown, isPreviewUnknown, recordForPricing, valueAt } from "./resourceView";
@@ -80,12 +79,7 @@ const NODE_COUNT_PATH = /^(nodeCount|initialNodeCount|autoscaling\.\w+)$/;
  * maximum, priced again by the engine's pricer. The shape is read even when the node count is
  * unknown until apply (the bound replaces it); any other unknown leaves the engine's verdict.
  */
-function atUpperBound(
-  priced: PricedResource,
-  read: { shape?: ResourceShape; opaquePaths: string[] },
-  bound: PoolBound,
-  assumptions: string[],
-): PricedResource {
+function atUpperBound(priced: PricedResource, read: ResourceRead, bound: PoolBound, assumptions: string[]): PricedResource {
   const shape = priced.shape ?? (read.opaquePaths.every((path) => NODE_COUNT_PATH.test(path)) ? read.shape : undefined);
   if (shape?.kind !== "machineGroup") return priced;
   let nodes: number;
@@ -108,24 +102,14 @@ function label(resource: { name: string; summary?: string }): string {
 
 /** The ceiling-relevant cost of `resources` (one stack's graph, or a single node pool). */
 export function estimateCeilingCost(resources: PolicyResource[]): CeilingEstimate {
-  const records = resources.map(recordForPricing);
-  const bounds = resources.map((view) => (view.type === NODE_POOL_TYPE ? nodePoolBound(view) : {}));
-  const boundAssumptions: string[][] = resources.map(() => []);
-  let reads: ReturnType<typeof readShapes> | undefined;
-  const priced = priceResources(records).map((result, i) => {
-    const bound = bounds[i];
-    if (bound.maxPerZone === undefined && bound.totalMax === undefined) return result;
-    // Shapes are read again only when a pool has a bound: the graph's readers need the whole graph.
-    reads ??= readShapes(records);
-    return atUpperBound(result, reads[i], bound, boundAssumptions[i]);
-  });
-  const bounded = bounds.map((bound, i) => ({ assumptions: boundAssumptions[i], unverifiable: bound.unverifiable }));
-
   const estimate: CeilingEstimate = { monthly: 0, contributors: [], assumptions: [], unverifiable: [], unpriced: [] };
-  priced.forEach((result, i) => {
+  priceResourcesWithReads(resources.map(recordForPricing)).forEach(({ priced, read }, i) => {
     const view = resources[i];
-    const { assumptions, unverifiable } = bounded[i];
+    const bound: PoolBound = view.type === NODE_POOL_TYPE ? nodePoolBound(view) : {};
+    const assumptions: string[] = [];
+    const result = bound.maxPerZone !== undefined || bound.totalMax !== undefined ? atUpperBound(priced, read, bound, assumptions) : priced;
     for (const assumption of assumptions) estimate.assumptions.push(`${view.name}: ${assumption}`);
+    const { unverifiable } = bound;
     if (unverifiable) {
       estimate.unverifiable.push({ urn: view.urn, name: view.name, reason: unverifiable });
       return;

@@ -5,11 +5,11 @@
  * review` command builds (cost/costReview.ts over the baselines and the program recorded now) or
  * from the opportunities analysis, which prices through the same engine.
  */
+import { priceWhatIf } from "../cost/engine";
 import * as path from "path";
 import { PriceCatalog, loadCatalog } from "../catalog/catalog";
 import { STACKS } from "../stacks";
-import { firstInvalidInput } from "../cost/costComparison";
-import { roundMoney } from "../cost/money";
+import { countedTotals, firstInvalidInput } from "../cost/costComparison";
 import { CostReview, StackCostReview, assembleReview, reviewStack } from "../cost/costReview";
 import type { PricedResource } from "../cost/model";
 import { InputError } from "../cost/sources/inputError";
@@ -20,8 +20,8 @@ import { PROJECT_ROOT } from "../projectRoot";
 import { OpportunitiesDocument, analyseStack, opportunitiesDocument } from "../opportunities/analyse";
 import { oneYearCommitment } from "../opportunities/commitments";
 import { NODE_POOL_TYPE } from "../graph/resourceTypes";
-import { priceVariant, withSpot } from "../opportunities/repricing";
-import { machineSize } from "../cost/pricers/machineGroup";
+import { withSpot } from "../opportunities/repricing";
+import { poolShape } from "../opportunities/rightsizing";
 import { PRODUCTION_STACKS } from "../opportunities/spotPools";
 
 
@@ -79,18 +79,17 @@ export interface BudgetReport {
 }
 
 function poolSide(priced: PricedResource | null, catalog: PriceCatalog): PoolSide | null {
-  const group = priced?.status === "priced" && priced.shape?.kind === "machineGroup" ? priced.shape : undefined;
-  const size = group ? machineSize(catalog, group.machineType) : undefined;
-  if (!priced || !group || !group.bootDisk || !size) return null;
-  const { nodes } = group;
+  const pool = poolShape(priced ?? undefined, catalog);
+  if (!priced || !pool) return null;
+  const { nodes } = pool;
   return {
-    machineType: group.machineType,
+    machineType: pool.machineType,
     nodes,
-    vcpu: size.vcpu * nodes,
-    memoryGb: size.memoryGb * nodes,
-    diskType: group.bootDisk.diskType,
-    diskGb: group.bootDisk.diskGb * nodes,
-    spot: group.spot,
+    vcpu: pool.vcpuPerNode * nodes,
+    memoryGb: pool.memoryGbPerNode * nodes,
+    diskType: pool.diskType,
+    diskGb: pool.diskGb * nodes,
+    spot: pool.spot,
     monthly: priced.monthly,
   };
 }
@@ -111,22 +110,15 @@ export function baselineFile(stack: string): { file: string; shown: string } {
   return { file, shown: path.relative(PROJECT_ROOT, file).split(path.sep).join("/") };
 }
 
-/**
- * The after side of a stack with every node pool on spot: each pool's shape priced again as spot,
- * totalled the way the review totals a side (lines unpriced on either side left out, whole cents).
- */
+/** The after side of a stack with every node pool on spot: each pool's shape priced again as spot, totalled as the review totals a side. */
 function afterWithSpotPools(review: StackCostReview, catalog: PriceCatalog): number {
-  let total = 0;
-  for (const line of review.comparison.lines) {
-    if ([line.before, line.after].some((side) => side?.status === "unpriced")) continue;
-    let after = line.after;
-    if (after && line.type === NODE_POOL_TYPE && after.status === "priced" && after.shape?.kind === "machineGroup") {
-      const spot = priceVariant(after, withSpot(true), catalog);
-      if (spot.status === "priced") after = spot;
-    }
-    total += after?.status === "priced" ? after.monthly : 0;
-  }
-  return roundMoney(total);
+  const lines = review.comparison.lines.map((line) => {
+    const pool = line.after;
+    if (line.type !== NODE_POOL_TYPE || pool?.status !== "priced" || pool.shape?.kind !== "machineGroup") return line;
+    const spot = priceWhatIf(pool, withSpot(true), catalog);
+    return spot.status === "priced" ? { ...line, after: spot } : line;
+  });
+  return countedTotals(lines).after;
 }
 
 /** Monthly saving of 1-year commitments on one side's steady production pools. */
