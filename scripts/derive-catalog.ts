@@ -174,6 +174,11 @@ function main(argv: string[]): void {
   const root = path.resolve(__dirname, "..");
   const from = arg("--from", path.join(root, "..", "shared", "data", "gcp-pricing", "pricing.yml"));
   const out = arg("--out", path.join(root, "catalog", "gcp-prices.json"));
+  if (!fs.existsSync(from)) {
+    // A clone without the shared folder beside it: say where the price file is expected, not a stack trace.
+    console.error(`npm run catalog: ${from}: no such file (the public price file pricing.yml; pass --from FILE)`);
+    process.exit(2);
+  }
   const catalog = deriveCatalog(parse(fs.readFileSync(from, "utf8")));
   fs.writeFileSync(out + ".tmp", JSON.stringify(catalog) + "\n");
   fs.renameSync(out + ".tmp", out);
