@@ -21,7 +21,7 @@
  * (tests/fixtures/pulumi/stack-export-pulumi-gcp-cluster.json), except any that would change a
  * price: the ceiling's verdict and figures stay those of the recorded stack.
  */
-import { PROJECT_ROOT } from "../projectRoot";
+import { PROJECT_ROOT } from "../program/projectRoot";
 import * as fs from "fs";
 import * as path from "path";
 import { ResourceRecord } from "../graph/resourceRecord";

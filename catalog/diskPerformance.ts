@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { PROJECT_ROOT } from "../projectRoot";
+import { PROJECT_ROOT } from "../program/projectRoot";
 
 export const DISK_PERFORMANCE_PATH = path.join(PROJECT_ROOT, "catalog", "disk-performance.json");
 /** The persistent-disk types compared: the ones the price catalog prices per GiB alone. */

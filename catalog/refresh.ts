@@ -16,7 +16,7 @@ import { COMPUTE_ENGINE_SERVICE_ID, readSkus, type CatalogClientOptions } from "
 import { DEFAULT_MAX_PRICE_CHANGE_FACTOR, buildCatalogFromSkus } from "./buildCatalog";
 import { loadCatalog, type PriceCatalog } from "./catalog";
 import type { RefreshResult } from "./priceCoverage";
-import { PROJECT_ROOT } from "../projectRoot";
+import { PROJECT_ROOT } from "../program/projectRoot";
 
 /** The committed catalog file, which a refresh compares with and rewrites. */
 export const DEFAULT_CATALOG_PATH = path.join(PROJECT_ROOT, "catalog", "gcp-prices.json");

@@ -1,5 +1,4 @@
 /** How money, percentages and per-resource changes read in the table and markdown reports. */
-import type { CostCategory } from "../cost/model";
 import { money } from "../cost/money";
 import { CostComparison, CostLine, monthlyOf } from "../cost/costComparison";
 
@@ -54,22 +53,6 @@ export function resourceChanges(comparison: CostComparison): ResourceChangeDescr
     })
     .filter((change) => Math.abs(change.delta) >= 0.005)
     .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta));
-}
-
-/** Monthly cost per component category on each side: the chart's data. */
-export function costByCategory(comparisons: CostComparison[]): { category: CostCategory; before: number; after: number }[] {
-  const categories: CostCategory[] = ["compute", "storage", "cluster management", "networking"];
-  const totals = new Map(categories.map((c) => [c, { category: c, before: 0, after: 0 }]));
-  for (const comparison of comparisons) {
-    for (const line of comparison.lines) {
-      for (const side of ["before", "after"] as const) {
-        const resource = line[side];
-        if (resource?.status !== "priced") continue;
-        for (const component of resource.components) totals.get(component.category ?? "compute")![side] += component.monthly;
-      }
-    }
-  }
-  return [...totals.values()];
 }
 
 export function shortType(type: string): string {

@@ -15,7 +15,7 @@ import { InputError, PreviewFailedError } from "../cost/sources/inputError";
 import { PreviewChanges, readPreviewDocument } from "../cost/sources/previewDocument";
 import { readStackExport } from "../cost/sources/stackExport";
 import type { PolicyStack } from "../policies/evaluate";
-import { STACKS } from "../stacks";
+import { STACKS } from "../program/stacks";
 import { PolicyResult } from "../cost/costReview";
 import { EXIT_OVER_THRESHOLD, EXIT_PREVIEW_FAILED, type CommandOutput } from "./command";
 import { renderEstimateTable } from "./renderTable";

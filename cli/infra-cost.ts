@@ -17,7 +17,7 @@
 (require("module") as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_OVER_THRESHOLD, describeFailure, oneLine, runCommand, type CommandIo } from "./command";
-import { STACKS } from "../stacks";
+import { STACKS } from "../program/stacks";
 // Types only: each command's module is required when that command runs, so `estimate` and
 // `--help` never load what another command needs (the Pulumi SDKs, the billing client).
 import type { EstimateOptions } from "./estimateCommand";

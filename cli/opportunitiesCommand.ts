@@ -4,7 +4,7 @@
  * or --out.
  */
 import type { CommandOutput } from "./command";
-import { STACKS, type StackName } from "../stacks";
+import { STACKS, type StackName } from "../program/stacks";
 import { InputError } from "../cost/sources/inputError";
 import { loadCatalog } from "../catalog/catalog";
 import { AnalysisOptions, OpportunitiesDocument, analyseStack, opportunitiesDocument } from "../opportunities/analyse";

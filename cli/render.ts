@@ -6,7 +6,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { EXIT_BAD_INPUT, EXIT_OK, oneLine, runCommand, type CommandIo } from "./command";
-import { STACKS } from "../stacks";
+import { STACKS } from "../program/stacks";
 import type { RenderOptions } from "./renderCommand";
 
 export async function main(argv: string[], io: CommandIo): Promise<number> {

@@ -3,7 +3,7 @@
  * (offline/render.ts) for the entry point (cli/render.ts) to write as a complete directory or none.
  */
 import { CommandFailure, EXIT_BAD_INPUT, type CommandOutput } from "./command";
-import { STACKS, type StackName } from "../stacks";
+import { STACKS, type StackName } from "../program/stacks";
 
 export interface RenderOptions {
   stack: string;

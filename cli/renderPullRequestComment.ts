@@ -6,10 +6,10 @@
  * GitHub comment (text bars, no image file). The body stays under GitHub's 65,536-character limit.
  */
 import { PriceCatalog } from "../catalog/catalog";
-import { CostComparison, assumptionNotes } from "../cost/costComparison";
+import { CostComparison, assumptionNotes, costByCategory } from "../cost/costComparison";
 import { EstimateCoverage, roundTotals } from "../cost/costReport";
 import { PolicyResult } from "../cost/costReview";
-import { costByCategory, headline, percentChange, resourceChanges, shortType } from "./costFormatting";
+import { headline, percentChange, resourceChanges, shortType } from "./costFormatting";
 import { money, signedMoney } from "../cost/money";
 
 /** GitHub rejects an issue comment body above 65,536 characters; keep a margin for the workflow's footer. */

@@ -4,18 +4,18 @@
  */
 import * as path from "path";
 import { loadCatalog } from "../catalog/catalog";
-import { PROJECT_ROOT } from "../projectRoot";
+import { PROJECT_ROOT } from "../program/projectRoot";
 import { evaluateStackPolicies } from "../policies/evaluate";
 import { firstInvalidInput, invalidFieldPath } from "../cost/costComparison";
 import { CostReview, StackCostReview, assembleReview, reviewReportDocument, reviewStack } from "../cost/costReview";
 import { InputError } from "../cost/sources/inputError";
 import { readStackExport } from "../cost/sources/stackExport";
 import type { CommandOutput } from "./command";
-import { costChartSvg } from "./costChartSvg";
+import { costChartSvg } from "../charts/costChartSvg";
 import { renderReviewMarkdown } from "./renderMarkdown";
 import { renderReviewTable } from "./renderTable";
 import type { RecordedStack } from "../offline/recordStack";
-import { STACKS, type StackName } from "../stacks";
+import { STACKS, type StackName } from "../program/stacks";
 
 export interface ReviewOptions {
   stack: StackName | "all";

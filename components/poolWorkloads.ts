@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { POOL_WORKLOADS_TYPE, type StatedPodGroup } from "../graph/statedPodGroup";
-import type { StatedWorkload } from "../poolWorkloadsConfig";
+import type { StatedWorkload } from "../config/poolWorkloadsSchema";
 
 // Readers used to import these from here; kept so existing imports still resolve.
 export { POOL_WORKLOADS_TYPE, type StatedPodGroup };

@@ -4,8 +4,8 @@
  * then the rules that keep the stack deployable (validation/stackRules.ts) and the pool workloads.
  */
 import { loadCatalog } from "../catalog/catalog";
-import { poolWorkloadsProblem } from "../poolWorkloadsConfig";
-import { STACKS } from "../stacks";
+import { poolWorkloadsProblem } from "./poolWorkloadsSchema";
+import { STACKS } from "../program/stacks";
 import { stackRuleProblem } from "../validation/stackRules";
 import { clusterZones } from "./clusterZones";
 import { ConfigError } from "./configError";

@@ -3,7 +3,7 @@
  * nodes, proxy) and testnet's (chains, their pool, validators), assembled from the area schemas.
  */
 import { z } from "zod";
-import { poolWorkloadsSchema } from "../poolWorkloadsConfig";
+import { poolWorkloadsSchema } from "./poolWorkloadsSchema";
 import { blockchainNodeSchema } from "./blockchainNodeSchema";
 import { clusterSchema, labelsSchema, nodePoolSchema } from "./clusterSchema";
 import { name, positiveInt, resourcesSchema, secretPassword } from "./fields";
@@ -17,7 +17,7 @@ const baseKeys = {
   cluster: clusterSchema,
   /** Node pools kept as they are (declared so the stack's cost and ceilings are real). */
   nodePools: z.array(nodePoolSchema).default([]),
-  /** Per pool, the workloads the program does not declare (poolWorkloadsConfig.ts). */
+  /** Per pool, the workloads the program does not declare (config/poolWorkloadsSchema.ts). */
   poolWorkloads: poolWorkloadsSchema,
 };
 

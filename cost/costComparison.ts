@@ -7,6 +7,7 @@ import { ResourceRecord } from "../graph/resourceRecord";
 import { PriceCatalog } from "../catalog/catalog";
 import { PricedResource, priceResources } from "./engine";
 import { roundMoney } from "./money";
+import type { CostCategory } from "./model";
 
 export interface CostLine {
   urn: string;
@@ -161,4 +162,20 @@ export function assumptionNotes(comparison: CostComparison): { note: string; res
     }
   }
   return [...notes.entries()].map(([note, resources]) => ({ note, resources }));
+}
+
+/** Monthly cost per component category on each side: the chart's data. */
+export function costByCategory(comparisons: CostComparison[]): { category: CostCategory; before: number; after: number }[] {
+  const categories: CostCategory[] = ["compute", "storage", "cluster management", "networking"];
+  const totals = new Map(categories.map((c) => [c, { category: c, before: 0, after: 0 }]));
+  for (const comparison of comparisons) {
+    for (const line of comparison.lines) {
+      for (const side of ["before", "after"] as const) {
+        const resource = line[side];
+        if (resource?.status !== "priced") continue;
+        for (const component of resource.components) totals.get(component.category ?? "compute")![side] += component.monthly;
+      }
+    }
+  }
+  return [...totals.values()];
 }

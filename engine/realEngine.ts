@@ -17,9 +17,9 @@ import { parse, stringify } from "yaml";
 import { PROJECT, StackName } from "../config";
 import { money, roundMoney } from "../cost/money";
 import { recordStack, RecordedStack } from "../offline/recordStack";
-import { PROJECT_ROOT } from "../projectRoot";
+import { PROJECT_ROOT } from "../program/projectRoot";
 import { SECRET_SIG_KEY } from "../graph/resourceRecord";
-import { STACKS } from "../stacks";
+import { STACKS } from "../program/stacks";
 
 /** The organization a file:// backend gives every stack. */
 const FILE_BACKEND_ORG = "organization";

@@ -6,10 +6,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { PROJECT, StackConfig } from "../config";
-import type { StackName } from "../stacks";
+import type { StackName } from "../program/stacks";
 import { ResourceRecord } from "../graph/resourceRecord";
 import { RESOURCE_TYPES } from "../graph/resourceTypes";
-import { defineStack, stackConfigFromRuntime } from "../program";
+import { defineStack, stackConfigFromRuntime } from "../program/program";
 import { readStackConfig } from "./stackConfig";
 
 export interface RecordOptions {

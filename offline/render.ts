@@ -4,7 +4,7 @@
  * gives, without the Pulumi CLI, a cluster or credentials. `npm run render` (cli/render.ts) writes it.
  */
 import { stringify } from "yaml";
-import type { StackName } from "../stacks";
+import type { StackName } from "../program/stacks";
 import { redactSecrets, ResourceRecord } from "../graph/resourceRecord";
 import { recordStack } from "./recordStack";
 

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { ConfigError, PROJECT } from "../config";
-import { PROJECT_ROOT } from "../projectRoot";
+import { PROJECT_ROOT } from "../program/projectRoot";
 
 
 export interface RawStackConfig {

@@ -7,8 +7,8 @@
  */
 import * as path from "path";
 import { ResourceRecord } from "../graph/resourceRecord";
-import type { StackName } from "../stacks";
-import { PROJECT_ROOT } from "../projectRoot";
+import type { StackName } from "../program/stacks";
+import { PROJECT_ROOT } from "../program/projectRoot";
 import { budgetPolicies } from "./budgetPolicies";
 import { BudgetFigures, Violation } from "./policyDefinition";
 import { EnforcementLevel, loadPolicyPackConfigFile, reconcilePolicyPackConfig } from "./policyConfig";

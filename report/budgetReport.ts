@@ -8,7 +8,7 @@
 import { priceWhatIf } from "../cost/engine";
 import * as path from "path";
 import { PriceCatalog, loadCatalog } from "../catalog/catalog";
-import { STACKS } from "../stacks";
+import { STACKS } from "../program/stacks";
 import { countedTotals, firstInvalidInput } from "../cost/costComparison";
 import { CostReview, StackCostReview, assembleReview, reviewStack } from "../cost/costReview";
 import type { PricedResource } from "../cost/model";
@@ -16,7 +16,7 @@ import { InputError } from "../cost/sources/inputError";
 import { readStackExport } from "../cost/sources/stackExport";
 import { ResourceRecord } from "../graph/resourceRecord";
 import { SeedPoolFromGraph, seedPoolOf } from "../graph/seedPool";
-import { PROJECT_ROOT } from "../projectRoot";
+import { PROJECT_ROOT } from "../program/projectRoot";
 import { OpportunitiesDocument, analyseStack, opportunitiesDocument } from "../opportunities/analyse";
 import { oneYearCommitment } from "../opportunities/commitments";
 import { NODE_POOL_TYPE } from "../graph/resourceTypes";

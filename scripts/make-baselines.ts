@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { PROJECT } from "../config";
-import { STACKS, type StackName } from "../stacks";
+import { STACKS, type StackName } from "../program/stacks";
 import { ResourceRecord, isSecretValue, SECRET_SIG, SECRET_SIG_KEY } from "../graph/resourceRecord";
 import { recordStack } from "../offline/recordStack";
 import { readStackConfig } from "../offline/stackConfig";

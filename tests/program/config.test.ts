@@ -6,7 +6,7 @@ import * as path from "path";
 import { stringify, parse } from "yaml";
 import { clusterZones, parseStackConfig } from "../../config";
 import { readStackConfig, stackConfigPath } from "../../offline/stackConfig";
-import { PROJECT_ROOT } from "../../projectRoot";
+import { PROJECT_ROOT } from "../../program/projectRoot";
 
 type Raw = Record<string, any>;
 const base = (stack: string): Raw => structuredClone(readStackConfig(stack).values);

@@ -10,7 +10,7 @@ import { parse, stringify } from "yaml";
 import { OutputDirectorySystem, writeDirectoryAtomically, writeFilesAtomically } from "../../cli/atomicOutput";
 import { main as render } from "../../cli/render";
 import { stackConfigPath } from "../../offline/stackConfig";
-import { PROJECT_ROOT } from "../../projectRoot";
+import { PROJECT_ROOT } from "../../program/projectRoot";
 
 const scratch = () => fs.mkdtempSync(path.join(os.tmpdir(), "half-done-"));
 

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import Ajv from "ajv/dist/2020";
 import { parse } from "yaml";
-import { PROJECT_ROOT } from "../../projectRoot";
+import { PROJECT_ROOT } from "../../program/projectRoot";
 
 const schemaFile = path.join(PROJECT_ROOT, "tests", "fixtures", "schemas", "pulumi-project.schema.json");
 

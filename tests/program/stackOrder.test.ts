@@ -10,7 +10,7 @@ import { stringify } from "yaml";
 import { ConfigError, PROJECT } from "../../config";
 import { recordStack, RecordedStack } from "../../offline/recordStack";
 import { readStackConfig } from "../../offline/stackConfig";
-import { committedProxyUrls, requireRoutes } from "../../prodProxyUrls";
+import { committedProxyUrls, requireRoutes } from "../../program/prodProxyUrls";
 import { find, secretValue } from "./recorded";
 
 const NEW_ROUTE = "0023";

@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { buildReview } from "../../cli/reviewCommand";
-import { PROJECT_ROOT } from "../../projectRoot";
+import { PROJECT_ROOT } from "../../program/projectRoot";
 import { buildBudgetReport } from "../../report/budgetReport";
 import { chartNames, renderBudgetReport, renderBudgetReportFiles } from "../../report/renderBudgetReport";
 import { money as chartMoney } from "../../cost/money";

@@ -8,9 +8,9 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, parseStackConfig, TestnetChainConfig } from "./config";
-import { proxyUrl } from "./components/blockchainProxy";
-import { readStackConfig, stackConfigPath } from "./offline/stackConfig";
+import { ConfigError, parseStackConfig, TestnetChainConfig } from "../config";
+import { proxyUrl } from "../components/blockchainProxy";
+import { readStackConfig, stackConfigPath } from "../offline/stackConfig";
 
 /** Relay chain ID -> proxy URL, from the committed config of the stack `proxyStack` names (<org>/<project>/<stack>). */
 export function committedProxyUrls(proxyStack: string, file = stackConfigPath(proxyStack.split("/").pop()!)): Record<string, string> {

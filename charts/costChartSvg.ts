@@ -1,7 +1,7 @@
 /** The review's chart: monthly cost before and after, by component category. */
-import { beforeAfterChartSvg } from "../charts/beforeAfterChartSvg";
+import { beforeAfterChartSvg } from "./beforeAfterChartSvg";
 import { CostComparison } from "../cost/costComparison";
-import { costByCategory } from "./costFormatting";
+import { costByCategory } from "../cost/costComparison";
 
 export function costChartSvg(comparisons: CostComparison[], title: string): string {
   const rows = costByCategory(comparisons)

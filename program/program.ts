@@ -3,14 +3,14 @@
  * Pulumi CLI; offline/recordStack.ts runs the same function under mocks.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { clusterZones, parseStackConfig, ProdConfig, StackConfig, TestnetConfig } from "./config";
-import { BlockchainNodeDisks } from "./components/blockchainNodeDisks";
-import { BlockchainProxy } from "./components/blockchainProxy";
-import { GkeCluster } from "./components/gkeCluster";
-import { PoolWorkloads, StatedPodGroup, statedPodGroups } from "./components/poolWorkloads";
-import { SEED_POD_SELECTOR, SeedNodePool } from "./components/seedNodePool";
-import { BLOCKCHAIN_NAMESPACE, TestnetBlockchains } from "./components/testnetBlockchains";
-import { ValidatorChains } from "./components/validatorChains";
+import { clusterZones, parseStackConfig, ProdConfig, StackConfig, TestnetConfig } from "../config";
+import { BlockchainNodeDisks } from "../components/blockchainNodeDisks";
+import { BlockchainProxy } from "../components/blockchainProxy";
+import { GkeCluster } from "../components/gkeCluster";
+import { PoolWorkloads, StatedPodGroup, statedPodGroups } from "../components/poolWorkloads";
+import { SEED_POD_SELECTOR, SeedNodePool } from "../components/seedNodePool";
+import { BLOCKCHAIN_NAMESPACE, TestnetBlockchains } from "../components/testnetBlockchains";
+import { ValidatorChains } from "../components/validatorChains";
 import { prodProxyUrls } from "./prodProxyUrls";
 
 /** The stack's config as the Pulumi runtime holds it (the CLI or the mocks set it), validated. */
