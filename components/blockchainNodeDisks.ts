@@ -1,21 +1,32 @@
 /**
  * The data disks of prod's blockchain nodes, adopted and protected: they hold chains that take
- * weeks to sync, and they are most of the cluster's storage bill.
+ * weeks to sync, and they are most of the cluster's storage bill. Each node mounts its disk through
+ * a static PersistentVolume and claim, declared here (adopted where they exist). A disk can move to
+ * another type in steps (graph/diskMigration.ts): copy (a protected snapshot and a new disk from
+ * it), switch (the volume and claim point at the new disk), retire (the old disk goes).
  */
 import * as gcp from "@pulumi/gcp";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { COMPONENT_TYPES } from "../graph/componentTypes";
 import type { BlockchainNodeDisksInputs } from "../graph/blockchainNodeDisks";
+import { AppliedDiskMigration, DeclaredDiskMigration, plannedMigration } from "../graph/diskMigration";
+import { regionOf } from "../catalog/gcpLocations";
+import { SOURCE_DISK_SIZE_LABEL } from "../cost/readers/snapshot";
 import { withLegacyTypeAlias } from "./componentType";
-import type { DiskConfig } from "../config";
+import { newDiskNameOf, type BlockchainNodeDiskConfig, type BlockchainNodeVolumeConfig } from "../config";
 
 export interface BlockchainNodeDisksArgs {
   project: string;
   /** Zone a disk lives in when its config names none (the cluster's zone). */
   defaultZone: string;
-  /** Blockchain node name (and the relay chains it serves) -> its data disk. */
-  disks: { blockchainNode: string; relayChainIds: string[]; disk: DiskConfig }[];
+  /** Blockchain node name (its relay chains and namespace) -> its data disk and the volume it is mounted through. */
+  disks: { blockchainNode: string; relayChainIds: string[]; namespace: string; disk: BlockchainNodeDiskConfig; volume: BlockchainNodeVolumeConfig }[];
   labels: { team: string; env: string };
+  /** Old disk name -> what the stack's last `pulumi up` applied of its migration (program/appliedDiskMigrations.ts checked the step). */
+  appliedMigrations: Record<string, AppliedDiskMigration>;
+  /** The cluster's Kubernetes provider (the volumes and claims). */
+  provider: k8s.Provider;
 }
 
 /** Labels of a blockchain node's data disk: cost allocation plus which node it serves. */
@@ -23,31 +34,117 @@ export function dataDiskLabels(labels: { team: string; env: string }, blockchain
   return { ...labels, component: "blockchain-nodes", "blockchain-node": blockchainNode };
 }
 
+/** The claim a node's pod mounts its data through (its name never changes: the pod refers to it). */
+export function dataClaimName(blockchainNode: string, volume: BlockchainNodeVolumeConfig): string {
+  return volume.claimName ?? `${blockchainNode}-data`;
+}
+
+/** The GCE disk path a CSI volume handle and a snapshot's source name. */
+export function diskPath(project: string, zone: string, disk: string): string {
+  return `projects/${project}/zones/${zone}/disks/${disk}`;
+}
+
 export class BlockchainNodeDisks extends pulumi.ComponentResource {
+  /** Blockchain node -> the id of the disk it runs on in this step. */
   public readonly diskIds: Record<string, pulumi.Output<string>> = {};
+  /** Old disk -> what this run applies of its migration: the next run's self StackReference reads it back. */
+  public readonly migrationOutputs: Record<string, pulumi.Output<AppliedDiskMigration>> = {};
 
   constructor(name: string, args: BlockchainNodeDisksArgs, opts?: pulumi.ComponentResourceOptions) {
+    const migrations: DeclaredDiskMigration[] = args.disks.flatMap(({ blockchainNode, disk }) =>
+      disk.migration ? [plannedMigration(disk, blockchainNode, { ...disk.migration, newDiskName: newDiskNameOf(disk)! }, args.appliedMigrations[disk.name] ?? {})] : [],
+    );
     // Which node each disk serves travels with the disks as component inputs: the nodes' workloads
-    // run outside this program, and the graph alone must tell a reader these disks are in use.
-    const inputs: BlockchainNodeDisksInputs = {
-      disks: args.disks.map(({ blockchainNode, relayChainIds, disk }) => ({ diskName: disk.name, blockchainNode, relayChainIds: [...relayChainIds] })),
+    // run outside this program, and the graph alone must tell a reader these disks are in use. A
+    // migration's new disk serves the same node; the migrations tell the cost review and the policy
+    // pack what each step adds and deletes.
+    const inputs: BlockchainNodeDisksInputs & { migrations: DeclaredDiskMigration[] } = {
+      disks: args.disks.flatMap(({ blockchainNode, relayChainIds, disk }) => [
+        ...(migrations.some((m) => m.disk === disk.name && m.step === "retire") ? [] : [{ diskName: disk.name, blockchainNode, relayChainIds: [...relayChainIds] }]),
+        ...(disk.migration ? [{ diskName: newDiskNameOf(disk)!, blockchainNode, relayChainIds: [...relayChainIds] }] : []),
+      ]),
+      migrations,
     };
     super(COMPONENT_TYPES.blockchainNodeDisks, name, { ...inputs }, withLegacyTypeAlias("blockchainNodeDisks", opts));
-    for (const { blockchainNode, disk } of args.disks) {
-      const created = new gcp.compute.Disk(
-        disk.name,
-        {
-          name: disk.name,
-          project: args.project,
-          zone: disk.zone ?? args.defaultZone,
-          type: disk.type,
-          size: disk.sizeGb,
-          labels: dataDiskLabels(args.labels, blockchainNode),
-        },
-        { parent: this, import: disk.importId, protect: true },
-      );
-      this.diskIds[blockchainNode] = created.id;
+    for (const { blockchainNode, namespace, disk, volume } of args.disks) {
+      const zone = disk.zone ?? args.defaultZone;
+      const labels = dataDiskLabels(args.labels, blockchainNode);
+      const migration = migrations.find((m) => m.disk === disk.name);
+      const declareOld = migration?.step !== "retire";
+      const old = declareOld
+        ? new gcp.compute.Disk(
+            disk.name,
+            { name: disk.name, project: args.project, zone, type: disk.type, size: disk.sizeGb, labels },
+            { parent: this, import: disk.importId, protect: true },
+          )
+        : undefined;
+      let live = old;
+      if (migration) {
+        // The copy: a protected snapshot of the live disk, and the new disk made from it (own name,
+        // same labels). The live disk is not touched.
+        const snapshot = new gcp.compute.Snapshot(
+          migration.snapshot,
+          {
+            name: migration.snapshot,
+            project: args.project,
+            zone,
+            sourceDisk: diskPath(args.project, zone, disk.name),
+            storageLocations: [regionOf(zone)],
+            // The snapshot's billed size is at most its source disk's: priced from this until GCP reports it.
+            labels: { ...labels, [SOURCE_DISK_SIZE_LABEL]: String(disk.sizeGb) },
+          },
+          { parent: this, protect: true, ...(old ? { dependsOn: [old] } : {}) },
+        );
+        const created = new gcp.compute.Disk(
+          migration.newDisk,
+          { name: migration.newDisk, project: args.project, zone, type: migration.toType, size: disk.sizeGb, snapshot: snapshot.selfLink, labels },
+          { parent: this, protect: true },
+        );
+        if (migration.volumeDisk === migration.newDisk) live = created;
+        this.migrationOutputs[disk.name] = pulumi
+          .all([snapshot.id, created.id])
+          .apply(([snapshotId, newDiskId]) => ({ step: migration.step, newDisk: migration.newDisk, snapshotId, newDiskId }));
+      }
+      this.declareVolume(blockchainNode, namespace, volume, zone, disk, migration, args);
+      this.diskIds[blockchainNode] = live!.id;
     }
-    this.registerOutputs({ diskIds: this.diskIds });
+    this.registerOutputs({ diskIds: this.diskIds, migrations });
+  }
+
+  /**
+   * The node's static PersistentVolume and claim, on the disk of this step. A volume's disk cannot
+   * change, so a switch is a new volume (named after its disk) and the claim replaced to bind it:
+   * deleted first, as its name is the one the pod mounts.
+   */
+  private declareVolume(blockchainNode: string, namespace: string, volume: BlockchainNodeVolumeConfig, zone: string, disk: BlockchainNodeDiskConfig, migration: DeclaredDiskMigration | undefined, args: BlockchainNodeDisksArgs): void {
+    const onDisk = migration?.volumeDisk ?? disk.name;
+    const original = onDisk === disk.name;
+    const volumeName = original ? (volume.persistentVolumeName ?? disk.name) : onDisk;
+    const claimName = dataClaimName(blockchainNode, volume);
+    const storage = `${disk.sizeGb}Gi`;
+    const persistentVolume = new k8s.core.v1.PersistentVolume(
+      volumeName,
+      {
+        metadata: { name: volumeName },
+        spec: {
+          capacity: { storage },
+          accessModes: ["ReadWriteOnce"],
+          // Deleting the volume (a switch, a rollback) never deletes the disk.
+          persistentVolumeReclaimPolicy: "Retain",
+          storageClassName: "",
+          claimRef: { namespace, name: claimName },
+          csi: { driver: "pd.csi.storage.gke.io", volumeHandle: diskPath(args.project, zone, onDisk), fsType: "ext4" },
+        },
+      },
+      { parent: this, provider: args.provider, ...(original && volume.importExisting ? { import: volumeName } : {}) },
+    );
+    new k8s.core.v1.PersistentVolumeClaim(
+      claimName,
+      {
+        metadata: { name: claimName, namespace },
+        spec: { accessModes: ["ReadWriteOnce"], storageClassName: "", volumeName: persistentVolume.metadata.name, resources: { requests: { storage } } },
+      },
+      { parent: this, provider: args.provider, deleteBeforeReplace: true, ...(volume.importExisting ? { import: `${namespace}/${claimName}` } : {}) },
+    );
   }
 }

@@ -1,6 +1,6 @@
 /** The prod blockchain nodes area of the stack config: the nodes the relays (and the proxy) reach. */
 import { z } from "zod";
-import { diskSchema } from "./clusterSchema";
+import { blockchainNodeDiskSchema, blockchainNodeVolumeSchema } from "./diskMigrationSchema";
 import { name, RELAY_CHAIN_ID } from "./fields";
 
 export const blockchainNodeSchema = z.strictObject({
@@ -10,5 +10,7 @@ export const blockchainNodeSchema = z.strictObject({
   namespace: name("namespace").default("blockchain"),
   /** The node's ClusterIP Service port. */
   port: z.number().int().min(1).max(65535, "must be a TCP port (1-65535)").default(8545),
-  disk: diskSchema,
+  disk: blockchainNodeDiskSchema,
+  /** The static PersistentVolume and claim the node mounts its data disk through (config/diskMigrationSchema.ts). */
+  volume: blockchainNodeVolumeSchema.default({ importExisting: true }),
 });

@@ -18,3 +18,4 @@ export type { NodePoolConfig, DiskConfig } from "./clusterSchema";
 export type { ResourcesConfig } from "./fields";
 export type { BlockchainProxyConfig } from "./proxySchema";
 export type { TestnetChainConfig } from "./testnetChainSchema";
+export { newDiskNameOf, type BlockchainNodeDiskConfig, type BlockchainNodeVolumeConfig, type DiskMigrationConfig } from "./diskMigrationSchema";

@@ -10,6 +10,7 @@ import { stackRuleProblem } from "../validation/stackRules";
 import { clusterZones } from "./clusterZones";
 import { ConfigError } from "./configError";
 import { crossCheck } from "./crossChecks";
+import { diskMigrationProblem } from "./diskMigrationSchema";
 import { describeIssue } from "./issueMessage";
 import { SECRET_KEYS, stackSchema, StackConfig } from "./stackSchemas";
 
@@ -44,6 +45,7 @@ export function parseStackConfig(stack: string, raw: Record<string, unknown>, se
   const config = { ...parsed.data, stack, project: PROJECT, region, gcpProject } as StackConfig;
   const problem =
     crossCheck(config, catalog) ??
+    (config.stack === "prod" ? diskMigrationProblem(config.blockchainNodes.map((node, i) => ({ key: `blockchainNodes[${i}].disk`, disk: node.disk })), region, catalog) : undefined) ??
     stackRuleProblem(config, clusterZones(config.cluster)) ??
     poolWorkloadsProblem(config.poolWorkloads, poolNamesOf(config), diskNamesOf(config));
   if (problem) throw new ConfigError(`${stack}: ${problem}`);

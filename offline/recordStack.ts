@@ -9,6 +9,7 @@ import { PROJECT, StackConfig } from "../config";
 import type { StackName } from "../program/stacks";
 import { ResourceRecord } from "../graph/resourceRecord";
 import { RESOURCE_TYPES } from "../graph/resourceTypes";
+import { DISK_MIGRATION_STEPS, type DiskMigrationStep } from "../graph/diskMigration";
 import { defineStack, stackConfigFromRuntime } from "../program/program";
 import { readStackConfig } from "./stackConfig";
 
@@ -23,6 +24,13 @@ export interface RecordOptions {
   preview?: boolean;
   /** The prod run that answers testnet's StackReference; recorded on demand when a testnet run needs it. */
   prod?: RecordedStack;
+  /**
+   * This stack's outputs as its last `pulumi up` left them, answering its self StackReference (a
+   * disk migration reads which steps were applied). Default: the outputs of a run of the same
+   * config with each migration one step earlier, as the pull request before it deployed; nothing
+   * before copy.
+   */
+  deployed?: Record<string, unknown>;
 }
 
 export interface RecordedStack {
@@ -68,6 +76,10 @@ async function recordStackNow(stack: StackName, options: RecordOptions): Promise
     const reference = String((values[`${PROJECT}:validators`] as { proxyStack?: string } | undefined)?.proxyStack);
     stackOutputs = { [reference]: revealOutputs(prod.outputs) };
   }
+  if (migrationsDeclared(values)) {
+    const deployed = options.deployed ?? (await previousStepOutputs(stack, options, values));
+    stackOutputs[selfStackName(stack)] = deployed;
+  }
   const records: ResourceRecord[] = [];
   // The registration in flight: the private hook (below) opens it, the public newResource hook
   // fills it. MockMonitor.registerResource calls newResource synchronously, before its first await.
@@ -95,7 +107,7 @@ async function recordStackNow(stack: StackName, options: RecordOptions): Promise
     },
   };
 
-  await pulumi.runtime.setMocks(mocks, PROJECT, stack, options.preview ?? false);
+  await pulumi.runtime.setMocks(mocks, PROJECT, stack, options.preview ?? false, SELF_MANAGED_ORGANIZATION);
   // What the public hooks do not carry (URN, parent, protect, retainOnDelete, dependencies,
   // aliases, a component's registered outputs) comes from the registration request itself, through
   // the mock monitor's private methods: pinned by tests/program/recorder.test.ts.
@@ -229,6 +241,42 @@ function aliasUrns(monitor: PrivateMockMonitor, req: RegisterRequest): string[] 
     const parent = spec.getNoparent() ? undefined : spec.getParenturn() || req.getParent() || undefined;
     return monitor.newUrn(parent, spec.getType() || req.getType(), spec.getName() || req.getName());
   });
+}
+
+/** The organization every stack of a self-managed backend (gs://, file://) belongs to: the offline runs' too. */
+const SELF_MANAGED_ORGANIZATION = "organization";
+
+function selfStackName(stack: string): string {
+  return `${SELF_MANAGED_ORGANIZATION}/${PROJECT}/${stack}`;
+}
+
+type RawBlockchainNode = { disk?: { migration?: { step?: string } } };
+
+function blockchainNodesOf(values: Record<string, unknown>): RawBlockchainNode[] {
+  const nodes = values[`${PROJECT}:blockchainNodes`];
+  return Array.isArray(nodes) ? (nodes as RawBlockchainNode[]) : [];
+}
+
+function migrationsDeclared(values: Record<string, unknown>): boolean {
+  return blockchainNodesOf(values).some((node) => node?.disk?.migration);
+}
+
+/** The outputs the previous step's `up` exported: the same stack run with each migration one step back (none before copy). */
+async function previousStepOutputs(stack: StackName, options: RecordOptions, values: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const nodes = blockchainNodesOf(values);
+  if (nodes.every((node) => !node?.disk?.migration || node.disk.migration.step === "copy")) return {};
+  const earlier = nodes.map((node) => {
+    const migration = node?.disk?.migration;
+    if (!migration) return node;
+    const index = DISK_MIGRATION_STEPS.indexOf(migration.step as DiskMigrationStep);
+    if (index <= 0) {
+      const { migration: _dropped, ...disk } = node.disk!;
+      return { ...node, disk };
+    }
+    return { ...node, disk: { ...node.disk, migration: { ...migration, step: DISK_MIGRATION_STEPS[index - 1] } } };
+  });
+  const previous = await recordStackNow(stack, { ...options, preview: false, deployed: undefined, configOverrides: { ...options.configOverrides, blockchainNodes: earlier } });
+  return revealOutputs(previous.outputs);
 }
 
 function needsProdOutputs(values: Record<string, unknown>): boolean {

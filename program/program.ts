@@ -12,6 +12,8 @@ import { SEED_POD_SELECTOR, SeedNodePool } from "../components/seedNodePool";
 import { BLOCKCHAIN_NAMESPACE, TestnetBlockchains } from "../components/testnetBlockchains";
 import { ValidatorChains } from "../components/validatorChains";
 import { prodProxyUrls } from "./prodProxyUrls";
+import { appliedDiskMigrations } from "./appliedDiskMigrations";
+import { AppliedDiskMigration, DISK_MIGRATIONS_OUTPUT } from "../graph/diskMigration";
 
 /** The stack's config as the Pulumi runtime holds it (the CLI or the mocks set it), validated. */
 export function stackConfigFromRuntime(): StackConfig {
@@ -41,6 +43,8 @@ function parseConfigValue(value: string): unknown {
 /** Async because testnet waits for prod's deployed routes before it declares what uses them. */
 export async function defineStack(config: StackConfig): Promise<Record<string, pulumi.Input<unknown>>> {
   const labels = { team: config.labels.team, env: config.stack };
+  // First: a skipped disk migration step stops the run before any resource is declared.
+  const appliedMigrations = config.stack === "prod" ? await appliedDiskMigrations(config) : {};
   const cluster = new GkeCluster(config.cluster.name, {
     project: config.gcpProject,
     name: config.cluster.name,
@@ -55,7 +59,7 @@ export async function defineStack(config: StackConfig): Promise<Record<string, p
     importId: config.cluster.importId,
   });
   new PoolWorkloads("pool-workloads", { pools: poolDemand(config) });
-  return config.stack === "prod" ? defineProd(config, cluster, labels) : defineTestnet(config, cluster, labels);
+  return config.stack === "prod" ? defineProd(config, cluster, labels, appliedMigrations) : defineTestnet(config, cluster, labels);
 }
 
 /** Every pool's stated demand: config poolWorkloads, plus prod's seed pods sized from seedPool. */
@@ -80,7 +84,7 @@ export function poolDemand(config: StackConfig): Record<string, StatedPodGroup[]
   return pools;
 }
 
-function defineProd(config: ProdConfig, cluster: GkeCluster, labels: { team: string; env: string }) {
+function defineProd(config: ProdConfig, cluster: GkeCluster, labels: { team: string; env: string }, appliedMigrations: Record<string, AppliedDiskMigration>) {
   const defaultZone = clusterZones(config.cluster)[0];
   const { seedReplicas, minAvailableSeeds, seedNamespace, seedResources: _seedResources, ...pool } = config.seedPool;
   const seedPool = new SeedNodePool("seed-node-pool", {
@@ -95,11 +99,13 @@ function defineProd(config: ProdConfig, cluster: GkeCluster, labels: { team: str
     labels,
     provider: cluster.provider,
   });
-  new BlockchainNodeDisks("blockchain-node-disks", {
+  const disks = new BlockchainNodeDisks("blockchain-node-disks", {
     project: config.gcpProject,
     defaultZone,
-    disks: config.blockchainNodes.map((node) => ({ blockchainNode: node.name, relayChainIds: node.relayChainIds, disk: node.disk })),
+    disks: config.blockchainNodes.map((node) => ({ blockchainNode: node.name, relayChainIds: node.relayChainIds, namespace: node.namespace, disk: node.disk, volume: node.volume })),
     labels,
+    appliedMigrations,
+    provider: cluster.provider,
   });
   const outputs: Record<string, pulumi.Input<unknown>> = {
     seedPool: {
@@ -109,6 +115,8 @@ function defineProd(config: ProdConfig, cluster: GkeCluster, labels: { team: str
       memoryGbPerNode: seedPool.memoryGbPerNode,
     },
   };
+  // What this up applies of each migration: the next run's self StackReference reads it back.
+  if (Object.keys(disks.migrationOutputs).length) outputs[DISK_MIGRATIONS_OUTPUT] = disks.migrationOutputs;
   if (config.blockchainProxy) {
     const proxy = new BlockchainProxy("blockchain-proxy", {
       proxy: config.blockchainProxy,
