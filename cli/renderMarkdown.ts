@@ -42,6 +42,7 @@ export function renderReviewMarkdown(review: CostReview, chartFile?: string): st
 
   for (const s of review.stacks) {
     out.push(...stackSection(s.stack, s.comparison, s.baselineFile, s.afterSource));
+    if (s.inProgress && s.inProgress.length > 0) out.push(`#### In progress (${s.stack})`, "", ...s.inProgress.map((line) => `- ${cell(line)}`), "");
     if (s.policies && s.policies.length > 0) {
       out.push(`#### Policies (${s.stack})`, "", "| Policy | Level | Result | Message |", "|---|---|---|---|");
       for (const p of s.policies) out.push(`| ${cell(p.policyName)} | ${cell(p.enforcementLevel)} | ${p.passed ? "pass" : "**FAIL**"} | ${cell(p.message)} |`);

@@ -47,6 +47,10 @@ export function renderReviewTable(review: CostReview): string {
       for (const c of changes) changeRows.push([c.line.name, shortType(c.line.type), c.shape, money(c.before), money(c.after), signedMoney(c.delta)]);
       out.push(columns(changeRows, [3, 4, 5]).replace(/^/gm, "  "));
     }
+    if (s.inProgress && s.inProgress.length > 0) {
+      out.push(`  in progress:`);
+      for (const line of s.inProgress) out.push(`    ${line}`);
+    }
     if (s.policies && s.policies.length > 0) {
       out.push(`  policies:`);
       for (const p of s.policies) out.push(`    ${p.passed ? "pass" : "FAIL"} [${p.enforcementLevel}] ${p.policyName}: ${p.message}`);

@@ -16,6 +16,9 @@ import { renderReviewMarkdown } from "./renderMarkdown";
 import { renderReviewTable } from "./renderTable";
 import type { RecordedStack } from "../offline/recordStack";
 import { STACKS, type StackName } from "../program/stacks";
+import { describeDiskMigration, diskMigrationCosts } from "../opportunities/diskMigrationCosts";
+import { pricedByUrn } from "../opportunities/repricing";
+import { money } from "../cost/money";
 
 export interface ReviewOptions {
   stack: StackName | "all";
@@ -62,6 +65,8 @@ export async function buildReview(options: Pick<ReviewOptions, "stack" | "baseli
       passed: result.passed,
       message: result.message,
     }));
+    const migrations = diskMigrationCosts(baseline.stack, programs[index].resources, pricedByUrn(programs[index].resources, catalog), catalog);
+    if (migrations.costs.length) review.inProgress = migrations.costs.map((cost) => describeDiskMigration(cost, money));
     return review;
   });
   return assembleReview(reviews, catalog);

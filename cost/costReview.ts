@@ -29,6 +29,8 @@ export interface StackCostReview {
   comparison: CostComparison;
   /** Policy results for this stack: the place the policy pack's findings go (none until it does). */
   policies?: PolicyResult[];
+  /** Changes made over several `pulumi up`s and still in progress (a disk migration): one line each, with what it saves once over and its temporary cost. */
+  inProgress?: string[];
 }
 
 export interface CostReview {

@@ -10,7 +10,8 @@
  * pack read them. A leaf module: no Pulumi SDK.
  */
 import { COMPONENT_TYPES } from "./componentTypes";
-import { revealSecret, type ResourceRecord } from "./resourceRecord";
+import { revealSecret } from "./resourceRecord";
+import { RESOURCE_TYPES } from "./resourceTypes";
 
 export const DISK_MIGRATION_STEPS = ["copy", "switch", "retire"] as const;
 export type DiskMigrationStep = (typeof DISK_MIGRATION_STEPS)[number];
@@ -89,9 +90,13 @@ export function diskMigrationsOf(resources: { type: string; inputs?: Record<stri
     });
 }
 
-/** The disks a migration adds while it is in progress (the new disk, the snapshot) and the one it replaces, by name. */
-export function migrationResourceNames(resources: ResourceRecord[]): Set<string> {
-  return new Set(diskMigrationsOf(resources).flatMap((m) => [m.disk, m.newDisk, m.snapshot]));
+/**
+ * What a migration bills on top of its end state while in progress, by resource type and name: the
+ * old disk until retire, and the copy's snapshot. The budget ceiling judges the stack without them
+ * and the cost review shows them as temporary.
+ */
+export function temporaryMigrationResources(migration: DeclaredDiskMigration): { type: string; name: string }[] {
+  return [...(migration.step === "retire" ? [] : [{ type: RESOURCE_TYPES.disk, name: migration.disk }]), { type: RESOURCE_TYPES.snapshot, name: migration.snapshot }];
 }
 
 /**

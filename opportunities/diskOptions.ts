@@ -17,6 +17,7 @@ import { commandChange, configEdits, diskConfigKey } from "./configKeys";
 import { DiskReview, MINIMUM_MONTHLY_SAVING, StackFindings } from "./opportunity";
 import { NODE_POOL_TYPE, RESOURCE_TYPES } from "../graph/resourceTypes";
 import { withDiskType } from "./repricing";
+import { diskMigrationsOf } from "../graph/diskMigration";
 import { money } from "../cost/money";
 import { poolShape } from "./rightsizing";
 
@@ -47,9 +48,16 @@ export function diskOptions(stack: string, resources: ResourceRecord[], priced: 
   const performance = loadDiskPerformance();
   const mounts = statedMounts(resources);
   const pools = new Map(resources.filter((r) => r.type === NODE_POOL_TYPE).map((r) => [String(r.inputs.name ?? r.name), r]));
+  const migrating = new Map(diskMigrationsOf(resources).map((m) => [m.disk, m]));
   for (const record of resources.filter((r) => r.type === DATA_DISK_TYPE)) {
     const current = priced.get(record.urn);
     const name = String(record.inputs.name ?? record.name);
+    const migration = migrating.get(name);
+    if (migration) {
+      // Adopted: the stack file declares the move, so it is no longer an opportunity.
+      findings.considered.push({ stack, kind: "disk-type", resource: name, note: `moving to ${migration.toType} as ${migration.newDisk} (in progress, at step ${migration.step}): adopted in the stack file` });
+      continue;
+    }
     const mount = mounts.get(name);
     const disk = current?.status === "priced" && current.shape?.kind === "diskStorage" ? current.shape : undefined;
     if (!current || !disk || !mount) continue;

@@ -6,7 +6,14 @@
 import { definePolicy, PolicyDefinition } from "./policyDefinition";
 import { definePolicyConfig, usdPerMonth } from "./policyConfig";
 import { money, roundMoney } from "../cost/money";
-import { estimateCeilingCost, estimateNotes, largestContributors, unverifiableMessage } from "./ceilingEstimate";
+import { CeilingEstimate, estimateCeilingCost, estimateNotes, largestContributors, unverifiableMessage } from "./ceilingEstimate";
+import { diskMigrationsOf, temporaryMigrationResources } from "../graph/diskMigration";
+import type { PolicyResource } from "./resourceView";
+
+/** What a disk migration in progress adds for its duration, left out of the ceiling. */
+function temporaryNote(temporary: CeilingEstimate): string {
+  return `Not counted: ${money(temporary.monthly)} a month that a disk migration in progress bills until it is over (${temporary.contributors.map((p) => `${p.name} ${money(p.monthly)}`).join(", ")}).`;
+}
 
 export const monthlyBudgetCeilingConfig = definePolicyConfig({
   /** The stack's ceiling in USD a month; required so a missing config file cannot pass silently. */
@@ -18,10 +25,16 @@ export const monthlyBudgetCeiling: PolicyDefinition<{ maxMonthlyCost: number }> 
   description: "The stack's estimated monthly cost must not exceed its budget ceiling (maxMonthlyCost, USD).",
   enforcementLevel: "mandatory",
   config: monthlyBudgetCeilingConfig,
-  checkStack: (resources, { maxMonthlyCost }) => {
+  checkStack: (allResources, { maxMonthlyCost }) => {
+    // A disk migration in progress bills its old disk and snapshot on top of its end state for days:
+    // the ceiling judges the end state the stack file declares, and says what it left out.
+    const temporary = new Set(diskMigrationsOf(allResources.map((r) => ({ type: r.type, inputs: r.props }))).flatMap(temporaryMigrationResources).map(({ type, name }) => `${type}\u0000${name}`));
+    const isTemporary = (r: PolicyResource) => temporary.has(`${r.type}\u0000${String(r.props.name ?? r.name)}`);
+    const resources = allResources.filter((r) => !isTemporary(r));
     const estimate = estimateCeilingCost(resources);
+    const inProgress = temporary.size ? temporaryNote(estimateCeilingCost(allResources.filter(isTemporary))) : undefined;
     const budget = { estimate: roundMoney(estimate.monthly), ceiling: maxMonthlyCost };
-    const notes = estimateNotes(estimate);
+    const notes = [...estimateNotes(estimate), ...(inProgress ? [inProgress] : [])];
     const violations = [];
     if (estimate.unverifiable.length) {
       violations.push({ message: [unverifiableMessage(estimate, maxMonthlyCost), ...notes].join(" ") });

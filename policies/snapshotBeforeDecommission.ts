@@ -1,15 +1,20 @@
 /**
- * snapshot-before-decommission (stack, mandatory): every decommissioned testnet chain's data disk
- * has a retained (protected) snapshot in the stack, so deleting the chain's disk loses no data and
- * flipping the chain back to `active` can restore it.
+ * snapshot-before-decommission (stack, mandatory): a protected data disk the program deletes has a
+ * retained (protected) snapshot in the stack: a decommissioned testnet chain's disk (flipping the
+ * chain back to `active` restores it), and the old disk of a disk migration at step retire
+ * (graph/diskMigration.ts; the BlockchainNodeDisks component declares it). Either way, deleting
+ * the disk loses no data.
  *
  * Which chains are decommissioned is read from the resource graph, not from a second list: the
  * TestnetBlockchains component declares them. A recorded graph carries the component's inputs
  * (`chains`: name, relayChainId, state, disk); the CLI's `AnalyzeStack` carries its outputs
  * (`decommissionedChains`: names). With the disk name a snapshot must be of that disk
  * (`sourceDisk`); with only the chain's name, it must carry the chain's `blockchain-node` label.
+ * A stack check sees the resources the program keeps, not those it deletes: the components'
+ * declarations are how the pack knows which disks go.
  */
 import { COMPONENT_TYPES } from "../graph/componentTypes";
+import { diskMigrationsOf } from "../graph/diskMigration";
 import { RESOURCE_TYPES } from "../graph/resourceTypes";
 import { definePolicy, PolicyDefinition, Violation } from "./policyDefinition";
 import { definePolicyConfig } from "./policyConfig";
@@ -23,6 +28,8 @@ export const snapshotBeforeDecommissionConfig = definePolicyConfig({});
 
 interface DecommissionedChain {
   name: string;
+  /** What deletes the disk: a decommissioned chain, or a disk migration's retire step. */
+  why?: string;
   relayChainId?: string;
   disk?: string;
   /** The component that declares it (where a violation is reported). */
@@ -55,6 +62,17 @@ export function decommissionedChains(resources: PolicyResource[]): Decommissione
   return [...chains.values()];
 }
 
+/** Old disks that disk migrations at step retire delete in this run (the BlockchainNodeDisks components' declarations). */
+export function retiringDisks(resources: PolicyResource[]): DecommissionedChain[] {
+  return resources
+    .filter((r) => r.type === COMPONENT_TYPES.blockchainNodeDisks)
+    .flatMap((component) =>
+      diskMigrationsOf([{ type: component.type, inputs: component.props }])
+        .filter((m) => m.retiringOldDisk)
+        .map((m) => ({ name: m.blockchainNode, disk: m.disk, why: `disk migration of ${m.disk} to ${m.toType} at step retire`, declaredBy: component.urn })),
+    );
+}
+
 /** "projects/p/zones/z/disks/name", a full URL or a bare name -> "name". */
 function diskNameOf(sourceDisk: unknown): string | undefined {
   if (typeof sourceDisk !== "string" || isPreviewUnknown(sourceDisk)) return undefined;
@@ -73,12 +91,19 @@ function check(resources: PolicyResource[]): { violations: Violation[]; kept: st
   const snapshots = resources.filter((r) => r.type === SNAPSHOT_TYPE);
   const violations: Violation[] = [];
   const kept: string[] = [];
-  for (const chain of decommissionedChains(resources)) {
+  for (const chain of [...decommissionedChains(resources), ...retiringDisks(resources)]) {
     const what = chain.disk ? `data disk ${chain.disk}` : "data disk";
     const candidates = snapshotsOf(chain, snapshots);
     const retained = candidates.find((s) => s.protect);
     if (retained) {
-      kept.push(`${chain.name} (${retained.name})`);
+      kept.push(`${chain.why ? chain.disk : chain.name} (${retained.name})`);
+    } else if (chain.why) {
+      violations.push({
+        urn: candidates[0]?.urn ?? chain.declaredBy,
+        message: candidates.length
+          ? `${chain.why}: snapshot ${candidates.map((s) => s.name).join(", ")} of the disk it deletes is not protected; a destroy or a refactor could delete the only copy of the chain's data (set protect: true).`
+          : `${chain.why} deletes protected data disk ${chain.disk} (blockchain node ${chain.name}) but the stack has no snapshot of it: keep the migration's protected gcp.compute.Snapshot in the stack while the disk goes.`,
+      });
     } else if (candidates.length) {
       violations.push({
         urn: candidates[0].urn,
@@ -96,13 +121,11 @@ function check(resources: PolicyResource[]): { violations: Violation[]; kept: st
 
 export const snapshotBeforeDecommission: PolicyDefinition<Record<string, never>> = definePolicy({
   name: "snapshot-before-decommission",
-  description: "Every decommissioned chain's data disk must have a retained (protected) snapshot in the stack.",
+  description: "A protected data disk the program deletes (a decommissioned chain's, a migrated disk's old one) must have a retained (protected) snapshot in the stack.",
   enforcementLevel: "mandatory",
   config: snapshotBeforeDecommissionConfig as unknown as PolicyDefinition<Record<string, never>>["config"],
-  // Without a TestnetBlockchains component no chain is decommissioned: prod skips the check.
-  stackCheckAppliesTo: TESTNET_BLOCKCHAINS_TYPE,
   checkStack: (resources) => {
     const { violations, kept } = check(resources);
-    return { violations, summary: kept.length ? `protected snapshots kept for ${kept.join(", ")}` : "no decommissioned chains in this stack" };
+    return { violations, summary: kept.length ? `protected snapshots kept for ${kept.join(", ")}` : "no data disk deleted in this stack" };
   },
 });

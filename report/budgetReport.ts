@@ -20,7 +20,8 @@ import { PROJECT_ROOT } from "../program/projectRoot";
 import { OpportunitiesDocument, analyseStack, opportunitiesDocument } from "../opportunities/analyse";
 import { oneYearCommitment } from "../opportunities/commitments";
 import { NODE_POOL_TYPE } from "../graph/resourceTypes";
-import { withSpot } from "../opportunities/repricing";
+import { pricedByUrn, withSpot } from "../opportunities/repricing";
+import { DiskMigrationCost, diskMigrationCosts } from "../opportunities/diskMigrationCosts";
 import { poolShape } from "../opportunities/rightsizing";
 import { PRODUCTION_STACKS } from "../opportunities/spotPools";
 
@@ -74,6 +75,10 @@ export interface BudgetReport {
   perStack: { stack: string; before: number; after: number; monthlySaving: number }[];
   scenarios: PricingScenario[];
   opportunities: OpportunitiesDocument;
+  /** Disk migrations the stack files declare: adopted (their saving counts once the file declares them), each in progress at its step with its temporary cost. */
+  diskMigrations: DiskMigrationCost[];
+  /** The review's saving plus what the migrations in progress still bill until they are over: the saving the stack files adopt. */
+  adoptedMonthlySaving: number;
   /** The after side's costliest resources as configured, biggest first: where the rest of the bill is. */
   largestAfter: { stack: string; name: string; type: string; summary: string; monthly: number }[];
 }
@@ -196,6 +201,7 @@ export async function buildBudgetReport(options: { headroom?: number } = {}): Pr
   const seedPool = poolComparisons(prodReview, catalog).find((p) => p.pool === seeds.poolName);
   if (!seedPool) throw new Error(`prod: the seed pool ${seeds.poolName} is in neither the baseline nor the program`);
 
+  const diskMigrations = recorded.flatMap((r) => diskMigrationCosts(r.stack, r.resources, pricedByUrn(r.resources, catalog), catalog).costs);
   const findings = recorded.map((r) => ({ stack: r.stack, findings: analyseStack({ stack: r.stack, resources: r.resources, config: r.config }, catalog, options) }));
   return {
     catalog: review.catalog,
@@ -211,6 +217,8 @@ export async function buildBudgetReport(options: { headroom?: number } = {}): Pr
     perStack: stackReviews.map((s) => ({ stack: s.stack, before: s.comparison.totals.before, after: s.comparison.totals.after, monthlySaving: -s.comparison.totals.delta })),
     scenarios: pricingScenarios(review, catalog),
     opportunities: opportunitiesDocument(findings, catalog, options),
+    diskMigrations,
+    adoptedMonthlySaving: -review.totals.delta + diskMigrations.reduce((sum, m) => sum + m.temporaryMonthly, 0),
     largestAfter: stackReviews
       .flatMap((s) => s.comparison.lines.filter((l) => l.after && l.after.status === "priced" && l.after.monthly > 0).map((l) => ({ stack: s.stack, name: l.name, type: l.type, summary: l.after!.summary ?? l.type, monthly: l.after!.monthly })))
       .sort((a, b) => b.monthly - a.monthly || a.name.localeCompare(b.name))

@@ -52,17 +52,18 @@ function changeRow(change: ResourceComparison): string {
 /** Where the saving stands against the proposal, and what is left of the bill: every figure computed. */
 function promiseStatement(report: BudgetReport): string[] {
   const expected = PROPOSAL_EXPECTED_MONTHLY;
-  const configured = -report.review.totals.delta;
+  const configured = report.adoptedMonthlySaving;
   const totals = report.opportunities.totals;
   const counted = configured + totals.monthlySaving;
   const withOptions = configured + totals.monthlySavingWithOptions;
-  const afterAll = report.review.totals.after - totals.monthlySavingWithOptions;
+  const temporary = report.diskMigrations.reduce((sum, m) => sum + m.temporaryMonthly, 0);
+  const afterAll = report.review.totals.after - temporary - totals.monthlySavingWithOptions;
   const standing = (value: number) =>
     value >= expected.low ? (value > expected.high ? "above the proposal's range" : "within the proposal's range") : `${money(expected.low - value)} a month short of its low end`;
   const lines = [
     "| saving / month | what it includes | against 2,000-4,500 |",
     "|---:|---|---|",
-    `| ${money(configured)} | adopted: what the stack config declares now (the review's saving) | ${standing(configured)} |`,
+    `| ${money(configured)} | adopted: what the stack config declares now (the review's saving${report.diskMigrations.length ? `, plus what the disk migrations in progress bill until they are over: see "Changes in progress"` : ""}) | ${standing(configured)} |`,
     `| ${money(counted)} | adopted + the counted opportunities of section 5 not yet applied (the largest per resource) | ${standing(counted)} |`,
     `| ${money(withOptions)} | + every option: disk types that give less performance, spot VMs on testnet, pools sized from inferred demand, 1-year commitments | ${standing(withOptions)} |`,
     "",
@@ -97,6 +98,27 @@ function promiseStatement(report: BudgetReport): string[] {
     );
   }
   lines.push(paragraph.join(""));
+  return lines;
+}
+
+/** The disk migrations the stack files declare: adopted, in progress at a step, with the copy's one-off cost. */
+function inProgressSection(report: BudgetReport): string[] {
+  if (report.diskMigrations.length === 0) return [];
+  const lines = [
+    "### Changes in progress",
+    "",
+    "A disk migration runs as one `pulumi up` per step (copy, switch, retire); its saving counts as adopted once the stack file declares it. Until it is over the stack also bills the old disk (until retire) and the copy's snapshot: the review's after side above includes them, the adopted saving does not.",
+    "",
+    "| disk | change | status | saves / month once over | temporary / month | one-off cost of the copy / day in progress |",
+    "|---|---|---|---:|---:|---:|",
+    ...report.diskMigrations.map(
+      (m) =>
+        `| ${m.stack} ${m.disk} | ${m.fromType} -> ${m.toType} (new disk ${m.newDisk}) | in progress, at step ${m.step} | ${money(m.monthlySaving)} | ${money(m.temporaryMonthly)} (${m.temporary.join(", ")}) | ${money(m.temporaryDaily)} |`,
+    ),
+    "",
+    `Adopted saving: the review's ${money(-report.review.totals.delta)} plus ${money(report.diskMigrations.reduce((sum, m) => sum + m.temporaryMonthly, 0))} billed only while in progress = **${money(report.adoptedMonthlySaving)} a month**.`,
+    "",
+  ];
   return lines;
 }
 
@@ -137,7 +159,9 @@ export function renderBudgetReport(report: BudgetReport, chartNames: { seedPool:
     ...report.perStack.map((s) => `| ${s.stack} | ${money(s.before)} | ${money(s.after)} | ${money(s.monthlySaving)} | ${money(s.monthlySaving * 12)} |`),
     `| **total** | **${money(total.before)}** | **${money(total.after)}** | **${money(saving)}** | **${money(saving * 12)}** |`,
     "",
-    `The optimisation saves **${money(saving)} a month (${money(saving * 12)} a year)** as configured, ${percent(total.before, total.after)} of the two stacks' bill; ` +
+    `The optimisation saves **${money(saving)} a month (${money(saving * 12)} a year)** as configured, ${percent(total.before, total.after)} of the two stacks' bill` +
+      (report.diskMigrations.length ? ` while the disk migrations are in progress, and **${money(report.adoptedMonthlySaving)} a month** adopted, once they are over (see "Changes in progress")` : "") +
+      "; " +
       `across the pricing options below the saving ranges from ${money(low)} to ${money(high)} a month (${money(low * 12)} to ${money(high * 12)} a year). ` +
       `The proposal expected ${money(expected.low)} to ${money(expected.high)} a month; ` +
       (high < expected.low
@@ -146,6 +170,7 @@ export function renderBudgetReport(report: BudgetReport, chartNames: { seedPool:
           ? `the computed saving exceeds its high end.`
           : `the computed range reaches into it.`),
     "",
+    ...inProgressSection(report),
     "### Against the proposal's 2,000 to 4,500 USD a month",
     "",
     ...promiseStatement(report),
