@@ -44,6 +44,9 @@ export function diskPath(project: string, zone: string, disk: string): string {
   return `projects/${project}/zones/${zone}/disks/${disk}`;
 }
 
+/** How long `pulumi up` waits for the copy's snapshot and new disk to be created. */
+export const MIGRATION_CREATE_TIMEOUT = "12h";
+
 export class BlockchainNodeDisks extends pulumi.ComponentResource {
   /** Blockchain node -> the id of the disk it runs on in this step. */
   public readonly diskIds: Record<string, pulumi.Output<string>> = {};
@@ -93,12 +96,13 @@ export class BlockchainNodeDisks extends pulumi.ComponentResource {
             // The snapshot's billed size is at most its source disk's: priced from this until GCP reports it.
             labels: { ...labels, [SOURCE_DISK_SIZE_LABEL]: String(disk.sizeGb) },
           },
-          { parent: this, protect: true, ...(old ? { dependsOn: [old] } : {}) },
+          // A first snapshot copies every written block of 7 TB: longer than the provider's default wait.
+          { parent: this, protect: true, customTimeouts: { create: MIGRATION_CREATE_TIMEOUT }, ...(old ? { dependsOn: [old] } : {}) },
         );
         const created = new gcp.compute.Disk(
           migration.newDisk,
-          { name: migration.newDisk, project: args.project, zone, type: migration.toType, size: disk.sizeGb, snapshot: snapshot.selfLink, labels },
-          { parent: this, protect: true },
+          { name: migration.newDisk, project: args.project, zone, type: migration.toType, size: disk.sizeGb, snapshot: snapshot.name, labels },
+          { parent: this, protect: true, customTimeouts: { create: MIGRATION_CREATE_TIMEOUT } },
         );
         if (migration.volumeDisk === migration.newDisk) live = created;
         this.migrationOutputs[disk.name] = pulumi

@@ -10,6 +10,16 @@ import { CeilingEstimate, estimateCeilingCost, estimateNotes, largestContributor
 import { diskMigrationsOf, temporaryMigrationResources } from "../graph/diskMigration";
 import type { PolicyResource } from "./resourceView";
 
+/**
+ * A disk migration in progress bills its old disk and snapshot on top of its end state for days:
+ * the ceiling judges the end state the stack file declares (`steady`), and says what it left out.
+ */
+export function splitTemporaryMigrationCosts(resources: PolicyResource[]): { steady: PolicyResource[]; temporary: PolicyResource[] } {
+  const keys = new Set(diskMigrationsOf(resources.map((r) => ({ type: r.type, inputs: r.props }))).flatMap(temporaryMigrationResources).map(({ type, name }) => `${type}\u0000${name}`));
+  const isTemporary = (r: PolicyResource) => keys.has(`${r.type}\u0000${String(r.props.name ?? r.name)}`);
+  return { steady: resources.filter((r) => !isTemporary(r)), temporary: resources.filter(isTemporary) };
+}
+
 /** What a disk migration in progress adds for its duration, left out of the ceiling. */
 function temporaryNote(temporary: CeilingEstimate): string {
   return `Not counted: ${money(temporary.monthly)} a month that a disk migration in progress bills until it is over (${temporary.contributors.map((p) => `${p.name} ${money(p.monthly)}`).join(", ")}).`;
@@ -26,13 +36,9 @@ export const monthlyBudgetCeiling: PolicyDefinition<{ maxMonthlyCost: number }> 
   enforcementLevel: "mandatory",
   config: monthlyBudgetCeilingConfig,
   checkStack: (allResources, { maxMonthlyCost }) => {
-    // A disk migration in progress bills its old disk and snapshot on top of its end state for days:
-    // the ceiling judges the end state the stack file declares, and says what it left out.
-    const temporary = new Set(diskMigrationsOf(allResources.map((r) => ({ type: r.type, inputs: r.props }))).flatMap(temporaryMigrationResources).map(({ type, name }) => `${type}\u0000${name}`));
-    const isTemporary = (r: PolicyResource) => temporary.has(`${r.type}\u0000${String(r.props.name ?? r.name)}`);
-    const resources = allResources.filter((r) => !isTemporary(r));
-    const estimate = estimateCeilingCost(resources);
-    const inProgress = temporary.size ? temporaryNote(estimateCeilingCost(allResources.filter(isTemporary))) : undefined;
+    const { steady, temporary } = splitTemporaryMigrationCosts(allResources);
+    const estimate = estimateCeilingCost(steady);
+    const inProgress = temporary.length ? temporaryNote(estimateCeilingCost(temporary)) : undefined;
     const budget = { estimate: roundMoney(estimate.monthly), ceiling: maxMonthlyCost };
     const notes = [...estimateNotes(estimate), ...(inProgress ? [inProgress] : [])];
     const violations = [];

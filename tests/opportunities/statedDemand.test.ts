@@ -114,8 +114,14 @@ describe("disk options", () => {
     expect(instanceCaps(performance, "t2a", 8, "pd-ssd")).toBeUndefined();
   });
 
-  test("prod's archive disk: pd-balanced meets today's performance and counts; pd-standard is an option with its risk", async () => {
-    const prod = await recordStack("prod");
+  /** Prod as it was before the stack file declared geth-mainnet-data's migration. */
+  const withoutMigration = () => {
+    const nodes = readStackConfig("prod").values["relay-budget:blockchainNodes"] as { disk: Record<string, unknown> }[];
+    return { configOverrides: { blockchainNodes: nodes.map(({ disk: { migration: _migration, ...disk }, ...node }) => ({ ...node, disk })) } };
+  };
+
+  test("prod's archive disk (before its migration was declared): pd-balanced meets today's performance and counts; pd-standard is an option with its risk", async () => {
+    const prod = await recordStack("prod", withoutMigration());
     const findings = analyseStack({ stack: "prod", resources: prod.resources, config: prod.config }, catalog);
     const balanced = findings.opportunities.find((o) => o.id === "prod/disk-type/geth-mainnet-data/pd-balanced")!;
     const standard = findings.opportunities.find((o) => o.id === "prod/disk-type/geth-mainnet-data/pd-standard")!;
@@ -129,6 +135,13 @@ describe("disk options", () => {
     expect(review.options.map((o) => o.diskType)).toEqual(["pd-standard", "pd-balanced", "pd-ssd"]);
     // Every prod data disk is compared.
     expect(findings.disks!.map((d) => d.disk).sort()).toEqual(prod.config.stack === "prod" ? prod.config.blockchainNodes.map((n) => n.disk.name).sort() : []);
+  });
+
+  test("once the stack file declares the migration to pd-balanced, the disk's opportunities are gone: adopted, said as considered", async () => {
+    const prod = await recordStack("prod");
+    const findings = analyseStack({ stack: "prod", resources: prod.resources, config: prod.config }, catalog);
+    expect(findings.opportunities.filter((o) => o.resource === "geth-mainnet-data")).toEqual([]);
+    expect(findings.considered).toContainEqual({ stack: "prod", kind: "disk-type", resource: "geth-mainnet-data", note: "moving to pd-balanced as geth-mainnet-data-pd-balanced (in progress, at step copy): adopted in the stack file" });
   });
 
   test("a stated need decides: poa-kovan on pd-balanced counts once its stated need is within what pd-balanced gives", async () => {

@@ -91,10 +91,13 @@ describe("prod: cluster and adopted resources", () => {
       ["geth-goerli-data", "pd-balanced", 50],
       ["poa-kovan-data", "pd-ssd", 100],
       ["poa-xdai-data", "pd-balanced", 100],
+      // The migration's new disk (step copy): created from the copy's snapshot, so nothing to import.
+      ["geth-mainnet-data-pd-balanced", "pd-balanced", 7348],
     ]);
     for (const disk of disks) {
       expect(disk.protect).toBe(true);
-      expect(disk.importId).toMatch(/^projects\/pokt-network-prod\/zones\/us-east1-b\/disks\//);
+      if (disk.name === "geth-mainnet-data-pd-balanced") expect(disk.importId).toBeUndefined();
+      else expect(disk.importId).toMatch(/^projects\/pokt-network-prod\/zones\/us-east1-b\/disks\//);
     }
   });
 });
