@@ -28,7 +28,7 @@ it("renders prod: one YAML file per Kubernetes object, secrets redacted, plus re
   expect(deployment.spec.replicas).toBe(2);
   expect(deployment.spec.template.metadata.annotations["relay-budget/credentials-scrypt"]).toMatch(/^[0-9a-f]{64}$/);
   const graph = JSON.parse(fs.readFileSync(path.join(dir, "resources.json"), "utf8"));
-  expect(stdout).toBe(`prod: 8 Kubernetes objects and ${graph.resources.length} resources written to ${dir}\n`);
+  expect(stdout).toBe(`prod: ${8 + 2 * 6} Kubernetes objects and ${graph.resources.length} resources written to ${dir}\n`);
   expect(graph.resources.find((r: any) => r.type === "gcp:container/nodePool:NodePool" && r.name === "seeds")).toMatchObject({
     parent: expect.stringContaining("SeedNodePool"),
     inputs: { nodeConfig: { machineType: "n1-standard-2" } },
