@@ -10,7 +10,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { COMPONENT_TYPES } from "../graph/componentTypes";
 import type { BlockchainNodeDisksInputs } from "../graph/blockchainNodeDisks";
-import { AppliedDiskMigration, DeclaredDiskMigration, plannedMigration } from "../graph/diskMigration";
+import { AppliedDiskMigration, DeclaredDiskMigration, plannedMigration, stepIndex } from "../graph/diskMigration";
 import { regionOf } from "../catalog/gcpLocations";
 import { SOURCE_DISK_SIZE_LABEL } from "../cost/readers/snapshot";
 import { withLegacyTypeAlias } from "./componentType";
@@ -46,6 +46,11 @@ export function diskPath(project: string, zone: string, disk: string): string {
 
 /** How long `pulumi up` waits for the copy's snapshot and new disk to be created. */
 export const MIGRATION_CREATE_TIMEOUT = "12h";
+
+/** Whether a switch was applied: the node's original volume was then replaced by the new disk's. */
+export function switchedBefore(applied: AppliedDiskMigration | undefined): boolean {
+  return stepIndex(applied?.step) >= stepIndex("switch");
+}
 
 export class BlockchainNodeDisks extends pulumi.ComponentResource {
   /** Blockchain node -> the id of the disk it runs on in this step. */
@@ -140,7 +145,8 @@ export class BlockchainNodeDisks extends pulumi.ComponentResource {
           csi: { driver: "pd.csi.storage.gke.io", volumeHandle: diskPath(args.project, zone, onDisk), fsType: "ext4" },
         },
       },
-      { parent: this, provider: args.provider, ...(original && volume.importExisting ? { import: volumeName } : {}) },
+      // Adopted only while the cluster's own volume exists: a switch deletes it, so a rollback creates it anew.
+      { parent: this, provider: args.provider, ...(original && volume.importExisting && !switchedBefore(args.appliedMigrations[disk.name]) ? { import: volumeName } : {}) },
     );
     new k8s.core.v1.PersistentVolumeClaim(
       claimName,

@@ -9,6 +9,8 @@ import { migrationStepProblem } from "../../graph/diskMigration";
 import { COMPONENT_TYPES } from "../../graph/componentTypes";
 import { ResourceRecord } from "../../graph/resourceRecord";
 import { all, find } from "./recorded";
+import { compareCosts } from "../../cost/costComparison";
+import { loadCatalog } from "../../catalog/catalog";
 
 const DISK = "gcp:compute/disk:Disk";
 const SNAPSHOT = "gcp:compute/snapshot:Snapshot";
@@ -139,7 +141,8 @@ describe("a data disk's change of type, step by step", () => {
   describe("rollback, at any step before retire", () => {
     test("from switch back to copy: the volume and claim point at the old disk again", async () => {
       const back = await recordStack("prod", { configOverrides: atStep("copy"), deployed: deployedBy(switched) });
-      expect(mainnetVolumes(back.resources).map((pv) => [pv.name, volumeHandle(pv)])).toEqual([[OLD, OLD_HANDLE]]);
+      // The switch deleted the cluster's original volume: it is created again, not imported.
+      expect(mainnetVolumes(back.resources).map((pv) => [pv.name, volumeHandle(pv), pv.importId])).toEqual([[OLD, OLD_HANDLE, undefined]]);
       expect((find(back.resources, PVC, "geth-mainnet-data").inputs as any).spec.volumeName).toBe(OLD);
       expect(back.resources.map((r) => r.urn)).toEqual(copy.resources.map((r) => r.urn));
     });
@@ -149,6 +152,45 @@ describe("a data disk's change of type, step by step", () => {
       expect(back.resources.map((r) => r.urn)).toEqual(before.resources.map((r) => r.urn));
       expect(named(back.resources, DISK, NEW)).toEqual([]);
     });
+  });
+});
+
+describe("the cost review of each step: the step before as the before side, the step as the after side", () => {
+  const catalog = loadCatalog();
+  let runs: Record<string, RecordedStack>;
+  beforeAll(async () => {
+    const none = await recordStack("prod", { configOverrides: atStep(undefined) });
+    const copy = await recordStack("prod", { configOverrides: atStep("copy"), deployed: {} });
+    const switched = await recordStack("prod", { configOverrides: atStep("switch"), deployed: deployedBy(copy) });
+    const retired = await recordStack("prod", { configOverrides: atStep("retire"), deployed: deployedBy(switched) });
+    runs = { none, copy, switch: switched, retire: retired };
+  }, 120_000);
+  const review = (from: string, to: string) => compareCosts(runs[from].resources, runs[to].resources, catalog);
+  const changed = (comparison: ReturnType<typeof compareCosts>) =>
+    comparison.lines
+      .map((l) => ({ name: l.name, delta: (l.after?.status === "priced" ? l.after.monthly : 0) - (l.before?.status === "priced" ? l.before.monthly : 0) }))
+      .filter((l) => Math.abs(l.delta) > 0.004);
+
+  test("copy adds the new disk and the snapshot, nothing else", () => {
+    const comparison = review("none", "copy");
+    expect(changed(comparison).map((l) => l.name).sort()).toEqual([NEW, "geth-mainnet-data-to-pd-balanced"]);
+    expect(comparison.totals.delta).toBeGreaterThan(0);
+    expect(comparison.totals.delta).toBeCloseTo(changed(comparison).reduce((sum, l) => sum + l.delta, 0), 2);
+  });
+
+  test("switch changes nothing billed", () => {
+    expect(changed(review("copy", "switch"))).toEqual([]);
+    expect(review("copy", "switch").totals.delta).toBe(0);
+  });
+
+  test("retire removes the old disk; the end state is the saving the opportunity promised, less the snapshot until it goes", () => {
+    const comparison = review("switch", "retire");
+    const old = comparison.lines.find((l) => l.name === OLD)!;
+    expect(changed(comparison).map((l) => l.name)).toEqual([OLD]);
+    expect(comparison.totals.delta).toBeCloseTo(-(old.before as { monthly: number }).monthly, 2);
+    const snapshot = review("none", "retire").lines.find((l) => l.name === "geth-mainnet-data-to-pd-balanced")!.after!.monthly;
+    const newDisk = review("none", "retire").lines.find((l) => l.name === NEW)!.after!.monthly;
+    expect(review("none", "retire").totals.delta).toBeCloseTo(newDisk + snapshot - (old.before as { monthly: number }).monthly, 2);
   });
 });
 
