@@ -89,30 +89,34 @@ export class BlockchainNodeDisks extends pulumi.ComponentResource {
       let live = old;
       if (migration) {
         // The copy: a protected snapshot of the live disk, and the new disk made from it (own name,
-        // same labels). The live disk is not touched.
-        const snapshot = new gcp.compute.Snapshot(
-          migration.snapshot,
-          {
-            name: migration.snapshot,
-            project: args.project,
-            zone,
-            sourceDisk: diskPath(args.project, zone, disk.name),
-            storageLocations: [regionOf(zone)],
-            // The snapshot's billed size is at most its source disk's: priced from this until GCP reports it.
-            labels: { ...labels, [SOURCE_DISK_SIZE_LABEL]: String(disk.sizeGb) },
-          },
-          // A first snapshot copies every written block of 7 TB: longer than the provider's default wait.
-          { parent: this, protect: true, customTimeouts: { create: MIGRATION_CREATE_TIMEOUT }, ...(old ? { dependsOn: [old] } : {}) },
-        );
+        // same labels). The live disk is not touched. Once the migration is closed the snapshot goes.
+        const snapshot = migration.keepSnapshot
+          ? new gcp.compute.Snapshot(
+              migration.snapshot,
+              {
+                name: migration.snapshot,
+                project: args.project,
+                zone,
+                sourceDisk: diskPath(args.project, zone, disk.name),
+                storageLocations: [regionOf(zone)],
+                // The snapshot's billed size is at most its source disk's: priced from this until GCP reports it.
+                labels: { ...labels, [SOURCE_DISK_SIZE_LABEL]: String(disk.sizeGb) },
+              },
+              // A first snapshot copies every written block of 7 TB: longer than the provider's default wait.
+              { parent: this, protect: true, customTimeouts: { create: MIGRATION_CREATE_TIMEOUT }, ...(old ? { dependsOn: [old] } : {}) },
+            )
+          : undefined;
         const created = new gcp.compute.Disk(
           migration.newDisk,
-          { name: migration.newDisk, project: args.project, zone, type: migration.toType, size: disk.sizeGb, snapshot: snapshot.name, labels },
-          { parent: this, protect: true, customTimeouts: { create: MIGRATION_CREATE_TIMEOUT } },
+          // The snapshot by name, not by its output: the disk's source must not change (a replace) when the snapshot goes.
+          { name: migration.newDisk, project: args.project, zone, type: migration.toType, size: disk.sizeGb, snapshot: migration.snapshot, labels },
+          { parent: this, protect: true, customTimeouts: { create: MIGRATION_CREATE_TIMEOUT }, ...(snapshot ? { dependsOn: [snapshot] } : {}) },
         );
         if (migration.volumeDisk === migration.newDisk) live = created;
+        const applied = args.appliedMigrations[disk.name] ?? {};
         this.migrationOutputs[disk.name] = pulumi
-          .all([snapshot.id, created.id])
-          .apply(([snapshotId, newDiskId]) => ({ step: migration.step, newDisk: migration.newDisk, snapshotId, newDiskId }));
+          .all([snapshot ? snapshot.id : applied.snapshotId, created.id])
+          .apply(([snapshotId, newDiskId]) => ({ step: migration.step, newDisk: migration.newDisk, ...(snapshotId ? { snapshotId } : {}), newDiskId }));
       }
       this.declareVolume(blockchainNode, namespace, volume, zone, disk, migration, args);
       this.diskIds[blockchainNode] = live!.id;

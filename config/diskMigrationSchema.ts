@@ -16,6 +16,8 @@ export const diskMigrationSchema = z.strictObject({
   step: z.enum(DISK_MIGRATION_STEPS, `must be one of ${DISK_MIGRATION_STEPS.join(", ")} (in that order, one pulumi up each)`),
   /** The new disk's name; default: the disk's name with the target type (geth-mainnet-data-pd-balanced). */
   newDiskName: name("disk").optional(),
+  /** Keep the copy's snapshot (true); false, once retire is applied, closes the migration: the snapshot goes and its cost ends. */
+  keepSnapshot: z.boolean().default(true),
 });
 export type DiskMigrationConfig = z.infer<typeof diskMigrationSchema>;
 

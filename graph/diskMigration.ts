@@ -43,6 +43,8 @@ export interface DeclaredDiskMigration {
   volumeDisk: string;
   /** True while this run deletes the old disk (step retire, not applied before). */
   retiringOldDisk: boolean;
+  /** False once the migration is closed (after retire): the snapshot is no longer declared. */
+  keepSnapshot: boolean;
 }
 
 /** What the stack's last `pulumi up` exported for one migration (its `diskMigrations` output). */
@@ -65,9 +67,12 @@ export function stepIndex(step: DiskMigrationStep | undefined): number {
  * step before retire, never once retire was applied (the old disk is gone). The problem, if any,
  * as one line naming the disk and the step it is at.
  */
-export function migrationStepProblem(disk: string, declared: DiskMigrationStep, applied: AppliedDiskMigration): string | undefined {
+export function migrationStepProblem(disk: string, declared: DiskMigrationStep, applied: AppliedDiskMigration, keepSnapshot = true): string | undefined {
   const at = applied.step;
   const where = `disk ${disk} is at step ${at ?? "none (no step applied)"}`;
+  if (!keepSnapshot && (declared !== "retire" || at !== "retire")) {
+    return `${where}: keepSnapshot false closes the migration only once retire was applied (the snapshot is the copy of the disk until then)`;
+  }
   if (at === "retire" && declared !== "retire") {
     return `${where}: retire was applied and the old disk is deleted, so the migration can no longer go back to ${declared}`;
   }
@@ -96,7 +101,10 @@ export function diskMigrationsOf(resources: { type: string; inputs?: Record<stri
  * and the cost review shows them as temporary.
  */
 export function temporaryMigrationResources(migration: DeclaredDiskMigration): { type: string; name: string }[] {
-  return [...(migration.step === "retire" ? [] : [{ type: RESOURCE_TYPES.disk, name: migration.disk }]), { type: RESOURCE_TYPES.snapshot, name: migration.snapshot }];
+  return [
+    ...(migration.step === "retire" ? [] : [{ type: RESOURCE_TYPES.disk, name: migration.disk }]),
+    ...(migration.keepSnapshot === false ? [] : [{ type: RESOURCE_TYPES.snapshot, name: migration.snapshot }]),
+  ];
 }
 
 /**
@@ -106,7 +114,7 @@ export function temporaryMigrationResources(migration: DeclaredDiskMigration): {
 export function plannedMigration(
   disk: { name: string; type: string },
   blockchainNode: string,
-  migration: { toType: string; step: DiskMigrationStep; newDiskName: string },
+  migration: { toType: string; step: DiskMigrationStep; newDiskName: string; keepSnapshot?: boolean },
   applied: AppliedDiskMigration,
 ): DeclaredDiskMigration {
   const { toType, step, newDiskName } = migration;
@@ -120,5 +128,6 @@ export function plannedMigration(
     snapshot: migrationSnapshotName(disk.name, toType),
     volumeDisk: step === "copy" ? disk.name : newDiskName,
     retiringOldDisk: step === "retire" && applied.step !== "retire",
+    keepSnapshot: migration.keepSnapshot ?? true,
   };
 }

@@ -250,7 +250,7 @@ function selfStackName(stack: string): string {
   return `${SELF_MANAGED_ORGANIZATION}/${PROJECT}/${stack}`;
 }
 
-type RawBlockchainNode = { disk?: { migration?: { step?: string } } };
+type RawBlockchainNode = { disk?: { migration?: { step?: string; keepSnapshot?: boolean } } };
 
 function blockchainNodesOf(values: Record<string, unknown>): RawBlockchainNode[] {
   const nodes = values[`${PROJECT}:blockchainNodes`];
@@ -264,10 +264,12 @@ function migrationsDeclared(values: Record<string, unknown>): boolean {
 /** The outputs the previous step's `up` exported: the same stack run with each migration one step back (none before copy). */
 async function previousStepOutputs(stack: StackName, options: RecordOptions, values: Record<string, unknown>): Promise<Record<string, unknown>> {
   const nodes = blockchainNodesOf(values);
-  if (nodes.every((node) => !node?.disk?.migration || node.disk.migration.step === "copy")) return {};
+  if (nodes.every((node) => !node?.disk?.migration || (node.disk.migration.step === "copy" && node.disk.migration.keepSnapshot !== false))) return {};
   const earlier = nodes.map((node) => {
     const migration = node?.disk?.migration;
     if (!migration) return node;
+    // A closed migration (the snapshot dropped) follows its retire.
+    if (migration.keepSnapshot === false) return { ...node, disk: { ...node.disk, migration: { ...migration, keepSnapshot: true } } };
     const index = DISK_MIGRATION_STEPS.indexOf(migration.step as DiskMigrationStep);
     if (index <= 0) {
       const { migration: _dropped, ...disk } = node.disk!;

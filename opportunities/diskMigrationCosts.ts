@@ -43,7 +43,7 @@ export function diskMigrationCosts(stack: string, resources: ResourceRecord[], p
     const snapshot = pricedNamed(resources, priced, RESOURCE_TYPES.snapshot, migration.snapshot);
     const oldDisk = pricedNamed(resources, priced, RESOURCE_TYPES.disk, migration.disk);
     const oldPrice = oldDisk ?? (newDisk ? priceWhatIf(newDisk, withDiskType(migration.fromType), catalog) : undefined);
-    if (!newDisk || !snapshot || oldPrice?.status !== "priced") {
+    if (!newDisk || (migration.keepSnapshot !== false && !snapshot) || oldPrice?.status !== "priced") {
       unpriced.push(`${stack} ${migration.disk}: the migration's disks or snapshot are not priced`);
       continue;
     }
@@ -54,7 +54,7 @@ export function diskMigrationCosts(stack: string, resources: ResourceRecord[], p
       stack,
       oldDiskMonthly: oldPrice.monthly,
       newDiskMonthly: newDisk.monthly,
-      snapshotMonthly: snapshot.monthly,
+      snapshotMonthly: snapshot?.monthly ?? 0,
       monthlySaving: oldPrice.monthly - newDisk.monthly,
       temporaryMonthly,
       temporaryDaily: temporaryMonthly / (catalog.hoursPerMonth / 24),
@@ -64,11 +64,19 @@ export function diskMigrationCosts(stack: string, resources: ResourceRecord[], p
   return { costs, unpriced };
 }
 
+/** "in progress, at step copy", or "done" once the migration is closed (after retire, the snapshot gone). */
+export function migrationStatus(cost: DeclaredDiskMigration): string {
+  return cost.keepSnapshot === false ? "done: retired, snapshot deleted" : `in progress, at step ${cost.step}`;
+}
+
 /** One line for a review or report: the step, the saving once over and the temporary cost. */
 export function describeDiskMigration(cost: DiskMigrationCost, money: (value: number) => string): string {
+  if (cost.keepSnapshot === false) {
+    return `${cost.stack} ${cost.disk} ${cost.fromType} -> ${cost.toType} (now ${cost.newDisk}): ${migrationStatus(cost)}; saves ${money(cost.monthlySaving)} a month (${money(cost.oldDiskMonthly)} -> ${money(cost.newDiskMonthly)})`;
+  }
   const after = cost.step === "retire" ? "its snapshot until the migration is closed" : `${cost.disk} until retire and its snapshot`;
   return (
-    `${cost.stack} ${cost.disk} ${cost.fromType} -> ${cost.toType} (new disk ${cost.newDisk}): in progress, at step ${cost.step}; ` +
+    `${cost.stack} ${cost.disk} ${cost.fromType} -> ${cost.toType} (new disk ${cost.newDisk}): ${migrationStatus(cost)}; ` +
     `saves ${money(cost.monthlySaving)} a month once over (${money(cost.oldDiskMonthly)} -> ${money(cost.newDiskMonthly)}); ` +
     `one-off cost of the copy: ${money(cost.temporaryDaily)} a day in progress (${money(cost.temporaryMonthly)} a month: ${after}, temporary)`
   );

@@ -29,7 +29,7 @@ export async function appliedDiskMigrations(config: ProdConfig): Promise<Record<
     const newDisk = newDiskNameOf(disk);
     // A record of another target (the migration was re-planned) is not this migration's progress.
     const current = last.newDisk && last.newDisk !== newDisk ? {} : last;
-    const problem = migrationStepProblem(disk.name, migration.step, current);
+    const problem = migrationStepProblem(disk.name, migration.step, current, migration.keepSnapshot);
     if (problem) throw new ConfigError(`prod: blockchainNodes[${index}].disk.migration.step ${JSON.stringify(migration.step)} refused: ${problem} (the last pulumi up of ${self})`);
     applied[disk.name] = current;
   }

@@ -3,6 +3,7 @@
  * fixed number formats, rows in the review's order.
  */
 import { describePerformance } from "../opportunities/diskOptions";
+import { migrationStatus } from "../opportunities/diskMigrationCosts";
 import { renderOpportunitiesMarkdown } from "../opportunities/render";
 import * as path from "path";
 import { BudgetReport, PoolComparison, PoolSide, ResourceComparison, buildBudgetReport } from "./budgetReport";
@@ -113,7 +114,7 @@ function inProgressSection(report: BudgetReport): string[] {
     "|---|---|---|---:|---:|---:|",
     ...report.diskMigrations.map(
       (m) =>
-        `| ${m.stack} ${m.disk} | ${m.fromType} -> ${m.toType} (new disk ${m.newDisk}) | in progress, at step ${m.step} | ${money(m.monthlySaving)} | ${money(m.temporaryMonthly)} (${m.temporary.join(", ")}) | ${money(m.temporaryDaily)} |`,
+        `| ${m.stack} ${m.disk} | ${m.fromType} -> ${m.toType} (new disk ${m.newDisk}) | ${migrationStatus(m)} | ${money(m.monthlySaving)} | ${money(m.temporaryMonthly)} (${m.temporary.join(", ")}) | ${money(m.temporaryDaily)} |`,
     ),
     "",
     `Adopted saving: the review's ${money(-report.review.totals.delta)} plus ${money(report.diskMigrations.reduce((sum, m) => sum + m.temporaryMonthly, 0))} billed only while in progress = **${money(report.adoptedMonthlySaving)} a month**.`,

@@ -100,6 +100,21 @@ describe("a data disk's change of type, step by step", () => {
     expect((component.inputs.disks as { diskName: string }[]).map((d) => d.diskName)).not.toContain(OLD);
   });
 
+  test("closing, once retire is applied: keepSnapshot false drops the snapshot; the new disk and its volume do not change", async () => {
+    const closed = await recordStack("prod", { configOverrides: atStep("retire", { keepSnapshot: false }), deployed: deployedBy(retired) });
+    expect(all(closed.resources, SNAPSHOT).filter((s) => s.name === "geth-mainnet-data-to-pd-balanced")).toEqual([]);
+    // Same inputs, same URN: the disk made from the snapshot is not replaced when the snapshot goes.
+    const { dependencies: _was, ...newDisk } = named(retired.resources, DISK, NEW)[0];
+    expect(named(closed.resources, DISK, NEW)[0]).toEqual(newDisk);
+    expect(mainnetVolumes(closed.resources)).toEqual(mainnetVolumes(retired.resources));
+    expect(find(closed.resources, COMPONENT_TYPES.blockchainNodeDisks).inputs.migrations).toEqual([expect.objectContaining({ retiringOldDisk: false, keepSnapshot: false })]);
+    // The snapshot's id stays recorded, so the migration still reads as retired.
+    expect(closed.outputs.diskMigrations).toEqual(retired.outputs.diskMigrations);
+    expect(await refusal({ configOverrides: atStep("retire", { keepSnapshot: false }), deployed: deployedBy(switched) })).toContain(
+      "disk geth-mainnet-data is at step switch: keepSnapshot false closes the migration only once retire was applied",
+    );
+  });
+
   test("each URN that stays keeps its name across the steps (nothing is replaced by a step but the claim)", () => {
     const urns = (run: RecordedStack, type: string) => all(run.resources, type).map((r) => r.urn);
     expect(urns(switched, DISK)).toEqual(urns(copy, DISK));
