@@ -75,9 +75,15 @@ interface SecretSetting {
 
 /**
  * Rewrites a copied stack file for the offline engine: no import ids (an import reads the existing
- * resource from GCP), and each `secure:` placeholder removed, to be set again as a passphrase
+ * resource from GCP) and no adopted volumes, and each `secure:` placeholder removed, to be set again as a passphrase
  * secret. Returns the secrets to set.
  */
+/** The blockchain nodes' volumes and claims are adopted with `import` too (a Read from the cluster): created instead. */
+function withVolumesCreated(key: string, value: unknown): unknown {
+  if (key !== "blockchainNodes" || !Array.isArray(value)) return value;
+  return value.map((node: Record<string, unknown>) => ({ ...node, volume: { ...((node.volume as object) ?? {}), importExisting: false } }));
+}
+
 function prepareStackFile(file: string): SecretSetting[] {
   const document = parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
   const secrets: SecretSetting[] = [];
@@ -104,7 +110,7 @@ function prepareStackFile(file: string): SecretSetting[] {
       secrets.push({ path: name, value: `test-${crypto.randomBytes(18).toString("base64url")}` });
       continue;
     }
-    const stripped = strip(value, name);
+    const stripped = withVolumesCreated(name, strip(value, name));
     // A map left empty once its secrets are out is dropped: `config set --path` recreates it.
     if (stripped !== null && typeof stripped === "object" && !Array.isArray(stripped) && Object.keys(stripped).length === 0) continue;
     config[key] = stripped;
