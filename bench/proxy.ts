@@ -28,6 +28,8 @@ import { renderCredentialMaps } from "../components/credentialMaps";
 import { renderNginxConfig } from "../components/nginxConfig";
 import { NginxConfigSpec } from "../components/nginxConfigSpec";
 import { readStackConfig } from "../offline/stackConfig";
+import type { BlockchainProxyConfig } from "../config";
+import { RELAY_SCRIPT, RELAY_SCRIPT_FILE } from "../components/nginxConfigScript";
 import { MAX_BURST, MAX_REQUESTS_PER_SECOND } from "../validation/proxyLimits";
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -65,7 +67,7 @@ const UPSTREAM_RESULT = JSON.stringify({ jsonrpc: "2.0", id: 1, result: "0x10d4f
 
 /** The prod stack's proxy settings (Pulumi.prod.yaml), with the changes the file comment lists. */
 function benchSpec(upstreamPort: number): NginxConfigSpec {
-  const prod = readStackConfig("prod").values["relay-budget:blockchainProxy"] as { maxBodySize?: string; upstreamTimeoutSeconds?: number; resources: { cpuLimit: number } };
+  const prod = readStackConfig("prod").values["relay-budget:blockchainProxy"] as BlockchainProxyConfig;
   return {
     listenPort: 8080,
     healthPort: 8081,
@@ -73,8 +75,15 @@ function benchSpec(upstreamPort: number): NginxConfigSpec {
     // Replaced by loopback in the geo block (loopback is not a range the config accepts).
     allowedSourceRanges: ["10.150.0.0/20"],
     credentialsDir: "/etc/nginx/auth",
+    configDir: "/tmp",
     rateLimit: { requestsPerSecond: MAX_REQUESTS_PER_SECOND, burst: MAX_BURST },
     maxConnectionsPerUpstream: CONNECTIONS * 2,
+    // The load comes from one address: its share is the whole load.
+    maxConnectionsPerClient: CONNECTIONS,
+    maxBatchCalls: prod.maxBatchCalls,
+    clientTimeouts: prod.clientTimeouts,
+    workerConnections: prod.workerConnections,
+    memoryLimitBytes: prod.resources.memoryLimitGiB * 2 ** 30,
     maxBodySize: prod.maxBodySize ?? "1m",
     upstreamTimeoutSeconds: prod.upstreamTimeoutSeconds ?? 260,
     // The idle pool must hold the concurrent connections, or every relay past it opens a new one.
@@ -320,7 +329,7 @@ async function main(): Promise<void> {
   try {
     const upstream = await startNginx("upstream", upstreamConfig(upstreamPort), upstreamPort);
     started.push(upstream);
-    const proxy = await startNginx("proxy", proxyConfig, proxyPort, renderCredentialMaps([{ username: USERNAME, password: PASSWORD }]));
+    const proxy = await startNginx("proxy", proxyConfig, proxyPort, { ...renderCredentialMaps([{ username: USERNAME, password: PASSWORD }]), [RELAY_SCRIPT_FILE]: RELAY_SCRIPT });
     started.push(proxy);
     const bare = await startNginx("bare", bareProxyConfig(barePort, upstreamPort, spec.workerProcesses!), barePort);
     started.push(bare);

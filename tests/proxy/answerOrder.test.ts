@@ -6,6 +6,7 @@
  * whose order matters, plus nginx's own answers to malformed requests as JSON-RPC errors.
  */
 import * as net from "net";
+import { nginxSizeBytes } from "../../validation/proxyLimits";
 import { PROXY_ERRORS } from "../../components/nginxConfig";
 import {
   expectJsonRpcError,
@@ -83,7 +84,7 @@ describe("with the prod stack's limits", () => {
       socket.on("data", (chunk) => (answer += chunk.toString("latin1")));
       socket.on("error", () => undefined);
       const auth: Record<string, string> = i % 2 === 0 ? {} : { Authorization: basic(username, `${TEST_PROXY_PASSWORD}-wrong`) };
-      socket.write(head("POST", `/${route.relayChainId}/`, { "Content-Type": "application/json", "Content-Length": 1000 * 1000, ...auth }));
+      socket.write(head("POST", `/${route.relayChainId}/`, { "Content-Type": "application/json", "Content-Length": nginxSizeBytes(files.proxyConfig.maxBodySize)! - 1, ...auth }));
       const drip = setInterval(() => socket.write("x"), 200);
       return { socket, drip, answer: () => answer };
     });
@@ -176,6 +177,7 @@ describe("the order of answers, each pair on the real nginx", () => {
     files = await proxyStackFiles({
       allowedSourceRanges: [ALLOWED],
       maxConnectionsPerUpstream: 2,
+      maxConnectionsPerClient: 1,
       keepaliveConnections: 1,
       rateLimit: { requestsPerSecond: 1, burst: 0 },
     });

@@ -8,8 +8,10 @@
  *   URLs' host:port (the internal LB) -> the proxy's loopback address;
  * - upstream addresses: each `server <node>.<ns>.svc.cluster.local:8545` -> a loopback server;
  * - file paths: `/tmp/...` (pid, temp dirs) and the credentials directory -> a per-run directory;
- * - when a test asks for it, the allowed source ranges of the `geo` block -> loopback ranges (the
- *   config refuses loopback, which is not a private range; the tests' clients are on 127.0.0.0/8).
+ * - the config directory of `js_import` (the relay script) -> the per-run directory;
+ * - when a test asks for it, the config's allowed source ranges -> loopback ranges (the config
+ *   refuses loopback, which is not a private range; the tests' clients are on 127.0.0.0/8). The
+ *   harness then proves by behaviour that loopback passes the source check (401, not 403).
  * nginx runs as uid/gid 101 when the tests run as root, as in the pod (nginx-unprivileged, non-root,
  * read-only root fs): no `user` directive and no `-g` beyond the pod's own `daemon off;`.
  */
@@ -22,7 +24,8 @@ import * as path from "path";
 import { ResourceRecord, revealSecret } from "../../graph/resourceRecord";
 import { recordAllStacks } from "../../offline/recordStack";
 import { readStackConfig } from "../../offline/stackConfig";
-import { CREDENTIALS_SECRET } from "../../components/blockchainProxy";
+import { CONFIG_DIR, CREDENTIALS_SECRET } from "../../components/blockchainProxy";
+import { RELAY_SCRIPT, RELAY_SCRIPT_FILE } from "../../components/nginxConfigScript";
 import { CREDENTIAL_MAP_FILES, renderCredentialMaps } from "../../components/credentialMaps";
 
 export const NGINX_BINARY = "/usr/sbin/nginx";
@@ -42,8 +45,14 @@ export interface ChainsJsonEntry {
 export interface ProxyConfigOverrides {
   /** Loopback ranges the running proxy allows instead of the config's (substituted in the geo block). */
   allowedSourceRanges?: string[];
+  /** Client names (each gets TEST_PROXY_PASSWORD). */
+  clients?: string[];
   rateLimit?: { requestsPerSecond: number; burst: number };
   maxConnectionsPerUpstream?: number;
+  maxConnectionsPerClient?: number;
+  maxBatchCalls?: number;
+  clientTimeouts?: { headerSeconds: number; bodySeconds: number; sendSeconds: number; keepaliveSeconds: number };
+  workerConnections?: number;
   maxBodySize?: string;
   upstreamTimeoutSeconds?: number;
   keepaliveConnections?: number;
@@ -52,14 +61,21 @@ export interface ProxyConfigOverrides {
 /** What the program generates for the proxy, read from the recorded stacks. */
 export interface ProxyStackFiles {
   nginxConf: string;
+  /** The ConfigMap's other files (the relay script), by name. */
+  configFiles: Record<string, string>;
   /** The credentials Secret's files (name -> text), as the prod stack records them. */
   credentialMaps: Record<string, string>;
   chains: ChainsJsonEntry[];
   /** The prod stack's proxy config as the program validated it (the test's expectations). */
   proxyConfig: {
     routes: { relayChainId: string; blockchainNode: string }[];
+    clients: string[];
     rateLimit: { requestsPerSecond: number; burst: number };
     maxConnectionsPerUpstream: number;
+    maxConnectionsPerClient: number;
+    maxBatchCalls: number;
+    clientTimeouts: { headerSeconds: number; bodySeconds: number; sendSeconds: number; keepaliveSeconds: number };
+    workerConnections: number;
     upstreamTimeoutSeconds: number;
     maxBodySize: string;
     keepaliveConnections: number;
@@ -67,6 +83,8 @@ export interface ProxyStackFiles {
   };
   /** The container image of the proxy Deployment. */
   proxyImage: string;
+  /** The proxy Deployment's pod spec, as recorded. */
+  podSpec: any;
   /** Loopback ranges to substitute for the geo block's allowed ranges, if a test asked for them. */
   loopbackSourceRanges?: string[];
 }
@@ -90,7 +108,7 @@ function stringEntry(map: unknown, key: string, where: string): string {
  */
 export async function proxyStackFiles(overrides: ProxyConfigOverrides = {}): Promise<ProxyStackFiles> {
   const prodProxy = readStackConfig("prod").values["relay-budget:blockchainProxy"] as Record<string, unknown>;
-  const clients = prodProxy.clients as string[];
+  const clients = overrides.clients ?? (prodProxy.clients as string[]);
   const { allowedSourceRanges: loopbackSourceRanges, ...configOverrides } = overrides;
   const [prod, testnet] = await recordAllStacks({
     prod: {
@@ -110,12 +128,14 @@ export async function proxyStackFiles(overrides: ProxyConfigOverrides = {}): Pro
   if (prod.config.stack !== "prod" || !prod.config.blockchainProxy) throw new Error("the prod stack has no blockchainProxy config");
   return {
     nginxConf: stringEntry(configMap.inputs.data, "nginx.conf", "ConfigMap blockchain-proxy-config"),
+    configFiles: { [RELAY_SCRIPT_FILE]: stringEntry(configMap.inputs.data, RELAY_SCRIPT_FILE, "ConfigMap blockchain-proxy-config") },
     credentialMaps: Object.fromEntries(
       Object.values(CREDENTIAL_MAP_FILES).map((file) => [file, stringEntry(credentialsSecret.inputs.stringData, file, `Secret ${CREDENTIALS_SECRET}`)]),
     ),
     chains: JSON.parse(stringEntry(chainsSecret.inputs.stringData, "chains.json", "Secret validator-chains")),
     proxyConfig: prod.config.blockchainProxy,
     proxyImage: containers[0].image,
+    podSpec: (deployment.inputs as any).spec.template.spec,
     loopbackSourceRanges,
   };
 }
@@ -187,8 +207,10 @@ export interface LoopbackSubstitution {
   healthPort: number;
   /** The address a `server` line of an upstream block points at -> "127.0.0.1:port". */
   upstreamFor: (upstreamAddress: string) => string;
-  /** Replaces the geo block's allowed ranges when given. */
+  /** Replaces the config's allowed ranges when given. */
   sourceRanges?: string[];
+  /** The allowed ranges of the config (what `sourceRanges` replaces). */
+  configuredRanges: string[];
 }
 
 /** The generated nginx.conf with only listen addresses, upstream addresses and file paths made loopback-local. */
@@ -202,11 +224,16 @@ export function substituteForLoopback(nginxConf: string, sub: LoopbackSubstituti
   text = replaceCounted(text, new RegExp(`^(\\s*)listen ${healthListen};$`, "gm"), (_m, indent) => `${indent}listen 127.0.0.1:${sub.healthPort};`, "health listen");
   text = replaceCounted(text, /^(\s*)server (\S+)( |;)/gm, (_m, indent, address, after) => `${indent}server ${sub.upstreamFor(address)}${after}`, "upstream server");
   if (sub.sourceRanges) {
+    // The config's own ranges, wherever the config lists them as allowed (value 1): the first
+    // becomes the loopback ranges, the others go. startProxy checks the effect by behaviour.
     const ranges = sub.sourceRanges;
-    text = replaceCounted(text, /(geo \$source_allowed \{\n\s*default 0;\n)((?:\s*\S+ 1;\n)+)/, (_m, head) => head + ranges.map((r) => `        ${r} 1;\n`).join(""), "geo allowed ranges");
+    const [first, ...others] = sub.configuredRanges;
+    text = replaceCounted(text, new RegExp(`^(\\s*)${escapeRegExp(first)} 1;$`, "gm"), (_m, indent) => ranges.map((r) => `${indent}${r} 1;`).join("\n"), `allowed range ${first}`);
+    for (const range of others) text = replaceCounted(text, new RegExp(`^\\s*${escapeRegExp(range)} 1;\n`, "gm"), () => "", `allowed range ${range}`);
   }
   text = replaceCounted(text, /(?<=[\s"'])\/tmp\//g, () => `${sub.dir}/`, "/tmp path");
   text = replaceCounted(text, new RegExp(`include ${escapeRegExp(credentialsDir)}/`, "g"), () => `include ${sub.dir}/`, "credential map path");
+  text = replaceCounted(text, new RegExp(`${escapeRegExp(CONFIG_DIR)}/`, "g"), () => `${sub.dir}/`, "config directory");
   return text;
 }
 
@@ -266,7 +293,7 @@ export async function startProxy(files: ProxyStackFiles, upstreamFor: (upstreamA
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "blockchain-proxy-"));
   const proxyPort = await freePort();
   const healthPort = await freePort();
-  const substitution = { dir, proxyPort, healthPort, upstreamFor, sourceRanges: files.loopbackSourceRanges };
+  const substitution = { dir, proxyPort, healthPort, upstreamFor, sourceRanges: files.loopbackSourceRanges, configuredRanges: files.proxyConfig.allowedSourceRanges };
   const config = substituteForLoopback(files.nginxConf, substitution);
   const asPodUser = process.getuid?.() === 0;
   const writeOwned = (file: string, text: string) => {
@@ -274,7 +301,7 @@ export async function startProxy(files: ProxyStackFiles, upstreamFor: (upstreamA
     if (asPodUser) fs.chownSync(path.join(dir, file), POD_UID, POD_UID);
   };
   writeOwned("nginx.conf", config);
-  for (const [file, text] of Object.entries(files.credentialMaps)) writeOwned(file, text);
+  for (const [file, text] of Object.entries({ ...files.credentialMaps, ...files.configFiles })) writeOwned(file, text);
   writeOwned("nginx.out", "");
   if (asPodUser) fs.chownSync(dir, POD_UID, POD_UID);
   // nginx reopens /dev/stdout for the access log: a file (not a pipe owned by root) it can open as uid 101.
@@ -331,6 +358,11 @@ export async function startProxy(files: ProxyStackFiles, upstreamFor: (upstreamA
   try {
     await waitForPort(proxyPort, Date.now() + 10000, () => exitReason);
     await waitForPort(healthPort, Date.now() + 10000, () => exitReason);
+    if (files.loopbackSourceRanges) {
+      // The substitution took: a loopback client without credentials gets past the source check.
+      const probe = await rawHttp(proxyOrigin, `POST / HTTP/1.1\r\nHost: proxy\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+      if (probe.status !== 401) throw new Error(`loopback clients are not allowed by the substituted ranges: a request without credentials got ${probe.status}, not 401`);
+    }
   } catch (err) {
     await proxy.stop();
     throw err;
@@ -651,8 +683,8 @@ export function nginxTest(
       .replace(/(?<=[\s"'])\/tmp\//g, `${dir}/`)
       .split(`include ${credentialsDirOf(nginxConf)}/`)
       .join(`include ${dir}/`);
-    fs.writeFileSync(path.join(dir, "nginx.conf"), text);
-    for (const [file, content] of Object.entries(credentialMaps)) fs.writeFileSync(path.join(dir, file), content);
+    fs.writeFileSync(path.join(dir, "nginx.conf"), text.split(`${CONFIG_DIR}/`).join(`${dir}/`));
+    for (const [file, content] of Object.entries({ ...credentialMaps, [RELAY_SCRIPT_FILE]: RELAY_SCRIPT })) fs.writeFileSync(path.join(dir, file), content);
     // nginx reopens /dev/stdout for the access log, which fails on a socket: give it a file.
     const stdout = fs.openSync(path.join(dir, "stdout"), "w");
     const check = spawnSync(NGINX_BINARY, ["-t", "-q", "-p", dir, "-c", path.join(dir, "nginx.conf")], { encoding: "utf8", stdio: ["ignore", stdout, "pipe"] });
