@@ -196,7 +196,8 @@ export class BlockchainProxy extends pulumi.ComponentResource {
                 {
                   name: "nginx",
                   image,
-                  command: ["nginx", "-c", `${CONFIG_DIR}/nginx.conf`, "-g", "daemon off;"],
+                  // -e stderr: nginx's own log before it reads the config (the root filesystem is read-only).
+                  command: ["nginx", "-e", "stderr", "-c", `${CONFIG_DIR}/nginx.conf`, "-g", "daemon off;"],
                   ports: [
                     { name: "proxy", containerPort: PROXY_PORT, protocol: "TCP" },
                     { name: "health", containerPort: HEALTH_PORT, protocol: "TCP" },

@@ -272,6 +272,8 @@ export interface RunningProxy {
   workerPids(): number[];
   /** Access log and error log so far (nginx's stdout and stderr). */
   output(): string;
+  /** The output once it matches `pattern` (nginx writes it; the file is watched, not polled), or an error after `timeoutMs`. */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** Writes a new nginx.conf (default: the same) and signals the master to reload (SIGHUP). */
   reload(nginxConf?: string): void;
   stop(): Promise<void>;
@@ -336,6 +338,7 @@ export async function startProxy(files: ProxyStackFiles, upstreamFor: (upstreamA
     loopbackConfig: (nginxConf) => substituteForLoopback(nginxConf, substitution),
     workerPids: () => childPids(child.pid!),
     output: () => fs.readFileSync(path.join(dir, "nginx.out"), "utf8"),
+    waitForOutput: (pattern, timeoutMs = 10000) => waitForFile(path.join(dir, "nginx.out"), pattern, timeoutMs),
     reload(nginxConf) {
       writeOwned("nginx.conf", nginxConf ?? config);
       process.kill(child.pid!, "SIGHUP");
@@ -368,6 +371,26 @@ export async function startProxy(files: ProxyStackFiles, upstreamFor: (upstreamA
     throw err;
   }
   return proxy;
+}
+
+/** Resolves with the file's text once it matches `pattern`, checking on every change the kernel reports. */
+export function waitForFile(file: string, pattern: RegExp, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const text = fs.readFileSync(file, "utf8");
+      if (!pattern.test(text)) return false;
+      watcher.close();
+      clearTimeout(timer);
+      resolve(text);
+      return true;
+    };
+    const watcher = fs.watch(file, () => void check());
+    const timer = setTimeout(() => {
+      watcher.close();
+      reject(new Error(`${path.basename(file)} did not show ${pattern} within ${timeoutMs} ms: ${fs.readFileSync(file, "utf8").slice(-500)}`));
+    }, timeoutMs);
+    check();
+  });
 }
 
 /** Pids of the processes whose parent is `pid` (nginx workers of a master), read from /proc. */
