@@ -128,7 +128,12 @@ export async function proxyStackFiles(overrides: ProxyConfigOverrides = {}): Pro
   if (prod.config.stack !== "prod" || !prod.config.blockchainProxy) throw new Error("the prod stack has no blockchainProxy config");
   return {
     nginxConf: stringEntry(configMap.inputs.data, "nginx.conf", "ConfigMap blockchain-proxy-config"),
-    configFiles: { [RELAY_SCRIPT_FILE]: stringEntry(configMap.inputs.data, RELAY_SCRIPT_FILE, "ConfigMap blockchain-proxy-config") },
+    // Every file of the ConfigMap beside nginx.conf (the relay script), as recorded.
+    configFiles: Object.fromEntries(
+      Object.keys((revealSecret(configMap.inputs.data) as Record<string, unknown>) ?? {})
+        .filter((file) => file !== "nginx.conf")
+        .map((file) => [file, stringEntry(configMap.inputs.data, file, "ConfigMap blockchain-proxy-config")]),
+    ),
     credentialMaps: Object.fromEntries(
       Object.values(CREDENTIAL_MAP_FILES).map((file) => [file, stringEntry(credentialsSecret.inputs.stringData, file, `Secret ${CREDENTIALS_SECRET}`)]),
     ),
@@ -233,7 +238,7 @@ export function substituteForLoopback(nginxConf: string, sub: LoopbackSubstituti
   }
   text = replaceCounted(text, /(?<=[\s"'])\/tmp\//g, () => `${sub.dir}/`, "/tmp path");
   text = replaceCounted(text, new RegExp(`include ${escapeRegExp(credentialsDir)}/`, "g"), () => `include ${sub.dir}/`, "credential map path");
-  text = replaceCounted(text, new RegExp(`${escapeRegExp(CONFIG_DIR)}/`, "g"), () => `${sub.dir}/`, "config directory");
+  if (text.includes(`${CONFIG_DIR}/`)) text = text.split(`${CONFIG_DIR}/`).join(`${sub.dir}/`);
   return text;
 }
 
@@ -435,6 +440,8 @@ export interface ScriptedUpstreamStats {
   requests: number;
   inFlight: number;
   maxInFlight: number;
+  /** JSON-RPC calls received: a batch's elements, or one per other body. */
+  calls: number;
   /** Request headers as received, in order. */
   requestHeaders: http.IncomingHttpHeaders[];
   httpVersions: string[];
@@ -443,14 +450,19 @@ export interface ScriptedUpstreamStats {
 
 export interface ScriptedUpstream extends Upstream {
   stats: ScriptedUpstreamStats;
+  /** Resolves when `condition` holds, checked as each request arrives or is answered (no timer). */
+  when(condition: (stats: ScriptedUpstreamStats) => boolean): Promise<void>;
 }
 
 /**
  * A JSON-RPC server answering eth_chainId after `delayMs`, counting connections and concurrent
  * requests: the slow, counting node the limit and keepalive tests need.
  */
-export async function startScriptedUpstream(options: { chainId: number; delayMs?: number }): Promise<ScriptedUpstream> {
-  const stats: ScriptedUpstreamStats = { connections: 0, requests: 0, inFlight: 0, maxInFlight: 0, requestHeaders: [], httpVersions: [], urls: [] };
+export async function startScriptedUpstream(options: { chainId: number; delayMs?: number; answerBytes?: number }): Promise<ScriptedUpstream> {
+  const stats: ScriptedUpstreamStats = { connections: 0, requests: 0, inFlight: 0, maxInFlight: 0, calls: 0, requestHeaders: [], httpVersions: [], urls: [] };
+  const waiters = new Set<() => void>();
+  const padding = options.answerBytes ? Buffer.alloc(options.answerBytes, "x") : undefined;
+  const changed = () => waiters.forEach((w) => w());
   const pending = new Set<NodeJS.Timeout>();
   const server = http.createServer((req, res) => {
     stats.requests++;
@@ -459,20 +471,33 @@ export async function startScriptedUpstream(options: { chainId: number; delayMs?
     stats.requestHeaders.push(req.headers);
     stats.httpVersions.push(req.httpVersion);
     stats.urls.push(req.url ?? "");
+    changed();
     let body = "";
     req.on("data", (chunk) => (body += chunk));
     req.on("end", () => {
+      let parsed: any;
+      try {
+        parsed = JSON.parse(body);
+      } catch {
+        // Not JSON: answered with id null, as a node would.
+      }
+      stats.calls += Array.isArray(parsed) ? parsed.length : 1;
+      changed();
       const answer = () => {
         pending.delete(timer);
         stats.inFlight--;
-        let id: unknown = null;
-        try {
-          id = JSON.parse(body).id ?? null;
-        } catch {
-          // Not JSON: answer with id null, as a node would.
-        }
+        const id: unknown = Array.isArray(parsed) ? null : (parsed?.id ?? null);
         res.setHeader("Content-Type", "application/json");
-        res.end(JSON.stringify({ jsonrpc: "2.0", id, result: `0x${options.chainId.toString(16)}` }));
+        const answer = JSON.stringify({ jsonrpc: "2.0", id, result: `0x${options.chainId.toString(16)}` });
+        if (padding) {
+          // A large answer (eth_getLogs-like) from one shared buffer: no copy per request.
+          res.write(`${answer.slice(0, -1)},"padding":"`);
+          res.write(padding);
+          res.end('"}');
+        } else {
+          res.end(answer);
+        }
+        changed();
       };
       const timer = setTimeout(answer, options.delayMs ?? 0);
       pending.add(timer);
@@ -486,6 +511,16 @@ export async function startScriptedUpstream(options: { chainId: number; delayMs?
   return {
     address: `127.0.0.1:${port}`,
     stats,
+    when: (condition) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (!condition(stats)) return;
+          waiters.delete(check);
+          resolve();
+        };
+        waiters.add(check);
+        check();
+      }),
     close: async () => {
       for (const timer of pending) clearTimeout(timer);
       server.closeAllConnections();
