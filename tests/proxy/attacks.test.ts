@@ -27,6 +27,7 @@ import {
   startProxy,
   startScriptedUpstream,
   stopAllProxies,
+  until,
   upstreamAddresses,
 } from "./proxyHarness";
 import * as fs from "fs";
@@ -227,7 +228,7 @@ test("a body at the size limit stays in memory: no temp file, no buffering warni
   // nginx logs this warning (at warn, the config's level) whenever a body goes to a file.
   const marker = await pocketRelay(chain, { localAddress: "127.0.41.1", path: "marker-after-big-body" });
   expect(marker.status).toBe(200);
-  const output = await proxy.waitForOutput(/marker-after-big-body/);
+  const output = await proxy.waitForOutput(/^\{.*marker-after-big-body/m);
   expect(output).not.toMatch(/buffered to a temporary file/);
   const tempFiles = fs.existsSync(path.join(proxy.dir, "client_temp")) ? fs.readdirSync(path.join(proxy.dir, "client_temp"), { recursive: true }) : [];
   expect(tempFiles.filter((f) => fs.statSync(path.join(proxy.dir, "client_temp", String(f))).isFile())).toEqual([]);
@@ -289,8 +290,8 @@ test("a refused credential is logged without a user, a case twin of a real one i
   expect(twin).toBeDefined();
   const refused = await pocketRelay(chain, { credentials: twin, localAddress: "127.0.44.1", path: "case-twin-marker" });
   expectJsonRpcError(refused, 401);
-  const output = await proxy.waitForOutput(/case-twin-marker/);
-  const line = output.split("\n").find((l) => l.includes("case-twin-marker"))!;
+  const output = await proxy.waitForOutput(/^\{.*case-twin-marker/m);
+  const line = output.split("\n").find((l) => l.startsWith("{") && l.includes("case-twin-marker"))!;
   expect(JSON.parse(line)).toMatchObject({ status: 401, user: "" });
 });
 
@@ -305,16 +306,3 @@ test("the pod drains before it stops: preStop waits, nginx quits gracefully, the
   expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(longestRelay + Number(/sleep (\d+)/.exec(preStop)![1]));
   expect(proxy.config).toMatch(new RegExp(`^worker_shutdown_timeout ${longestRelay}s;$`, "m"));
 });
-
-/** Resolves when `condition` (fed by socket and server events) holds; checked every 10 ms, never a timing assertion. */
-function until(condition: () => boolean, timeoutMs = 10000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const deadline = Date.now() + timeoutMs;
-    const check = () => {
-      if (condition()) return resolve();
-      if (Date.now() > deadline) return reject(new Error(`condition not met within ${timeoutMs} ms`));
-      setTimeout(check, 10);
-    };
-    check();
-  });
-}

@@ -195,6 +195,23 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/**
+ * Resolves when `condition` holds: for state that socket and server events update (answers
+ * received, relays counted). Checked every 10 ms; fails after `timeoutMs` (a bound, never a timing
+ * assertion).
+ */
+export function until(condition: () => boolean, timeoutMs = 10000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + timeoutMs;
+    const check = () => {
+      if (condition()) return resolve();
+      if (Date.now() > deadline) return reject(new Error(`condition not met within ${timeoutMs} ms`));
+      setTimeout(check, 10);
+    };
+    check();
+  });
+}
+
 function replaceCounted(text: string, pattern: RegExp, replacement: (match: string, ...groups: string[]) => string, what: string): string {
   let count = 0;
   const out = text.replace(pattern, (match: string, ...groups: string[]) => {
