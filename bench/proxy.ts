@@ -16,8 +16,13 @@
  * Latency is taken per request from autocannon's response events (microsecond resolution; its
  * histogram rounds to whole milliseconds, too coarse for a 1 ms budget).
  *
+ * Then each attack of the threat model (README, "Threat model") against the generated config with
+ * the prod stack's own limits (bench/proxyAttacks.ts), loopback only, bounded in count and time,
+ * while other validators relay and the kubelet probes /healthz; one line each.
+ *
  * Usage: npm run bench:proxy  [BENCH_PROXY_REQUESTS=100000] [BENCH_PROXY_CONNECTIONS=16]
- * Last line: proxy cpu/relay: A us, bare proxy_pass: B us, ratio: R, p99 added at 4 connections: X ms, errors: N
+ * Lines: proxy cpu/relay: A us, bare proxy_pass: B us, ratio: R, p99 added at 4 connections: X ms, errors: N
+ *        under attack (<attack>): valid relays N/M ok, healthz K/L ok, node calls C (bound B)
  */
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
@@ -31,6 +36,7 @@ import { readStackConfig } from "../offline/stackConfig";
 import type { BlockchainProxyConfig } from "../config";
 import { RELAY_SCRIPT, RELAY_SCRIPT_FILE } from "../components/nginxConfigScript";
 import { MAX_BURST, MAX_REQUESTS_PER_SECOND } from "../validation/proxyLimits";
+import { runAttacks } from "./proxyAttacks";
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const autocannon = require("autocannon");
@@ -398,12 +404,14 @@ async function main(): Promise<void> {
       `proxy cpu/relay: ${proxyUs.toFixed(1)} us, bare proxy_pass: ${bareUs.toFixed(1)} us, ratio: ${median(roundRatios).toFixed(2)}, ` +
         `p99 added at ${LIGHT_CONNECTIONS} connections: ${(proxied4.p99Ms - direct4.p99Ms).toFixed(3)} ms, errors: ${errors}`,
     );
+    for (const nginx of started.splice(0).reverse()) await nginx.stop();
+    for (const line of await runAttacks({ startNginx, freePort })) console.log(line);
   } finally {
     for (const nginx of started.reverse()) await nginx.stop();
   }
 }
 
-main().catch((err) => {
+if (require.main === module) main().catch((err) => {
   console.error(err instanceof Error ? err.message : err);
   process.exitCode = 1;
 });
