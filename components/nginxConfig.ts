@@ -35,7 +35,8 @@
 import { BUFFERS, ZONES } from "../validation/proxyLimits";
 import { CREDENTIAL_MAP_FILES, MAP_HASH_BUCKET_SIZE } from "./credentialMaps";
 import { longestRelaySeconds, NginxConfigSpec, nginxRate, upstreamsOf, validateNginxConfigSpec } from "./nginxConfigSpec";
-import { NJS_MODULE_PATH, RELAY_SCRIPT_FILE } from "./nginxConfigScript";
+import { MIN_CALL_BYTES, NJS_MODULE_PATH, RELAY_SCRIPT_FILE } from "./nginxConfigScript";
+import type { ProxyRoute } from "./nginxConfigSpec";
 
 /** The renderer's input, defined with its checks. */
 export type { NginxConfigSpec, ProxyRoute } from "./nginxConfigSpec";
@@ -131,6 +132,83 @@ function errorPageDirective(status: number): string {
   // 494 is nginx's internal code for a header too large, sent as 400 unless overwritten: 431.
   if (status === 431) return `        error_page 494 =431 @${PROXY_ERRORS[status].name};`;
   return `        error_page ${status} @${PROXY_ERRORS[status].name};`;
+}
+
+/** A route's limits: its client's rate, the node's cap and the client's share of it (preaccess phase, once per request). */
+function routeLimits(spec: NginxConfigSpec, route: ProxyRoute): string[] {
+  return [
+    `            set $relay_chain_id ${route.relayChainId};`,
+    `            set $blockchain_node ${route.blockchainNode};`,
+    // nginx refuses "burst=0"; no burst parameter means none.
+    `            limit_req zone=relay_rate${spec.rateLimit.burst > 0 ? ` burst=${spec.rateLimit.burst}` : ""} nodelay;`,
+    `            limit_conn upstream_concurrency ${spec.maxConnectionsPerUpstream};`,
+    `            limit_conn client_concurrency ${spec.maxConnectionsPerClient};`,
+  ];
+}
+
+/** The relay to a route's node: the chain ID stripped, the client's addresses and hop-by-hop headers dropped. */
+function relayToNode(spec: NginxConfigSpec, route: ProxyRoute): string[] {
+  return [
+    "            # The chain ID is stripped from the decoded path, whatever it holds ((?s): line breaks",
+    "            # too); nginx encodes the rest again, so the node sees / or /<path>.",
+    `            rewrite (?s)^/${route.relayChainId}/?(.*)$ /$1 break;`,
+    `            proxy_pass http://${route.blockchainNode};`,
+    "            # HTTP/1.1 without 'Connection: close' keeps the upstream connection reusable.",
+    "            proxy_http_version 1.1;",
+    '            proxy_set_header Connection "";',
+    "            # The node sees the Host a direct client would send (geth checks it against --http.vhosts).",
+    `            proxy_set_header Host ${route.upstreamHost}:${route.upstreamPort};`,
+    "            # The proxy's credentials stay at the proxy; what a client says about addresses and",
+    "            # hop-by-hop headers never reach the node (empty values are not sent).",
+    ...DROPPED_REQUEST_HEADERS.map((header) => `            proxy_set_header ${header} "";`),
+    "            # A node that does not accept a connection within seconds is down: fail fast (502/504).",
+    `            proxy_connect_timeout ${Math.min(5, spec.upstreamTimeoutSeconds)}s;`,
+    "            # Archive queries can take minutes; past this the relay gets 504.",
+    `            proxy_read_timeout ${spec.upstreamTimeoutSeconds}s;`,
+    `            proxy_send_timeout ${spec.upstreamTimeoutSeconds}s;`,
+    "            # Large responses (eth_getLogs) stream through these memory buffers (counted in the",
+    "            # memory check) instead of filling the memory-backed /tmp.",
+    `            proxy_buffer_size ${BUFFERS.proxyBuffer / 1024}k;`,
+    `            proxy_buffers ${BUFFERS.proxyBuffers.count} ${BUFFERS.proxyBuffers.size / 1024}k;`,
+    "            proxy_max_temp_file_size 0;",
+    "            # A relay is a POST and not idempotent: never replay it on another attempt.",
+    "            proxy_next_upstream off;",
+  ];
+}
+
+/** Client headers that never reach a node: credentials, address claims, hop-by-hop headers. */
+export const DROPPED_REQUEST_HEADERS = [
+  "Authorization",
+  "Proxy-Authorization",
+  "X-Forwarded-For",
+  "X-Forwarded-Host",
+  "X-Forwarded-Proto",
+  "X-Real-IP",
+  "Forwarded",
+  "Keep-Alive",
+  "Proxy-Connection",
+  "TE",
+  "Trailer",
+  "Upgrade",
+];
+
+/**
+ * A regular expression for the decimal numbers from 0 to `max` as nginx sees a header (no sign, no
+ * leading zeros): a Content-Length that could not be one of them takes the counted path.
+ */
+export function atMostPattern(max: number): string {
+  const digits = String(max);
+  const alternatives = ["0"];
+  if (digits.length > 1) alternatives.push(digits.length === 2 ? "[1-9]" : `[1-9][0-9]{0,${digits.length - 2}}`);
+  for (let i = 0; i < digits.length; i++) {
+    const low = i === 0 ? 1 : 0;
+    const below = Number(digits[i]) - 1;
+    if (below < low) continue;
+    const rest = digits.length - i - 1;
+    alternatives.push(`${digits.slice(0, i)}[${low}-${below}]${rest ? `[0-9]{${rest}}` : ""}`);
+  }
+  alternatives.push(digits);
+  return `^(?:${[...new Set(alternatives)].join("|")})$`;
 }
 
 /**
@@ -290,6 +368,17 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "        default @unknown_route;",
     ...spec.routes.map((route) => `        ~^/${route.relayChainId}(?:/|$) @relay_${route.relayChainId};`),
     "    }",
+    "    # A body announced too short to hold more than maxBatchCalls calls (each at least",
+    `    # ${MIN_CALL_BYTES} bytes and a separator) skips the relay script: the same limits, straight to the node.`,
+    "    # Anything else, a chunked body included, is counted.",
+    "    map $http_content_length $relay_uncounted {",
+    "        default 0;",
+    `        "~${atMostPattern((MIN_CALL_BYTES + 1) * (spec.maxBatchCalls + 1))}" 1;`,
+    "    }",
+    '    map "$relay_uncounted:$relay_location" $relay_target {',
+    "        default $relay_location;",
+    '        "~^1:@relay_(?<direct_id>.+)$" @direct_$direct_id;',
+    "    }",
     "",
     "    server {",
     `        listen ${spec.listenPort};`,
@@ -318,7 +407,7 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "            # try_files needs a file to test first: none exists under this root (Debian's reserved",
     "            # never-existing path), so the request always goes on to the named location.",
     "            root /nonexistent;",
-    "            try_files /relay $relay_location;",
+    "            try_files /relay $relay_target;",
     "            # try_files would stat() that path on every relay: remember that it does not exist.",
     "            open_file_cache max=8 inactive=60s;",
     "            open_file_cache_valid 60s;",
@@ -327,61 +416,23 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "",
   );
   for (const route of spec.routes) {
-    const upstreamAddress = `${route.upstreamHost}:${route.upstreamPort}`;
     const id = route.relayChainId;
     lines.push(
       `        # Relay chain ${id} -> ${route.blockchainNode}, for authenticated clients only (reached from`,
       "        # location / after auth): the limits, then the relay script reads the body and counts its calls.",
       `        location @relay_${id} {`,
-      `            set $relay_chain_id ${id};`,
-      `            set $blockchain_node ${route.blockchainNode};`,
-      // nginx refuses "burst=0"; no burst parameter means none.
-      `            limit_req zone=relay_rate${spec.rateLimit.burst > 0 ? ` burst=${spec.rateLimit.burst}` : ""} nodelay;`,
-      `            limit_conn upstream_concurrency ${spec.maxConnectionsPerUpstream};`,
-      `            limit_conn client_concurrency ${spec.maxConnectionsPerClient};`,
+      ...routeLimits(spec, route),
       `            set $relay_max_batch_calls ${spec.maxBatchCalls};`,
       `            set $relay_upstream_location @upstream_${id};`,
       "            js_content relay.admit;",
       "        }",
-      "",
-      `        # The relay to ${route.blockchainNode}, once admitted (limits are counted once per request, above).`,
       `        location @upstream_${id} {`,
-      "            # The chain ID is stripped from the decoded path, whatever it holds ((?s): line breaks",
-      "            # too); nginx encodes the rest again, so the node sees / or /<path>.",
-      `            rewrite (?s)^/${id}/?(.*)$ /$1 break;`,
-      `            proxy_pass http://${route.blockchainNode};`,
-      "",
-      "            # HTTP/1.1 without 'Connection: close' keeps the upstream connection reusable.",
-      "            proxy_http_version 1.1;",
-      '            proxy_set_header Connection "";',
-      "            # The node sees the Host a direct client would send (geth checks it against --http.vhosts).",
-      `            proxy_set_header Host ${upstreamAddress};`,
-      "            # The proxy's credentials stay at the proxy; what a client says about addresses and",
-      "            # hop-by-hop headers never reach the node (empty values are not sent).",
-      '            proxy_set_header Authorization "";',
-      '            proxy_set_header Proxy-Authorization "";',
-      '            proxy_set_header X-Forwarded-For "";',
-      '            proxy_set_header X-Forwarded-Host "";',
-      '            proxy_set_header X-Forwarded-Proto "";',
-      '            proxy_set_header X-Real-IP "";',
-      '            proxy_set_header Forwarded "";',
-      '            proxy_set_header Keep-Alive "";',
-      '            proxy_set_header Proxy-Connection "";',
-      '            proxy_set_header TE "";',
-      '            proxy_set_header Trailer "";',
-      '            proxy_set_header Upgrade "";',
-      "            # A node that does not accept a connection within seconds is down: fail fast (502/504).",
-      `            proxy_connect_timeout ${Math.min(5, spec.upstreamTimeoutSeconds)}s;`,
-      "            # Archive queries can take minutes; past this the relay gets 504.",
-      `            proxy_read_timeout ${spec.upstreamTimeoutSeconds}s;`,
-      `            proxy_send_timeout ${spec.upstreamTimeoutSeconds}s;`,
-      "            # Large responses (eth_getLogs) stream through these memory buffers (counted in the",
-      "            # memory check) instead of filling the memory-backed /tmp.",
-      `            proxy_buffer_size ${BUFFERS.proxyBuffer / 1024}k;`,
-      `            proxy_buffers ${BUFFERS.proxyBuffers.count} ${BUFFERS.proxyBuffers.size / 1024}k;`,
-      "            proxy_max_temp_file_size 0;",
-      "            # A relay is a POST and not idempotent: never replay it on another attempt.",
-      "            proxy_next_upstream off;",
+      ...relayToNode(spec, route),
+      "        }",
+      "        # A body too short to hold more than maxBatchCalls calls: the limits, then straight to the node.",
+      `        location @direct_${id} {`,
+      ...routeLimits(spec, route),
+      ...relayToNode(spec, route),
       "        }",
       "",
     );

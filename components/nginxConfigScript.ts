@@ -14,6 +14,9 @@ export const NJS_MODULE_PATH = "/usr/lib/nginx/modules/ngx_http_js_module.so";
 /** The script's file name in the ConfigMap (next to nginx.conf). */
 export const RELAY_SCRIPT_FILE = "relay.js";
 
+/** The shortest JSON-RPC call a node runs: `{"method":"x"}` (anything shorter names no method and runs nothing). */
+export const MIN_CALL_BYTES = '{"method":"x"}'.length;
+
 /** HTTP status and JSON-RPC code of a batch over the call limit (a request too large, in calls rather than bytes). */
 export const BATCH_TOO_LARGE = { status: 413, code: -32014 } as const;
 
