@@ -130,6 +130,35 @@ async function victims(proxyPort: number, healthPort: number, path: string, auth
   return { ok: relayStatuses.filter((s) => s === 200).length, relays: relayStatuses.length, healthOk: healthStatuses.filter((s) => s === 200).length, health: healthStatuses.length };
 }
 
+/**
+ * Opens `connections` connections from 13 addresses of 127.0.<subnet>.x, each sending half a request
+ * head for `path`, reopening one when the proxy drops it (at most 3 x connections in all) until the
+ * returned stop is called. Resolves once all are open.
+ */
+export async function startHeaderFlood(port: number, path: string, connections: number, subnet: number): Promise<() => void> {
+  let active = true;
+  let opened = 0;
+  const sockets = new Set<net.Socket>();
+  const open = async (i: number): Promise<void> => {
+    if (!active || opened >= 3 * connections) return;
+    opened++;
+    const socket = await connect(port, `127.0.${subnet}.${1 + (i % 13)}`);
+    if (!socket) return;
+    sockets.add(socket);
+    socket.on("error", () => undefined);
+    socket.once("close", () => {
+      sockets.delete(socket);
+      void open(i);
+    });
+    socket.write(`POST ${path} HTTP/1.1\r\nHost: proxy\r\n`);
+  };
+  await Promise.all(Array.from({ length: connections }, (_, i) => open(i)));
+  return () => {
+    active = false;
+    sockets.forEach((s) => s.destroy());
+  };
+}
+
 function head(path: string, headers: Record<string, string | number>): string {
   return `POST ${path} HTTP/1.1\r\n${Object.entries({ Host: "proxy", ...headers }).map(([k, v]) => `${k}: ${v}\r\n`).join("")}\r\n`;
 }
@@ -189,29 +218,7 @@ export async function runAttacks(nginx: NginxRunner): Promise<string[]> {
   // Connections without credentials that never finish their headers, reopened when dropped.
   await run(
     "unauthenticated flood",
-    async () => {
-      let active = true;
-      let opened = 0;
-      const sockets = new Set<net.Socket>();
-      const open = async (i: number): Promise<void> => {
-        if (!active || opened >= 3 * FLOOD_CONNECTIONS) return;
-        opened++;
-        const socket = await connect(proxyPort, `127.0.61.${1 + (i % 13)}`);
-        if (!socket) return;
-        sockets.add(socket);
-        socket.on("error", () => undefined);
-        socket.once("close", () => {
-          sockets.delete(socket);
-          void open(i);
-        });
-        socket.write(`POST ${path} HTTP/1.1\r\nHost: proxy\r\n`);
-      };
-      await Promise.all(Array.from({ length: FLOOD_CONNECTIONS }, (_, i) => open(i)));
-      return () => {
-        active = false;
-        sockets.forEach((s) => s.destroy());
-      };
-    },
+    () => startHeaderFlood(proxyPort, path, FLOOD_CONNECTIONS, 61),
     () => 0,
   );
 

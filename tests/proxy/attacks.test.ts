@@ -11,6 +11,7 @@
  * Each of these failed on the config before issue 20 (the note at each test says how).
  */
 import * as net from "net";
+import { startHeaderFlood } from "../../bench/proxyAttacks";
 import { batchTooLargeBody } from "../../components/nginxConfigScript";
 import { nginxSizeBytes } from "../../validation/proxyLimits";
 import {
@@ -168,31 +169,14 @@ test("one authenticated client that never reads its answers holds at most its sh
 test("a flood of connections that never finish their headers leaves room for relays and /healthz", async () => {
   const FLOOD = 1300;
   const chain = proxy.chain(route.relayChainId);
-  let active = true;
-  let opened = 0;
-  const sockets = new Set<net.Socket>();
   // Connections from 13 addresses, each sending half a request head; a closed one is reopened
-  // while the attack lasts (at most 3 x FLOOD connections in all).
-  const open = async (i: number): Promise<void> => {
-    if (!active || opened >= 3 * FLOOD) return;
-    opened++;
-    const socket = await connect(`127.0.30.${1 + (i % 13)}`).catch(() => undefined);
-    if (!socket) return;
-    sockets.add(socket);
-    socket.on("error", () => undefined);
-    socket.once("close", () => {
-      sockets.delete(socket);
-      void open(i);
-    });
-    socket.write(`POST /${route.relayChainId}/ HTTP/1.1\r\nHost: proxy\r\n`);
-  };
-  await Promise.all(Array.from({ length: FLOOD }, (_, i) => open(i)));
+  // while the attack lasts (bench/proxyAttacks.ts, the bench's flood).
+  const stop = await startHeaderFlood(Number(new URL(proxy.origin).port), `/${route.relayChainId}/`, FLOOD, 30);
   try {
     const [relays, health] = await Promise.all([otherValidators(chain, 10, 5, 31), healthChecks(20)]);
     expect({ relays: okShare(relays) >= 0.99, health }).toEqual({ relays: true, health: Array(20).fill(200) });
   } finally {
-    active = false;
-    sockets.forEach((s) => s.destroy());
+    stop();
   }
 }, 60000);
 
