@@ -16,8 +16,13 @@
  * Latency is taken per request from autocannon's response events (microsecond resolution; its
  * histogram rounds to whole milliseconds, too coarse for a 1 ms budget).
  *
+ * Then each attack of the threat model (README, "Threat model") against the generated config with
+ * the prod stack's own limits (bench/proxyAttacks.ts), loopback only, bounded in count and time,
+ * while other validators relay and the kubelet probes /healthz; one line each.
+ *
  * Usage: npm run bench:proxy  [BENCH_PROXY_REQUESTS=100000] [BENCH_PROXY_CONNECTIONS=16]
- * Last line: proxy cpu/relay: A us, bare proxy_pass: B us, ratio: R, p99 added at 4 connections: X ms, errors: N
+ * Lines: proxy cpu/relay: A us, bare proxy_pass: B us, ratio: R, p99 added at 4 connections: X ms, errors: N
+ *        under attack (<attack>): valid relays N/M ok, healthz K/L ok, node calls C (bound B)
  */
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
@@ -28,7 +33,10 @@ import { renderCredentialMaps } from "../components/credentialMaps";
 import { renderNginxConfig } from "../components/nginxConfig";
 import { NginxConfigSpec } from "../components/nginxConfigSpec";
 import { readStackConfig } from "../offline/stackConfig";
+import type { BlockchainProxyConfig } from "../config";
+import { RELAY_SCRIPT, RELAY_SCRIPT_FILE } from "../components/nginxConfigScript";
 import { MAX_BURST, MAX_REQUESTS_PER_SECOND } from "../validation/proxyLimits";
+import { runAttacks } from "./proxyAttacks";
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const autocannon = require("autocannon");
@@ -65,7 +73,7 @@ const UPSTREAM_RESULT = JSON.stringify({ jsonrpc: "2.0", id: 1, result: "0x10d4f
 
 /** The prod stack's proxy settings (Pulumi.prod.yaml), with the changes the file comment lists. */
 function benchSpec(upstreamPort: number): NginxConfigSpec {
-  const prod = readStackConfig("prod").values["relay-budget:blockchainProxy"] as { maxBodySize?: string; upstreamTimeoutSeconds?: number; resources: { cpuLimit: number } };
+  const prod = readStackConfig("prod").values["relay-budget:blockchainProxy"] as BlockchainProxyConfig;
   return {
     listenPort: 8080,
     healthPort: 8081,
@@ -73,8 +81,15 @@ function benchSpec(upstreamPort: number): NginxConfigSpec {
     // Replaced by loopback in the geo block (loopback is not a range the config accepts).
     allowedSourceRanges: ["10.150.0.0/20"],
     credentialsDir: "/etc/nginx/auth",
+    configDir: "/tmp",
     rateLimit: { requestsPerSecond: MAX_REQUESTS_PER_SECOND, burst: MAX_BURST },
     maxConnectionsPerUpstream: CONNECTIONS * 2,
+    // The load comes from one address: its share is the whole load.
+    maxConnectionsPerClient: CONNECTIONS,
+    maxBatchCalls: prod.maxBatchCalls,
+    clientTimeouts: prod.clientTimeouts,
+    workerConnections: prod.workerConnections,
+    memoryLimitBytes: prod.resources.memoryLimitGiB * 2 ** 30,
     maxBodySize: prod.maxBodySize ?? "1m",
     upstreamTimeoutSeconds: prod.upstreamTimeoutSeconds ?? 260,
     // The idle pool must hold the concurrent connections, or every relay past it opens a new one.
@@ -320,7 +335,7 @@ async function main(): Promise<void> {
   try {
     const upstream = await startNginx("upstream", upstreamConfig(upstreamPort), upstreamPort);
     started.push(upstream);
-    const proxy = await startNginx("proxy", proxyConfig, proxyPort, renderCredentialMaps([{ username: USERNAME, password: PASSWORD }]));
+    const proxy = await startNginx("proxy", proxyConfig, proxyPort, { ...renderCredentialMaps([{ username: USERNAME, password: PASSWORD }]), [RELAY_SCRIPT_FILE]: RELAY_SCRIPT });
     started.push(proxy);
     const bare = await startNginx("bare", bareProxyConfig(barePort, upstreamPort, spec.workerProcesses!), barePort);
     started.push(bare);
@@ -389,12 +404,14 @@ async function main(): Promise<void> {
       `proxy cpu/relay: ${proxyUs.toFixed(1)} us, bare proxy_pass: ${bareUs.toFixed(1)} us, ratio: ${median(roundRatios).toFixed(2)}, ` +
         `p99 added at ${LIGHT_CONNECTIONS} connections: ${(proxied4.p99Ms - direct4.p99Ms).toFixed(3)} ms, errors: ${errors}`,
     );
+    for (const nginx of started.splice(0).reverse()) await nginx.stop();
+    for (const line of await runAttacks({ startNginx, freePort })) console.log(line);
   } finally {
     for (const nginx of started.reverse()) await nginx.stop();
   }
 }
 
-main().catch((err) => {
+if (require.main === module) main().catch((err) => {
   console.error(err instanceof Error ? err.message : err);
   process.exitCode = 1;
 });

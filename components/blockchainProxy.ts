@@ -17,7 +17,8 @@ import { withLegacyTypeAlias } from "./componentType";
 import type { BlockchainProxyConfig } from "../config";
 import { renderCredentialMaps } from "./credentialMaps";
 import { renderNginxConfig } from "./nginxConfig";
-import { NginxConfigSpec, ProxyRoute } from "./nginxConfigSpec";
+import { longestRelaySeconds, NginxConfigSpec, ProxyRoute } from "./nginxConfigSpec";
+import { RELAY_SCRIPT, RELAY_SCRIPT_FILE } from "./nginxConfigScript";
 import { cpuQuantity, memoryQuantity } from "../validation/kubernetesQuantity";
 
 export interface BlockchainProxyArgs {
@@ -35,13 +36,24 @@ export interface BlockchainProxyArgs {
   provider: k8s.Provider;
 }
 
-/** nginx-unprivileged runs as uid 101 on 8080; pinned to the major.minor the proxy tests run (Debian bookworm's nginx 1.22). */
-export const PROXY_IMAGE = "nginxinc/nginx-unprivileged:1.22";
+/**
+ * Where the deploy workflow pushes the image built from docker/blockchain-proxy (Debian bookworm's
+ * nginx and njs at the versions tests/proxy run). The stack config pins it by digest.
+ */
+export function proxyImageRepository(region: string, project: string): string {
+  return `${region}-docker.pkg.dev/${project}/relay-budget/blockchain-proxy`;
+}
+/** The tag a preview shows before the deploy workflow has written the digest; `pulumi up` refuses it. */
+export const UNPINNED_TAG = "unpinned";
+/** The non-root user the image creates for nginx (docker/blockchain-proxy/Dockerfile), as the tests run it. */
+export const PROXY_UID = 101;
+/** Seconds the pod keeps serving after it is marked terminating, while the load balancer and endpoints drop it. */
+export const DRAIN_DELAY_SECONDS = 5;
 export const PROXY_PORT = 8080;
 export const HEALTH_PORT = 8081;
 /** The port clients use, as for the blockchain nodes themselves. */
 export const SERVICE_PORT = 8545;
-const CONFIG_DIR = "/etc/nginx/relay";
+export const CONFIG_DIR = "/etc/nginx/relay";
 const CREDENTIALS_DIR = "/etc/nginx/auth";
 /** The Secret with the proxy clients' credential maps (components/credentialMaps.ts). */
 export const CREDENTIALS_SECRET = "blockchain-proxy-credentials";
@@ -65,8 +77,14 @@ export function proxyNginxSpec(args: Pick<BlockchainProxyArgs, "proxy" | "blockc
     routes,
     allowedSourceRanges: args.proxy.allowedSourceRanges,
     credentialsDir: CREDENTIALS_DIR,
+    configDir: CONFIG_DIR,
     rateLimit: args.proxy.rateLimit,
     maxConnectionsPerUpstream: args.proxy.maxConnectionsPerUpstream,
+    maxConnectionsPerClient: args.proxy.maxConnectionsPerClient,
+    maxBatchCalls: args.proxy.maxBatchCalls,
+    clientTimeouts: args.proxy.clientTimeouts,
+    workerConnections: args.proxy.workerConnections,
+    memoryLimitBytes: args.proxy.resources.memoryLimitGiB * 2 ** 30,
     maxBodySize: args.proxy.maxBodySize,
     upstreamTimeoutSeconds: args.proxy.upstreamTimeoutSeconds,
     keepaliveConnections: args.proxy.keepaliveConnections,
@@ -83,6 +101,14 @@ export function proxyNginxSpec(args: Pick<BlockchainProxyArgs, "proxy" | "blockc
 export function credentialsFingerprint(files: Record<string, string>, salt: string): string {
   const text = JSON.stringify(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return crypto.scryptSync(text, `relay-budget blockchain-proxy credentials\0${salt}`, 32, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }).toString("hex");
+}
+
+/**
+ * True in a `pulumi up` run by the engine: not a preview, and the engine's monitor address is set
+ * (the language host passes it as PULUMI_NODEJS_MONITOR; the offline recorder's mocks do not).
+ */
+function isEngineUpdate(): boolean {
+  return !pulumi.runtime.isDryRun() && process.env.PULUMI_NODEJS_MONITOR !== undefined;
 }
 
 /** The URL testnet validators put in chains.json for a relay chain ID. */
@@ -121,12 +147,23 @@ export class BlockchainProxy extends pulumi.ComponentResource {
     // replicas, resources and all). So it is a digest that costs an attacker who reads it what an
     // htpasswd hash would: scrypt, salted per project and namespace.
     const credentialsDigest = pulumi.unsecret(credentialMaps.apply((files) => credentialsFingerprint(files, `${args.project}/${namespace}`)));
-    const nginxConf = renderNginxConfig(proxyNginxSpec(args));
+    const spec = proxyNginxSpec(args);
+    const nginxConf = renderNginxConfig(spec);
     new k8s.core.v1.ConfigMap(
       "blockchain-proxy-config",
-      { metadata: { name: "blockchain-proxy-config", namespace, labels: appLabels }, data: { "nginx.conf": nginxConf } },
+      { metadata: { name: "blockchain-proxy-config", namespace, labels: appLabels }, data: { "nginx.conf": nginxConf, [RELAY_SCRIPT_FILE]: RELAY_SCRIPT } },
       k8sOpts,
     );
+    // The image that runs must be the digest the deploy workflow built and wrote into the stack
+    // config; a preview without it shows the unpinned build, an update refuses before any proxy change.
+    if (proxy.image === undefined && isEngineUpdate()) {
+      throw new Error(
+        "blockchainProxy.image is not set: pulumi up runs only a proxy image pinned by digest (the deploy workflow builds docker/blockchain-proxy and sets it)",
+      );
+    }
+    const image = proxy.image ?? `${proxyImageRepository(args.region, args.project)}:${UNPINNED_TAG}`;
+    // Relays in flight may finish after the drain delay: nginx quits gracefully within the longest relay.
+    const drainSeconds = DRAIN_DELAY_SECONDS + longestRelaySeconds(spec);
 
     new k8s.apps.v1.Deployment(
       "blockchain-proxy",
@@ -142,13 +179,15 @@ export class BlockchainProxy extends pulumi.ComponentResource {
               // A config change rolls the pods: a mounted ConfigMap alone would not reload nginx.
               // A credential change rolls them too (nginx reads the credential maps only at start).
               annotations: {
-                "relay-budget/config-sha256": crypto.createHash("sha256").update(nginxConf).digest("hex"),
+                "relay-budget/config-sha256": crypto.createHash("sha256").update(nginxConf).update(RELAY_SCRIPT).digest("hex"),
                 "relay-budget/credentials-scrypt": credentialsDigest,
               },
             },
             spec: {
               automountServiceAccountToken: false,
-              securityContext: { runAsNonRoot: true, runAsUser: 101, runAsGroup: 101, fsGroup: 101, seccompProfile: { type: "RuntimeDefault" } },
+              securityContext: { runAsNonRoot: true, runAsUser: PROXY_UID, runAsGroup: PROXY_UID, fsGroup: PROXY_UID, seccompProfile: { type: "RuntimeDefault" } },
+              // The preStop drain, then nginx's graceful quit within the longest relay, then a margin.
+              terminationGracePeriodSeconds: drainSeconds + 10,
               // One replica per node, spread across nodes, so a node loss keeps the proxy up.
               topologySpreadConstraints: [
                 { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: appLabels } },
@@ -156,8 +195,9 @@ export class BlockchainProxy extends pulumi.ComponentResource {
               containers: [
                 {
                   name: "nginx",
-                  image: PROXY_IMAGE,
-                  command: ["nginx", "-c", `${CONFIG_DIR}/nginx.conf`, "-g", "daemon off;"],
+                  image,
+                  // -e stderr: nginx's own log before it reads the config (the root filesystem is read-only).
+                  command: ["nginx", "-e", "stderr", "-c", `${CONFIG_DIR}/nginx.conf`, "-g", "daemon off;"],
                   ports: [
                     { name: "proxy", containerPort: PROXY_PORT, protocol: "TCP" },
                     { name: "health", containerPort: HEALTH_PORT, protocol: "TCP" },
@@ -166,8 +206,24 @@ export class BlockchainProxy extends pulumi.ComponentResource {
                     requests: { cpu: cpuQuantity(proxy.resources.cpuRequest), memory: memoryQuantity(proxy.resources.memoryRequestGiB) },
                     limits: { cpu: cpuQuantity(proxy.resources.cpuLimit), memory: memoryQuantity(proxy.resources.memoryLimitGiB) },
                   },
+                  // Readiness asks nginx over HTTP: a proxy that cannot take connections leaves the load balancer.
                   readinessProbe: { httpGet: { path: "/healthz", port: "health" }, periodSeconds: 5, failureThreshold: 2 },
-                  livenessProbe: { httpGet: { path: "/healthz", port: "health" }, initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 3 },
+                  // Liveness asks whether the master process lives, off the connection path: a proxy
+                  // that is only flooded with connections is not restarted (and its relays lost).
+                  livenessProbe: { exec: { command: ["/bin/sh", "-c", 'kill -0 "$(cat /tmp/nginx.pid)"'] }, initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 3 },
+                  // Keep serving while the load balancer and endpoints drop the pod, then quit gracefully
+                  // (SIGQUIT: relays in flight finish; SIGTERM would cut them) and wait for the exit.
+                  lifecycle: {
+                    preStop: {
+                      exec: {
+                        command: [
+                          "/bin/sh",
+                          "-c",
+                          `sleep ${DRAIN_DELAY_SECONDS}; kill -QUIT "$(cat /tmp/nginx.pid)"; while [ -e /tmp/nginx.pid ]; do sleep 1; done`,
+                        ],
+                      },
+                    },
+                  },
                   securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
                   volumeMounts: [
                     { name: "config", mountPath: CONFIG_DIR, readOnly: true },
@@ -180,7 +236,8 @@ export class BlockchainProxy extends pulumi.ComponentResource {
               volumes: [
                 { name: "config", configMap: { name: "blockchain-proxy-config" } },
                 { name: "credentials", secret: { secretName: CREDENTIALS_SECRET, defaultMode: 0o440 } },
-                { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "64Mi" } },
+                // Only the pid file and nginx's empty temp directories: bodies and answers stay in memory.
+                { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
               ],
             },
           },

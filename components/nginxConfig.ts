@@ -22,16 +22,21 @@
  *     to the named location the `$relay_location` map picks; unknown IDs get `@unknown_route`).
  *  6. 429: the authenticated client (name, source address, route) is over its rate (limit_req,
  *     preaccess phase of the route's named location: limit_req runs before limit_conn).
- *  7. 503: the prod node's concurrency cap is full (limit_conn, same phase, then upstream max_conns).
- *  8. 413: a chunked body grows over the limit while it is read (content phase).
- *  9. 502 when the node refuses or drops the connection, 504 when it does not answer in time.
+ *  7. 503: the client's share of the node (maxConnectionsPerClient, per source address) or the prod
+ *     node's concurrency cap is full (limit_conn, same phase, then upstream max_conns).
+ *  8. 413: a chunked body grows over the limit while it is read (content phase: the relay script's
+ *     js_content reads the whole body into memory before anything is sent to the node).
+ *  9. 413: a batch holds more than maxBatchCalls JSON-RPC calls (the relay script, nginxConfigScript.ts).
+ * 10. 502 when the node refuses or drops the connection, 504 when it does not answer in time.
  * So a request that fails the source check or authentication never holds an upstream slot or spends
  * a valid client's rate allowance. Every error the proxy itself produces, nginx's own included, is a
  * JSON-RPC error object, so a validator logs a readable reason.
  */
-import { workerConnections } from "../validation/proxyLimits";
+import { BUFFERS, ZONES } from "../validation/proxyLimits";
 import { CREDENTIAL_MAP_FILES, MAP_HASH_BUCKET_SIZE } from "./credentialMaps";
-import { NginxConfigSpec, nginxRate, upstreamsOf, validateNginxConfigSpec } from "./nginxConfigSpec";
+import { longestRelaySeconds, NginxConfigSpec, nginxRate, upstreamsOf, validateNginxConfigSpec } from "./nginxConfigSpec";
+import { MIN_CALL_BYTES, NJS_MODULE_PATH, RELAY_SCRIPT_FILE } from "./nginxConfigScript";
+import type { ProxyRoute } from "./nginxConfigSpec";
 
 /** The renderer's input, defined with its checks. */
 export type { NginxConfigSpec, ProxyRoute } from "./nginxConfigSpec";
@@ -84,6 +89,13 @@ function credentialMapBlocks(credentialsDir: string): string[] {
     '        default "";',
     `        include ${credentialsDir}/${CREDENTIAL_MAP_FILES.exactCredentials};`,
     "    }",
+    "    # The client a request is, once its header matched a credential byte for byte (the map above",
+    "    # ignores case): empty for refused credentials, in the checks, the limits' keys and the log.",
+    "    # Neither side can hold '|' (base64 and \"Basic \"), so equal halves mean equal headers.",
+    '    map "$relay_authorization|$http_authorization" $relay_user {',
+    '        default "";',
+    '        "~^([^|]+)\\|\\1$" $relay_client;',
+    "    }",
   ];
 }
 
@@ -122,6 +134,83 @@ function errorPageDirective(status: number): string {
   return `        error_page ${status} @${PROXY_ERRORS[status].name};`;
 }
 
+/** A route's limits: its client's rate, the node's cap and the client's share of it (preaccess phase, once per request). */
+function routeLimits(spec: NginxConfigSpec, route: ProxyRoute): string[] {
+  return [
+    `            set $relay_chain_id ${route.relayChainId};`,
+    `            set $blockchain_node ${route.blockchainNode};`,
+    // nginx refuses "burst=0"; no burst parameter means none.
+    `            limit_req zone=relay_rate${spec.rateLimit.burst > 0 ? ` burst=${spec.rateLimit.burst}` : ""} nodelay;`,
+    `            limit_conn upstream_concurrency ${spec.maxConnectionsPerUpstream};`,
+    `            limit_conn client_concurrency ${spec.maxConnectionsPerClient};`,
+  ];
+}
+
+/** The relay to a route's node: the chain ID stripped, the client's addresses and hop-by-hop headers dropped. */
+function relayToNode(spec: NginxConfigSpec, route: ProxyRoute): string[] {
+  return [
+    "            # The chain ID is stripped from the decoded path, whatever it holds ((?s): line breaks",
+    "            # too); nginx encodes the rest again, so the node sees / or /<path>.",
+    `            rewrite (?s)^/${route.relayChainId}/?(.*)$ /$1 break;`,
+    `            proxy_pass http://${route.blockchainNode};`,
+    "            # HTTP/1.1 without 'Connection: close' keeps the upstream connection reusable.",
+    "            proxy_http_version 1.1;",
+    '            proxy_set_header Connection "";',
+    "            # The node sees the Host a direct client would send (geth checks it against --http.vhosts).",
+    `            proxy_set_header Host ${route.upstreamHost}:${route.upstreamPort};`,
+    "            # The proxy's credentials stay at the proxy; what a client says about addresses and",
+    "            # hop-by-hop headers never reach the node (empty values are not sent).",
+    ...DROPPED_REQUEST_HEADERS.map((header) => `            proxy_set_header ${header} "";`),
+    "            # A node that does not accept a connection within seconds is down: fail fast (502/504).",
+    `            proxy_connect_timeout ${Math.min(5, spec.upstreamTimeoutSeconds)}s;`,
+    "            # Archive queries can take minutes; past this the relay gets 504.",
+    `            proxy_read_timeout ${spec.upstreamTimeoutSeconds}s;`,
+    `            proxy_send_timeout ${spec.upstreamTimeoutSeconds}s;`,
+    "            # Large responses (eth_getLogs) stream through these memory buffers (counted in the",
+    "            # memory check) instead of filling the memory-backed /tmp.",
+    `            proxy_buffer_size ${BUFFERS.proxyBuffer / 1024}k;`,
+    `            proxy_buffers ${BUFFERS.proxyBuffers.count} ${BUFFERS.proxyBuffers.size / 1024}k;`,
+    "            proxy_max_temp_file_size 0;",
+    "            # A relay is a POST and not idempotent: never replay it on another attempt.",
+    "            proxy_next_upstream off;",
+  ];
+}
+
+/** Client headers that never reach a node: credentials, address claims, hop-by-hop headers. */
+export const DROPPED_REQUEST_HEADERS = [
+  "Authorization",
+  "Proxy-Authorization",
+  "X-Forwarded-For",
+  "X-Forwarded-Host",
+  "X-Forwarded-Proto",
+  "X-Real-IP",
+  "Forwarded",
+  "Keep-Alive",
+  "Proxy-Connection",
+  "TE",
+  "Trailer",
+  "Upgrade",
+];
+
+/**
+ * A regular expression for the decimal numbers from 0 to `max` as nginx sees a header (no sign, no
+ * leading zeros): a Content-Length that could not be one of them takes the counted path.
+ */
+export function atMostPattern(max: number): string {
+  const digits = String(max);
+  const alternatives = ["0"];
+  if (digits.length > 1) alternatives.push(digits.length === 2 ? "[1-9]" : `[1-9][0-9]{0,${digits.length - 2}}`);
+  for (let i = 0; i < digits.length; i++) {
+    const low = i === 0 ? 1 : 0;
+    const below = Number(digits[i]) - 1;
+    if (below < low) continue;
+    const rest = digits.length - i - 1;
+    alternatives.push(`${digits.slice(0, i)}[${low}-${below}]${rest ? `[0-9]{${rest}}` : ""}`);
+  }
+  alternatives.push(digits);
+  return `^(?:${[...new Set(alternatives)].join("|")})$`;
+}
+
 /**
  * A complete nginx.conf for the blockchain proxy. Deterministic: the same spec gives the same text,
  * so a `pulumi up` without changes shows no diff and does not roll the pods.
@@ -135,21 +224,26 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "# Generated by components/nginxConfig.ts; edit the stack config, not this file.",
     "",
     "# One worker per CPU the pod may use; each keeps its own pool of idle upstream connections.",
-    `worker_processes ${spec.workerProcesses ?? "auto"};`,
+    `worker_processes ${spec.workerProcesses};`,
     "# The route map, the log's path and each route's rewrite run a regex on every relay: compile them.",
     "pcre_jit on;",
     "# The root filesystem is read-only: the pid file and every temp path live on the /tmp emptyDir.",
     "pid /tmp/nginx.pid;",
+    "# njs (Debian's libnginx-mod-http-js, in the tests and in the image): counts a batch's calls.",
+    `load_module ${NJS_MODULE_PATH};`,
     "# One file descriptor per connection, plus a few for logs and temp files: the worker",
     "# sets its own limit instead of depending on the container runtime's default.",
-    `worker_rlimit_nofile ${workerConnections(upstreams.length, spec.maxConnectionsPerUpstream, spec.keepaliveConnections) + 64};`,
+    `worker_rlimit_nofile ${spec.workerConnections + 64};`,
+    "# A graceful stop (SIGQUIT, the pod's preStop) lets relays in flight finish, for at most the longest relay.",
+    `worker_shutdown_timeout ${longestRelaySeconds(spec)}s;`,
     "# Logs go to the container's stderr/stdout, where the cluster's log agent collects them.",
     "error_log stderr warn;",
     "",
     "events {",
-    "    # Each capped relay holds two connections (client and upstream), each node's idle pool its own,",
-    "    # plus room for refused clients; all of it may land on one worker.",
-    `    worker_connections ${workerConnections(upstreams.length, spec.maxConnectionsPerUpstream, spec.keepaliveConnections)};`,
+    "    # Room for every capped relay's two connections and each node's idle pool, and far more for",
+    "    # clients still sending headers, so a flood of them leaves room for relays; sized so the worst",
+    "    # case of held buffers fits the pod's memory (validation/proxyLimits.ts).",
+    `    worker_connections ${spec.workerConnections};`,
     "}",
     "",
     "http {",
@@ -172,7 +266,7 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "    }",
     "    # Access log without the Authorization header or any other credential; the client's name is",
     "    # kept to tell clients apart (empty when its credentials were refused).",
-    "    log_format relay escape=json '{\"time\":\"$time_iso8601\",\"client\":\"$remote_addr\",\"user\":\"$relay_client\",'",
+    "    log_format relay escape=json '{\"time\":\"$time_iso8601\",\"client\":\"$remote_addr\",\"user\":\"$relay_user\",'",
     "        '\"method\":\"$request_method\",\"path\":\"$request_path\",\"status\":$status,\"bytes\":$body_bytes_sent,'",
     "        '\"request_time\":$request_time,\"upstream\":\"$upstream_addr\",\"upstream_status\":\"$upstream_status\",'",
     "        '\"upstream_time\":\"$upstream_response_time\"}';",
@@ -180,22 +274,47 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "    # size, so lines from different workers never interleave. Lines reach the log within 1 s.",
     "    access_log /dev/stdout relay buffer=4k flush=1s;",
     "",
-    "    # Relay bodies are small JSON: up to 64k stay in memory, larger ones (up to the limit) go to /tmp.",
+    "    # A relay's body is held whole in one memory buffer (the relay script reads it there), never in",
+    "    # a /tmp file: the held bodies are bounded by the connection caps and counted in the memory check.",
     `    client_max_body_size ${spec.maxBodySize};`,
-    "    client_body_buffer_size 64k;",
+    `    client_body_buffer_size ${spec.maxBodySize};`,
+    "    client_body_in_single_buffer on;",
+    `    connection_pool_size ${BUFFERS.connectionPool};`,
+    `    request_pool_size ${BUFFERS.requestPool};`,
+    `    client_header_buffer_size ${BUFFERS.clientHeader};`,
+    `    large_client_header_buffers ${BUFFERS.largeClientHeaders.count} ${BUFFERS.largeClientHeaders.size};`,
+    "",
+    "    # Slow clients lose their connection quickly (pocket-core itself gives up on a relay after 3 s):",
+    "    # a header or body that stalls, an answer that is not read, an idle keep-alive. Timed-out",
+    "    # connections are reset, not closed gracefully, so their memory comes back at once.",
+    `    client_header_timeout ${spec.clientTimeouts.headerSeconds}s;`,
+    `    client_body_timeout ${spec.clientTimeouts.bodySeconds}s;`,
+    `    send_timeout ${spec.clientTimeouts.sendSeconds}s;`,
+    `    keepalive_timeout ${spec.clientTimeouts.keepaliveSeconds}s;`,
+    "    reset_timedout_connection on;",
+    "    # A refused request's unread body is drained for at most this long.",
+    `    lingering_time ${spec.clientTimeouts.bodySeconds}s;`,
+    `    lingering_timeout ${spec.clientTimeouts.bodySeconds}s;`,
+    "",
+    "    # The relay script: counts the calls of a batch and hands the relay to its upstream location.",
+    `    js_import relay from ${spec.configDir}/${RELAY_SCRIPT_FILE};`,
     "",
     "    # Rate limit per authenticated client (name and address) and route: a client flooding one",
     "    # chain cannot use up another client's or another chain's allowance, and requests that fail the",
     "    # source check or authentication never reach the limit (it lives in the routes' named",
     "    # locations, after the credential check). nodelay: requests within the burst go straight",
     "    # through, beyond it they fail fast with 429 instead of queueing behind a validator's timeout.",
-    `    limit_req_zone "$relay_client $binary_remote_addr $relay_chain_id" zone=relay_rate:10m rate=${nginxRate(spec.rateLimit.requestsPerSecond)};`,
+    `    limit_req_zone "$relay_user $binary_remote_addr $relay_chain_id" zone=relay_rate:${ZONES.rate} rate=${nginxRate(spec.rateLimit.requestsPerSecond)};`,
     "    limit_req_status 429;",
     "    limit_req_log_level warn;",
     "    # Concurrency cap per prod blockchain node, counted across all workers and all routes to the",
     "    # node: testnet load on prod's nodes stays bounded whatever testnet sends. The key is set only",
     "    # in a route's named location (an empty key is not counted), so only authenticated relays count.",
-    "    limit_conn_zone $blockchain_node zone=upstream_concurrency:1m;",
+    `    limit_conn_zone $blockchain_node zone=upstream_concurrency:${ZONES.nodeConcurrency};`,
+    "    # A client's share of each node: one source address (a validator pod) holds at most",
+    "    # maxConnectionsPerClient of a node's slots, whatever credentials it sends, so a client that",
+    "    # drips its bodies or never reads its answers cannot take the others' slots.",
+    `    limit_conn_zone "$binary_remote_addr $blockchain_node" zone=client_concurrency:${ZONES.clientConcurrency};`,
     "    limit_conn_status 503;",
     "    limit_conn_log_level warn;",
     "",
@@ -212,7 +331,7 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     lines.push(
       `    upstream ${upstream.blockchainNode} {`,
       "        # Shared memory so max_conns counts across workers.",
-      `        zone upstream_${upstream.blockchainNode.replace(/-/g, "_")} 64k;`,
+      `        zone upstream_${upstream.blockchainNode.replace(/-/g, "_")} ${ZONES.upstreamBytes / 1024}k;`,
       "        # max_conns backs up the limit_conn cap: never more busy connections than the cap (idle",
       "        # pooled ones are not counted).",
       `        server ${upstream.address} max_conns=${spec.maxConnectionsPerUpstream};`,
@@ -249,6 +368,17 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "        default @unknown_route;",
     ...spec.routes.map((route) => `        ~^/${route.relayChainId}(?:/|$) @relay_${route.relayChainId};`),
     "    }",
+    "    # A body announced too short to hold more than maxBatchCalls calls (each at least",
+    `    # ${MIN_CALL_BYTES} bytes and a separator) skips the relay script: the same limits, straight to the node.`,
+    "    # Anything else, a chunked body included, is counted.",
+    "    map $http_content_length $relay_uncounted {",
+    "        default 0;",
+    `        "~${atMostPattern((MIN_CALL_BYTES + 1) * (spec.maxBatchCalls + 1))}" 1;`,
+    "    }",
+    '    map "$relay_uncounted:$relay_location" $relay_target {',
+    "        default $relay_location;",
+    '        "~^1:@relay_(?<direct_id>.+)$" @direct_$direct_id;',
+    "    }",
     "",
     "    server {",
     `        listen ${spec.listenPort};`,
@@ -270,18 +400,14 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "        # carries no limit, so a client without valid credentials never holds an upstream slot or",
     "        # spends anyone's rate allowance, and gets the same 401 for every path.",
     "        location / {",
-    "            # No client's credentials (the map lookup ignores case) ...",
-    '            if ($relay_client = "") {',
-    "                return 401;",
-    "            }",
-    "            # ... or not byte for byte (base64 is case-sensitive): only `if` compares exactly.",
-    "            if ($relay_authorization != $http_authorization) {",
+    "            # No client's credentials, byte for byte (base64 is case-sensitive).",
+    '            if ($relay_user = "") {',
     "                return 401;",
     "            }",
     "            # try_files needs a file to test first: none exists under this root (Debian's reserved",
     "            # never-existing path), so the request always goes on to the named location.",
     "            root /nonexistent;",
-    "            try_files /relay $relay_location;",
+    "            try_files /relay $relay_target;",
     "            # try_files would stat() that path on every relay: remember that it does not exist.",
     "            open_file_cache max=8 inactive=60s;",
     "            open_file_cache_valid 60s;",
@@ -290,36 +416,23 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "",
   );
   for (const route of spec.routes) {
-    const upstreamAddress = `${route.upstreamHost}:${route.upstreamPort}`;
+    const id = route.relayChainId;
     lines.push(
-      `        # Relay chain ${route.relayChainId} -> ${route.blockchainNode}, for authenticated clients only (reached from`,
-      "        # location / after auth). The ID is stripped and the node sees / or /<path>.",
-      `        location @relay_${route.relayChainId} {`,
-      `            set $relay_chain_id ${route.relayChainId};`,
-      `            set $blockchain_node ${route.blockchainNode};`,
-      // nginx refuses "burst=0"; no burst parameter means none.
-      `            limit_req zone=relay_rate${spec.rateLimit.burst > 0 ? ` burst=${spec.rateLimit.burst}` : ""} nodelay;`,
-      `            limit_conn upstream_concurrency ${spec.maxConnectionsPerUpstream};`,
-      `            rewrite ^/${route.relayChainId}/?(.*)$ /$1 break;`,
-      `            proxy_pass http://${route.blockchainNode};`,
-      "",
-      "            # HTTP/1.1 without 'Connection: close' keeps the upstream connection reusable.",
-      "            proxy_http_version 1.1;",
-      '            proxy_set_header Connection "";',
-      "            # The node sees the Host a direct client would send (geth checks it against --http.vhosts).",
-      `            proxy_set_header Host ${upstreamAddress};`,
-      "            # The proxy's credentials stay at the proxy.",
-      '            proxy_set_header Authorization "";',
-      "            # A node that does not accept a connection within seconds is down: fail fast (502/504).",
-      `            proxy_connect_timeout ${Math.min(5, spec.upstreamTimeoutSeconds)}s;`,
-      "            # Archive queries can take minutes; past this the relay gets 504.",
-      `            proxy_read_timeout ${spec.upstreamTimeoutSeconds}s;`,
-      `            proxy_send_timeout ${spec.upstreamTimeoutSeconds}s;`,
-      "            # Large responses (eth_getLogs) stream through memory buffers instead of filling the",
-      "            # memory-backed /tmp.",
-      "            proxy_max_temp_file_size 0;",
-      "            # A relay is a POST and not idempotent: never replay it on another attempt.",
-      "            proxy_next_upstream off;",
+      `        # Relay chain ${id} -> ${route.blockchainNode}, for authenticated clients only (reached from`,
+      "        # location / after auth): the limits, then the relay script reads the body and counts its calls.",
+      `        location @relay_${id} {`,
+      ...routeLimits(spec, route),
+      `            set $relay_max_batch_calls ${spec.maxBatchCalls};`,
+      `            set $relay_upstream_location @upstream_${id};`,
+      "            js_content relay.admit;",
+      "        }",
+      `        location @upstream_${id} {`,
+      ...relayToNode(spec, route),
+      "        }",
+      "        # A body too short to hold more than maxBatchCalls calls: the limits, then straight to the node.",
+      `        location @direct_${id} {`,
+      ...routeLimits(spec, route),
+      ...relayToNode(spec, route),
       "        }",
       "",
     );

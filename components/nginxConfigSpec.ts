@@ -6,13 +6,16 @@
 import { allowListProblem } from "../validation/cidr";
 import {
   bodySizeProblem,
+  MAX_BATCH_CALLS,
   MAX_BURST,
+  MAX_CLIENT_KEEPALIVE_SECONDS,
+  MAX_CLIENT_TIMEOUT_SECONDS,
   MAX_CONNECTIONS_PER_UPSTREAM,
   MAX_REQUESTS_PER_SECOND,
   MAX_UPSTREAM_TIMEOUT_SECONDS,
   MAX_WORKER_CONNECTIONS,
   MAX_WORKER_PROCESSES,
-  workerConnections,
+  proxyCapacityProblem,
 } from "../validation/proxyLimits";
 
 /** One relay chain ID the testnet validators use, and the prod blockchain node that serves it. */
@@ -40,6 +43,18 @@ export interface NginxConfigSpec {
   rateLimit: { requestsPerSecond: number; burst: number };
   /** Cap on concurrent requests to each prod blockchain node; beyond it 503. */
   maxConnectionsPerUpstream: number;
+  /** A client's share of each node's cap (one source address, whatever its credentials); beyond it 503. */
+  maxConnectionsPerClient: number;
+  /** JSON-RPC calls in one request; a larger batch gets 413 before it reaches the node. */
+  maxBatchCalls: number;
+  /** Client-side timeouts in seconds: header and body (between two reads), send (between two writes), idle keep-alive. */
+  clientTimeouts: ClientTimeouts;
+  /** nginx worker_connections (per worker), within the pod's memory (validation/proxyLimits.ts). */
+  workerConnections: number;
+  /** The pod's memory limit: the worst case of held buffers must fit it. */
+  memoryLimitBytes: number;
+  /** Directory of the mounted ConfigMap holding nginx.conf and the relay script, e.g. /etc/nginx/relay. */
+  configDir: string;
   /** nginx size, e.g. "1m"; beyond it 413. */
   maxBodySize: string;
   /** proxy_read/send timeout; beyond it 504. */
@@ -48,8 +63,15 @@ export interface NginxConfigSpec {
   keepaliveConnections: number;
   /** Optional DNS resolver (nginx `resolver` syntax). */
   resolver?: string;
-  /** Worker processes; default "auto" (one per CPU of the node, not of the pod's limit). */
-  workerProcesses?: number;
+  /** Worker processes: one per CPU of the pod's limit. */
+  workerProcesses: number;
+}
+
+export interface ClientTimeouts {
+  headerSeconds: number;
+  bodySeconds: number;
+  sendSeconds: number;
+  keepaliveSeconds: number;
 }
 
 const RELAY_CHAIN_ID = /^[0-9A-Fa-f]{4}$/;
@@ -109,6 +131,7 @@ export function validateNginxConfigSpec(spec: NginxConfigSpec): void {
   if (spec.allowedSourceRanges.length === 0) fail("allowedSourceRanges", spec.allowedSourceRanges, "must list at least one CIDR range");
   const rangeProblem = allowListProblem(spec.allowedSourceRanges);
   if (rangeProblem) fail(`allowedSourceRanges[${rangeProblem.index}]`, rangeProblem.value, rangeProblem.problem);
+  if (!SAFE_PATH.test(spec.configDir)) fail("configDir", spec.configDir, "is not an absolute path of letters, digits, '.', '_', '-' and '/'");
   if (!SAFE_PATH.test(spec.credentialsDir)) fail("credentialsDir", spec.credentialsDir, "is not an absolute path of letters, digits, '.', '_', '-' and '/'");
   const { requestsPerSecond, burst } = spec.rateLimit;
   if (!(requestsPerSecond <= MAX_REQUESTS_PER_SECOND)) fail("rateLimit.requestsPerSecond", requestsPerSecond, `must be at most ${MAX_REQUESTS_PER_SECOND}`);
@@ -125,16 +148,35 @@ export function validateNginxConfigSpec(spec: NginxConfigSpec): void {
   if (!isWholeIn(spec.keepaliveConnections, 1, spec.maxConnectionsPerUpstream)) {
     fail("keepaliveConnections", spec.keepaliveConnections, `must be a whole number from 1 to maxConnectionsPerUpstream (${spec.maxConnectionsPerUpstream}): idle connections beyond the cap are never used`);
   }
-  const connections = workerConnections(upstreamsOf(spec.routes).length, spec.maxConnectionsPerUpstream, spec.keepaliveConnections);
-  if (connections > MAX_WORKER_CONNECTIONS) {
-    fail("maxConnectionsPerUpstream", spec.maxConnectionsPerUpstream, `needs ${connections} nginx worker connections with ${upstreamsOf(spec.routes).length} prod nodes and keepalive ${spec.keepaliveConnections}, more than ${MAX_WORKER_CONNECTIONS}`);
+  if (!isWholeIn(spec.maxConnectionsPerClient, 1, MAX_CONNECTIONS_PER_UPSTREAM)) {
+    fail("maxConnectionsPerClient", spec.maxConnectionsPerClient, `must be a whole number from 1 to ${MAX_CONNECTIONS_PER_UPSTREAM}`);
   }
-  if (spec.workerProcesses !== undefined && !isWholeIn(spec.workerProcesses, 1, MAX_WORKER_PROCESSES)) {
+  if (!isWholeIn(spec.maxBatchCalls, 1, MAX_BATCH_CALLS)) fail("maxBatchCalls", spec.maxBatchCalls, `must be a whole number from 1 to ${MAX_BATCH_CALLS}`);
+  for (const key of ["headerSeconds", "bodySeconds", "sendSeconds"] as const) {
+    if (!isWholeIn(spec.clientTimeouts[key], 1, MAX_CLIENT_TIMEOUT_SECONDS)) fail(`clientTimeouts.${key}`, spec.clientTimeouts[key], `must be a whole number of seconds from 1 to ${MAX_CLIENT_TIMEOUT_SECONDS}`);
+  }
+  if (!isWholeIn(spec.clientTimeouts.keepaliveSeconds, 1, MAX_CLIENT_KEEPALIVE_SECONDS)) {
+    fail("clientTimeouts.keepaliveSeconds", spec.clientTimeouts.keepaliveSeconds, `must be a whole number of seconds from 1 to ${MAX_CLIENT_KEEPALIVE_SECONDS}`);
+  }
+  if (!isWholeIn(spec.workerConnections, 1, MAX_WORKER_CONNECTIONS)) fail("workerConnections", spec.workerConnections, `must be a whole number from 1 to ${MAX_WORKER_CONNECTIONS}`);
+  if (!isWholeIn(spec.workerProcesses, 1, MAX_WORKER_PROCESSES)) {
     fail("workerProcesses", spec.workerProcesses, `must be a whole number from 1 to ${MAX_WORKER_PROCESSES}`);
   }
+  if (!(spec.memoryLimitBytes > 0)) fail("memoryLimitBytes", spec.memoryLimitBytes, "must be a positive number of bytes");
+  const capacity = proxyCapacityProblem({ ...spec, nodes: upstreamsOf(spec.routes).length }, (name) => `NginxConfigSpec.${name}`);
+  if (capacity) throw new Error(capacity);
   if (spec.resolver !== undefined && (!RESOLVER_ARGS.test(spec.resolver) || spec.resolver.trim() === "")) {
     fail("resolver", spec.resolver, "is not an nginx resolver argument list (e.g. \"kube-dns.kube-system.svc.cluster.local valid=30s\")");
   }
+}
+
+/**
+ * The longest a relay can last once its headers started: a stalled header and body read, the node's
+ * timeout and a stalled answer. The pod's drain waits this long for relays in flight.
+ */
+export function longestRelaySeconds(spec: Pick<NginxConfigSpec, "clientTimeouts" | "upstreamTimeoutSeconds">): number {
+  const t = spec.clientTimeouts;
+  return t.headerSeconds + t.bodySeconds + spec.upstreamTimeoutSeconds + t.sendSeconds;
 }
 
 /** The routes grouped by blockchain node, in first-appearance order: one nginx upstream per node. */

@@ -4,7 +4,17 @@
  * the nginx config renderer enforces too.
  */
 import { z } from "zod";
-import { bodySizeProblem, MAX_BURST, MAX_CONNECTIONS_PER_UPSTREAM, MAX_REQUESTS_PER_SECOND, MAX_UPSTREAM_TIMEOUT_SECONDS } from "../validation/proxyLimits";
+import {
+  bodySizeProblem,
+  MAX_BATCH_CALLS,
+  MAX_BURST,
+  MAX_CLIENT_KEEPALIVE_SECONDS,
+  MAX_CLIENT_TIMEOUT_SECONDS,
+  MAX_CONNECTIONS_PER_UPSTREAM,
+  MAX_REQUESTS_PER_SECOND,
+  MAX_UPSTREAM_TIMEOUT_SECONDS,
+  MAX_WORKER_CONNECTIONS,
+} from "../validation/proxyLimits";
 import { allowList, boundedInt, checked, ipv4Address, name, positiveInt, RELAY_CHAIN_ID, resourcesSchema, USERNAME } from "./fields";
 
 const proxyRouteSchema = z.strictObject({
@@ -13,6 +23,11 @@ const proxyRouteSchema = z.strictObject({
   /** The prod blockchain node that serves it (a name in blockchainNodes). */
   blockchainNode: z.string(),
 });
+
+/** A container image pinned by digest: the bytes that were tested, not whatever a tag points at today. */
+const PINNED_IMAGE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\.[a-z0-9-]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)+@sha256:[0-9a-f]{64}$/;
+
+const clientSeconds = boundedInt(1, MAX_CLIENT_TIMEOUT_SECONDS, " seconds");
 
 export const blockchainProxySchema = z.strictObject({
   namespace: name("namespace").default("blockchain-proxy"),
@@ -29,6 +44,26 @@ export const blockchainProxySchema = z.strictObject({
   rateLimit: z.strictObject({ requestsPerSecond: boundedInt(1, MAX_REQUESTS_PER_SECOND), burst: boundedInt(0, MAX_BURST) }),
   /** Cap on concurrent relays per prod node (nginx limit_conn and max_conns). */
   maxConnectionsPerUpstream: boundedInt(1, MAX_CONNECTIONS_PER_UPSTREAM),
+  /** One client's (source address's) share of a node's cap; at most half of it (validation/proxyLimits.ts). */
+  maxConnectionsPerClient: boundedInt(1, MAX_CONNECTIONS_PER_UPSTREAM),
+  /** JSON-RPC calls in one request; a larger batch gets 413 before it reaches a node. */
+  maxBatchCalls: boundedInt(1, MAX_BATCH_CALLS).default(100),
+  /** How long a client may stall: a header or body between two reads, an answer between two writes, an idle keep-alive. */
+  clientTimeouts: z
+    .strictObject({
+      headerSeconds: clientSeconds,
+      bodySeconds: clientSeconds,
+      sendSeconds: clientSeconds,
+      keepaliveSeconds: boundedInt(1, MAX_CLIENT_KEEPALIVE_SECONDS, " seconds"),
+    })
+    .default({ headerSeconds: 3, bodySeconds: 3, sendSeconds: 5, keepaliveSeconds: 30 }),
+  /** nginx worker_connections per worker: the relays' connections and room for clients still sending headers. */
+  workerConnections: boundedInt(1, MAX_WORKER_CONNECTIONS),
+  /**
+   * The proxy image by digest (<registry>/<path>@sha256:<64 hex>), written by the deploy workflow
+   * after it builds docker/blockchain-proxy. Absent: previews show the unpinned build, `pulumi up` refuses.
+   */
+  image: z.string().regex(PINNED_IMAGE, "is not an image pinned by digest (<registry>/<path>@sha256:<64 hex digits>)").optional(),
   maxBodySize: z.string().superRefine(checked(bodySizeProblem)).default("1m"),
   upstreamTimeoutSeconds: boundedInt(1, MAX_UPSTREAM_TIMEOUT_SECONDS, " seconds").default(260),
   /** Idle connections kept per prod node and nginx worker; at most maxConnectionsPerUpstream. */

@@ -12,7 +12,7 @@ export const MAX_CONNECTIONS_PER_UPSTREAM = 4096;
  * worker's connection table (about 500 bytes a slot, allocated at start) outgrows a small pod.
  */
 export const MAX_WORKER_CONNECTIONS = 65535;
-/** Largest request body: bodies over 64k are buffered in the pod's /tmp, a 64Mi in-memory volume. */
+/** Largest request body nginx is given: bodies are held in memory whole (the memory check below bounds the product). */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 /** Longest upstream timeout: an hour (nginx keeps timers in milliseconds; no relay waits longer). */
 export const MAX_UPSTREAM_TIMEOUT_SECONDS = 3600;
@@ -24,8 +24,98 @@ export const MAX_WORKER_PROCESSES = 64;
 /** Proxy client names (the config's usernames) and their passwords: the credential map's keys must fit nginx's map hash bucket. */
 export const MAX_CLIENT_NAME_LENGTH = 64;
 export const MAX_PASSWORD_LENGTH = 128;
-/** Clients refused at 401/403/404/413/429/503 and health probes also hold connections: room for them beside the relays. */
-export const SPARE_WORKER_CONNECTIONS = 1024;
+/** Connections beyond the relays' own that workerConnections must leave: handshakes, refused clients, idle keep-alives, probes. */
+export const MIN_SPARE_WORKER_CONNECTIONS = 256;
+/** JSON-RPC calls in one request: a batch of more is refused before it reaches a node. */
+export const MAX_BATCH_CALLS = 10_000;
+/** Client-side timeouts (header, body, send): pocket-core gives up on a relay after 3 s, so a minute is already generous. */
+export const MAX_CLIENT_TIMEOUT_SECONDS = 60;
+export const MAX_CLIENT_KEEPALIVE_SECONDS = 300;
+
+/**
+ * The memory nginx may hold, as the renderer sets it (nginxConfig.ts writes these sizes): per client
+ * connection its pool, header buffer and at most the large header buffers; per relay in flight its
+ * body (one buffer, never a file) and the script's copy of it, and the answer's proxy buffers.
+ */
+export const BUFFERS = {
+  connectionPool: 512,
+  requestPool: 4096,
+  clientHeader: 1024,
+  largeClientHeaders: { count: 4, size: 4096 },
+  proxyBuffer: 8192,
+  proxyBuffers: { count: 8, size: 8192 },
+} as const;
+/** nginx's own connection and two event structures per slot (about 400 bytes on 64-bit), rounded up. */
+const CONNECTION_STRUCT_BYTES = 512;
+/** Per-process base: nginx, its njs VM and libraries (inferred: about 8 MiB RSS per process on Debian's 1.22, doubled for margin). */
+const PROCESS_BASE_BYTES = 16 * 1024 * 1024;
+/** The shared memory zones the config declares: rate 10m, two connection zones of 1m, 64k per upstream. */
+export const ZONES = { rate: "10m", nodeConcurrency: "1m", clientConcurrency: "1m", upstreamBytes: 64 * 1024 } as const;
+
+/** The worst memory one client connection holds before it is a relay: a full header in the large buffers. */
+export const CONNECTION_MEMORY_BYTES =
+  CONNECTION_STRUCT_BYTES + BUFFERS.connectionPool + BUFFERS.requestPool + BUFFERS.clientHeader + BUFFERS.largeClientHeaders.count * BUFFERS.largeClientHeaders.size;
+
+/** The worst memory of one relay in flight: its body twice (nginx's buffer and the script's copy) and the answer's buffers. */
+export function relayMemoryBytes(maxBodyBytes: number): number {
+  return 2 * maxBodyBytes + BUFFERS.proxyBuffer + BUFFERS.proxyBuffers.count * BUFFERS.proxyBuffers.size;
+}
+
+/** The settings the proxy's capacity rules read, under either name space (stack config or nginx spec). */
+export interface ProxyCapacity {
+  /** Prod blockchain nodes routed (one upstream each). */
+  nodes: number;
+  maxConnectionsPerUpstream: number;
+  maxConnectionsPerClient: number;
+  keepaliveConnections: number;
+  workerConnections: number;
+  workerProcesses: number;
+  maxBodySize: string;
+  memoryLimitBytes: number;
+}
+
+/** Connections the relays hold at most on one worker: every capped relay's two and every node's idle pool. */
+export function relayConnections(nodes: number, maxConnectionsPerUpstream: number, keepaliveConnections: number): number {
+  return nodes * (2 * maxConnectionsPerUpstream + keepaliveConnections);
+}
+
+/** The worst case of what nginx holds in memory with these settings, by part. */
+export function proxyWorstMemory(p: ProxyCapacity): { connections: number; relays: number; base: number; total: number } {
+  const connections = p.workerProcesses * p.workerConnections * CONNECTION_MEMORY_BYTES;
+  const relays = p.nodes * p.maxConnectionsPerUpstream * relayMemoryBytes(nginxSizeBytes(p.maxBodySize) ?? MAX_BODY_BYTES);
+  const zones = [ZONES.rate, ZONES.nodeConcurrency, ZONES.clientConcurrency].reduce((sum, size) => sum + nginxSizeBytes(size)!, 0) + p.nodes * ZONES.upstreamBytes;
+  const base = (p.workerProcesses + 1) * PROCESS_BASE_BYTES + zones;
+  return { connections, relays, base, total: connections + relays + base };
+}
+
+const MIB = 1024 * 1024;
+const mib = (bytes: number) => `${Math.ceil(bytes / MIB)} MiB`;
+
+/**
+ * The proxy's cross-checks, in one place (the stack config's rules and the nginx renderer both call
+ * it): a client's share leaves the others at least half a node's cap; workerConnections holds
+ * the relays and spare room; and the worst case of held buffers fits the pod's memory limit.
+ * `field` names a setting as the caller's input calls it. Returns the first problem as one line.
+ */
+export function proxyCapacityProblem(p: ProxyCapacity, field: (name: keyof ProxyCapacity) => string): string | undefined {
+  const half = Math.floor(p.maxConnectionsPerUpstream / 2);
+  if (p.maxConnectionsPerClient > half) {
+    return `${field("maxConnectionsPerClient")} ${p.maxConnectionsPerClient} must be at most half of maxConnectionsPerUpstream ${p.maxConnectionsPerUpstream} (${half}): one client at its share must leave the others at least as much of a node`;
+  }
+  const needed = relayConnections(p.nodes, p.maxConnectionsPerUpstream, p.keepaliveConnections) + MIN_SPARE_WORKER_CONNECTIONS;
+  if (p.workerConnections < needed) {
+    return `${field("workerConnections")} ${p.workerConnections} is below the ${needed} one worker may need (${p.nodes} prod nodes × (2 × maxConnectionsPerUpstream ${p.maxConnectionsPerUpstream} + keepaliveConnections ${p.keepaliveConnections}) + ${MIN_SPARE_WORKER_CONNECTIONS} spare)`;
+  }
+  const memory = proxyWorstMemory(p);
+  if (memory.total > p.memoryLimitBytes) {
+    return (
+      `${field("memoryLimitBytes")} ${mib(p.memoryLimitBytes)} is below the proxy's worst case of ${mib(memory.total)}: ` +
+      `${p.workerProcesses * p.workerConnections} connections (${mib(memory.connections)}), ${p.nodes * p.maxConnectionsPerUpstream} relays with maxBodySize ${p.maxBodySize} (${mib(memory.relays)}), base ${mib(memory.base)}; ` +
+      "lower workerConnections, maxBodySize or maxConnectionsPerUpstream, or raise the memory limit"
+    );
+  }
+  return undefined;
+}
 
 /** nginx size syntax as accepted here: a decimal without leading zeros, optional k or m. */
 const NGINX_SIZE = /^([1-9][0-9]{0,9})([kKmM]?)$/;
@@ -41,14 +131,7 @@ export function nginxSizeBytes(size: string): number | undefined {
 export function bodySizeProblem(size: string): string | undefined {
   const bytes = nginxSizeBytes(size);
   if (bytes === undefined) return "is not an nginx size (digits without leading zeros, optional k or m, e.g. 512k or 1m)";
-  if (bytes > MAX_BODY_BYTES) return `is more than ${MAX_BODY_BYTES / 1024 / 1024}m (bodies over 64k are buffered in the pod's 64Mi in-memory /tmp)`;
+  if (bytes > MAX_BODY_BYTES) return `is more than ${MAX_BODY_BYTES / 1024 / 1024}m (each body is held in memory whole)`;
   return undefined;
 }
 
-/**
- * worker_connections for a proxy with `upstreams` prod nodes: every capped relay's two connections,
- * the idle keepalive pools, and spare room for refused clients. All of it may land on one worker.
- */
-export function workerConnections(upstreams: number, maxConnectionsPerUpstream: number, keepaliveConnections: number): number {
-  return upstreams * (2 * maxConnectionsPerUpstream + keepaliveConnections) + SPARE_WORKER_CONNECTIONS;
-}

@@ -9,7 +9,7 @@
  * config/ can import it without an import cycle.
  */
 import { cidrContains, cidrsOverlap, Cidr, parseCidr } from "./cidr";
-import { MAX_WORKER_CONNECTIONS, MAX_WORKER_PROCESSES, workerConnections } from "./proxyLimits";
+import { MAX_WORKER_PROCESSES, proxyCapacityProblem } from "./proxyLimits";
 
 interface DiskShape {
   name: string;
@@ -40,8 +40,11 @@ export interface StackRulesInput {
     internalIp: string;
     clients: string[];
     maxConnectionsPerUpstream: number;
+    maxConnectionsPerClient: number;
     keepaliveConnections: number;
-    resources: { cpuLimit: number };
+    workerConnections: number;
+    maxBodySize: string;
+    resources: { cpuLimit: number; memoryLimitGiB: number };
   };
   testnetChains?: { name: string; disk: DiskShape }[];
 }
@@ -121,14 +124,13 @@ function proxyProblem(proxy: NonNullable<StackRulesInput["blockchainProxy"]>, cl
   if (proxy.keepaliveConnections > proxy.maxConnectionsPerUpstream) {
     return `blockchainProxy.keepaliveConnections ${proxy.keepaliveConnections} must not exceed maxConnectionsPerUpstream ${proxy.maxConnectionsPerUpstream} (idle connections beyond the cap are never used)`;
   }
-  const upstreams = new Set(proxy.routes.map((r) => r.blockchainNode)).size;
-  const connections = workerConnections(upstreams, proxy.maxConnectionsPerUpstream, proxy.keepaliveConnections);
-  if (connections > MAX_WORKER_CONNECTIONS) {
-    return `blockchainProxy.maxConnectionsPerUpstream ${proxy.maxConnectionsPerUpstream} needs ${connections} nginx worker connections with ${upstreams} prod nodes and keepaliveConnections ${proxy.keepaliveConnections}, more than ${MAX_WORKER_CONNECTIONS}`;
-  }
   const workers = Math.ceil(proxy.resources.cpuLimit);
   if (workers > MAX_WORKER_PROCESSES) {
     return `blockchainProxy.resources.cpuLimit ${proxy.resources.cpuLimit} would run ${workers} nginx workers (one per CPU), more than ${MAX_WORKER_PROCESSES}`;
   }
-  return undefined;
+  const fields: Record<string, string> = { memoryLimitBytes: "resources.memoryLimitGiB", workerProcesses: "resources.cpuLimit", nodes: "routes" };
+  return proxyCapacityProblem(
+    { ...proxy, nodes: new Set(proxy.routes.map((r) => r.blockchainNode)).size, workerProcesses: workers, memoryLimitBytes: proxy.resources.memoryLimitGiB * 2 ** 30 },
+    (name) => `blockchainProxy.${fields[name] ?? name}`,
+  );
 }

@@ -30,7 +30,7 @@ const cases: [string, "prod" | "testnet", (raw: Raw) => void, string][] = [
   // Values nginx refuses: the pods would never start.
   ["a connection cap of 70,000", "prod", (r) => (proxy(r).maxConnectionsPerUpstream = 70000), "prod: blockchainProxy.maxConnectionsPerUpstream 70000 must be from 1 to 4096"],
   ["a body size of 9999999999999m", "prod", (r) => (proxy(r).maxBodySize = "9999999999999m"), 'prod: blockchainProxy.maxBodySize "9999999999999m" is not an nginx size (digits without leading zeros, optional k or m, e.g. 512k or 1m)'],
-  ["a body size over the pod's /tmp", "prod", (r) => (proxy(r).maxBodySize = "17m"), 'prod: blockchainProxy.maxBodySize "17m" is more than 16m (bodies over 64k are buffered in the pod\'s 64Mi in-memory /tmp)'],
+  ["a body size over nginx's bound", "prod", (r) => (proxy(r).maxBodySize = "17m"), 'prod: blockchainProxy.maxBodySize "17m" is more than 16m (each body is held in memory whole)'],
   ["a CPU limit of 1e21", "prod", (r) => (proxy(r).resources.cpuLimit = 1e21), "prod: blockchainProxy.resources.cpuLimit 1e+21 must be at most 416 CPU cores (the largest GCE machine)"],
   ["a CPU limit nginx would run 65 workers for", "prod", (r) => (proxy(r).resources.cpuLimit = 64.5), "prod: blockchainProxy.resources.cpuLimit 64.5 would run 65 nginx workers (one per CPU), more than 64"],
   ["a keepalive pool over the cap", "prod", (r) => (proxy(r).keepaliveConnections = 100000), "prod: blockchainProxy.keepaliveConnections 100000 must not exceed maxConnectionsPerUpstream 32 (idle connections beyond the cap are never used)"],
@@ -38,7 +38,14 @@ const cases: [string, "prod" | "testnet", (raw: Raw) => void, string][] = [
     proxy(r).routes = [1, 2, 3, 4, 5, 6].map((n, i) => ({ relayChainId: `002${n}`, blockchainNode: ["geth-mainnet", "geth-rinkeby", "geth-ropsten", "geth-goerli", "poa-kovan", "poa-xdai"][i] }));
     proxy(r).maxConnectionsPerUpstream = 4096;
     proxy(r).keepaliveConnections = 4096;
-  }, "prod: blockchainProxy.maxConnectionsPerUpstream 4096 needs 74752 nginx worker connections with 6 prod nodes and keepaliveConnections 4096, more than 65535"],
+  }, "prod: blockchainProxy.workerConnections 4096 is below the 73984 one worker may need (6 prod nodes × (2 × maxConnectionsPerUpstream 4096 + keepaliveConnections 4096) + 256 spare)"],
+  // The fair-share and capacity rules (validation/proxyLimits.ts proxyCapacityProblem).
+  ["a client share over half a node's cap", "prod", (r) => (proxy(r).maxConnectionsPerClient = 17), "prod: blockchainProxy.maxConnectionsPerClient 17 must be at most half of maxConnectionsPerUpstream 32 (16): one client at its share must leave the others at least as much of a node"],
+  ["bodies whose worst case does not fit the pod's memory", "prod", (r) => (proxy(r).maxBodySize = "4m"), "prod: blockchainProxy.resources.memoryLimitGiB 256 MiB is below the proxy's worst case of 907 MiB: 4096 connections (88 MiB), 96 relays with maxBodySize 4m (775 MiB), base 45 MiB; lower workerConnections, maxBodySize or maxConnectionsPerUpstream, or raise the memory limit"],
+  ["worker connections with no room beside the relays", "prod", (r) => (proxy(r).workerConnections = 300), "prod: blockchainProxy.workerConnections 300 is below the 544 one worker may need (3 prod nodes × (2 × maxConnectionsPerUpstream 32 + keepaliveConnections 32) + 256 spare)"],
+  ["an image by tag", "prod", (r) => (proxy(r).image = "us-east1-docker.pkg.dev/pokt-network-prod/relay-budget/blockchain-proxy:1.22"), 'prod: blockchainProxy.image "us-east1-docker.pkg.dev/pokt-network-prod/relay-budget/blockchain-proxy:1.22" is not an image pinned by digest (<registry>/<path>@sha256:<64 hex digits>)'],
+  ["a batch limit of 0", "prod", (r) => (proxy(r).maxBatchCalls = 0), "prod: blockchainProxy.maxBatchCalls 0 must be from 1 to 10000"],
+  ["a header timeout of two minutes", "prod", (r) => (proxy(r).clientTimeouts.headerSeconds = 120), "prod: blockchainProxy.clientTimeouts.headerSeconds 120 must be from 1 to 60 seconds"],
   ["a timeout over an hour", "prod", (r) => (proxy(r).upstreamTimeoutSeconds = 1e9), "prod: blockchainProxy.upstreamTimeoutSeconds 1000000000 must be from 1 to 3600 seconds"],
   ["memory that renders as 0Mi", "prod", (r) => (proxy(r).resources.memoryRequestGiB = 0.0001), "prod: blockchainProxy.resources.memoryRequestGiB 0.0001 must be a whole number of MiB (a multiple of 1/1024 GiB, e.g. 0.25 or 1.5)"],
   ["memory that renders as 1e-7Gi", "testnet", (r) => (r[K("testnetChains")][0].resources.memoryRequestGiB = 1e-7), "testnet: testnetChains[0].resources.memoryRequestGiB 1e-7 must be a whole number of MiB (a multiple of 1/1024 GiB, e.g. 0.25 or 1.5)"],

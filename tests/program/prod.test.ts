@@ -152,11 +152,14 @@ describe("prod: blockchain proxy", () => {
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 101 });
     expect(pod.topologySpreadConstraints[0]).toMatchObject({ topologyKey: "kubernetes.io/hostname", maxSkew: 1 });
     const [container] = pod.containers;
-    expect(container.image).toBe("nginxinc/nginx-unprivileged:1.22");
+    // No digest in the committed config: a preview shows the unpinned build (pulumi up refuses it, tests/proxy/image.test.ts).
+    expect(container.image).toBe("us-east1-docker.pkg.dev/pokt-network-prod/relay-budget/blockchain-proxy:unpinned");
     expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
     expect(container.resources).toEqual({ requests: { cpu: "250m", memory: "128Mi" }, limits: { cpu: "1", memory: "256Mi" } });
     expect(container.readinessProbe.httpGet).toEqual({ path: "/healthz", port: "health" });
-    expect(container.livenessProbe.httpGet).toEqual({ path: "/healthz", port: "health" });
+    // Liveness off the connection path: a flooded proxy is not restarted.
+    expect(container.livenessProbe).toMatchObject({ exec: { command: ["/bin/sh", "-c", 'kill -0 "$(cat /tmp/nginx.pid)"'] } });
+    expect(container.livenessProbe.httpGet).toBeUndefined();
     find(prod.resources, "kubernetes:policy/v1:PodDisruptionBudget", "blockchain-proxy");
   });
 

@@ -6,6 +6,7 @@
  * whose order matters, plus nginx's own answers to malformed requests as JSON-RPC errors.
  */
 import * as net from "net";
+import { nginxSizeBytes } from "../../validation/proxyLimits";
 import { PROXY_ERRORS } from "../../components/nginxConfig";
 import {
   expectJsonRpcError,
@@ -17,7 +18,7 @@ import {
   RelayResponse,
   RunningProxy,
   ScriptedUpstream,
-  sleep,
+  until,
   startProxy,
   startScriptedUpstream,
   stopAllProxies,
@@ -83,18 +84,18 @@ describe("with the prod stack's limits", () => {
       socket.on("data", (chunk) => (answer += chunk.toString("latin1")));
       socket.on("error", () => undefined);
       const auth: Record<string, string> = i % 2 === 0 ? {} : { Authorization: basic(username, `${TEST_PROXY_PASSWORD}-wrong`) };
-      socket.write(head("POST", `/${route.relayChainId}/`, { "Content-Type": "application/json", "Content-Length": 1000 * 1000, ...auth }));
+      socket.write(head("POST", `/${route.relayChainId}/`, { "Content-Type": "application/json", "Content-Length": nginxSizeBytes(files.proxyConfig.maxBodySize)! - 1, ...auth }));
       const drip = setInterval(() => socket.write("x"), 200);
       return { socket, drip, answer: () => answer };
     });
     try {
-      await sleep(500);
+      // Every attacker has its answer (401) and keeps dripping.
+      await until(() => attackers.every((a) => a.answer().includes("\r\n")));
       const requestsBefore = node.stats.requests;
-      // Valid relays while the attack goes on: eight at a time, 48 in all, over about the next seconds.
+      // Valid relays while the attack goes on: eight at a time, 48 in all.
       const responses: RelayResponse[] = [];
       for (let round = 0; round < 6; round++) {
         responses.push(...(await Promise.all(Array.from({ length: 8 }, (_, i) => pocketRelay(chain, { localAddress: `127.0.2.${1 + i}` })))));
-        await sleep(150);
       }
       expect(responses.map((r) => r.status)).toEqual(responses.map(() => 200));
       // Only the valid relays reached the node.
@@ -170,17 +171,21 @@ describe("the order of answers, each pair on the real nginx", () => {
   let proxy: RunningProxy;
   let relayPath: string;
   let authorization: string;
+  let slowNode: () => ScriptedUpstream;
 
   beforeAll(async () => {
     // A cap of 2 and one request a second without burst, so both limits are easy to reach.
     files = await proxyStackFiles({
       allowedSourceRanges: [ALLOWED],
       maxConnectionsPerUpstream: 2,
+      maxConnectionsPerClient: 1,
       keepaliveConnections: 1,
       rateLimit: { requestsPerSecond: 1, burst: 0 },
     });
     const route = files.proxyConfig.routes[0];
-    ({ proxy } = await startWithNodes(files, { node: route.blockchainNode, delayMs: SLOW_MS }));
+    let orderNodes: Map<string, ScriptedUpstream>;
+    ({ proxy, nodes: orderNodes } = await startWithNodes(files, { node: route.blockchainNode, delayMs: SLOW_MS }));
+    slowNode = () => orderNodes.get(route.blockchainNode)!;
     relayPath = `/${route.relayChainId}/`;
     const chain = proxy.chain(route.relayChainId);
     authorization = basic(chain.basic_auth!.username, chain.basic_auth!.password);
@@ -200,7 +205,7 @@ describe("the order of answers, each pair on the real nginx", () => {
 
     // Fill the node's cap of 2 with slow relays from two other addresses.
     const holding = [pocketRelay(chain, { localAddress: "127.0.4.2" }), pocketRelay(chain, { localAddress: "127.0.4.3" })];
-    await sleep(500);
+    await slowNode().when((stats) => stats.inFlight >= 2);
     // 503: cap full (this client's first request passes its rate limit).
     expectJsonRpcError(await pocketRelay(chain, { localAddress: "127.0.4.4" }), 503);
     // 429 before 503: the second request within the second is refused by limit_req, which runs first.

@@ -6,8 +6,13 @@
 import { renderNginxConfig } from "../../components/nginxConfig";
 import { NginxConfigSpec } from "../../components/nginxConfigSpec";
 import {
+  MAX_BATCH_CALLS,
   MAX_BODY_BYTES,
   MAX_BURST,
+  MAX_CLIENT_KEEPALIVE_SECONDS,
+  MAX_CLIENT_TIMEOUT_SECONDS,
+  MIN_SPARE_WORKER_CONNECTIONS,
+  relayConnections,
   MAX_CONNECTIONS_PER_UPSTREAM,
   MAX_REQUESTS_PER_SECOND,
   MAX_UPSTREAM_TIMEOUT_SECONDS,
@@ -19,24 +24,38 @@ import { routeTo, sampleNginxSpec } from "./sampleSpec";
 
 const NODES = ["geth-mainnet", "geth-rinkeby", "geth-ropsten", "geth-goerli", "poa-kovan", "poa-xdai"];
 
+/**
+ * A spec at the given bounds, with worker connections for its caps and room in memory for them: these
+ * cases are about what nginx accepts (the memory check has its own cases below).
+ */
 function spec(overrides: Partial<NginxConfigSpec> = {}, nodes = 3): NginxConfigSpec {
-  return sampleNginxSpec(NODES.slice(0, nodes).map((node, i) => routeTo(`002${i}`, node)), overrides);
+  const base = sampleNginxSpec(NODES.slice(0, nodes).map((node, i) => routeTo(`002${i}`, node)), overrides);
+  const needed = relayConnections(nodes, base.maxConnectionsPerUpstream, base.keepaliveConnections) + MIN_SPARE_WORKER_CONNECTIONS;
+  return {
+    ...base,
+    maxConnectionsPerClient: overrides.maxConnectionsPerClient ?? Math.max(1, Math.floor(base.maxConnectionsPerUpstream / 2)),
+    workerConnections: overrides.workerConnections ?? Math.min(MAX_WORKER_CONNECTIONS, Math.max(base.workerConnections, needed)),
+    memoryLimitBytes: overrides.memoryLimitBytes ?? 2 ** 40,
+  };
 }
 
 const accepted = (s: NginxConfigSpec) => nginxTest(renderNginxConfig(s));
 
 /** The largest cap that fits nginx's worker connections with all six prod nodes and a full pool. */
-const capForSixNodes = Math.floor((MAX_WORKER_CONNECTIONS - 1024) / (6 * 3));
+const capForSixNodes = Math.floor((MAX_WORKER_CONNECTIONS - MIN_SPARE_WORKER_CONNECTIONS) / (6 * 3));
 
 test.each<[string, NginxConfigSpec]>([
   ["the largest connection cap, with a keepalive pool as large", spec({ maxConnectionsPerUpstream: MAX_CONNECTIONS_PER_UPSTREAM, keepaliveConnections: MAX_CONNECTIONS_PER_UPSTREAM })],
   ["six prod nodes at the most worker connections nginx is given", spec({ maxConnectionsPerUpstream: capForSixNodes, keepaliveConnections: capForSixNodes }, 6)],
-  ["the smallest cap and pool", spec({ maxConnectionsPerUpstream: 1, keepaliveConnections: 1 })],
+  ["the smallest cap (a share of one each for two clients) and pool", spec({ maxConnectionsPerUpstream: 2, keepaliveConnections: 1 })],
   ["the largest body", spec({ maxBodySize: `${MAX_BODY_BYTES / 1024 / 1024}m` })],
   ["the smallest body", spec({ maxBodySize: "1" })],
   ["the longest timeout", spec({ upstreamTimeoutSeconds: MAX_UPSTREAM_TIMEOUT_SECONDS })],
   ["the highest rate and burst", spec({ rateLimit: { requestsPerSecond: MAX_REQUESTS_PER_SECOND, burst: MAX_BURST } })],
   ["the most worker processes", spec({ workerProcesses: MAX_WORKER_PROCESSES })],
+  ["the largest batch and the longest client timeouts", spec({ maxBatchCalls: MAX_BATCH_CALLS, clientTimeouts: { headerSeconds: MAX_CLIENT_TIMEOUT_SECONDS, bodySeconds: MAX_CLIENT_TIMEOUT_SECONDS, sendSeconds: MAX_CLIENT_TIMEOUT_SECONDS, keepaliveSeconds: MAX_CLIENT_KEEPALIVE_SECONDS } })],
+  ["the smallest batch, share and client timeouts", spec({ maxBatchCalls: 1, maxConnectionsPerClient: 1, clientTimeouts: { headerSeconds: 1, bodySeconds: 1, sendSeconds: 1, keepaliveSeconds: 1 } })],
+  ["the most worker connections", spec({ workerConnections: MAX_WORKER_CONNECTIONS })],
   ["one worker process", spec({ workerProcesses: 1 })],
   ["a /8 and an IPv6 /8", spec({ allowedSourceRanges: ["10.0.0.0/8", "fd00::/8"] })],
 ])("nginx -t accepts the config at a bound: %s", (_what, s) => {
@@ -45,7 +64,12 @@ test.each<[string, NginxConfigSpec]>([
 
 test.each<[string, NginxConfigSpec, RegExp]>([
   ["a cap over the bound", spec({ maxConnectionsPerUpstream: MAX_CONNECTIONS_PER_UPSTREAM + 1 }), /maxConnectionsPerUpstream 4097 must be a whole number from 1 to 4096/],
-  ["more worker connections than the bound", spec({ maxConnectionsPerUpstream: capForSixNodes + 1, keepaliveConnections: capForSixNodes + 1 }, 6), /maxConnectionsPerUpstream \d+ needs \d+ nginx worker connections with 6 prod nodes/],
+  ["more worker connections than the bound", spec({ maxConnectionsPerUpstream: capForSixNodes + 1, keepaliveConnections: capForSixNodes + 1 }, 6), /workerConnections 65535 is below the \d+ one worker may need \(6 prod nodes/],
+  ["a client share over half the cap", spec({ maxConnectionsPerClient: 17 }), /maxConnectionsPerClient 17 must be at most half of maxConnectionsPerUpstream 32 \(16\)/],
+  ["worker connections below the relays' need", spec({ workerConnections: 400 }), /workerConnections 400 is below the 496 one worker may need \(3 prod nodes × \(2 × maxConnectionsPerUpstream 32 \+ keepaliveConnections 16\) \+ 256 spare\)/],
+  ["held buffers over the pod's memory", spec({ maxBodySize: "16m", memoryLimitBytes: 256 * 2 ** 20 }), /memoryLimitBytes 256 MiB is below the proxy's worst case of \d+ MiB: 4096 connections \(88 MiB\), 96 relays with maxBodySize 16m/],
+  ["a batch over the bound", spec({ maxBatchCalls: MAX_BATCH_CALLS + 1 }), /maxBatchCalls 10001 must be a whole number from 1 to 10000/],
+  ["a client timeout over the bound", spec({ clientTimeouts: { headerSeconds: MAX_CLIENT_TIMEOUT_SECONDS + 1, bodySeconds: 3, sendSeconds: 5, keepaliveSeconds: 30 } }), /clientTimeouts\.headerSeconds 61 must be a whole number of seconds from 1 to 60/],
   ["a pool over the cap", spec({ keepaliveConnections: 33 }), /keepaliveConnections 33 must be a whole number from 1 to maxConnectionsPerUpstream \(32\)/],
   ["a body over the bound", spec({ maxBodySize: "16385k" }), /maxBodySize "16385k" is more than 16m/],
   ["a body size nginx's parser overflows on", spec({ maxBodySize: "9999999999999m" }), /maxBodySize "9999999999999m" is not an nginx size/],

@@ -6,7 +6,8 @@
  */
 import { caseTwins, nginxTest, requireNginx } from "./proxyHarness";
 import { CREDENTIAL_MAP_FILES, renderCredentialMaps } from "../../components/credentialMaps";
-import { proxyErrorBody, PROXY_ERRORS, renderNginxConfig } from "../../components/nginxConfig";
+import { atMostPattern, proxyErrorBody, PROXY_ERRORS, renderNginxConfig } from "../../components/nginxConfig";
+import { MIN_CALL_BYTES } from "../../components/nginxConfigScript";
 import { NginxConfigSpec } from "../../components/nginxConfigSpec";
 import { routeTo, sampleNginxSpec } from "./sampleSpec";
 import { MAX_CLIENT_NAME_LENGTH, MAX_PASSWORD_LENGTH } from "../../validation/proxyLimits";
@@ -24,7 +25,8 @@ test("routes to one node share one upstream (one cap and one pool per prod node)
   spec.routes.push({ ...spec.routes[0], relayChainId: "0021" });
   const text = renderNginxConfig(spec);
   expect(text.match(/^\s*upstream geth-goerli \{/gm)).toHaveLength(1);
-  expect(text.match(/proxy_pass http:\/\/geth-goerli;/g)).toHaveLength(2);
+  // Two routes, each with its counted and its direct relay location.
+  expect(text.match(/proxy_pass http:\/\/geth-goerli;/g)).toHaveLength(4);
 });
 
 test.each<[string, (spec: NginxConfigSpec) => void, RegExp]>([
@@ -132,4 +134,22 @@ test("credential maps refuse two credentials nginx's case-blind map would confus
   const credentials = [{ username: "testnet-validators", password }, twin!];
   expect(() => renderCredentialMaps(credentials)).toThrow(/credentials of "testnet-validators" and ".*" differ only in letter case/);
   expect(() => renderCredentialMaps(credentials)).not.toThrow(password);
+});
+
+test.each([0, 7, 10, 99, 100, 390, 1000, 15015])("the Content-Length pattern of bodies up to %d bytes matches exactly those numbers", (max) => {
+  const pattern = new RegExp(atMostPattern(max));
+  const matched = Array.from({ length: max * 3 + 20 }, (_, n) => n).filter((n) => pattern.test(String(n)));
+  expect(matched).toEqual(Array.from({ length: max + 1 }, (_, n) => n));
+  // Leading zeros, signs and spaces are not numbers nginx wrote: they take the counted path.
+  for (const text of ["00", "01", "+1", " 1", "1 ", "", "1e2"]) expect(pattern.test(text)).toBe(false);
+});
+
+test("a relay takes the uncounted path only when its announced length cannot hold more than maxBatchCalls calls", () => {
+  const spec = prodLikeSpec();
+  const text = renderNginxConfig(spec);
+  const limit = (MIN_CALL_BYTES + 1) * (spec.maxBatchCalls + 1);
+  // The shortest batch of maxBatchCalls + 1 calls is one byte longer than the uncounted limit.
+  const shortestOver = JSON.stringify(Array.from({ length: spec.maxBatchCalls + 1 }, () => ({ method: "x" })));
+  expect(shortestOver.length).toBe(limit + 1);
+  expect(text).toContain(`"~${atMostPattern(limit)}" 1;`);
 });

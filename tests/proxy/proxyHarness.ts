@@ -8,8 +8,10 @@
  *   URLs' host:port (the internal LB) -> the proxy's loopback address;
  * - upstream addresses: each `server <node>.<ns>.svc.cluster.local:8545` -> a loopback server;
  * - file paths: `/tmp/...` (pid, temp dirs) and the credentials directory -> a per-run directory;
- * - when a test asks for it, the allowed source ranges of the `geo` block -> loopback ranges (the
- *   config refuses loopback, which is not a private range; the tests' clients are on 127.0.0.0/8).
+ * - the config directory of `js_import` (the relay script) -> the per-run directory;
+ * - when a test asks for it, the config's allowed source ranges -> loopback ranges (the config
+ *   refuses loopback, which is not a private range; the tests' clients are on 127.0.0.0/8). The
+ *   harness then proves by behaviour that loopback passes the source check (401, not 403).
  * nginx runs as uid/gid 101 when the tests run as root, as in the pod (nginx-unprivileged, non-root,
  * read-only root fs): no `user` directive and no `-g` beyond the pod's own `daemon off;`.
  */
@@ -22,7 +24,8 @@ import * as path from "path";
 import { ResourceRecord, revealSecret } from "../../graph/resourceRecord";
 import { recordAllStacks } from "../../offline/recordStack";
 import { readStackConfig } from "../../offline/stackConfig";
-import { CREDENTIALS_SECRET } from "../../components/blockchainProxy";
+import { CONFIG_DIR, CREDENTIALS_SECRET } from "../../components/blockchainProxy";
+import { RELAY_SCRIPT, RELAY_SCRIPT_FILE } from "../../components/nginxConfigScript";
 import { CREDENTIAL_MAP_FILES, renderCredentialMaps } from "../../components/credentialMaps";
 
 export const NGINX_BINARY = "/usr/sbin/nginx";
@@ -42,8 +45,14 @@ export interface ChainsJsonEntry {
 export interface ProxyConfigOverrides {
   /** Loopback ranges the running proxy allows instead of the config's (substituted in the geo block). */
   allowedSourceRanges?: string[];
+  /** Client names (each gets TEST_PROXY_PASSWORD). */
+  clients?: string[];
   rateLimit?: { requestsPerSecond: number; burst: number };
   maxConnectionsPerUpstream?: number;
+  maxConnectionsPerClient?: number;
+  maxBatchCalls?: number;
+  clientTimeouts?: { headerSeconds: number; bodySeconds: number; sendSeconds: number; keepaliveSeconds: number };
+  workerConnections?: number;
   maxBodySize?: string;
   upstreamTimeoutSeconds?: number;
   keepaliveConnections?: number;
@@ -52,14 +61,21 @@ export interface ProxyConfigOverrides {
 /** What the program generates for the proxy, read from the recorded stacks. */
 export interface ProxyStackFiles {
   nginxConf: string;
+  /** The ConfigMap's other files (the relay script), by name. */
+  configFiles: Record<string, string>;
   /** The credentials Secret's files (name -> text), as the prod stack records them. */
   credentialMaps: Record<string, string>;
   chains: ChainsJsonEntry[];
   /** The prod stack's proxy config as the program validated it (the test's expectations). */
   proxyConfig: {
     routes: { relayChainId: string; blockchainNode: string }[];
+    clients: string[];
     rateLimit: { requestsPerSecond: number; burst: number };
     maxConnectionsPerUpstream: number;
+    maxConnectionsPerClient: number;
+    maxBatchCalls: number;
+    clientTimeouts: { headerSeconds: number; bodySeconds: number; sendSeconds: number; keepaliveSeconds: number };
+    workerConnections: number;
     upstreamTimeoutSeconds: number;
     maxBodySize: string;
     keepaliveConnections: number;
@@ -67,6 +83,8 @@ export interface ProxyStackFiles {
   };
   /** The container image of the proxy Deployment. */
   proxyImage: string;
+  /** The proxy Deployment's pod spec, as recorded. */
+  podSpec: any;
   /** Loopback ranges to substitute for the geo block's allowed ranges, if a test asked for them. */
   loopbackSourceRanges?: string[];
 }
@@ -90,7 +108,7 @@ function stringEntry(map: unknown, key: string, where: string): string {
  */
 export async function proxyStackFiles(overrides: ProxyConfigOverrides = {}): Promise<ProxyStackFiles> {
   const prodProxy = readStackConfig("prod").values["relay-budget:blockchainProxy"] as Record<string, unknown>;
-  const clients = prodProxy.clients as string[];
+  const clients = overrides.clients ?? (prodProxy.clients as string[]);
   const { allowedSourceRanges: loopbackSourceRanges, ...configOverrides } = overrides;
   const [prod, testnet] = await recordAllStacks({
     prod: {
@@ -110,12 +128,19 @@ export async function proxyStackFiles(overrides: ProxyConfigOverrides = {}): Pro
   if (prod.config.stack !== "prod" || !prod.config.blockchainProxy) throw new Error("the prod stack has no blockchainProxy config");
   return {
     nginxConf: stringEntry(configMap.inputs.data, "nginx.conf", "ConfigMap blockchain-proxy-config"),
+    // Every file of the ConfigMap beside nginx.conf (the relay script), as recorded.
+    configFiles: Object.fromEntries(
+      Object.keys((revealSecret(configMap.inputs.data) as Record<string, unknown>) ?? {})
+        .filter((file) => file !== "nginx.conf")
+        .map((file) => [file, stringEntry(configMap.inputs.data, file, "ConfigMap blockchain-proxy-config")]),
+    ),
     credentialMaps: Object.fromEntries(
       Object.values(CREDENTIAL_MAP_FILES).map((file) => [file, stringEntry(credentialsSecret.inputs.stringData, file, `Secret ${CREDENTIALS_SECRET}`)]),
     ),
     chains: JSON.parse(stringEntry(chainsSecret.inputs.stringData, "chains.json", "Secret validator-chains")),
     proxyConfig: prod.config.blockchainProxy,
     proxyImage: containers[0].image,
+    podSpec: (deployment.inputs as any).spec.template.spec,
     loopbackSourceRanges,
   };
 }
@@ -170,6 +195,23 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/**
+ * Resolves when `condition` holds: for state that socket and server events update (answers
+ * received, relays counted). Checked every 10 ms; fails after `timeoutMs` (a bound, never a timing
+ * assertion).
+ */
+export function until(condition: () => boolean, timeoutMs = 10000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + timeoutMs;
+    const check = () => {
+      if (condition()) return resolve();
+      if (Date.now() > deadline) return reject(new Error(`condition not met within ${timeoutMs} ms`));
+      setTimeout(check, 10);
+    };
+    check();
+  });
+}
+
 function replaceCounted(text: string, pattern: RegExp, replacement: (match: string, ...groups: string[]) => string, what: string): string {
   let count = 0;
   const out = text.replace(pattern, (match: string, ...groups: string[]) => {
@@ -187,8 +229,10 @@ export interface LoopbackSubstitution {
   healthPort: number;
   /** The address a `server` line of an upstream block points at -> "127.0.0.1:port". */
   upstreamFor: (upstreamAddress: string) => string;
-  /** Replaces the geo block's allowed ranges when given. */
+  /** Replaces the config's allowed ranges when given. */
   sourceRanges?: string[];
+  /** The allowed ranges of the config (what `sourceRanges` replaces). */
+  configuredRanges: string[];
 }
 
 /** The generated nginx.conf with only listen addresses, upstream addresses and file paths made loopback-local. */
@@ -202,11 +246,16 @@ export function substituteForLoopback(nginxConf: string, sub: LoopbackSubstituti
   text = replaceCounted(text, new RegExp(`^(\\s*)listen ${healthListen};$`, "gm"), (_m, indent) => `${indent}listen 127.0.0.1:${sub.healthPort};`, "health listen");
   text = replaceCounted(text, /^(\s*)server (\S+)( |;)/gm, (_m, indent, address, after) => `${indent}server ${sub.upstreamFor(address)}${after}`, "upstream server");
   if (sub.sourceRanges) {
+    // The config's own ranges, wherever the config lists them as allowed (value 1): the first
+    // becomes the loopback ranges, the others go. startProxy checks the effect by behaviour.
     const ranges = sub.sourceRanges;
-    text = replaceCounted(text, /(geo \$source_allowed \{\n\s*default 0;\n)((?:\s*\S+ 1;\n)+)/, (_m, head) => head + ranges.map((r) => `        ${r} 1;\n`).join(""), "geo allowed ranges");
+    const [first, ...others] = sub.configuredRanges;
+    text = replaceCounted(text, new RegExp(`^(\\s*)${escapeRegExp(first)} 1;$`, "gm"), (_m, indent) => ranges.map((r) => `${indent}${r} 1;`).join("\n"), `allowed range ${first}`);
+    for (const range of others) text = replaceCounted(text, new RegExp(`^\\s*${escapeRegExp(range)} 1;\n`, "gm"), () => "", `allowed range ${range}`);
   }
   text = replaceCounted(text, /(?<=[\s"'])\/tmp\//g, () => `${sub.dir}/`, "/tmp path");
   text = replaceCounted(text, new RegExp(`include ${escapeRegExp(credentialsDir)}/`, "g"), () => `include ${sub.dir}/`, "credential map path");
+  if (text.includes(`${CONFIG_DIR}/`)) text = text.split(`${CONFIG_DIR}/`).join(`${sub.dir}/`);
   return text;
 }
 
@@ -245,6 +294,8 @@ export interface RunningProxy {
   workerPids(): number[];
   /** Access log and error log so far (nginx's stdout and stderr). */
   output(): string;
+  /** The output once it matches `pattern` (nginx writes it; the file is watched, not polled), or an error after `timeoutMs`. */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** Writes a new nginx.conf (default: the same) and signals the master to reload (SIGHUP). */
   reload(nginxConf?: string): void;
   stop(): Promise<void>;
@@ -266,7 +317,7 @@ export async function startProxy(files: ProxyStackFiles, upstreamFor: (upstreamA
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "blockchain-proxy-"));
   const proxyPort = await freePort();
   const healthPort = await freePort();
-  const substitution = { dir, proxyPort, healthPort, upstreamFor, sourceRanges: files.loopbackSourceRanges };
+  const substitution = { dir, proxyPort, healthPort, upstreamFor, sourceRanges: files.loopbackSourceRanges, configuredRanges: files.proxyConfig.allowedSourceRanges };
   const config = substituteForLoopback(files.nginxConf, substitution);
   const asPodUser = process.getuid?.() === 0;
   const writeOwned = (file: string, text: string) => {
@@ -274,7 +325,7 @@ export async function startProxy(files: ProxyStackFiles, upstreamFor: (upstreamA
     if (asPodUser) fs.chownSync(path.join(dir, file), POD_UID, POD_UID);
   };
   writeOwned("nginx.conf", config);
-  for (const [file, text] of Object.entries(files.credentialMaps)) writeOwned(file, text);
+  for (const [file, text] of Object.entries({ ...files.credentialMaps, ...files.configFiles })) writeOwned(file, text);
   writeOwned("nginx.out", "");
   if (asPodUser) fs.chownSync(dir, POD_UID, POD_UID);
   // nginx reopens /dev/stdout for the access log: a file (not a pipe owned by root) it can open as uid 101.
@@ -309,6 +360,7 @@ export async function startProxy(files: ProxyStackFiles, upstreamFor: (upstreamA
     loopbackConfig: (nginxConf) => substituteForLoopback(nginxConf, substitution),
     workerPids: () => childPids(child.pid!),
     output: () => fs.readFileSync(path.join(dir, "nginx.out"), "utf8"),
+    waitForOutput: (pattern, timeoutMs = 10000) => waitForFile(path.join(dir, "nginx.out"), pattern, timeoutMs),
     reload(nginxConf) {
       writeOwned("nginx.conf", nginxConf ?? config);
       process.kill(child.pid!, "SIGHUP");
@@ -331,11 +383,36 @@ export async function startProxy(files: ProxyStackFiles, upstreamFor: (upstreamA
   try {
     await waitForPort(proxyPort, Date.now() + 10000, () => exitReason);
     await waitForPort(healthPort, Date.now() + 10000, () => exitReason);
+    if (files.loopbackSourceRanges) {
+      // The substitution took: a loopback client without credentials gets past the source check.
+      const probe = await rawHttp(proxyOrigin, `POST / HTTP/1.1\r\nHost: proxy\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+      if (probe.status !== 401) throw new Error(`loopback clients are not allowed by the substituted ranges: a request without credentials got ${probe.status}, not 401`);
+    }
   } catch (err) {
     await proxy.stop();
     throw err;
   }
   return proxy;
+}
+
+/** Resolves with the file's text once it matches `pattern`, checking on every change the kernel reports. */
+export function waitForFile(file: string, pattern: RegExp, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const text = fs.readFileSync(file, "utf8");
+      if (!pattern.test(text)) return false;
+      watcher.close();
+      clearTimeout(timer);
+      resolve(text);
+      return true;
+    };
+    const watcher = fs.watch(file, () => void check());
+    const timer = setTimeout(() => {
+      watcher.close();
+      reject(new Error(`${path.basename(file)} did not show ${pattern} within ${timeoutMs} ms: ${fs.readFileSync(file, "utf8").slice(-500)}`));
+    }, timeoutMs);
+    check();
+  });
 }
 
 /** Pids of the processes whose parent is `pid` (nginx workers of a master), read from /proc. */
@@ -380,6 +457,8 @@ export interface ScriptedUpstreamStats {
   requests: number;
   inFlight: number;
   maxInFlight: number;
+  /** JSON-RPC calls received: a batch's elements, or one per other body. */
+  calls: number;
   /** Request headers as received, in order. */
   requestHeaders: http.IncomingHttpHeaders[];
   httpVersions: string[];
@@ -388,14 +467,19 @@ export interface ScriptedUpstreamStats {
 
 export interface ScriptedUpstream extends Upstream {
   stats: ScriptedUpstreamStats;
+  /** Resolves when `condition` holds, checked as each request arrives or is answered (no timer). */
+  when(condition: (stats: ScriptedUpstreamStats) => boolean): Promise<void>;
 }
 
 /**
  * A JSON-RPC server answering eth_chainId after `delayMs`, counting connections and concurrent
  * requests: the slow, counting node the limit and keepalive tests need.
  */
-export async function startScriptedUpstream(options: { chainId: number; delayMs?: number }): Promise<ScriptedUpstream> {
-  const stats: ScriptedUpstreamStats = { connections: 0, requests: 0, inFlight: 0, maxInFlight: 0, requestHeaders: [], httpVersions: [], urls: [] };
+export async function startScriptedUpstream(options: { chainId: number; delayMs?: number; answerBytes?: number }): Promise<ScriptedUpstream> {
+  const stats: ScriptedUpstreamStats = { connections: 0, requests: 0, inFlight: 0, maxInFlight: 0, calls: 0, requestHeaders: [], httpVersions: [], urls: [] };
+  const waiters = new Set<() => void>();
+  const padding = options.answerBytes ? Buffer.alloc(options.answerBytes, "x") : undefined;
+  const changed = () => waiters.forEach((w) => w());
   const pending = new Set<NodeJS.Timeout>();
   const server = http.createServer((req, res) => {
     stats.requests++;
@@ -404,20 +488,33 @@ export async function startScriptedUpstream(options: { chainId: number; delayMs?
     stats.requestHeaders.push(req.headers);
     stats.httpVersions.push(req.httpVersion);
     stats.urls.push(req.url ?? "");
+    changed();
     let body = "";
     req.on("data", (chunk) => (body += chunk));
     req.on("end", () => {
+      let parsed: any;
+      try {
+        parsed = JSON.parse(body);
+      } catch {
+        // Not JSON: answered with id null, as a node would.
+      }
+      stats.calls += Array.isArray(parsed) ? parsed.length : 1;
+      changed();
       const answer = () => {
         pending.delete(timer);
         stats.inFlight--;
-        let id: unknown = null;
-        try {
-          id = JSON.parse(body).id ?? null;
-        } catch {
-          // Not JSON: answer with id null, as a node would.
-        }
+        const id: unknown = Array.isArray(parsed) ? null : (parsed?.id ?? null);
         res.setHeader("Content-Type", "application/json");
-        res.end(JSON.stringify({ jsonrpc: "2.0", id, result: `0x${options.chainId.toString(16)}` }));
+        const answer = JSON.stringify({ jsonrpc: "2.0", id, result: `0x${options.chainId.toString(16)}` });
+        if (padding) {
+          // A large answer (eth_getLogs-like) from one shared buffer: no copy per request.
+          res.write(`${answer.slice(0, -1)},"padding":"`);
+          res.write(padding);
+          res.end('"}');
+        } else {
+          res.end(answer);
+        }
+        changed();
       };
       const timer = setTimeout(answer, options.delayMs ?? 0);
       pending.add(timer);
@@ -431,6 +528,16 @@ export async function startScriptedUpstream(options: { chainId: number; delayMs?
   return {
     address: `127.0.0.1:${port}`,
     stats,
+    when: (condition) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (!condition(stats)) return;
+          waiters.delete(check);
+          resolve();
+        };
+        waiters.add(check);
+        check();
+      }),
     close: async () => {
       for (const timer of pending) clearTimeout(timer);
       server.closeAllConnections();
@@ -651,8 +758,8 @@ export function nginxTest(
       .replace(/(?<=[\s"'])\/tmp\//g, `${dir}/`)
       .split(`include ${credentialsDirOf(nginxConf)}/`)
       .join(`include ${dir}/`);
-    fs.writeFileSync(path.join(dir, "nginx.conf"), text);
-    for (const [file, content] of Object.entries(credentialMaps)) fs.writeFileSync(path.join(dir, file), content);
+    fs.writeFileSync(path.join(dir, "nginx.conf"), text.split(`${CONFIG_DIR}/`).join(`${dir}/`));
+    for (const [file, content] of Object.entries({ ...credentialMaps, [RELAY_SCRIPT_FILE]: RELAY_SCRIPT })) fs.writeFileSync(path.join(dir, file), content);
     // nginx reopens /dev/stdout for the access log, which fails on a socket: give it a file.
     const stdout = fs.openSync(path.join(dir, "stdout"), "w");
     const check = spawnSync(NGINX_BINARY, ["-t", "-q", "-p", dir, "-c", path.join(dir, "nginx.conf")], { encoding: "utf8", stdio: ["ignore", stdout, "pipe"] });

@@ -7,13 +7,11 @@ import { FetchRequest, JsonRpcProvider } from "ethers";
 import {
   ChainsJsonEntry,
   expectJsonRpcError,
-  nginxVersion,
   pocketRelay,
   ProxyStackFiles,
   proxyStackFiles,
   rpcBody,
   RunningProxy,
-  sleep,
   startGanache,
   startProxy,
   stopAllProxies,
@@ -56,11 +54,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopAllProxies();
   await Promise.all([...nodes.values()].map((n) => n.upstream.close()));
-});
-
-test("the proxy image is pinned to the nginx major.minor these tests run", () => {
-  const imageTag = /:(\d+\.\d+)(?:[.-]|$)/.exec(files.proxyImage)?.[1];
-  expect(imageTag).toBe(nginxVersion());
 });
 
 test("every relay chain ID of the validators' chains.json reaches its own prod node (eth_chainId differs per route)", async () => {
@@ -163,10 +156,8 @@ test("the health endpoint answers kubelet probes without credentials or source c
 });
 
 test("the logs never contain the credentials (run last: checks the log of every request above)", async () => {
-  // The access log is buffered (flushed at least every second).
-  const deadline = Date.now() + 5000;
-  while (!/"status":413/.test(proxy.output()) && Date.now() < deadline) await sleep(100);
-  const output = proxy.output();
+  // The access log is buffered (flushed at least every second): wait for the last request's line.
+  const output = await proxy.waitForOutput(/"status":413/);
   // The access log did record the requests above, with the username only.
   expect(output).toMatch(/"status":401/);
   expect(output).toMatch(/"user":"testnet-validators"/);

@@ -13,6 +13,7 @@ import {
   RunningProxy,
   ScriptedUpstream,
   sleep,
+  until,
   startProxy,
   startScriptedUpstream,
   stopAllProxies,
@@ -137,7 +138,8 @@ test("a configuration reload (SIGHUP) under load completes with zero failed rela
         }
       }),
     );
-    await sleep(500);
+    // The load flows before the first reload: wait for its first answers.
+    await until(() => answered.length >= 50 || failures.length > 0);
     const generations: number[][] = [proxy.workerPids()];
     for (const [i, config] of [changedConfig, proxy.config, changedConfig].entries()) {
       proxy.reload(config);
@@ -149,7 +151,9 @@ test("a configuration reload (SIGHUP) under load completes with zero failed rela
         await sleep(50);
       }
       generations.push(proxy.workerPids());
-      await sleep(300);
+      // Relays flow through the new workers before the next reload.
+      const answeredBefore = answered.length;
+      await until(() => answered.length >= answeredBefore + 50 || failures.length > 0);
     }
     stop = true;
     await load;

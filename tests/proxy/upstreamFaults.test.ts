@@ -1,6 +1,6 @@
 /**
  * What a validator gets when a prod blockchain node fails: a node that is down gives 502 and one
- * slower than the configured timeout gives 504 in about that time, both with a JSON-RPC error body,
+ * slower than the configured timeout gives 504 after that time (nginx's log says so), both with a JSON-RPC error body,
  * and neither affects the other routes.
  */
 import * as http from "http";
@@ -83,22 +83,29 @@ test("a node that comes back is used at once (the proxy does not keep it marked 
   }
 });
 
-test("a node slower than the configured timeout gets 504 with a JSON-RPC error body in about that time", async () => {
-  const timeoutMs = files.proxyConfig.upstreamTimeoutSeconds * 1000;
-  expect(timeoutMs).toBe(TEST_UPSTREAM_TIMEOUT_SECONDS * 1000);
+test("a node slower than the configured timeout gets 504 with a JSON-RPC error body, when the proxy's timer says so", async () => {
   const slowRequestsBefore = slowNode.stats.requests;
-  const response = await pocketRelay(proxy.chain(routeOf.slow), { timeoutMs: timeoutMs + 10000 });
+  const response = await pocketRelay(proxy.chain(routeOf.slow), { path: "slow-node-marker", timeoutMs: (TEST_UPSTREAM_TIMEOUT_SECONDS + 10) * 1000 });
   expectJsonRpcError(response, 504);
-  // The request did reach the node (a timeout, not a refusal), and the proxy gave up on schedule.
+  // The request did reach the node (a timeout, not a refusal), and the proxy gave up while the node
+  // still held it: the 504 came from the proxy's timeout, not from the node.
   expect(slowNode.stats.requests).toBe(slowRequestsBefore + 1);
-  expect(response.elapsedMs).toBeGreaterThanOrEqual(timeoutMs - 50);
-  expect(response.elapsedMs).toBeLessThan(timeoutMs + 1000);
+  expect(slowNode.stats.inFlight).toBeGreaterThanOrEqual(1);
+  // nginx's own record of the wait (its timer, not this test's clock): the configured timeout.
+  const output = await proxy.waitForOutput(/^\{.*slow-node-marker/m);
+  const line = JSON.parse(output.split("\n").find((l) => l.startsWith("{") && l.includes("slow-node-marker"))!);
+  expect({ status: line.status, upstream_status: line.upstream_status, waited: Math.round(Number(line.upstream_time)) }).toEqual({
+    status: 504,
+    upstream_status: "504",
+    waited: TEST_UPSTREAM_TIMEOUT_SECONDS,
+  });
 });
 
-test("while one node hangs, relays to another node are answered at once", async () => {
-  const hanging = pocketRelay(proxy.chain(routeOf.slow), { timeoutMs: 15000 });
+test("while one node hangs, relays to another node are answered before it times out", async () => {
+  let hangingDone = false;
+  const hanging = pocketRelay(proxy.chain(routeOf.slow), { timeoutMs: 15000 }).finally(() => (hangingDone = true));
+  await slowNode.when((stats) => stats.inFlight >= 1);
   const healthy = await pocketRelay(proxy.chain(routeOf.healthy));
-  expect(healthy.status).toBe(200);
-  expect(healthy.elapsedMs).toBeLessThan(500);
+  expect({ status: healthy.status, hangingStillPending: !hangingDone }).toEqual({ status: 200, hangingStillPending: true });
   expectJsonRpcError(await hanging, 504);
 });
