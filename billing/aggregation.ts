@@ -176,7 +176,8 @@ export function aggregationSql(dialect: SqlDialect, source: string, row: RowExpr
     `  SUM(usage_raw) AS usage_in_pricing_units,`,
     `  COUNT(*) AS row_count,`,
     `  SUM(CASE WHEN currency_code = 'USD' THEN 0 ELSE 1 END) AS converted_rows`,
-    `FROM latest WHERE version = 1`,
+    // A row with a problem always surfaces, even as an older copy of a re-exported row.
+    `FROM latest WHERE version = 1 OR problem IS NOT NULL`,
     `GROUP BY ${groupColumns.map((_, index) => index + 1).join(", ")}`,
   ].join("\n");
 }

@@ -6,6 +6,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import * as readline from "readline";
+import * as zlib from "zlib";
 import { InputError } from "../cost/sources/inputError";
 import { FOCUS_REQUIRED_COLUMNS } from "./aggregation";
 
@@ -87,4 +89,35 @@ export function refuseExportCsv(file: string, columns: ReadonlySet<string>): voi
   if (!columns.has("BilledCost") && (columns.has("cost") || columns.has("invoice.month") || columns.has("invoice"))) {
     throw new InputError(file, "column cost", "a billing export cannot be read from CSV (its labels and credits are repeated records): extract it as NEWLINE_DELIMITED_JSON or PARQUET");
   }
+}
+
+/**
+ * The first line of an NDJSON file (gzipped or not) that is not a JSON object, with why: read
+ * only when DuckDB has refused the file, so its number is exact and the message says what is wrong.
+ */
+export async function firstMalformedJsonLine(file: string): Promise<{ line: number; problem: string } | undefined> {
+  const raw = fs.createReadStream(file);
+  const input = /\.gz$/i.test(file) ? raw.pipe(zlib.createGunzip()) : raw;
+  const lines = readline.createInterface({ input, crlfDelay: Infinity });
+  let number = 0;
+  try {
+    for await (const text of lines) {
+      number += 1;
+      if (text.trim() === "") continue;
+      try {
+        const value: unknown = JSON.parse(text);
+        if (typeof value !== "object" || value === null || Array.isArray(value)) return { line: number, problem: "not a JSON object (one row per line)" };
+      } catch (err) {
+        const truncated = /Unexpected end|Unterminated|end of JSON/i.test((err as Error).message);
+        return { line: number, problem: truncated ? "truncated JSON (the line ends inside a value)" : `not JSON (${(err as Error).message.split("\n")[0].slice(0, 120)})` };
+      }
+    }
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { line: number + 1, problem: code === "Z_BUF_ERROR" ? "the gzip stream ends early (a truncated file)" : `unreadable (${code ?? (err as Error).message})` };
+  } finally {
+    lines.close();
+    raw.destroy();
+  }
+  return undefined;
 }

@@ -9,7 +9,7 @@ import { InputError } from "../cost/sources/inputError";
 import { DUCKDB_DIALECT, aggregationSql, exportRowExpressions, focusRowExpressions, problemSql, sqlString, type RowExpressions } from "./aggregation";
 import { billedLinesFromRows } from "./billedRows";
 import type { BilledLine } from "./billedLine";
-import { focusVersion, listBillingFiles, refuseExportCsv, type BillingFileForm } from "./billingFiles";
+import { firstMalformedJsonLine, focusVersion, listBillingFiles, refuseExportCsv, type BillingFileForm } from "./billingFiles";
 
 /**
  * The export's columns as `bq extract` writes them to NDJSON, typed for DuckDB (Google's schema:
@@ -82,7 +82,9 @@ export async function aggregateBillingFiles(paths: string[], settings: { threads
     for (const [form, files] of groups) {
       const row = rowExpressions(form, parquetColumns, focusColumns);
       const sql = aggregationSql(DUCKDB_DIALECT, sourceOf(form, files), row);
-      const rows = await runReading(connection, sql, files);
+      const rows = await runReading(connection, sql, files).catch(async (err: InputError) => {
+        throw form === "export-json" ? await malformedJson(files, err) : err;
+      });
       const group = billedLinesFromRows(rows);
       const problem = group.find((line) => line.problem !== null);
       if (problem) throw await locateProblem(connection, form, files, row, problem.problem as string);
@@ -135,15 +137,24 @@ async function runReading(connection: DuckDBConnection, sql: string, files: stri
 export function fileError(err: Error, files: string[]): InputError {
   const message = err.message.replace(/\s+/g, " ").trim();
   const file = files.find((candidate) => message.includes(candidate)) ?? (files.length === 1 ? files[0] : files.join(", "));
-  const line = /line (\d+)/i.exec(message)?.[1];
   const missingColumn = /Referenced column "?([^"\s]+)"? not found/i.exec(message)?.[1] ?? /Binder Error: Values list "[^"]*" does not have a column named "([^"]+)"/i.exec(message)?.[1];
   if (missingColumn) return new InputError(file, `column ${missingColumn}`, "missing (a required column of the billing export / FOCUS)");
-  const reason = message.replace(/^[A-Za-z ]*Error: /, "").replace(new RegExp(files.map(escapeRegExp).join("|") || "$^", "g"), "").slice(0, 240);
-  return new InputError(file, line ? `line ${line}` : "", `not a readable billing file: ${reason}`);
+  const reason = message.replace(/^[A-Za-z ]*Error: /, "").replace(/ in file ""/g, "").replace(new RegExp(files.map(escapeRegExp).join("|") || "$^", "g"), "").slice(0, 240);
+  // DuckDB's line numbers are not exact: NDJSON is re-read line by line for the message instead (malformedJson).
+  return new InputError(file, "", `not a readable billing file: ${reason}`);
 }
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** The exact line DuckDB refused in NDJSON files, found by reading them line by line; DuckDB's own message when none is. */
+async function malformedJson(files: string[], err: InputError): Promise<InputError> {
+  for (const file of files) {
+    const bad = await firstMalformedJsonLine(file);
+    if (bad) return new InputError(file, `line ${bad.line}`, bad.problem);
+  }
+  return err;
 }
 
 /**

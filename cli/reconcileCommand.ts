@@ -3,7 +3,6 @@
  * BigQuery) against what the program declares, per invoice month, stack and resource.
  */
 import * as path from "path";
-import type { BigQueryOptions } from "@google-cloud/bigquery";
 import { loadCatalog } from "../catalog/catalog";
 import { InputError } from "../cost/sources/inputError";
 import { readStackExport } from "../cost/sources/stackExport";
@@ -26,8 +25,6 @@ export interface ReconcileOptions {
   format: "table" | "markdown" | "json";
   out?: string;
   failAboveDriftPercent?: number;
-  /** Tests only: where the BigQuery client sends its requests, and its credentials. */
-  bigQueryClient?: BigQueryOptions;
 }
 
 const MONTH = /^(\d{4})(0[1-9]|1[0-2])$/;
@@ -36,7 +33,7 @@ const MONTH = /^(\d{4})(0[1-9]|1[0-2])$/;
 async function readBill(options: ReconcileOptions): Promise<{ engine: ReconcileReport["engine"]; lines: BilledLine[]; inputs: string[]; label: string }> {
   if (options.bigquery !== undefined) {
     try {
-      const result = await aggregateBigQueryTable(options.bigquery, options.bigQueryClient);
+      const result = await aggregateBigQueryTable(options.bigquery);
       return { engine: "BigQuery", lines: result.lines, inputs: result.inputs, label: options.bigquery };
     } catch (err) {
       if (err instanceof BigQueryReadError) throw new CommandFailure(err.message, EXIT_FAILED);
