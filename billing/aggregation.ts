@@ -6,7 +6,7 @@
  * of a row, a value as text. Everything else (which columns, which conversions, how a re-exported
  * row is counted once, the GROUP BY) is this file's one description.
  */
-import { BILLED_LINE_KEYS, type BilledLineKey } from "./billedLine";
+import type { BilledLineKey } from "./billedLine";
 
 /** How one engine spells what the SQL standard leaves open. */
 export interface SqlDialect {
@@ -19,12 +19,14 @@ export interface SqlDialect {
   labelValue(listColumn: string, key: string): string;
   /** The sum of `amount` over a repeated credits record (0 when empty). */
   creditsTotal(creditsColumn: string): string;
-  /** A repeated record as text, so two rows' label lists compare as one value. */
-  listText(listColumn: string): string;
   /** The value of `key` in a JSON object held as text (FOCUS `Tags` in CSV). */
   jsonValue(column: string, key: string): string;
   /** The value of `key` in a map column (FOCUS `Tags` in Parquet). */
   mapValue(column: string, key: string): string;
+  /** One value standing for a row's identifying columns (a 64-bit hash of them). */
+  rowIdentity(exprs: string[]): string;
+  /** A labels list as a GROUP BY key (BigQuery cannot group by an ARRAY). */
+  groupable(listColumn: string): string;
 }
 
 export const DUCKDB_DIALECT: SqlDialect = {
@@ -33,9 +35,10 @@ export const DUCKDB_DIALECT: SqlDialect = {
   float: (expr) => `CAST(${expr} AS DOUBLE)`,
   labelValue: (column, key) => `list_filter(${column}, l -> l.key = ${sqlString(key)})[1].value`,
   creditsTotal: (column) => `COALESCE(list_sum(list_transform(${column}, c -> CAST(c.amount AS DOUBLE))), 0)`,
-  listText: (column) => `CAST(${column} AS VARCHAR)`,
   jsonValue: (column, key) => `json_extract_string(${column}, ${sqlString(`$."${key}"`)})`,
   mapValue: (column, key) => `element_at(${column}, ${sqlString(key)})[1]`,
+  rowIdentity: (exprs) => `hash(${exprs.join(", ")})`,
+  groupable: (column) => column,
 };
 
 export const BIGQUERY_DIALECT: SqlDialect = {
@@ -44,9 +47,10 @@ export const BIGQUERY_DIALECT: SqlDialect = {
   float: (expr) => `CAST(${expr} AS FLOAT64)`,
   labelValue: (column, key) => `(SELECT l.value FROM UNNEST(${column}) AS l WHERE l.key = ${sqlString(key)} LIMIT 1)`,
   creditsTotal: (column) => `COALESCE((SELECT SUM(c.amount) FROM UNNEST(${column}) AS c), 0)`,
-  listText: (column) => `TO_JSON_STRING(${column})`,
   jsonValue: (column, key) => `JSON_VALUE(${column}, ${sqlString(`$."${key}"`)})`,
   mapValue: (column, key) => `(SELECT t.value FROM UNNEST(${column}) AS t WHERE t.key = ${sqlString(key)} LIMIT 1)`,
+  rowIdentity: (exprs) => `FARM_FINGERPRINT(CONCAT(${exprs.map((expr) => `COALESCE(CAST(${expr} AS STRING), '')`).join(", '|', ")}))`,
+  groupable: (column) => `TO_JSON_STRING(${column})`,
 };
 
 /** A SQL string literal (single quotes doubled). */
@@ -70,7 +74,14 @@ export const ATTRIBUTION_LABELS = {
  * null where the format has no export time (FOCUS), and then no row is dropped.
  */
 export interface RowExpressions {
-  keys: Record<Exclude<keyof BilledLineKey, "problem">, string>;
+  /** The keys read straight off a row (the labels are read after grouping, from `labels`). */
+  keys: Record<Exclude<keyof BilledLineKey, "problem" | keyof typeof ATTRIBUTION_LABELS>, string>;
+  /**
+   * The row's labels: `list` the column carried through the grouping, `groupKey` how rows with the
+   * same labels are grouped, `value(column, key)` one label's value out of the carried column. Read
+   * once per group instead of once per row: the same few label sets repeat on millions of rows.
+   */
+  labels: { list: string; groupKey: string; value: (column: string, key: string) => string };
   cost: string;
   costAtList: string;
   credits: string;
@@ -90,9 +101,6 @@ export interface RowExpressions {
 export function exportRowExpressions(dialect: SqlDialect, present: ReadonlySet<string>): RowExpressions {
   const has = (column: string) => present.has(column);
   const or = (column: string, expr: string) => (has(column) ? expr : "NULL");
-  const labels = Object.fromEntries(
-    Object.entries(ATTRIBUTION_LABELS).map(([field, key]) => [field, or("labels", dialect.labelValue("labels", key))]),
-  ) as Record<keyof typeof ATTRIBUTION_LABELS, string>;
   return {
     keys: {
       invoiceMonth: or("invoice", dialect.text("invoice.month")),
@@ -104,9 +112,9 @@ export function exportRowExpressions(dialect: SqlDialect, present: ReadonlySet<s
       skuDescription: or("sku", "sku.description"),
       resourceName: or("resource", "resource.name"),
       resourceGlobalName: or("resource", "resource.global_name"),
-      ...labels,
       usagePricingUnit: or("usage", "usage.pricing_unit"),
     },
+    labels: has("labels") ? { list: "labels", groupKey: dialect.groupable("labels"), value: (column, key) => dialect.labelValue(column, key) } : { list: "NULL", groupKey: "NULL", value: () => "NULL" },
     cost: or("cost", dialect.float("cost")),
     costAtList: or("cost_at_list", dialect.float("cost_at_list")),
     credits: or("credits", dialect.creditsTotal("credits")),
@@ -122,12 +130,12 @@ export function exportRowExpressions(dialect: SqlDialect, present: ReadonlySet<s
     // The same charge exported again (late data, a correction) keeps every identifying column and
     // gets a later export_time; only the latest version counts.
     rowIdentity: has("export_time")
-      ? `CONCAT(${[
+      ? dialect.rowIdentity([
           or("billing_account_id", "billing_account_id"),
           or("service", "service.id"),
           or("sku", "sku.id"),
-          or("usage_start_time", dialect.text("usage_start_time")),
-          or("usage_end_time", dialect.text("usage_end_time")),
+          or("usage_start_time", "usage_start_time"),
+          or("usage_end_time", "usage_end_time"),
           or("project", "project.id"),
           or("location", "location.location"),
           or("location", "location.zone"),
@@ -135,50 +143,59 @@ export function exportRowExpressions(dialect: SqlDialect, present: ReadonlySet<s
           or("resource", "resource.global_name"),
           or("cost_type", "cost_type"),
           or("invoice", "invoice.month"),
-          or("labels", dialect.listText("labels")),
+          or("labels", dialect.groupable("labels")),
           or("adjustment_info", "adjustment_info.id"),
-        ]
-          .map((expr) => `COALESCE(${dialect.text(expr)}, '')`)
-          .join(", '|', ")})`
+        ])
       : null,
     exportTime: has("export_time") ? dialect.text("export_time") : null,
   };
 }
 
-/** The whole aggregation over `source` (a table or a table function) as the dialect's SQL. */
+/**
+ * The whole aggregation over `source` (a table or a table function) as the dialect's SQL: rows
+ * projected to what attribution needs; a row exported again with a later export_time replaces its
+ * earlier copies (a join against the identities seen more than once, so only duplicates pay);
+ * the sums grouped by key and label set; the labels read from each group's set.
+ */
 export function aggregationSql(dialect: SqlDialect, source: string, row: RowExpressions): string {
-  const keyFields = BILLED_LINE_KEYS.filter((key) => key !== "problem") as Exclude<keyof BilledLineKey, "problem">[];
-  const problem = problemSql(row);
+  const rawKeys = Object.keys(row.keys) as (keyof RowExpressions["keys"])[];
   const toUsd = (expr: string) => `CASE WHEN currency_code = 'USD' THEN ${expr} ELSE ${expr} / conversion_rate END`;
   const selectRow = [
-    ...keyFields.map((key) => `${row.keys[key]} AS ${column(key)}`),
-    `${problem} AS problem`,
+    ...rawKeys.map((key) => `${row.keys[key]} AS ${column(key)}`),
+    `${row.labels.groupKey} AS labels_key`,
+    `${row.labels.list} AS labels_list`,
+    `${problemSql(row)} AS problem`,
     `${row.keys.currency} AS currency_code`,
     `${row.conversionRate} AS conversion_rate`,
     `${row.cost} AS cost_raw`,
     `${row.costAtList} AS cost_at_list_raw`,
     `${row.credits} AS credits_raw`,
     `${row.usageInPricingUnits} AS usage_raw`,
-    `${row.rowIdentity ?? "''"} AS row_identity`,
+    `${row.rowIdentity ?? "0"} AS row_identity`,
     `${row.exportTime ?? "''"} AS export_time_text`,
   ];
-  const latest = row.rowIdentity
-    ? `SELECT *, ROW_NUMBER() OVER (PARTITION BY row_identity ORDER BY export_time_text DESC) AS version FROM billed_rows`
-    : `SELECT *, 1 AS version FROM billed_rows`;
-  const groupColumns = [...keyFields.map(column), "problem"];
+  const groupColumns = [...rawKeys.map(column), "labels_key", "problem"];
+  const kept = row.rowIdentity
+    ? [
+        `reexported AS (SELECT row_identity, MAX(export_time_text) AS latest_export FROM billed_rows GROUP BY row_identity HAVING COUNT(*) > 1),`,
+        // A row with a problem always surfaces, even as an older copy of a re-exported row.
+        `kept AS (SELECT billed_rows.* FROM billed_rows LEFT JOIN reexported ON billed_rows.row_identity = reexported.row_identity`,
+        `  WHERE reexported.row_identity IS NULL OR billed_rows.export_time_text = reexported.latest_export OR billed_rows.problem IS NOT NULL),`,
+      ]
+    : [`kept AS (SELECT * FROM billed_rows),`];
+  const labelColumns = (Object.entries(ATTRIBUTION_LABELS) as [keyof typeof ATTRIBUTION_LABELS, string][]).map(([field, key]) => `${row.labels.value("labels_list", key)} AS ${column(field)}`);
   return [
     `WITH billed_rows AS (SELECT ${selectRow.join(", ")} FROM ${source}),`,
-    `latest AS (${latest})`,
-    `SELECT ${groupColumns.join(", ")},`,
+    ...kept,
+    `grouped AS (SELECT ${groupColumns.join(", ")}, ANY_VALUE(labels_list) AS labels_list,`,
     `  SUM(${toUsd("COALESCE(cost_raw, 0)")}) AS cost,`,
     `  SUM(${toUsd("COALESCE(cost_at_list_raw, 0)")}) AS cost_at_list,`,
     `  SUM(${toUsd("credits_raw")}) AS credits,`,
     `  SUM(usage_raw) AS usage_in_pricing_units,`,
     `  COUNT(*) AS row_count,`,
     `  SUM(CASE WHEN currency_code = 'USD' THEN 0 ELSE 1 END) AS converted_rows`,
-    // A row with a problem always surfaces, even as an older copy of a re-exported row.
-    `FROM latest WHERE version = 1 OR problem IS NOT NULL`,
-    `GROUP BY ${groupColumns.map((_, index) => index + 1).join(", ")}`,
+    `  FROM kept GROUP BY ${groupColumns.map((_, index) => index + 1).join(", ")})`,
+    `SELECT ${[...rawKeys.map(column), ...labelColumns, "problem", ...Object.values(SUM_COLUMNS)].join(", ")} FROM grouped`,
   ].join("\n");
 }
 
@@ -218,8 +235,6 @@ export const SUM_COLUMNS = {
 export function focusRowExpressions(dialect: SqlDialect, columns: ReadonlyMap<string, string>): RowExpressions {
   const or = (name: string, expr: string) => (columns.has(name) ? expr : "NULL");
   const tagsAreMap = /^MAP/i.test(columns.get("Tags") ?? "");
-  const tag = (key: string) => or("Tags", tagsAreMap ? dialect.mapValue("Tags", key) : dialect.jsonValue("Tags", key));
-  const labels = Object.fromEntries(Object.entries(ATTRIBUTION_LABELS).map(([field, key]) => [field, tag(key)])) as Record<keyof typeof ATTRIBUTION_LABELS, string>;
   const isCredit = `ChargeCategory = 'Credit'`;
   const billed = dialect.float("BilledCost");
   const periodText = dialect.text("BillingPeriodStart");
@@ -235,9 +250,11 @@ export function focusRowExpressions(dialect: SqlDialect, columns: ReadonlyMap<st
       skuDescription: or("ChargeDescription", "ChargeDescription"),
       resourceName: or("ResourceName", "ResourceName"),
       resourceGlobalName: or("ResourceId", "ResourceId"),
-      ...labels,
       usagePricingUnit: or("PricingUnit", "PricingUnit"),
     },
+    labels: columns.has("Tags")
+      ? { list: "Tags", groupKey: tagsAreMap ? dialect.text("Tags") : "Tags", value: (column, key) => (tagsAreMap ? dialect.mapValue(column, key) : dialect.jsonValue(column, key)) }
+      : { list: "NULL", groupKey: "NULL", value: () => "NULL" },
     cost: `CASE WHEN ${isCredit} THEN 0 ELSE ${billed} END`,
     costAtList: dialect.float("ListCost"),
     credits: `CASE WHEN ${isCredit} THEN ${billed} ELSE 0 END`,

@@ -39,6 +39,9 @@ export const EXPORT_JSON_COLUMNS: Record<string, string> = {
   cost_at_list: "DOUBLE",
 };
 
+/** DuckDB's settings for reading a bill: two threads and a memory cap, so a large export streams instead of filling the machine. */
+export const BILLING_DUCKDB_SETTINGS: Record<string, string> = { threads: "2", memory_limit: "256MB" };
+
 export interface FileAggregation {
   lines: BilledLine[];
   /** Each file read, with its form (and FOCUS version). */
@@ -46,12 +49,9 @@ export interface FileAggregation {
 }
 
 /** Sums every billing file the paths name, one query per form, with DuckDB in this process. */
-export async function aggregateBillingFiles(paths: string[], settings: { threads?: number; memoryLimit?: string } = {}): Promise<FileAggregation> {
+export async function aggregateBillingFiles(paths: string[]): Promise<FileAggregation> {
   const listed = listBillingFiles(paths);
-  const instance = await DuckDBInstance.create(":memory:", {
-    threads: String(settings.threads ?? 2),
-    memory_limit: settings.memoryLimit ?? "256MB",
-  });
+  const instance = await DuckDBInstance.create(":memory:", BILLING_DUCKDB_SETTINGS);
   const connection = await instance.connect();
   try {
     const groups = new Map<BillingFileForm, string[]>();

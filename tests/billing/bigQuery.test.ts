@@ -130,7 +130,7 @@ describe("reconcile --bigquery against a local BigQuery REST endpoint", () => {
       const query = server.requests[1].body;
       expect(query.useLegacySql).toBe(false);
       expect(query.query).toContain(`FROM \`${TABLE}\``);
-      expect(query.query).toContain("(SELECT l.value FROM UNNEST(labels) AS l WHERE l.key = 'goog-k8s-node-pool-name' LIMIT 1)");
+      expect(query.query).toContain("(SELECT l.value FROM UNNEST(labels_list) AS l WHERE l.key = 'goog-k8s-node-pool-name' LIMIT 1)");
       expect(query.query).toContain("GROUP BY");
       expect(query.query).not.toMatch(/\b(INSERT|UPDATE|DELETE|MERGE|CREATE|DROP)\b/);
     } finally {

@@ -129,12 +129,14 @@ describe("one aggregation, two engines", () => {
   it("differ only where the dialects spell labels, credits, casts and lists", () => {
     const shape = (sql: string) =>
       sql
-        .replace(/list_filter\(labels, l -> l\.key = '([^']+)'\)\[1\]\.value/g, "LABEL($1)")
-        .replace(/\(SELECT l\.value FROM UNNEST\(labels\) AS l WHERE l\.key = '([^']+)' LIMIT 1\)/g, "LABEL($1)")
+        .replace(/list_filter\(labels_list, l -> l\.key = '([^']+)'\)\[1\]\.value/g, "LABEL($1)")
+        .replace(/\(SELECT l\.value FROM UNNEST\(labels_list\) AS l WHERE l\.key = '([^']+)' LIMIT 1\)/g, "LABEL($1)")
         .replace(/COALESCE\(list_sum\(list_transform\(credits, c -> CAST\(c\.amount AS DOUBLE\)\)\), 0\)/g, "CREDITS")
         .replace(/COALESCE\(\(SELECT SUM\(c\.amount\) FROM UNNEST\(credits\) AS c\), 0\)/g, "CREDITS")
         .replace(/AS (VARCHAR|STRING|DOUBLE|FLOAT64)\)/g, "AS T)")
-        .replace(/TO_JSON_STRING\(labels\)/g, "CAST(labels AS T)")
+        .replace(/TO_JSON_STRING\(labels\)/g, "labels")
+        .replace(/hash\(([^\n]*?)\) AS row_identity/, (_, args: string) => `IDENTITY(${args.split(", ").length}) AS row_identity`)
+        .replace(/FARM_FINGERPRINT\(CONCAT\(([^\n]*?)\)\) AS row_identity/, (_, args: string) => `IDENTITY(${args.split(", '|', ").length}) AS row_identity`)
         .replace("`p.d.t`", "source");
     expect(shape(bigquery)).toBe(shape(duck));
   });
