@@ -164,6 +164,13 @@ export function reconcile(input: ReconcileInput): ReconcileReport {
   return report;
 }
 
+/** Billed beside predicted: the rounded amounts and the drift of net from the prediction. */
+function compared(amounts: BilledAmounts, predictedUsd: number): BilledAmounts & { predicted: number; driftUsd: number; driftPercent: number | null } {
+  const predicted = roundMoney(predictedUsd);
+  const billed = rounded(amounts);
+  return { predicted, ...billed, driftUsd: roundMoney(billed.billedNet - predicted), driftPercent: driftPercent(billed.billedNet, predicted) };
+}
+
 function reconcileStack(
   stack: DeclaredStack,
   predictedFrom: string,
@@ -197,33 +204,22 @@ function reconcileStack(
       undeclaredBySku.set(key, sku);
     }
   }
-  const resources: ResourceReconciliation[] = [...perResource].map(([resource, { amounts, rules }]) => {
-    const predicted = roundMoney(resource.predictedMonthly * scale);
-    const billed = rounded(amounts);
-    return {
-      name: resource.name,
-      type: resource.type,
-      kind: resource.kind,
-      predicted,
-      ...billed,
-      driftUsd: roundMoney(billed.billedNet - predicted),
-      driftPercent: driftPercent(billed.billedNet, predicted),
-      matchedBy: [...rules].sort(),
-      ...(resource.unpricedReason ? { unpricedReason: resource.unpricedReason } : {}),
-    };
-  });
+  const resources: ResourceReconciliation[] = [...perResource].map(([resource, { amounts, rules }]) => ({
+    name: resource.name,
+    type: resource.type,
+    kind: resource.kind,
+    ...compared(amounts, resource.predictedMonthly * scale),
+    matchedBy: [...rules].sort(),
+    ...(resource.unpricedReason ? { unpricedReason: resource.unpricedReason } : {}),
+  }));
   const explained = usage.billedNet - undeclared.billedNet;
-  const predicted = roundMoney((stack.resources.reduce((sum, resource) => sum + resource.predictedMonthly, 0) + stack.unmatchable.reduce((sum, resource) => sum + resource.predictedMonthly, 0)) * scale);
-  const billed = rounded(usage);
+  const stackMonthly = stack.resources.reduce((sum, resource) => sum + resource.predictedMonthly, 0) + stack.unmatchable.reduce((sum, resource) => sum + resource.predictedMonthly, 0);
   return {
     stack: stack.stack,
     projectId: stack.projectId,
     cluster: stack.clusterName,
     predictedFrom,
-    predicted,
-    ...billed,
-    driftUsd: roundMoney(billed.billedNet - predicted),
-    driftPercent: driftPercent(billed.billedNet, predicted),
+    ...compared(usage, stackMonthly * scale),
     coverage: usage.billedNet > 0 ? Math.round((explained / usage.billedNet) * 10000) / 10000 : null,
     resources,
     undeclared: rounded(undeclared),
