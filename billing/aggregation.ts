@@ -27,6 +27,8 @@ export interface SqlDialect {
   rowIdentity(exprs: string[]): string;
   /** A labels list as a GROUP BY key (BigQuery cannot group by an ARRAY). */
   groupable(listColumn: string): string;
+  /** Within a group, `expr` of the row with the greatest `order` (the latest export). */
+  latest(expr: string, order: string): string;
 }
 
 export const DUCKDB_DIALECT: SqlDialect = {
@@ -39,6 +41,7 @@ export const DUCKDB_DIALECT: SqlDialect = {
   mapValue: (column, key) => `element_at(${column}, ${sqlString(key)})[1]`,
   rowIdentity: (exprs) => `hash(${exprs.join(", ")})`,
   groupable: (column) => column,
+  latest: (expr, order) => `arg_max(${expr}, ${order})`,
 };
 
 export const BIGQUERY_DIALECT: SqlDialect = {
@@ -51,6 +54,7 @@ export const BIGQUERY_DIALECT: SqlDialect = {
   mapValue: (column, key) => `(SELECT t.value FROM UNNEST(${column}) AS t WHERE t.key = ${sqlString(key)} LIMIT 1)`,
   rowIdentity: (exprs) => `FARM_FINGERPRINT(CONCAT(${exprs.map((expr) => `COALESCE(CAST(${expr} AS STRING), '')`).join(", '|', ")}))`,
   groupable: (column) => `TO_JSON_STRING(${column})`,
+  latest: (expr, order) => `ARRAY_AGG(${expr} ORDER BY ${order} DESC LIMIT 1)[OFFSET(0)]`,
 };
 
 /** A SQL string literal (single quotes doubled). */
@@ -153,9 +157,9 @@ export function exportRowExpressions(dialect: SqlDialect, present: ReadonlySet<s
 
 /**
  * The whole aggregation over `source` (a table or a table function) as the dialect's SQL: rows
- * projected to what attribution needs; a row exported again with a later export_time replaces its
- * earlier copies (a join against the identities seen more than once, so only duplicates pay);
- * the sums grouped by key and label set; the labels read from each group's set.
+ * projected to what attribution needs; the copies of a row exported again reduced to the latest
+ * (grouped by the row's identity, in one pass); the sums grouped by key and label set; the labels
+ * read from each group's set.
  */
 export function aggregationSql(dialect: SqlDialect, source: string, row: RowExpressions): string {
   const rawKeys = Object.keys(row.keys) as (keyof RowExpressions["keys"])[];
@@ -175,12 +179,14 @@ export function aggregationSql(dialect: SqlDialect, source: string, row: RowExpr
     `${row.exportTime ?? "''"} AS export_time_text`,
   ];
   const groupColumns = [...rawKeys.map(column), "labels_key", "problem"];
+  const ordinals = (count: number) => Array.from({ length: count }, (_, index) => index + 1).join(", ");
+  // One row per identity: the copies of a row exported again collapse to the latest export's
+  // figures in the same pass that groups them (a problem row keeps its own group, so it surfaces).
   const kept = row.rowIdentity
     ? [
-        `reexported AS (SELECT row_identity, MAX(export_time_text) AS latest_export FROM billed_rows GROUP BY row_identity HAVING COUNT(*) > 1),`,
-        // A row with a problem always surfaces, even as an older copy of a re-exported row.
-        `kept AS (SELECT billed_rows.* FROM billed_rows LEFT JOIN reexported ON billed_rows.row_identity = reexported.row_identity`,
-        `  WHERE reexported.row_identity IS NULL OR billed_rows.export_time_text = reexported.latest_export OR billed_rows.problem IS NOT NULL),`,
+        `kept AS (SELECT ${groupColumns.join(", ")}, row_identity, ANY_VALUE(labels_list) AS labels_list, ANY_VALUE(currency_code) AS currency_code, ANY_VALUE(conversion_rate) AS conversion_rate,`,
+        `  ${["cost_raw", "cost_at_list_raw", "credits_raw", "usage_raw"].map((name) => `${dialect.latest(name, "export_time_text")} AS ${name}`).join(", ")}`,
+        `  FROM billed_rows GROUP BY ${ordinals(groupColumns.length + 1)}),`,
       ]
     : [`kept AS (SELECT * FROM billed_rows),`];
   const labelColumns = (Object.entries(ATTRIBUTION_LABELS) as [keyof typeof ATTRIBUTION_LABELS, string][]).map(([field, key]) => `${row.labels.value("labels_list", key)} AS ${column(field)}`);
@@ -194,7 +200,7 @@ export function aggregationSql(dialect: SqlDialect, source: string, row: RowExpr
     `  SUM(usage_raw) AS usage_in_pricing_units,`,
     `  COUNT(*) AS row_count,`,
     `  SUM(CASE WHEN currency_code = 'USD' THEN 0 ELSE 1 END) AS converted_rows`,
-    `  FROM kept GROUP BY ${groupColumns.map((_, index) => index + 1).join(", ")})`,
+    `  FROM kept GROUP BY ${ordinals(groupColumns.length)})`,
     `SELECT ${[...rawKeys.map(column), ...labelColumns, "problem", ...Object.values(SUM_COLUMNS)].join(", ")} FROM grouped`,
   ].join("\n");
 }

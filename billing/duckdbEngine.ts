@@ -4,6 +4,8 @@
  * JSON, a missing column, a row without a required value) becomes one InputError naming the
  * file, the row (line number, or row and row group) and the column.
  */
+import * as os from "os";
+import * as path from "path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { InputError } from "../cost/sources/inputError";
 import { DUCKDB_DIALECT, aggregationSql, exportRowExpressions, focusRowExpressions, problemSql, sqlString, type RowExpressions } from "./aggregation";
@@ -39,8 +41,16 @@ export const EXPORT_JSON_COLUMNS: Record<string, string> = {
   cost_at_list: "DOUBLE",
 };
 
-/** DuckDB's settings for reading a bill: two threads and a memory cap, so a large export streams instead of filling the machine. */
-export const BILLING_DUCKDB_SETTINGS: Record<string, string> = { threads: "2", memory_limit: "256MB" };
+/**
+ * DuckDB's settings for reading a bill: two threads and a memory cap, beyond which the grouping
+ * spills to a temporary folder instead of filling the machine; row order is never needed.
+ */
+export const BILLING_DUCKDB_SETTINGS: Record<string, string> = {
+  threads: "2",
+  memory_limit: "256MB",
+  temp_directory: path.join(os.tmpdir(), "relay-budget-duckdb"),
+  preserve_insertion_order: "false",
+};
 
 export interface FileAggregation {
   lines: BilledLine[];

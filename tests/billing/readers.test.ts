@@ -126,7 +126,7 @@ describe("one aggregation, two engines", () => {
   const duck = aggregationSql(DUCKDB_DIALECT, "source", exportRowExpressions(DUCKDB_DIALECT, present));
   const bigquery = aggregationSql(BIGQUERY_DIALECT, "`p.d.t`", exportRowExpressions(BIGQUERY_DIALECT, present));
 
-  it("differ only where the dialects spell labels, credits, casts and lists", () => {
+  it("differ only where the dialects spell labels, credits, casts, lists, row identity and the latest copy", () => {
     const shape = (sql: string) =>
       sql
         .replace(/list_filter\(labels_list, l -> l\.key = '([^']+)'\)\[1\]\.value/g, "LABEL($1)")
@@ -135,6 +135,8 @@ describe("one aggregation, two engines", () => {
         .replace(/COALESCE\(\(SELECT SUM\(c\.amount\) FROM UNNEST\(credits\) AS c\), 0\)/g, "CREDITS")
         .replace(/AS (VARCHAR|STRING|DOUBLE|FLOAT64)\)/g, "AS T)")
         .replace(/TO_JSON_STRING\(labels\)/g, "labels")
+        .replace(/arg_max\((\w+), export_time_text\)/g, "LATEST($1)")
+        .replace(/ARRAY_AGG\((\w+) ORDER BY export_time_text DESC LIMIT 1\)\[OFFSET\(0\)\]/g, "LATEST($1)")
         .replace(/hash\(([^\n]*?)\) AS row_identity/, (_, args: string) => `IDENTITY(${args.split(", ").length}) AS row_identity`)
         .replace(/FARM_FINGERPRINT\(CONCAT\(([^\n]*?)\)\) AS row_identity/, (_, args: string) => `IDENTITY(${args.split(", '|', ").length}) AS row_identity`)
         .replace("`p.d.t`", "source");
