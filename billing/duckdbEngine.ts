@@ -47,7 +47,8 @@ export const EXPORT_JSON_COLUMNS: Record<string, string> = {
  */
 export const BILLING_DUCKDB_SETTINGS: Record<string, string> = {
   threads: "2",
-  memory_limit: "256MB",
+  // The NDJSON reader's buffers do not spill; 256 MB ran out on a 1M-row export (bench:reconcile).
+  memory_limit: "1GB",
   temp_directory: path.join(os.tmpdir(), "relay-budget-duckdb"),
   preserve_insertion_order: "false",
 };
@@ -92,8 +93,8 @@ export async function aggregateBillingFiles(paths: string[]): Promise<FileAggreg
     for (const [form, files] of groups) {
       const row = rowExpressions(form, parquetColumns, focusColumns);
       const sql = aggregationSql(DUCKDB_DIALECT, sourceOf(form, files), row);
-      const rows = await runReading(connection, sql, files).catch(async (err: InputError) => {
-        throw form === "export-json" ? await malformedJson(files, err) : err;
+      const rows = await runReading(connection, sql, files).catch(async (err: Error) => {
+        throw form === "export-json" && err instanceof InputError ? await malformedJson(files, err) : err;
       });
       const group = billedLinesFromRows(rows);
       const problem = group.find((line) => line.problem !== null);
@@ -144,8 +145,10 @@ async function runReading(connection: DuckDBConnection, sql: string, files: stri
 }
 
 /** DuckDB's message about a malformed file, as the one line of a bad input. */
-export function fileError(err: Error, files: string[]): InputError {
+export function fileError(err: Error, files: string[]): Error {
   const message = err.message.replace(/\s+/g, " ").trim();
+  // Running out of memory is the machine's limit, not a bad file (exit 1, not 2).
+  if (/Out of Memory|could not allocate block/i.test(message)) return new Error(`reading ${files.join(", ")} ran out of memory: ${message.slice(0, 200)}`);
   const file = files.find((candidate) => message.includes(candidate)) ?? (files.length === 1 ? files[0] : files.join(", "));
   const missingColumn = /Referenced column "?([^"\s]+)"? not found/i.exec(message)?.[1] ?? /Binder Error: Values list "[^"]*" does not have a column named "([^"]+)"/i.exec(message)?.[1];
   if (missingColumn) return new InputError(file, `column ${missingColumn}`, "missing (a required column of the billing export / FOCUS)");
