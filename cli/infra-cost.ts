@@ -7,8 +7,12 @@
  *   infra-cost opportunities [--stack prod|testnet|all] [--format table|markdown|json] [--headroom FRACTION] [--out FILE]
  *   infra-cost report --out FILE
  *   infra-cost prices refresh --out FILE [--catalog FILE] [--accept-price-jumps]
+ *   infra-cost reconcile (--billing FILE [--billing FILE ...] | --bigquery PROJECT.DATASET.TABLE) [--month YYYYMM ...]
+ *                        [--stack prod|testnet|all] [--baseline FILE] [--format table|markdown|json] [--out FILE]
+ *                        [--fail-above-drift-percent P]
  * Exit 0 done, 2 bad input (one line on stderr naming file, field and what is allowed), 3 a stack's
- * increase passed --fail-above[-percent], 4 the previewed preview had failed, 1 anything else.
+ * increase passed --fail-above[-percent] (reconcile: a drift passed --fail-above-drift-percent),
+ * 4 the previewed preview had failed, 1 anything else (reconcile: the BigQuery table unreadable).
  * Every command is one function, options in and output out (cli/command.ts); this file only parses
  * the arguments and hands the chosen command to `runCommand`, which alone writes and prints.
  */
@@ -25,6 +29,7 @@ import type { OpportunitiesOptions } from "./opportunitiesCommand";
 import type { BudgetReportOptions } from "./reportCommand";
 import type { PricesRefreshCommandOptions } from "./pricesRefreshCommand";
 import type { ReviewOptions } from "./reviewCommand";
+import type { ReconcileOptions } from "./reconcileCommand";
 
 export type { CommandIo };
 export { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, EXIT_OVER_THRESHOLD, EXIT_PREVIEW_FAILED } from "./command";
@@ -110,8 +115,25 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
       chosen = (commandIo) => runCommand("infra-cost prices refresh", pricesRefreshCommand, options, commandIo);
     });
 
+  const repeatable = (value: string, values: string[] = []) => [...values, value];
+  program
+    .command("reconcile")
+    .description("the bill (Cloud Billing export / FOCUS files, or the export table in BigQuery) against what the program declares: drift and coverage per month, stack and resource")
+    .option("--billing <file>", "billing export (NDJSON, .gz, Parquet) or FOCUS (CSV, Parquet) file, or a folder of them; repeatable", repeatable)
+    .option("--bigquery <table>", "the export table PROJECT.DATASET.TABLE, aggregated by BigQuery (read-only; credentials from the environment)")
+    .option("--month <YYYYMM>", "invoice month; repeatable (default: every month in the bill)", repeatable)
+    .addOption(new Option("--stack <stack>", "stack to reconcile").choices([...STACKS, "all"]).default("all"))
+    .option("--baseline <file>", "price this stack export instead of the program (a month before the change); needs --stack")
+    .addOption(new Option("--format <format>", "output format").choices(["table", "markdown", "json"]).default("table"))
+    .option("--out <file>", "write the report here instead of stdout")
+    .option("--fail-above-drift-percent <percent>", `exit ${EXIT_OVER_THRESHOLD} when a resource or a stack drifts more than this percentage from its prediction`, nonNegativeNumber)
+    .action((options: ReconcileOptions) => {
+      const { reconcileCommand }: typeof import("./reconcileCommand") = require("./reconcileCommand");
+      chosen = (commandIo) => runCommand("infra-cost reconcile", reconcileCommand, options, commandIo);
+    });
+
   if (argv.length === 0) {
-    io.stderr("infra-cost: infra-cost: missing command (allowed: review, estimate, opportunities, report, prices refresh; see --help)\n");
+    io.stderr("infra-cost: infra-cost: missing command (allowed: review, estimate, opportunities, report, prices refresh, reconcile; see --help)\n");
     return EXIT_BAD_INPUT;
   }
   try {

@@ -103,4 +103,18 @@ describe("import graph", () => {
       .flatMap(([file, imports]) => imports.filter((imported) => imported.startsWith("cli/")).map((imported) => `${file} > ${imported}`));
     expect(inward).toEqual([]);
   });
+
+  // Issue 18: the bill is its own module beside cost/: it imports the graph and the engine, nothing imports it but the commands.
+  test("billing/ is imported only by cli/ and imports no command code", () => {
+    const dependencies = graph.obj();
+    const intoBilling = Object.entries(dependencies)
+      .filter(([file]) => !file.startsWith("billing/") && !file.startsWith("cli/") && !file.startsWith("scripts/") && !file.startsWith("bench/"))
+      .flatMap(([file, imports]) => imports.filter((imported) => imported.startsWith("billing/")).map((imported) => `${file} > ${imported}`));
+    expect(intoBilling).toEqual([]);
+    const outOfBilling = Object.entries(dependencies)
+      .filter(([file]) => file.startsWith("billing/"))
+      .flatMap(([file, imports]) => imports.filter((imported) => imported.startsWith("cli/") || imported.startsWith("components/")).map((imported) => `${file} > ${imported}`));
+    expect(outOfBilling).toEqual([]);
+    expect(Object.keys(dependencies).filter((file) => file.startsWith("billing/")).length).toBeGreaterThan(5);
+  });
 });

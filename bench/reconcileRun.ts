@@ -1,0 +1,48 @@
+/**
+ * One measured run for bench/reconcile.ts, in a process of its own so its peak RSS is its own:
+ *   reconcile FILE  the program's graph recorded (not timed), then the bill read, attributed and
+ *                   reported as `infra-cost reconcile --format json` does it (timed)
+ *   floor FILE      a bare DuckDB sum of `cost` over the same file, same thread and memory settings
+ * Prints one JSON line: { seconds, peakRssMb, recordSeconds? }.
+ */
+import { DuckDBInstance } from "@duckdb/node-api";
+import { loadCatalog } from "../catalog/catalog";
+import { declaredStack } from "../billing/declaredResources";
+import { BILLING_DUCKDB_SETTINGS, aggregateBillingFiles } from "../billing/duckdbEngine";
+import { reconcile } from "../billing/reconcileReport";
+import { reconcileDocument } from "../billing/renderReconcile";
+import { recordAllStacks } from "../offline/recordStack";
+
+const seconds = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e9;
+const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+
+async function reconcileRun(file: string): Promise<object> {
+  const recordStarted = process.hrtime.bigint();
+  const catalog = loadCatalog();
+  const stacks = (await recordAllStacks()).map((run) => ({ declared: declaredStack(run.stack, run.resources, catalog, `Pulumi.${run.stack}.yaml`), predictedFrom: "program" }));
+  const recordSeconds = seconds(recordStarted);
+  const started = process.hrtime.bigint();
+  const bill = await aggregateBillingFiles([file]);
+  const report = reconcile({ engine: "DuckDB", inputs: bill.inputs, inputLabel: file, lines: bill.lines, stacks, months: [] });
+  const text = JSON.stringify(reconcileDocument(report));
+  if (report.months.length !== 1 || text.length === 0) throw new Error("the benchmark's bill did not reconcile to one month");
+  return { seconds: seconds(started), peakRssMb: peakRssMb(), recordSeconds };
+}
+
+async function floorRun(file: string): Promise<object> {
+  const started = process.hrtime.bigint();
+  const instance = await DuckDBInstance.create(":memory:", BILLING_DUCKDB_SETTINGS);
+  const connection = await instance.connect();
+  const source = file.endsWith(".parquet") ? `read_parquet('${file}')` : `read_json('${file}', format = 'newline_delimited', columns = {'cost': 'DOUBLE'})`;
+  await connection.runAndReadAll(`SELECT SUM(cost) FROM ${source}`);
+  connection.closeSync();
+  return { seconds: seconds(started), peakRssMb: peakRssMb() };
+}
+
+const [mode, file] = process.argv.slice(2);
+(mode === "floor" ? floorRun(file) : reconcileRun(file))
+  .then((result) => console.log(JSON.stringify(result)))
+  .catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });

@@ -1,0 +1,282 @@
+/**
+ * The one aggregation of the bill, written once and turned into SQL for two engines: DuckDB over
+ * export files and BigQuery over the export table itself, so a billing account of any size is
+ * summed where it lies and only the sums come back. What differs between the engines is only how
+ * a few things are spelled (the `SqlDialect` below): a label out of a key/value list, the credits
+ * of a row, a value as text. Everything else (which columns, which conversions, how a re-exported
+ * row is counted once, the GROUP BY) is this file's one description.
+ */
+import type { BilledLineKey } from "./billedLine";
+
+/** How one engine spells what the SQL standard leaves open. */
+export interface SqlDialect {
+  name: "DuckDB" | "BigQuery";
+  /** A value as text. */
+  text(expr: string): string;
+  /** A value as a double. */
+  float(expr: string): string;
+  /** The value of `key` in a repeated key/value record (`labels`), null when absent. */
+  labelValue(listColumn: string, key: string): string;
+  /** The sum of `amount` over a repeated credits record (0 when empty). */
+  creditsTotal(creditsColumn: string): string;
+  /** The value of `key` in a JSON object held as text (FOCUS `Tags` in CSV). */
+  jsonValue(column: string, key: string): string;
+  /** The value of `key` in a map column (FOCUS `Tags` in Parquet). */
+  mapValue(column: string, key: string): string;
+  /** One value standing for a row's identifying columns (a 64-bit hash of them). */
+  rowIdentity(exprs: string[]): string;
+  /** A labels list as a GROUP BY key (BigQuery cannot group by an ARRAY). */
+  groupable(listColumn: string): string;
+  /** Within a group, `expr` of the row with the greatest `order` (the latest export). */
+  latest(expr: string, order: string): string;
+}
+
+export const DUCKDB_DIALECT: SqlDialect = {
+  name: "DuckDB",
+  text: (expr) => `CAST(${expr} AS VARCHAR)`,
+  float: (expr) => `CAST(${expr} AS DOUBLE)`,
+  labelValue: (column, key) => `list_filter(${column}, l -> l.key = ${sqlString(key)})[1].value`,
+  creditsTotal: (column) => `COALESCE(list_sum(list_transform(${column}, c -> CAST(c.amount AS DOUBLE))), 0)`,
+  jsonValue: (column, key) => `json_extract_string(${column}, ${sqlString(`$."${key}"`)})`,
+  mapValue: (column, key) => `element_at(${column}, ${sqlString(key)})[1]`,
+  rowIdentity: (exprs) => `hash(${exprs.join(", ")})`,
+  groupable: (column) => column,
+  latest: (expr, order) => `arg_max(${expr}, ${order})`,
+};
+
+export const BIGQUERY_DIALECT: SqlDialect = {
+  name: "BigQuery",
+  text: (expr) => `CAST(${expr} AS STRING)`,
+  float: (expr) => `CAST(${expr} AS FLOAT64)`,
+  labelValue: (column, key) => `(SELECT l.value FROM UNNEST(${column}) AS l WHERE l.key = ${sqlString(key)} LIMIT 1)`,
+  creditsTotal: (column) => `COALESCE((SELECT SUM(c.amount) FROM UNNEST(${column}) AS c), 0)`,
+  jsonValue: (column, key) => `JSON_VALUE(${column}, ${sqlString(`$."${key}"`)})`,
+  mapValue: (column, key) => `(SELECT t.value FROM UNNEST(${column}) AS t WHERE t.key = ${sqlString(key)} LIMIT 1)`,
+  rowIdentity: (exprs) => `FARM_FINGERPRINT(CONCAT(${exprs.map((expr) => `COALESCE(CAST(${expr} AS STRING), '')`).join(", '|', ")}))`,
+  groupable: (column) => `TO_JSON_STRING(${column})`,
+  latest: (expr, order) => `ARRAY_AGG(${expr} ORDER BY ${order} DESC LIMIT 1)[OFFSET(0)]`,
+};
+
+/** A SQL string literal (single quotes doubled). */
+export function sqlString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** The labels attribution reads, and the key each one is summed under. */
+export const ATTRIBUTION_LABELS = {
+  clusterLabel: "goog-k8s-cluster-name",
+  nodePoolLabel: "goog-k8s-node-pool-name",
+  teamLabel: "team",
+  envLabel: "env",
+  componentLabel: "component",
+  blockchainNodeLabel: "blockchain-node",
+} as const satisfies Partial<Record<keyof BilledLineKey, string>>;
+
+/**
+ * One input row in the aggregation's terms: the SQL expression of each field over the source's
+ * own columns. `rowIdentity` (with `exportTime`) is what tells a re-exported row from a new one;
+ * null where the format has no export time (FOCUS), and then no row is dropped.
+ */
+export interface RowExpressions {
+  /** The keys read straight off a row (the labels are read after grouping, from `labels`). */
+  keys: Record<Exclude<keyof BilledLineKey, "problem" | keyof typeof ATTRIBUTION_LABELS>, string>;
+  /**
+   * The row's labels: `list` the column carried through the grouping, `groupKey` how rows with the
+   * same labels are grouped, `value(column, key)` one label's value out of the carried column. Read
+   * once per group instead of once per row: the same few label sets repeat on millions of rows.
+   */
+  labels: { list: string; groupKey: string; value: (column: string, key: string) => string };
+  cost: string;
+  costAtList: string;
+  credits: string;
+  usageInPricingUnits: string;
+  conversionRate: string;
+  /** Required columns in the order they are checked: the first one null names the row's problem. */
+  required: { column: string; expr: string }[];
+  rowIdentity: string | null;
+  exportTime: string | null;
+}
+
+/**
+ * The Cloud Billing export's columns (standard `gcp_billing_export_v1_*` and detailed
+ * `gcp_billing_export_resource_v1_*`), for a source whose top-level columns are `present`: the
+ * standard export has no `resource`, and older exports lack `cost_at_list` or `system_labels`.
+ */
+export function exportRowExpressions(dialect: SqlDialect, present: ReadonlySet<string>): RowExpressions {
+  const has = (column: string) => present.has(column);
+  const or = (column: string, expr: string) => (has(column) ? expr : "NULL");
+  return {
+    keys: {
+      invoiceMonth: or("invoice", dialect.text("invoice.month")),
+      projectId: or("project", "project.id"),
+      costType: or("cost_type", "cost_type"),
+      currency: or("currency", "currency"),
+      service: or("service", "service.description"),
+      skuId: or("sku", "sku.id"),
+      skuDescription: or("sku", "sku.description"),
+      resourceName: or("resource", "resource.name"),
+      resourceGlobalName: or("resource", "resource.global_name"),
+      usagePricingUnit: or("usage", "usage.pricing_unit"),
+    },
+    labels: has("labels") ? { list: "labels", groupKey: dialect.groupable("labels"), value: (column, key) => dialect.labelValue(column, key) } : { list: "NULL", groupKey: "NULL", value: () => "NULL" },
+    cost: or("cost", dialect.float("cost")),
+    costAtList: or("cost_at_list", dialect.float("cost_at_list")),
+    credits: or("credits", dialect.creditsTotal("credits")),
+    usageInPricingUnits: or("usage", `COALESCE(${dialect.float("usage.amount_in_pricing_units")}, 0)`),
+    conversionRate: or("currency_conversion_rate", dialect.float("currency_conversion_rate")),
+    required: [
+      { column: "invoice.month", expr: or("invoice", "invoice.month") },
+      { column: "cost", expr: or("cost", "cost") },
+      { column: "cost_at_list", expr: or("cost_at_list", "cost_at_list") },
+      { column: "currency", expr: or("currency", "currency") },
+      { column: "cost_type", expr: or("cost_type", "cost_type") },
+    ],
+    // The same charge exported again (late data, a correction) keeps every identifying column and
+    // gets a later export_time; only the latest version counts.
+    rowIdentity: has("export_time")
+      ? dialect.rowIdentity([
+          or("billing_account_id", "billing_account_id"),
+          or("service", "service.id"),
+          or("sku", "sku.id"),
+          or("usage_start_time", "usage_start_time"),
+          or("usage_end_time", "usage_end_time"),
+          or("project", "project.id"),
+          or("location", "location.location"),
+          or("location", "location.zone"),
+          or("resource", "resource.name"),
+          or("resource", "resource.global_name"),
+          or("cost_type", "cost_type"),
+          or("invoice", "invoice.month"),
+          or("labels", dialect.groupable("labels")),
+          or("adjustment_info", "adjustment_info.id"),
+        ])
+      : null,
+    exportTime: has("export_time") ? dialect.text("export_time") : null,
+  };
+}
+
+/**
+ * The whole aggregation over `source` (a table or a table function) as the dialect's SQL: rows
+ * projected to what attribution needs; the copies of a row exported again reduced to the latest
+ * (grouped by the row's identity, in one pass); the sums grouped by key and label set; the labels
+ * read from each group's set.
+ */
+export function aggregationSql(dialect: SqlDialect, source: string, row: RowExpressions): string {
+  const rawKeys = Object.keys(row.keys) as (keyof RowExpressions["keys"])[];
+  const toUsd = (expr: string) => `CASE WHEN currency_code = 'USD' THEN ${expr} ELSE ${expr} / conversion_rate END`;
+  const selectRow = [
+    ...rawKeys.map((key) => `${row.keys[key]} AS ${column(key)}`),
+    `${row.labels.groupKey} AS labels_key`,
+    `${row.labels.list} AS labels_list`,
+    `${problemSql(row)} AS problem`,
+    `${row.keys.currency} AS currency_code`,
+    `${row.conversionRate} AS conversion_rate`,
+    `${row.cost} AS cost_raw`,
+    `${row.costAtList} AS cost_at_list_raw`,
+    `${row.credits} AS credits_raw`,
+    `${row.usageInPricingUnits} AS usage_raw`,
+    `${row.rowIdentity ?? "0"} AS row_identity`,
+    `${row.exportTime ?? "''"} AS export_time_text`,
+  ];
+  const groupColumns = [...rawKeys.map(column), "labels_key", "problem"];
+  const ordinals = (count: number) => Array.from({ length: count }, (_, index) => index + 1).join(", ");
+  // One row per identity: the copies of a row exported again collapse to the latest export's
+  // figures in the same pass that groups them (a problem row keeps its own group, so it surfaces).
+  const kept = row.rowIdentity
+    ? [
+        `kept AS (SELECT ${groupColumns.join(", ")}, row_identity, ANY_VALUE(labels_list) AS labels_list, ANY_VALUE(currency_code) AS currency_code, ANY_VALUE(conversion_rate) AS conversion_rate,`,
+        `  ${["cost_raw", "cost_at_list_raw", "credits_raw", "usage_raw"].map((name) => `${dialect.latest(name, "export_time_text")} AS ${name}`).join(", ")}`,
+        `  FROM billed_rows GROUP BY ${ordinals(groupColumns.length + 1)}),`,
+      ]
+    : [`kept AS (SELECT * FROM billed_rows),`];
+  const labelColumns = (Object.entries(ATTRIBUTION_LABELS) as [keyof typeof ATTRIBUTION_LABELS, string][]).map(([field, key]) => `${row.labels.value("labels_list", key)} AS ${column(field)}`);
+  return [
+    `WITH billed_rows AS (SELECT ${selectRow.join(", ")} FROM ${source}),`,
+    ...kept,
+    `grouped AS (SELECT ${groupColumns.join(", ")}, ANY_VALUE(labels_list) AS labels_list,`,
+    `  SUM(${toUsd("COALESCE(cost_raw, 0)")}) AS cost,`,
+    `  SUM(${toUsd("COALESCE(cost_at_list_raw, 0)")}) AS cost_at_list,`,
+    `  SUM(${toUsd("credits_raw")}) AS credits,`,
+    `  SUM(usage_raw) AS usage_in_pricing_units,`,
+    `  COUNT(*) AS row_count,`,
+    `  SUM(CASE WHEN currency_code = 'USD' THEN 0 ELSE 1 END) AS converted_rows`,
+    `  FROM kept GROUP BY ${ordinals(groupColumns.length)})`,
+    `SELECT ${[...rawKeys.map(column), ...labelColumns, "problem", ...Object.values(SUM_COLUMNS)].join(", ")} FROM grouped`,
+  ].join("\n");
+}
+
+/**
+ * The first required column a row lacks, as SQL (null when the row is complete): a missing
+ * `invoice.month` or `cost`, or a row in another currency without a conversion rate.
+ */
+export function problemSql(row: RowExpressions): string {
+  return `CASE ${[
+    ...row.required.map(({ column, expr }) => `WHEN ${expr} IS NULL THEN ${sqlString(column)}`),
+    `WHEN ${row.keys.currency} <> 'USD' AND (${row.conversionRate} IS NULL OR ${row.conversionRate} = 0) THEN 'currency_conversion_rate'`,
+  ].join(" ")} END`;
+}
+
+/** A key's column name in the SQL (snake case of the TypeScript field). */
+export function column(key: keyof BilledLineKey): string {
+  return key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
+/** The sums' column names, in BilledLine's terms. */
+export const SUM_COLUMNS = {
+  cost: "cost",
+  costAtList: "cost_at_list",
+  credits: "credits",
+  usageInPricingUnits: "usage_in_pricing_units",
+  rows: "row_count",
+  convertedRows: "converted_rows",
+} as const;
+
+/**
+ * FOCUS 1.0–1.2 columns (Google's FOCUS view of the export maps ResourceId = resource.global_name,
+ * ResourceName = resource.name, BilledCost = cost, ListCost = cost_at_list, SubAccountId = the
+ * project). FOCUS keeps credits as their own rows (ChargeCategory "Credit"), taxes as "Tax" and
+ * corrections as "Adjustment"; it has no export time, so every row counts. `columns` are the
+ * source's column names and types (Tags is JSON text in CSV, a map in some Parquet files).
+ */
+export function focusRowExpressions(dialect: SqlDialect, columns: ReadonlyMap<string, string>): RowExpressions {
+  const or = (name: string, expr: string) => (columns.has(name) ? expr : "NULL");
+  const tagsAreMap = /^MAP/i.test(columns.get("Tags") ?? "");
+  const isCredit = `ChargeCategory = 'Credit'`;
+  const billed = dialect.float("BilledCost");
+  const periodText = dialect.text("BillingPeriodStart");
+  return {
+    keys: {
+      // YYYYMM of the billing period's start, whether the column is a timestamp or ISO text.
+      invoiceMonth: `CONCAT(SUBSTR(${periodText}, 1, 4), SUBSTR(${periodText}, 6, 2))`,
+      projectId: or("SubAccountId", "SubAccountId"),
+      costType: `CASE ChargeCategory WHEN 'Tax' THEN 'tax' WHEN 'Adjustment' THEN 'adjustment' ELSE 'regular' END`,
+      currency: "BillingCurrency",
+      service: or("ServiceName", "ServiceName"),
+      skuId: or("SkuId", dialect.text("SkuId")),
+      skuDescription: or("ChargeDescription", "ChargeDescription"),
+      resourceName: or("ResourceName", "ResourceName"),
+      resourceGlobalName: or("ResourceId", "ResourceId"),
+      usagePricingUnit: or("PricingUnit", "PricingUnit"),
+    },
+    labels: columns.has("Tags")
+      ? { list: "Tags", groupKey: tagsAreMap ? dialect.text("Tags") : "Tags", value: (column, key) => (tagsAreMap ? dialect.mapValue(column, key) : dialect.jsonValue(column, key)) }
+      : { list: "NULL", groupKey: "NULL", value: () => "NULL" },
+    cost: `CASE WHEN ${isCredit} THEN 0 ELSE ${billed} END`,
+    costAtList: dialect.float("ListCost"),
+    credits: `CASE WHEN ${isCredit} THEN ${billed} ELSE 0 END`,
+    usageInPricingUnits: or("PricingQuantity", `COALESCE(${dialect.float("PricingQuantity")}, 0)`),
+    conversionRate: "NULL",
+    required: [
+      { column: "BillingPeriodStart", expr: "BillingPeriodStart" },
+      { column: "BilledCost", expr: "BilledCost" },
+      { column: "ListCost", expr: "ListCost" },
+      { column: "BillingCurrency", expr: "BillingCurrency" },
+      { column: "ChargeCategory", expr: "ChargeCategory" },
+    ],
+    rowIdentity: null,
+    exportTime: null,
+  };
+}
+
+/** The FOCUS columns a file must have (the rest are read when present). */
+export const FOCUS_REQUIRED_COLUMNS = ["BilledCost", "ListCost", "BillingPeriodStart", "ChargeCategory", "BillingCurrency", "SubAccountId"] as const;

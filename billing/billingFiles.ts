@@ -1,0 +1,123 @@
+/**
+ * The --billing arguments as files of a known form: a file or a folder of shards, each file the
+ * Cloud Billing export (`bq extract` NEWLINE_DELIMITED_JSON, gzipped or not, or PARQUET) or FOCUS
+ * 1.0–1.2 (CSV, gzipped or not, or Parquet). The form comes from the extension and, for Parquet,
+ * from the columns; the FOCUS version from the columns each version added.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as readline from "readline";
+import * as zlib from "zlib";
+import { InputError } from "../cost/sources/inputError";
+import { FOCUS_REQUIRED_COLUMNS } from "./aggregation";
+
+export type BillingFileForm = "export-json" | "export-parquet" | "focus-csv" | "focus-parquet";
+
+export interface BillingFile {
+  file: string;
+  form: BillingFileForm;
+}
+
+const JSON_FILE = /\.(json|jsonl|ndjson)(\.gz)?$/i;
+const CSV_FILE = /\.csv(\.gz)?$/i;
+const PARQUET_FILE = /\.parquet$/i;
+
+/** Every billing file the arguments name, folders expanded (sorted, recursively); Parquet's form is settled later, from its columns. */
+export function listBillingFiles(paths: string[]): { file: string; kind: "json" | "csv" | "parquet" }[] {
+  const files: { file: string; kind: "json" | "csv" | "parquet" }[] = [];
+  for (const given of paths) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(given);
+    } catch (err) {
+      throw new InputError(given, "", `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    const candidates = stat.isDirectory() ? filesUnder(given) : [given];
+    const known = candidates.filter((file) => kindOf(file) !== undefined);
+    if (stat.isDirectory() && known.length === 0) {
+      throw new InputError(given, "", "the folder holds no billing files (allowed: .json/.jsonl/.ndjson, .csv, each optionally .gz, and .parquet)");
+    }
+    for (const file of stat.isDirectory() ? known : candidates) {
+      const kind = kindOf(file);
+      if (!kind) throw new InputError(file, "", "not a billing file (allowed: .json/.jsonl/.ndjson, .csv, each optionally .gz, and .parquet)");
+      files.push({ file, kind });
+    }
+  }
+  return files;
+}
+
+function kindOf(file: string): "json" | "csv" | "parquet" | undefined {
+  if (JSON_FILE.test(file)) return "json";
+  if (CSV_FILE.test(file)) return "csv";
+  if (PARQUET_FILE.test(file)) return "parquet";
+  return undefined;
+}
+
+function filesUnder(folder: string): string[] {
+  return fs
+    .readdirSync(folder, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((entry) => {
+      const full = path.join(folder, entry.name);
+      return entry.isDirectory() ? filesUnder(full) : entry.isFile() ? [full] : [];
+    });
+}
+
+/** Columns FOCUS added in each version after 1.0 (from the specification's changelogs). */
+const FOCUS_ADDED: { version: string; columns: string[] }[] = [
+  { version: "1.2", columns: ["BillingAccountType", "SubAccountType", "InvoiceId", "PricingCurrency", "PricingCurrencyContractedUnitPrice", "PricingCurrencyEffectiveCost", "PricingCurrencyListUnitPrice"] },
+  { version: "1.1", columns: ["CapacityReservationId", "CapacityReservationStatus", "CommitmentDiscountQuantity", "CommitmentDiscountUnit", "ServiceSubcategory", "SkuMeter", "SkuPriceDetails"] },
+];
+
+/**
+ * Which FOCUS version a file's columns are (1.0, 1.1 or 1.2), or the one-line reason it is none
+ * of them: FOCUS 0.5 had `AmortizedCost` where 1.0 has `EffectiveCost`; a required column missing.
+ */
+export function focusVersion(file: string, columns: ReadonlySet<string>): string {
+  if (columns.has("AmortizedCost") && !columns.has("EffectiveCost")) {
+    throw new InputError(file, "column AmortizedCost", "unknown FOCUS version (AmortizedCost without EffectiveCost is FOCUS 0.5; read: FOCUS 1.0, 1.1, 1.2)");
+  }
+  const missing = FOCUS_REQUIRED_COLUMNS.filter((name) => !columns.has(name));
+  if (missing.length > 0) {
+    throw new InputError(file, `column ${missing[0]}`, `missing: not FOCUS 1.0–1.2 (required: ${FOCUS_REQUIRED_COLUMNS.join(", ")})`);
+  }
+  return FOCUS_ADDED.find((added) => added.columns.some((name) => columns.has(name)))?.version ?? "1.0";
+}
+
+/** The export's columns a CSV header would have: the export cannot be CSV (its labels and credits are repeated records). */
+export function refuseExportCsv(file: string, columns: ReadonlySet<string>): void {
+  if (!columns.has("BilledCost") && (columns.has("cost") || columns.has("invoice.month") || columns.has("invoice"))) {
+    throw new InputError(file, "column cost", "a billing export cannot be read from CSV (its labels and credits are repeated records): extract it as NEWLINE_DELIMITED_JSON or PARQUET");
+  }
+}
+
+/**
+ * The first line of an NDJSON file (gzipped or not) that is not a JSON object, with why: read
+ * only when DuckDB has refused the file, so its number is exact and the message says what is wrong.
+ */
+export async function firstMalformedJsonLine(file: string): Promise<{ line: number; problem: string } | undefined> {
+  const raw = fs.createReadStream(file);
+  const input = /\.gz$/i.test(file) ? raw.pipe(zlib.createGunzip()) : raw;
+  const lines = readline.createInterface({ input, crlfDelay: Infinity });
+  let number = 0;
+  try {
+    for await (const text of lines) {
+      number += 1;
+      if (text.trim() === "") continue;
+      try {
+        const value: unknown = JSON.parse(text);
+        if (typeof value !== "object" || value === null || Array.isArray(value)) return { line: number, problem: "not a JSON object (one row per line)" };
+      } catch (err) {
+        const truncated = /Unexpected end|Unterminated|end of JSON/i.test((err as Error).message);
+        return { line: number, problem: truncated ? "truncated JSON (the line ends inside a value)" : `not JSON (${(err as Error).message.split("\n")[0].slice(0, 120)})` };
+      }
+    }
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { line: number + 1, problem: code === "Z_BUF_ERROR" ? "the gzip stream ends early (a truncated file)" : `unreadable (${code ?? (err as Error).message})` };
+  } finally {
+    lines.close();
+    raw.destroy();
+  }
+  return undefined;
+}
