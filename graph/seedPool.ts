@@ -5,7 +5,8 @@
  * Pulumi SDK or the stack config.
  */
 import { COMPONENT_TYPES } from "./componentTypes";
-import { revealSecret, type ResourceRecord } from "./resourceRecord";
+import type { ResourceRecord } from "./resourceRecord";
+import { valueAt } from "./valueReader";
 import { POOL_WORKLOADS_TYPE, type StatedPodGroup } from "./statedPodGroup";
 
 /** The inputs the SeedNodePool component registers. */
@@ -27,13 +28,13 @@ export interface SeedPoolFromGraph extends SeedPoolInputs {
 export function seedPoolOf(resources: ResourceRecord[]): SeedPoolFromGraph | { missing: string } {
   const component = resources.find((record) => record.type === COMPONENT_TYPES.seedNodePool);
   if (!component) return { missing: `no ${COMPONENT_TYPES.seedNodePool} component in the graph` };
-  const inputs = revealSecret(component.inputs) as Partial<SeedPoolInputs>;
+  const inputs = valueAt(component.inputs, "") as Partial<SeedPoolInputs>;
   if (typeof inputs.poolName !== "string" || typeof inputs.seedReplicas !== "number" || typeof inputs.minAvailableSeeds !== "number" || !inputs.podSelector) {
     return { missing: `the ${COMPONENT_TYPES.seedNodePool} component carries no poolName/seedReplicas/minAvailableSeeds/podSelector inputs` };
   }
   const selector = inputs.podSelector;
   const workloads = resources.find((record) => record.type === POOL_WORKLOADS_TYPE);
-  const pools = (revealSecret(workloads?.inputs.pools) ?? {}) as Record<string, StatedPodGroup[]>;
+  const pools = (valueAt(workloads?.inputs, "pools") ?? {}) as Record<string, StatedPodGroup[]>;
   const seeds = (pools[inputs.poolName] ?? []).find((group) => Object.entries(selector).every(([key, value]) => group.podLabels?.[key] === value));
   if (!seeds) return { missing: `no stated pod group on pool ${inputs.poolName} matches the seed pods' labels` };
   return { ...(inputs as SeedPoolInputs), requests: { ...seeds.requests } };

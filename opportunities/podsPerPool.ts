@@ -17,7 +17,7 @@ import { disruptionBudgets, disruptionLimit } from "./disruptionLimits";
 import { NODE_POOL_TYPE, poolNodes } from "./nodePools";
 import { PodGroup } from "./podGroup";
 import { podFitsPool } from "./podScheduling";
-import { read } from "./recordValues";
+import { valueAt } from "../graph/valueReader";
 import { statedGroups } from "./statedDemand";
 
 export { NODE_POOL_TYPE } from "./nodePools";
@@ -64,7 +64,7 @@ export function podsPerPool(resources: ResourceRecord[]): PodsPerPool {
     placements.get(candidates[0].name)!.groups.push({
       name,
       source: "workload",
-      from: `${name} (${read(podSpec, "nodeSelector") ? "nodeSelector" : "affinity/tolerations"})`,
+      from: `${name} (${valueAt(podSpec, "nodeSelector") ? "nodeSelector" : "affinity/tolerations"})`,
       replicas,
       cpu: requests.cpu,
       memoryGiB: requests.memoryGiB,

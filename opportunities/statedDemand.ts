@@ -7,13 +7,13 @@ import { POOL_WORKLOADS_TYPE, type StatedPodGroup } from "../graph/statedPodGrou
 import { ResourceRecord } from "../graph/resourceRecord";
 import { DisruptionBudget, disruptionLimit } from "./disruptionLimits";
 import { DisruptionLimit, PodGroup } from "./podGroup";
-import { read } from "./recordValues";
+import { valueAt } from "../graph/valueReader";
 
 /** The stated demand the PoolWorkloads component carries in the graph: pods the program does not declare. */
 export function statedGroups(resources: ResourceRecord[], budgets: DisruptionBudget[]): { pool: string; group: PodGroup }[] {
   const groups: { pool: string; group: PodGroup }[] = [];
   for (const record of resources.filter((r) => r.type === POOL_WORKLOADS_TYPE)) {
-    const pools = (read(record.inputs, "pools") ?? {}) as Record<string, StatedPodGroup[]>;
+    const pools = (valueAt(record.inputs, "pools") ?? {}) as Record<string, StatedPodGroup[]>;
     for (const [pool, stated] of Object.entries(pools)) {
       for (const w of Array.isArray(stated) ? stated : []) {
         const limits: DisruptionLimit[] = [disruptionLimit(budgets, w.namespace, w.podLabels ?? {}, w.replicas)];

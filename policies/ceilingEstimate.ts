@@ -13,7 +13,8 @@
 import { priceResourcesWithReads, priceWhatIf, PricedResource, ResourceRead } from "../cost/engine";
 import { NODE_POOL_TYPE } from "../graph/resourceTypes";
 import { money } from "../cost/money";
-import { PolicyResource, containsPreviewUnknown, isPreviewUnknown, recordForPricing, valueAt } from "./resourceView";
+import { PolicyResource, recordForPricing } from "./resourceView";
+import { containsPreviewUnknown, isPreviewUnknown, valueAt } from "../graph/valueReader";
 
 export { NODE_POOL_TYPE };
 

@@ -12,7 +12,8 @@ import { definePolicy, PolicyDefinition, Violation } from "./policyDefinition";
 import { definePolicyConfig, usdPerMonth } from "./policyConfig";
 import { money } from "../cost/money";
 import { NODE_POOL_TYPE, estimateCeilingCost, estimateNotes, unverifiableMessage } from "./ceilingEstimate";
-import { PolicyResource, isPreviewUnknown, valueAt } from "./resourceView";
+import { PolicyResource } from "./resourceView";
+import { isPreviewUnknown, valueAt } from "../graph/valueReader";
 
 export const nodePoolBudgetCeilingConfig = definePolicyConfig({
   maxMonthlyCost: z
