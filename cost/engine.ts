@@ -18,8 +18,6 @@ import type { InvalidInput, PricedResource, ReadOutcome } from "./model";
 import type { ResourceShape } from "./shapes";
 import { ImpossibleValueError, opaqueField, opaqueReason } from "./resourceAttributes";
 
-// The model types live in a leaf module (cost/model.ts); re-exported for the engine's callers.
-export type { CostCategory, CostComponent, PricedResource } from "./model";
 
 /** What the engine makes of one resource before secrets are hidden: priced, free or unpriced. */
 interface Outcome {

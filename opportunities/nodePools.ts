@@ -2,7 +2,6 @@
 import { ResourceRecord } from "../graph/resourceRecord";
 import { valueAt, stringMapAt } from "../graph/valueReader";
 
-export { NODE_POOL_TYPE } from "../graph/resourceTypes";
 /** GKE labels every node with its pool's name. */
 export const GKE_NODEPOOL_LABEL = "cloud.google.com/gke-nodepool";
 /** GKE API taint effects and their Kubernetes spelling. */

@@ -14,13 +14,13 @@
 import { ResourceRecord } from "../graph/resourceRecord";
 import { declaredWorkloads } from "./declaredWorkloads";
 import { disruptionBudgets, disruptionLimit } from "./disruptionLimits";
-import { NODE_POOL_TYPE, poolNodes } from "./nodePools";
+import { poolNodes } from "./nodePools";
+import { NODE_POOL_TYPE } from "../graph/resourceTypes";
 import { PodGroup } from "./podGroup";
 import { podFitsPool } from "./podScheduling";
 import { valueAt } from "../graph/valueReader";
 import { statedGroups } from "./statedDemand";
 
-export { NODE_POOL_TYPE } from "./nodePools";
 export type { PodGroup } from "./podGroup";
 
 export interface PoolPlacement {

@@ -60,7 +60,6 @@ function checkService(resource: PolicyResource): Violation[] {
 const PROXY_COMPONENT = "blockchain-proxy";
 
 /** RFC 1918, shared address space (RFC 6598) and IPv6 unique-local: what an internal load balancer gets (validation/cidr.ts). */
-export { isPrivateAddress };
 
 function checkServiceAddress(resource: PolicyResource): Violation[] {
   if (!isLoadBalancer(resource)) return [];

@@ -1,5 +1,5 @@
 /**
- * Issue 14: every pool sized from a stated demand that reaches the analysis through the recorded
+ * Every pool sized from a stated demand that reaches the analysis through the recorded
  * graph, the VPA cap and replica rules of the packing, and the disk options with their performance.
  */
 import { loadCatalog } from "../../catalog/catalog";
@@ -10,7 +10,8 @@ import { recordAllStacks, recordStack } from "../../offline/recordStack";
 import { readStackConfig } from "../../offline/stackConfig";
 import { analyseStack, opportunitiesDocument } from "../../opportunities/analyse";
 import { MachineCandidate, cheapestFit } from "../../opportunities/binPacking";
-import { NODE_POOL_TYPE, podsPerPool } from "../../opportunities/podsPerPool";
+import { podsPerPool } from "../../opportunities/podsPerPool";
+import { NODE_POOL_TYPE } from "../../graph/resourceTypes";
 import { gkeAllocatable } from "../../sizing/gkeAllocatable";
 
 const catalog = loadCatalog();

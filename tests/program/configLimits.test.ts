@@ -1,5 +1,5 @@
 /**
- * Issue 10: config that validated but that nginx or Kubernetes refuse, or that cannot be right.
+ * Config that validated but that nginx or Kubernetes refuse, or that cannot be right.
  * One failing config per rule, each with its one-line message; none echoes a secret.
  */
 import * as fs from "fs";
@@ -59,7 +59,7 @@ const cases: [string, "prod" | "testnet", (raw: Raw) => void, string][] = [
   ["a seed pool that cannot drain a node", "prod", (r) => (r[K("seedPool")].nodeCount = 2), "prod: seedPool.minAvailableSeeds 7 cannot be kept while one node drains: 10 seeds on 2 node(s) put up to 5 on one, leaving 5 (lower minAvailableSeeds or add nodes)"],
 ];
 
-describe("config refuses what would hurt prod (issue 10)", () => {
+describe("config refuses what would hurt prod", () => {
   it.each(cases)("%s", (_what, stack, mutate, message) => {
     const raw = base(stack);
     mutate(raw);
