@@ -7,14 +7,27 @@ import * as pulumi from "@pulumi/pulumi";
 import { COMPONENT_TYPES } from "../graph/componentTypes";
 import type { BlockchainNodeDisksInputs } from "../graph/blockchainNodeDisks";
 import { withLegacyTypeAlias } from "./componentType";
-import type { DiskConfig } from "../config";
+
+/** A persistent data disk the program declares. */
+export interface DataDiskSpec {
+  /** The GCE disk's name. */
+  name: string;
+  /** pd-standard, pd-balanced or pd-ssd. */
+  type: string;
+  /** Size in GB. */
+  sizeGb: number;
+  /** Zone of the disk; default the component's default zone. */
+  zone?: string;
+  /** An existing disk to adopt (Pulumi `import`). */
+  importId?: string;
+}
 
 export interface BlockchainNodeDisksArgs {
   project: string;
   /** Zone a disk lives in when its config names none (the cluster's zone). */
   defaultZone: string;
   /** Blockchain node name (and the relay chains it serves) -> its data disk. */
-  disks: { blockchainNode: string; relayChainIds: string[]; disk: DiskConfig }[];
+  disks: { blockchainNode: string; relayChainIds: string[]; disk: DataDiskSpec }[];
   labels: { team: string; env: string };
 }
 

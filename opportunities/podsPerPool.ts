@@ -6,7 +6,7 @@
  *   required node affinity, tolerations. A workload that could land on several pools is reported as
  *   unplaced (its pods cannot be charged to one pool).
  * - pods the program does not declare (validators, blockchain nodes, system pods, prod's seeds)
- *   are stated in config per pool and carried into the graph by the PoolWorkloads component: the
+ *   are stated in config per pool and carried into the graph as an input (`statedDemand`) of the component declaring the pool: the
  *   analysis reads them from its inputs, never from the config (statedDemand.ts).
  * PodDisruptionBudgets that select a group's pods give the most pods of that group one node may
  * hold: draining a node must not evict more than the budget allows (disruptionLimits.ts).

@@ -9,25 +9,9 @@ import { regionOf } from "../../catalog/gcpLocations";
 import { Cidr, cidrsOverlap, parseCidr } from "../../validation/cidr";
 import type { NodePoolConfig } from "../clusterSchema";
 import type { ProdConfig, StackConfig } from "../stackSchemas";
+import { poolNodeCount, seedsUpWhileOneNodeDrains } from "../../sizing/nodePoolSize";
 import { resourcesProblem } from "./containerResources";
 import { zoneProblem } from "./zones";
-
-type PoolCount = Pick<NodePoolConfig, "nodeCount" | "autoscaling" | "nodeLocations">;
-
-/** Nodes of a pool across its zones (the autoscaling minimum when autoscaled): its own node locations, else the cluster's zones. */
-export function poolNodeCount(pool: PoolCount, clusterZones: string[]): number {
-  const zones = pool.nodeLocations?.length ?? clusterZones.length;
-  return (pool.nodeCount ?? pool.autoscaling?.minNodeCount ?? 0) * zones;
-}
-
-/**
- * The seeds that stay up while one node drains, with the seeds spread evenly: the most a node holds
- * is ceil(replicas / nodes). Below minAvailableSeeds, the PodDisruptionBudget blocks every drain.
- */
-export function seedsUpWhileOneNodeDrains(seedReplicas: number, nodes: number): { mostOnOneNode: number; stayUp: number } {
-  const mostOnOneNode = nodes > 0 ? Math.ceil(seedReplicas / nodes) : seedReplicas;
-  return { mostOnOneNode, stayUp: seedReplicas - mostOnOneNode };
-}
 
 export function clusterAndPoolsProblem(config: StackConfig, catalog: PriceCatalog, clusterZones: string[]): string | undefined {
   return clusterProblem(config) ?? poolsProblem(config, catalog) ?? (config.stack === "prod" ? seedPoolProblem(config, clusterZones) : undefined);
