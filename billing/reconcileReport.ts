@@ -154,9 +154,11 @@ export function reconcile(input: ReconcileInput): ReconcileReport {
     for (const month of report.months) {
       for (const stack of month.stacks) {
         if (stack.driftPercent !== null && Math.abs(stack.driftPercent) > limit) exceeded.push({ month: month.month, stack: stack.stack, name: null, driftPercent: stack.driftPercent });
-        for (const resource of stack.resources) {
-          if (resource.driftPercent !== null && Math.abs(resource.driftPercent) > limit) exceeded.push({ month: month.month, stack: stack.stack, name: resource.name, driftPercent: resource.driftPercent });
-        }
+        // The largest drift first, then by name: the order (and the one line's "first") does not follow the graph's declaration order.
+        const drifting = stack.resources
+          .filter((resource) => resource.driftPercent !== null && Math.abs(resource.driftPercent) > limit)
+          .sort((a, b) => Math.abs(b.driftPercent!) - Math.abs(a.driftPercent!) || a.name.localeCompare(b.name));
+        for (const resource of drifting) exceeded.push({ month: month.month, stack: stack.stack, name: resource.name, driftPercent: resource.driftPercent! });
       }
     }
     report.threshold = { percent: limit, exceeded };

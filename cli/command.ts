@@ -103,7 +103,7 @@ export function writeCommandOutput(output: CommandOutput): void {
 
 /**
  * Runs `command` and does all of its writing: files first, then stdout, then the one stderr line of
- * a failure, prefixed by `name` (e.g. "infra-cost report"). Returns the exit code.
+ * a failure, prefixed by `name` (the program: "infra-cost", "render"). Returns the exit code.
  */
 export async function runCommand<Options>(name: string, command: Command<Options>, options: Options, io: CommandIo): Promise<number> {
   try {

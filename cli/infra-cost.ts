@@ -40,8 +40,11 @@ function nonNegativeNumber(value: string): number {
   return number;
 }
 
-/** The command the parsed arguments chose, bound to its options and its stderr prefix. */
+/** The command the parsed arguments chose, bound to its options. */
 type ChosenCommand = (io: CommandIo) => Promise<number>;
+
+/** The one prefix of every stderr line, whichever command wrote it. */
+const PREFIX = "infra-cost";
 
 export async function main(argv: string[], io: CommandIo): Promise<number> {
   let chosen: ChosenCommand | undefined;
@@ -60,7 +63,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     .option("--out <file>", "write the report here (markdown also writes an .svg chart beside it)")
     .action((options: ReviewOptions) => {
       const { reviewCommand }: typeof import("./reviewCommand") = require("./reviewCommand");
-      chosen = (commandIo) => runCommand("infra-cost", reviewCommand, options, commandIo);
+      chosen = (commandIo) => runCommand(PREFIX, reviewCommand, options, commandIo);
     });
 
   program
@@ -74,7 +77,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     .option("--fail-above-percent <percent>", `exit ${EXIT_OVER_THRESHOLD} when a stack's monthly cost increases by more than this percentage`, nonNegativeNumber)
     .action((options: EstimateOptions) => {
       const { estimateCommand }: typeof import("./estimateCommand") = require("./estimateCommand");
-      chosen = (commandIo) => runCommand("infra-cost", estimateCommand, options, commandIo);
+      chosen = (commandIo) => runCommand(PREFIX, estimateCommand, options, commandIo);
     });
 
   program
@@ -90,7 +93,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     .option("--out <file>", "write the opportunities here instead of stdout")
     .action((options: OpportunitiesOptions) => {
       const { opportunitiesCommand }: typeof import("./opportunitiesCommand") = require("./opportunitiesCommand");
-      chosen = (commandIo) => runCommand("infra-cost opportunities", opportunitiesCommand, options, commandIo);
+      chosen = (commandIo) => runCommand(PREFIX, opportunitiesCommand, options, commandIo);
     });
 
   program
@@ -99,7 +102,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     .requiredOption("--out <file>", "markdown file to write; its SVG charts are written beside it")
     .action((options: BudgetReportOptions) => {
       const { reportCommand }: typeof import("./reportCommand") = require("./reportCommand");
-      chosen = (commandIo) => runCommand("infra-cost report", reportCommand, options, commandIo);
+      chosen = (commandIo) => runCommand(PREFIX, reportCommand, options, commandIo);
     });
 
   program
@@ -112,7 +115,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     .option("--accept-price-jumps", "write prices that moved more than 3x instead of keeping the current ones")
     .action((options: PricesRefreshCommandOptions) => {
       const { pricesRefreshCommand }: typeof import("./pricesRefreshCommand") = require("./pricesRefreshCommand");
-      chosen = (commandIo) => runCommand("infra-cost prices refresh", pricesRefreshCommand, options, commandIo);
+      chosen = (commandIo) => runCommand(PREFIX, pricesRefreshCommand, options, commandIo);
     });
 
   const repeatable = (value: string, values: string[] = []) => [...values, value];
@@ -133,7 +136,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     });
 
   if (argv.length === 0) {
-    io.stderr("infra-cost: infra-cost: missing command (allowed: review, estimate, opportunities, report, prices refresh, reconcile; see --help)\n");
+    io.stderr(`${PREFIX}: missing command (allowed: review, estimate, opportunities, report, prices refresh, reconcile; see --help)\n`);
     return EXIT_BAD_INPUT;
   }
   try {
@@ -141,15 +144,15 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
   } catch (err) {
     if (!(err instanceof CommanderError)) {
       const { line, exitCode } = describeFailure(err);
-      io.stderr(`infra-cost: ${line}\n`);
+      io.stderr(`${PREFIX}: ${line}\n`);
       return exitCode;
     }
     if (err.code === "commander.helpDisplayed" || err.code === "commander.version") return EXIT_OK;
     if (err.code === "commander.help") {
-      io.stderr(`infra-cost: ${argv.join(" ")}: missing subcommand (see infra-cost ${argv.join(" ")} --help)\n`);
+      io.stderr(`${PREFIX}: ${argv.join(" ")}: missing subcommand (see infra-cost ${argv.join(" ")} --help)\n`);
       return EXIT_BAD_INPUT;
     }
-    io.stderr(`infra-cost: ${oneLine(err.message.replace(/^error: /, ""))}\n`);
+    io.stderr(`${PREFIX}: ${oneLine(err.message.replace(/^error: /, ""))}\n`);
     return EXIT_BAD_INPUT;
   }
   return chosen ? chosen(io) : EXIT_OK;

@@ -16,6 +16,20 @@ import { SOURCE_DISK_SIZE_LABEL } from "../cost/readers/snapshot";
 import { withLegacyTypeAlias } from "./componentType";
 import { newDiskNameOf, type BlockchainNodeDiskConfig, type BlockchainNodeVolumeConfig } from "../config";
 
+/** A persistent data disk the program declares. */
+export interface DataDiskSpec {
+  /** The GCE disk's name. */
+  name: string;
+  /** pd-standard, pd-balanced or pd-ssd. */
+  type: string;
+  /** Size in GB. */
+  sizeGb: number;
+  /** Zone of the disk; default the component's default zone. */
+  zone?: string;
+  /** An existing disk to adopt (Pulumi `import`). */
+  importId?: string;
+}
+
 export interface BlockchainNodeDisksArgs {
   project: string;
   /** Zone a disk lives in when its config names none (the cluster's zone). */

@@ -7,8 +7,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { COMPONENT_TYPES } from "../graph/componentTypes";
 import { withLegacyTypeAlias } from "./componentType";
-import type { NodePoolConfig } from "../config";
-import { nodePoolArgs, nodePoolOptions } from "./nodePoolArgs";
+import type { StatedDemand } from "../graph/statedPodGroup";
+import { NodePoolSpec, nodePoolArgs, nodePoolOptions } from "./nodePoolArgs";
 
 export interface GkeClusterArgs {
   /** The GCP project id. */
@@ -25,7 +25,9 @@ export interface GkeClusterArgs {
   podCidr: string;
   servicesCidr: string;
   /** Node pools declared as they are, so the stack's cost is the cluster's real cost. */
-  nodePools: NodePoolConfig[];
+  nodePools: NodePoolSpec[];
+  /** Pool name -> the pods on these pools the program does not declare, as stated (what the savings investigation sizes them from). */
+  statedDemand: StatedDemand;
   /** team and env cost-allocation labels. */
   labels: { team: string; env: string };
   /** Existing cluster to adopt (Pulumi `import`). */
@@ -39,7 +41,7 @@ export class GkeCluster extends pulumi.ComponentResource {
   public readonly nodePoolNames: pulumi.Output<string>[];
 
   constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(COMPONENT_TYPES.gkeCluster, name, {}, withLegacyTypeAlias("gkeCluster", opts));
+    super(COMPONENT_TYPES.gkeCluster, name, { ...args }, withLegacyTypeAlias("gkeCluster", opts));
 
     const cluster = new gcp.container.Cluster(
       args.name,

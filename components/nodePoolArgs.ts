@@ -1,10 +1,35 @@
 /**
- * The arguments of a GKE node pool, from its config: shared by every pool the program declares
- * (kept pools, the seed pool, the testnet blockchain pool) so they all get the same safe defaults.
+ * The arguments of a GKE node pool: shared by every pool the program declares (kept pools, the
+ * seed pool, the testnet blockchain pool) so they all get the same safe defaults.
  */
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import type { NodePoolConfig } from "../config";
+
+/** A node pool the program declares: what decides its cost and where pods land. */
+export interface NodePoolSpec {
+  /** The GKE node pool's name. */
+  name: string;
+  /** Machine type of every node, e.g. e2-standard-4. */
+  machineType: string;
+  /** Nodes per zone; unset when the pool is autoscaled. */
+  nodeCount?: number;
+  /** Per-zone bounds of the cluster autoscaler; unset for a fixed count. */
+  autoscaling?: { minNodeCount: number; maxNodeCount: number };
+  /** Zones of the pool; default the cluster's node locations. */
+  nodeLocations?: string[];
+  /** Boot disk type (pd-standard, pd-balanced, pd-ssd). */
+  diskType: string;
+  /** Boot disk size in GB. */
+  diskSizeGb: number;
+  /** Spot VMs instead of on-demand. */
+  spot: boolean;
+  /** The cost-allocation label `component`. */
+  component: string;
+  /** Taints of the nodes (none: any pod may land). */
+  taints: { key: string; value: string; effect: string }[];
+  /** An existing pool to adopt (Pulumi `import`). */
+  importId?: string;
+}
 
 /** The cost-allocation labels every billable resource carries. */
 export interface CostLabels {
@@ -22,13 +47,7 @@ export interface NodePoolPlacement {
   nodeLabels?: Record<string, string>;
 }
 
-/** The pool's shape in the config's terms; `nodeCount` may be computed (testnet blockchain pool). */
-export type NodePoolShape = Omit<NodePoolConfig, "nodeCount" | "autoscaling"> & {
-  nodeCount?: number;
-  autoscaling?: { minNodeCount: number; maxNodeCount: number };
-};
-
-export function nodePoolArgs(pool: NodePoolShape, placement: NodePoolPlacement, labels: Omit<CostLabels, "component">): gcp.container.NodePoolArgs {
+export function nodePoolArgs(pool: NodePoolSpec, placement: NodePoolPlacement, labels: Omit<CostLabels, "component">): gcp.container.NodePoolArgs {
   const costLabels: CostLabels = { ...labels, component: pool.component };
   return {
     name: pool.name,
@@ -59,7 +78,7 @@ export function nodePoolArgs(pool: NodePoolShape, placement: NodePoolPlacement, 
 }
 
 /** Resource options for adopting an existing pool; autoscaled pools let the autoscaler own the count. */
-export function nodePoolOptions(pool: NodePoolShape, parent: pulumi.Resource): pulumi.CustomResourceOptions {
+export function nodePoolOptions(pool: NodePoolSpec, parent: pulumi.Resource): pulumi.CustomResourceOptions {
   return {
     parent,
     import: pool.importId,

@@ -8,15 +8,16 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { COMPONENT_TYPES } from "../graph/componentTypes";
 import type { SeedPoolInputs } from "../graph/seedPool";
+import type { StatedDemand } from "../graph/statedPodGroup";
+import { poolNodeCount } from "../sizing/nodePoolSize";
 import { withLegacyTypeAlias } from "./componentType";
-import type { NodePoolConfig } from "../config";
-import { loadCatalog } from "../catalog/catalog";
-import { clusterZones } from "../config";
-import { nodePoolArgs, nodePoolOptions } from "./nodePoolArgs";
+import { NodePoolSpec, nodePoolArgs, nodePoolOptions } from "./nodePoolArgs";
 
 export interface SeedNodePoolArgs {
-  /** The pool as configured (machine type, count or autoscaling, zones, boot disk). */
-  pool: NodePoolConfig;
+  /** The pool (machine type, count or autoscaling, zones, boot disk); the seed taint is added to its taints. */
+  pool: NodePoolSpec;
+  /** vCPUs and memory (GB) of one node of the pool's machine type, from the price catalog. */
+  machine: { vcpu: number; memoryGb: number };
   /** Seed pods running on the pool. */
   seedReplicas: number;
   /** Seeds that stay available during voluntary disruptions (node drains). */
@@ -24,11 +25,14 @@ export interface SeedNodePoolArgs {
   /** Namespace of the seed pods. */
   seedNamespace: string;
   cluster: pulumi.Input<string>;
-  /** The cluster's location and node locations (to count nodes across zones). */
+  /** The cluster's location (zone or region). */
   clusterLocation: string;
-  clusterNodeLocations?: string[];
+  /** The zones the cluster's nodes run in (the pool's, unless it names its own). */
+  clusterZones: string[];
   project: string;
   labels: { team: string; env: string };
+  /** The seed pods and any other pods stated for the pool, as the graph carries them for the investigation. */
+  statedDemand: StatedDemand;
   provider: k8s.Provider;
 }
 
@@ -37,14 +41,8 @@ export const SEED_NODE_LABEL = { key: "pokt.network/role", value: "seed" } as co
 export const SEED_POD_SELECTOR = { "app.kubernetes.io/name": "pocket-seed" } as const;
 
 /** The seed pool's taints: only pods that tolerate `pokt.network/role=seed` land there. */
-export function seedTaints(): NodePoolConfig["taints"] {
+export function seedTaints(): NodePoolSpec["taints"] {
   return [{ key: SEED_NODE_LABEL.key, value: SEED_NODE_LABEL.value, effect: "NO_SCHEDULE" }];
-}
-
-/** Nodes of the pool across its zones (the autoscaling minimum when autoscaled). */
-export function seedPoolNodeCount(pool: NodePoolConfig, clusterLocation: string, clusterNodeLocations?: string[]): number {
-  const zones = pool.nodeLocations ?? clusterZones({ location: clusterLocation, nodeLocations: clusterNodeLocations });
-  return (pool.nodeCount ?? pool.autoscaling?.minNodeCount ?? 0) * zones.length;
 }
 
 export class SeedNodePool extends pulumi.ComponentResource {
@@ -64,11 +62,11 @@ export class SeedNodePool extends pulumi.ComponentResource {
       seedNamespace: args.seedNamespace,
       podSelector: { ...SEED_POD_SELECTOR },
     };
-    super(COMPONENT_TYPES.seedNodePool, name, { ...inputs }, withLegacyTypeAlias("seedNodePool", opts));
-    const shape = loadCatalog().machineTypes[args.pool.machineType];
-    this.vcpuPerNode = shape.vcpu;
-    this.memoryGbPerNode = shape.memoryGb;
-    this.nodeCount = seedPoolNodeCount(args.pool, args.clusterLocation, args.clusterNodeLocations);
+    const { provider: _provider, ...serialisable } = args;
+    super(COMPONENT_TYPES.seedNodePool, name, { ...serialisable, ...inputs }, withLegacyTypeAlias("seedNodePool", opts));
+    this.vcpuPerNode = args.machine.vcpu;
+    this.memoryGbPerNode = args.machine.memoryGb;
+    this.nodeCount = poolNodeCount(args.pool, args.clusterZones);
 
     const pool = { ...args.pool, taints: [...args.pool.taints, ...seedTaints()] };
     const nodePool = new gcp.container.NodePool(

@@ -9,18 +9,39 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { COMPONENT_TYPES } from "../graph/componentTypes";
 import { withLegacyTypeAlias } from "./componentType";
-import type { NodePoolConfig, TestnetChainConfig } from "../config";
-import { loadCatalog } from "../catalog/catalog";
 import { regionOf } from "../catalog/gcpLocations";
+import type { StatedDemand } from "../graph/statedPodGroup";
 import { gkeAllocatable, nodesForRequests } from "../sizing/gkeAllocatable";
-import { nodePoolArgs, nodePoolOptions } from "./nodePoolArgs";
-import { dataDiskLabels } from "./blockchainNodeDisks";
+import { NodePoolSpec, nodePoolArgs, nodePoolOptions } from "./nodePoolArgs";
+import { DataDiskSpec, dataDiskLabels } from "./blockchainNodeDisks";
 import { cpuQuantity, memoryQuantity } from "../validation/kubernetesQuantity";
 
+/** A testnet blockchain node: running (`active`) or replaced by the prod proxy (`decommissioned`). */
+export interface TestnetChainSpec {
+  /** The node's name (its StatefulSet and Service). */
+  name: string;
+  /** The relay chain ID it serves (4 hex digits). */
+  relayChainId: string;
+  state: "active" | "decommissioned";
+  /** Container image and arguments. */
+  image: string;
+  args: string[];
+  /** RPC port. */
+  port: number;
+  /** One pod's requests and limits (CPU cores, GiB). */
+  resources: { cpuRequest: number; cpuLimit: number; memoryRequestGiB: number; memoryLimitGiB: number };
+  /** Its data disk; a decommissioned chain keeps a snapshot of it. */
+  disk: DataDiskSpec;
+}
+
 export interface TestnetBlockchainsArgs {
-  chains: TestnetChainConfig[];
-  /** The testnet blockchain node pool; its count is sized here unless the config pins it. */
-  pool: Omit<NodePoolConfig, "nodeCount" | "autoscaling"> & { nodeCount?: number };
+  chains: TestnetChainSpec[];
+  /** The testnet blockchain node pool; its count is sized here from the active chains unless set. */
+  pool: Omit<NodePoolSpec, "autoscaling">;
+  /** vCPUs and memory (GB) of one node of the pool's machine type, from the price catalog. */
+  machine: { vcpu: number; memoryGb: number };
+  /** Pods stated for the pool that the program does not declare, as the graph carries them for the investigation. */
+  statedDemand: StatedDemand;
   /** Namespace of the blockchain nodes. */
   namespace: string;
   project: string;
@@ -35,20 +56,19 @@ export interface TestnetBlockchainsArgs {
 export const BLOCKCHAIN_NAMESPACE = "blockchain";
 
 /** The name of the snapshot kept for a decommissioned chain. */
-export function finalSnapshotName(chain: TestnetChainConfig): string {
+export function finalSnapshotName(chain: Pick<TestnetChainSpec, "disk">): string {
   return `${chain.disk.name}-final`.slice(0, 63);
 }
 
 /** The in-cluster URL of an active chain (what validators used before the proxy). */
-export function localChainUrl(chain: TestnetChainConfig, namespace = BLOCKCHAIN_NAMESPACE): string {
+export function localChainUrl(chain: Pick<TestnetChainSpec, "name" | "port">, namespace = BLOCKCHAIN_NAMESPACE): string {
   return `http://${chain.name}.${namespace}.svc.cluster.local:${chain.port}`;
 }
 
 /** Nodes the blockchain pool needs for the active chains' requests (0 when none is active). */
-export function blockchainPoolNodeCount(chains: TestnetChainConfig[], machineType: string): number {
+export function blockchainPoolNodeCount(chains: TestnetChainSpec[], machineType: string, machine: { vcpu: number; memoryGb: number }): number {
   const active = chains.filter((c) => c.state === "active");
-  const shape = loadCatalog().machineTypes[machineType];
-  const node = gkeAllocatable(shape.vcpu, shape.memoryGb);
+  const node = gkeAllocatable(machine.vcpu, machine.memoryGb);
   const fitting = active.filter((c) => c.resources.cpuRequest <= node.cpu && c.resources.memoryRequestGiB <= node.memoryGiB);
   if (fitting.length !== active.length) {
     const chain = active.find((c) => !fitting.includes(c))!;
@@ -70,11 +90,12 @@ export class TestnetBlockchains extends pulumi.ComponentResource {
     // Each chain's state and disk, as inputs and outputs: the snapshot-before-decommission policy
     // reads them from the graph (a stack check under the CLI sees a component's outputs).
     const chainStates = args.chains.map(({ name, relayChainId, state, disk }) => ({ name, relayChainId, state, disk: disk.name }));
-    super(COMPONENT_TYPES.testnetBlockchains, name, { chains: chainStates }, withLegacyTypeAlias("testnetBlockchains", opts));
+    const { provider: _provider, chains: _chains, ...serialisable } = args;
+    super(COMPONENT_TYPES.testnetBlockchains, name, { ...serialisable, chains: chainStates }, withLegacyTypeAlias("testnetBlockchains", opts));
     const active = args.chains.filter((c) => c.state === "active");
     this.activeChains = active.map((c) => c.name);
     this.decommissionedChains = args.chains.filter((c) => c.state === "decommissioned").map((c) => c.name);
-    this.poolNodeCount = args.pool.nodeCount ?? blockchainPoolNodeCount(args.chains, args.pool.machineType);
+    this.poolNodeCount = args.pool.nodeCount ?? blockchainPoolNodeCount(args.chains, args.pool.machineType, args.machine);
 
     if (active.length > 0 && this.poolNodeCount > 0) {
       new gcp.container.NodePool(
@@ -117,7 +138,7 @@ export class TestnetBlockchains extends pulumi.ComponentResource {
     this.registerOutputs({ chains: chainStates, poolNodeCount: this.poolNodeCount, activeChains: this.activeChains, decommissionedChains: this.decommissionedChains, snapshots: this.snapshots });
   }
 
-  private declareActiveChain(chain: TestnetChainConfig, zone: string, args: TestnetBlockchainsArgs): void {
+  private declareActiveChain(chain: TestnetChainSpec, zone: string, args: TestnetBlockchainsArgs): void {
     const k8sOpts = { parent: this, provider: args.provider };
     const labels = { "app.kubernetes.io/name": chain.name, "app.kubernetes.io/component": "blockchain-node", "pokt.network/relay-chain-id": chain.relayChainId };
     const disk = new gcp.compute.Disk(

@@ -7,8 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { COMPONENT_TYPES } from "../graph/componentTypes";
 import { withLegacyTypeAlias } from "./componentType";
-import type { TestnetChainConfig } from "../config";
-import { localChainUrl } from "./testnetBlockchains";
+import { type TestnetChainSpec, localChainUrl } from "./testnetBlockchains";
 
 /** One entry of pocket-core's chains.json. */
 export interface ChainsJsonEntry {
@@ -17,8 +16,11 @@ export interface ChainsJsonEntry {
   basic_auth?: { username: string; password: string };
 }
 
+/** A testnet chain as the validators reach it: locally while active, through the prod proxy once decommissioned. */
+export type ValidatorChainSpec = Pick<TestnetChainSpec, "name" | "relayChainId" | "state" | "port">;
+
 export interface ValidatorChainsArgs {
-  chains: TestnetChainConfig[];
+  chains: ValidatorChainSpec[];
   namespace: string;
   secretName: string;
   /** Relay chain ID -> the prod proxy's URL (from the prod stack's outputs). */
@@ -30,7 +32,7 @@ export interface ValidatorChainsArgs {
 }
 
 /** chains.json for the given chains; throws if a decommissioned chain has no proxy route. */
-export function renderChainsJson(chains: TestnetChainConfig[], proxyUrls: Record<string, string>, credentials: { username: string; password: string }): string {
+export function renderChainsJson(chains: ValidatorChainSpec[], proxyUrls: Record<string, string>, credentials: { username: string; password: string }): string {
   const entries: ChainsJsonEntry[] = chains.map((chain) => {
     if (chain.state === "active") return { id: chain.relayChainId, url: localChainUrl(chain) };
     const url = proxyUrls[chain.relayChainId];
@@ -46,7 +48,10 @@ export class ValidatorChains extends pulumi.ComponentResource {
   public readonly secretName: string;
 
   constructor(name: string, args: ValidatorChainsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(COMPONENT_TYPES.validatorChains, name, {}, withLegacyTypeAlias("validatorChains", opts));
+    // The secret password, the provider and the prod stack's URLs (outputs of another stack) stay out of the recorded inputs.
+    const { namespace, secretName, proxyUsername } = args;
+    const chains = args.chains.map(({ name, relayChainId, state }) => ({ name, relayChainId, state }));
+    super(COMPONENT_TYPES.validatorChains, name, { chains, namespace, secretName, proxyUsername }, withLegacyTypeAlias("validatorChains", opts));
     const chainsJson = pulumi.secret(
       pulumi
         .all([args.proxyUrls, args.proxyPassword])

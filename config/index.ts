@@ -5,8 +5,8 @@
  *
  * The public face of config/: the schema per area (clusterSchema, blockchainNodeSchema,
  * proxySchema, testnetChainSchema, validatorsSchema, assembled per stack in stackSchemas), the
- * one-line error (issueMessage, configError), the checks across keys (crossChecks) and the parse
- * entry point (parseStackConfig).
+ * one-line error (issueMessage, configError), the rules across keys (rules/, one file per area) and
+ * the parse entry point (parseStackConfig).
  */
 export { STACKS, type StackName } from "../program/stacks";
 export { PROJECT, parseStackConfig } from "./parseStackConfig";

@@ -1,17 +1,13 @@
 /**
  * The parse entry point: the raw config of one stack in, one typed, validated object out (or a
- * ConfigError with one line). The schema runs first, then the checks across keys and the catalog,
- * then the rules that keep the stack deployable (validation/stackRules.ts) and the pool workloads.
+ * ConfigError with one line). The schema runs first, then the rules across keys and the catalog
+ * (config/rules/, one file per area).
  */
 import { loadCatalog } from "../catalog/catalog";
-import { poolWorkloadsProblem } from "./poolWorkloadsSchema";
 import { STACKS } from "../program/stacks";
-import { stackRuleProblem } from "../validation/stackRules";
-import { clusterZones } from "./clusterZones";
 import { ConfigError } from "./configError";
-import { crossCheck } from "./crossChecks";
-import { diskMigrationProblem } from "./diskMigrationSchema";
 import { describeIssue } from "./issueMessage";
+import { stackConfigProblem } from "./rules";
 import { SECRET_KEYS, stackSchema, StackConfig } from "./stackSchemas";
 
 /** The config namespace: the Pulumi project name. */
@@ -43,19 +39,7 @@ export function parseStackConfig(stack: string, raw: Record<string, unknown>, se
   const secret = new Set([...SECRET_KEYS, ...secretKeys.filter((k) => k.startsWith(`${PROJECT}:`)).map((k) => k.slice(PROJECT.length + 1))]);
   if (!parsed.success) throw new ConfigError(describeIssue(stack, own, parsed.error.issues[0], secret));
   const config = { ...parsed.data, stack, project: PROJECT, region, gcpProject } as StackConfig;
-  const problem =
-    crossCheck(config, catalog) ??
-    (config.stack === "prod" ? diskMigrationProblem(config.blockchainNodes.map((node, i) => ({ key: `blockchainNodes[${i}].disk`, disk: node.disk })), region, catalog) : undefined) ??
-    stackRuleProblem(config, clusterZones(config.cluster)) ??
-    poolWorkloadsProblem(config.poolWorkloads, poolNamesOf(config), diskNamesOf(config));
+  const problem = stackConfigProblem(config, catalog);
   if (problem) throw new ConfigError(`${stack}: ${problem}`);
   return config;
-}
-
-function poolNamesOf(config: StackConfig): string[] {
-  return [...config.nodePools.map((p) => p.name), config.stack === "prod" ? config.seedPool.name : config.testnetBlockchainPool.name];
-}
-
-function diskNamesOf(config: StackConfig): string[] {
-  return config.stack === "prod" ? config.blockchainNodes.map((n) => n.disk.name) : config.testnetChains.map((c) => c.disk.name);
 }

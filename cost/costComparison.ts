@@ -5,7 +5,8 @@
  */
 import { ResourceRecord } from "../graph/resourceRecord";
 import { PriceCatalog } from "../catalog/catalog";
-import { PricedResource, priceResources } from "./engine";
+import { priceResources } from "./engine";
+import type { PricedResource } from "./model";
 import { roundMoney } from "./money";
 import type { CostCategory } from "./model";
 

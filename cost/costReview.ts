@@ -8,10 +8,7 @@ import { ResourceRecord } from "../graph/resourceRecord";
 import { CostComparison, CostTotals, compareCosts } from "./costComparison";
 import { CostReportDocument, reportResources, roundTotals, COST_REPORT_VERSION } from "./costReport";
 
-/**
- * One policy result of a stack. Filled in by the policy pack (issue 4) through
- * `StackCostReview.policies`; the renderers print them when present.
- */
+/** One policy result of a stack (policies/evaluate.ts over the program's graph); the renderers print them when present. */
 export interface PolicyResult {
   policyName: string;
   enforcementLevel: string;
@@ -27,7 +24,7 @@ export interface StackCostReview {
   /** What the "after" side is; default: the program run offline. */
   afterSource?: string;
   comparison: CostComparison;
-  /** Policy results for this stack: the place the policy pack's findings go (none until it does). */
+  /** The policy pack's results for this stack's program graph. */
   policies?: PolicyResult[];
   /** Changes made over several `pulumi up`s and still in progress (a disk migration): one line each, with what it saves once over and its temporary cost. */
   inProgress?: string[];

@@ -16,10 +16,8 @@ import { readerForType } from "./readers";
 import { priceShape } from "./pricers";
 import type { InvalidInput, PricedResource, ReadOutcome } from "./model";
 import type { ResourceShape } from "./shapes";
-import { ImpossibleValueError, opaqueReason } from "./resourceAttributes";
+import { ImpossibleValueError, opaqueField, opaqueReason } from "./resourceAttributes";
 
-// The model types live in a leaf module (cost/model.ts); re-exported for the engine's callers.
-export type { CostCategory, CostComponent, PricedResource } from "./model";
 
 /** What the engine makes of one resource before secrets are hidden: priced, free or unpriced. */
 interface Outcome {
@@ -44,7 +42,7 @@ export function priceResources(resources: ResourceRecord[], catalog: PriceCatalo
 export interface ResourceRead {
   /** The shape as read; for a resource left unpriced by an opaque value, built around that value. */
   shape?: ResourceShape;
-  /** Paths of the secret or unknown values the reader read. */
+  /** The secret or unknown values the reader read: their paths, "<path> of <resource>" for another resource's. */
   opaquePaths: string[];
 }
 
@@ -59,30 +57,31 @@ export function priceResourcesWithReads(resources: ResourceRecord[], catalog: Pr
 }
 
 function priceOne(record: ResourceRecord, graph: ResourceGraph): { priced: PricedResource; read: ResourceRead } {
-  const attributes = graph.attributes(record);
-  attributes.beginTracking();
-  let read: ReadOutcome;
-  try {
-    read = readerForType(record)(record, graph.context);
-  } catch (err) {
-    if (err instanceof ImpossibleValueError) {
-      // A value no GCP resource can have: the caller refuses the document, naming the field.
-      read = { status: "unpriced", unpricedReason: err.message, invalidInput: { field: err.field, message: err.problem } };
-    } else {
-      // A reader bug on one odd resource must not take the whole review down; say so instead.
-      read = { status: "unpriced", unpricedReason: `reading the resource failed: ${(err as Error).message}` };
-    }
-  }
+  // Every opaque value read while this resource is priced counts for it, its cluster's included.
+  const { result: read, reads: opaque } = graph.tracker.track(record, () => readResource(record, graph));
   let outcome = read.status === "shape" ? priceRead(read, graph.catalog) : { components: [], assumptions: read.assumptions ?? [], ...read };
   // A figure computed from a guess at a secret or not-yet-known value is not a price: say which value.
-  const opaque = attributes.opaqueReads();
   if (outcome.status === "priced" && opaque.length > 0) {
     outcome = { status: "unpriced", components: [], unpricedReason: opaqueReason(opaque), assumptions: outcome.assumptions };
   }
   return {
     priced: hideSecrets(pricedResource(record, outcome), record),
-    read: { ...(read.status === "shape" ? { shape: read.shape } : {}), opaquePaths: opaque.map((value) => value.path) },
+    read: { ...(read.status === "shape" ? { shape: read.shape } : {}), opaquePaths: opaque.map(opaqueField) },
   };
+}
+
+/** The resource's reader, which never throws: an impossible value or a reader bug is an unpriced outcome. */
+function readResource(record: ResourceRecord, graph: ResourceGraph): ReadOutcome {
+  try {
+    return readerForType(record)(record, graph.context);
+  } catch (err) {
+    if (err instanceof ImpossibleValueError) {
+      // A value no GCP resource can have: the caller refuses the document, naming the field.
+      return { status: "unpriced", unpricedReason: err.message, invalidInput: { field: err.field, message: err.problem } };
+    }
+    // A reader bug on one odd resource must not take the whole review down; say so instead.
+    return { status: "unpriced", unpricedReason: `reading the resource failed: ${(err as Error).message}` };
+  }
 }
 
 /** A shape priced by its pricer, with the reader's assumptions first. */
@@ -146,9 +145,4 @@ function hideSecrets(priced: PricedResource, record: ResourceRecord): PricedReso
     ...(priced.summary !== undefined ? { summary: hide(priced.summary) } : {}),
     ...(priced.invalidInput !== undefined ? { invalidInput: { ...priced.invalidInput, message: hide(priced.invalidInput.message) } } : {}),
   };
-}
-
-/** Sum of monthly costs of priced resources. */
-export function totalMonthly(priced: PricedResource[]): number {
-  return priced.reduce((sum, r) => sum + (r.status === "priced" ? r.monthly : 0), 0);
 }

@@ -1,21 +1,15 @@
 /**
  * Reads a resource's attributes the way a pricing rule needs them: inputs first, outputs when the
  * inputs lack a value (a disk created from an image knows its size only in outputs), through
- * Pulumi's secret forms, telling "unknown during preview" and "secret" apart from "absent".
- *
- * Secrets come in three forms: the SDK's in-memory wrapper `{sig, value}`, a stack export's
- * `{sig, ciphertext}` (opaque) or `{sig, plaintext: "<JSON>"}` (--show-secrets), and a preview
- * digest's plain string "[secret]" whatever the value's type (pkg/backend/display/json.go,
- * MassageSecrets). An opaque secret is read like an unknown value: the rule cannot price from it.
+ * graph/valueReader.ts, which knows Pulumi's secret forms and preview unknowns.
  *
  * Every value a rule reads through the typed getters that turns out to be opaque in the inputs (or
- * a secret anywhere) is remembered, so the engine can refuse to price a resource from a guess
- * (a "[secret]" node count is not one node).
+ * a secret anywhere) is noted on the graph's ReadTracker, for the resource being priced whichever
+ * record the value sits on (a node pool reading its cluster's location), so the engine can refuse
+ * to price a resource from a guess (a "[secret]" node count is not one node).
  */
-import { ResourceRecord, SECRET_SIG, SECRET_SIG_KEY, isUnknown } from "../graph/resourceRecord";
-
-/** How a preview digest writes every secret value (pkg/backend/display/json.go). */
-export const SECRET_PLACEHOLDER = "[secret]";
+import { ResourceRecord } from "../graph/resourceRecord";
+import { SECRET_PLACEHOLDER, ValueRead, readValue } from "../graph/valueReader";
 
 export type AttributeRead =
   | { state: "known"; value: unknown; secret: boolean; from: "inputs" | "outputs" }
@@ -27,6 +21,8 @@ export interface OpaqueRead {
   path: string;
   from: "inputs" | "outputs";
   secret: boolean;
+  /** The record the value sits on, when it is not the resource being priced (a node pool's cluster). */
+  of?: ResourceRecord;
 }
 
 /** A value no GCP resource can have (a fractional node count, a negative disk size). */
@@ -37,57 +33,52 @@ export class ImpossibleValueError extends Error {
   }
 }
 
-type Unwrapped = { kind: "value"; value: unknown } | { kind: "opaque" };
+/**
+ * Collects the opaque values read while one resource is priced, whichever record they sit on.
+ * Reads made outside `track` (indexing the graph) count for nobody.
+ */
+export class ReadTracker {
+  private current?: { record?: ResourceRecord; reads: OpaqueRead[] };
 
-/** The plain value behind one of Pulumi's secret wrappers, or "opaque" when the document hides it. */
-function unwrapSecret(value: Record<string, unknown>): Unwrapped {
-  if ("value" in value) return { kind: "value", value: value.value };
-  if (typeof value.plaintext === "string") {
+  /** Runs `read` for `record` (none: for whoever replays the reads) and returns its result with the opaque values it read. */
+  track<T>(record: ResourceRecord | undefined, read: () => T): { result: T; reads: OpaqueRead[] } {
+    const outer = this.current;
+    const scope = { record, reads: [] as OpaqueRead[] };
+    this.current = scope;
     try {
-      return { kind: "value", value: JSON.parse(value.plaintext) };
-    } catch {
-      return { kind: "opaque" };
+      return { result: read(), reads: scope.reads };
+    } finally {
+      this.current = outer;
     }
   }
-  return { kind: "opaque" };
-}
 
-function isSecretObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
-}
-
-/** Walks a dotted path; a one-element list on the way (an older provider's nested block) is stepped into. */
-function walk(root: unknown, segments: string[], from: "inputs" | "outputs"): AttributeRead {
-  let current: unknown = root;
-  let secret = false;
-  for (let index = 0; index <= segments.length; index++) {
-    if (isSecretObject(current)) {
-      secret = true;
-      const unwrapped = unwrapSecret(current);
-      if (unwrapped.kind === "opaque") return { state: "unknown", secret: true, from };
-      current = unwrapped.value;
+  /** Runs `read` without noting anything (a per-graph cache whose reads are replayed with `note`). */
+  untracked<T>(read: () => T): T {
+    const outer = this.current;
+    this.current = undefined;
+    try {
+      return read();
+    } finally {
+      this.current = outer;
     }
-    if (current === SECRET_PLACEHOLDER) return { state: "unknown", secret: true, from };
-    if (isUnknown(current)) return { state: "unknown", secret, from };
-    if (index === segments.length) break;
-    const segment = segments[index];
-    if (Array.isArray(current) && !/^\d+$/.test(segment)) current = current[0];
-    if (typeof current !== "object" || current === null) return { state: "absent" };
-    current = (current as Record<string, unknown>)[segment];
   }
-  if (current === undefined || current === null) return { state: "absent" };
-  return { state: "known", value: current, secret, from };
+
+  note(record: ResourceRecord, read: Omit<OpaqueRead, "of">): void {
+    if (!this.current) return;
+    this.current.reads.push(record === this.current.record ? read : { ...read, of: record });
+  }
+
+  /** Adds reads collected elsewhere (a cached lookup's) to the resource being priced. */
+  replay(reads: OpaqueRead[]): void {
+    if (!this.current) return;
+    for (const read of reads) this.note(read.of!, { path: read.path, from: read.from, secret: read.secret });
+  }
 }
 
-/** Rules read the same few dozen paths over and over: split each once. */
-const splitPaths = new Map<string, string[]>();
-function segmentsOf(path: string): string[] {
-  let segments = splitPaths.get(path);
-  if (!segments) {
-    segments = path.split(".");
-    splitPaths.set(path, segments);
-  }
-  return segments;
+function fromSide(read: ValueRead, from: "inputs" | "outputs"): AttributeRead {
+  if (read.state === "known") return { state: "known", value: read.value, secret: read.secret, from };
+  if (read.state === "unknown") return { state: "unknown", secret: read.secret, from };
+  return read;
 }
 
 /** The limits a whole-number attribute must respect; `what` names it in the error ("nodes per zone"). */
@@ -98,28 +89,14 @@ export interface WholeNumberLimits {
 }
 
 export class ResourceAttributes {
-  private opaque: OpaqueRead[] = [];
-
-  constructor(readonly record: ResourceRecord) {}
-
-  /** Starts a fresh list of opaque reads (the engine calls it before each rule). */
-  beginTracking(): void {
-    this.opaque = [];
-  }
-
-  /** The opaque values the rule read since beginTracking. */
-  opaqueReads(): OpaqueRead[] {
-    return this.opaque;
-  }
+  constructor(readonly record: ResourceRecord, private readonly tracker: ReadTracker = new ReadTracker()) {}
 
   /** The value at a dotted path ("nodeConfig.machineType"), from inputs, else outputs, without tracking. */
   lookup(path: string): AttributeRead {
-    const segments = segmentsOf(path);
-    const fromInputs = walk(this.record.inputs ?? {}, segments, "inputs");
-    if (fromInputs.state === "known") return fromInputs;
+    const fromInputs = readValue(this.record.inputs ?? {}, path);
     // An input that is unknown or secret stays so whatever the outputs say.
-    if (fromInputs.state === "unknown") return fromInputs;
-    return this.record.outputs ? walk(this.record.outputs, segments, "outputs") : { state: "absent" };
+    if (fromInputs.state !== "absent") return fromSide(fromInputs, "inputs");
+    return this.record.outputs ? fromSide(readValue(this.record.outputs, path), "outputs") : { state: "absent" };
   }
 
   /**
@@ -130,7 +107,7 @@ export class ResourceAttributes {
    */
   read(path: string): AttributeRead {
     const read = this.lookup(path);
-    if (read.state === "unknown" && (read.from === "inputs" || read.secret)) this.opaque.push({ path, from: read.from, secret: read.secret });
+    if (read.state === "unknown" && (read.from === "inputs" || read.secret)) this.tracker.note(this.record, { path, from: read.from, secret: read.secret });
     return read;
   }
 
@@ -179,8 +156,8 @@ export class ResourceAttributes {
   strings(path: string): string[] | undefined {
     const read = this.read(path);
     if (read.state !== "known" || !Array.isArray(read.value)) return undefined;
-    const values = read.value.map((v) => (isSecretObject(v) ? (unwrapSecret(v) as { value?: unknown }).value : v));
-    return values.every((v) => typeof v === "string" && v !== SECRET_PLACEHOLDER && !isUnknown(v)) ? (values as string[]) : undefined;
+    const values = read.value.map((element) => readValue(element, ""));
+    return values.every((v) => v.state === "known" && typeof v.value === "string") ? values.map((v) => (v as { value: string }).value) : undefined;
   }
 
   /** The raw value at a path when it is known (a string "" included), without tracking. */
@@ -214,10 +191,15 @@ export class ResourceAttributes {
 
 /** The reason a resource is not priced when a rule needed an opaque value. */
 export function opaqueReason(reads: OpaqueRead[]): string {
-  const secret = reads.filter((r) => r.secret).map((r) => r.path);
-  const unknown = reads.filter((r) => !r.secret).map((r) => r.path);
+  const secret = [...new Set(reads.filter((r) => r.secret).map(opaqueField))];
+  const unknown = [...new Set(reads.filter((r) => !r.secret).map(opaqueField))];
   const parts: string[] = [];
-  if (secret.length > 0) parts.push(`${[...new Set(secret)].join(", ")} ${secret.length === 1 ? "is a secret" : "are secrets"} the document does not reveal`);
-  if (unknown.length > 0) parts.push(`${[...new Set(unknown)].join(", ")} ${unknown.length === 1 ? "is" : "are"} unknown until apply`);
+  if (secret.length > 0) parts.push(`${secret.join(", ")} ${secret.length === 1 ? "is a secret" : "are secrets"} the document does not reveal`);
+  if (unknown.length > 0) parts.push(`${unknown.join(", ")} ${unknown.length === 1 ? "is" : "are"} unknown until apply`);
   return `not priced: ${parts.join("; ")}`;
+}
+
+/** The field an opaque read names: its path, with the record it sits on when that is another resource. */
+export function opaqueField(read: OpaqueRead): string {
+  return read.of ? `${read.path} of ${read.of.name}` : read.path;
 }

@@ -7,7 +7,7 @@
 import { ResourceRecord } from "../graph/resourceRecord";
 import { PriceCatalog } from "../catalog/catalog";
 import { regionOf } from "../catalog/gcpLocations";
-import { ResourceAttributes } from "./resourceAttributes";
+import { OpaqueRead, ReadTracker, ResourceAttributes } from "./resourceAttributes";
 import { RESOURCE_TYPES } from "../graph/resourceTypes";
 
 /** Where GKE, disks and everything else are assumed to live when nothing says: the project's home region. */
@@ -31,6 +31,8 @@ export interface RegionResolution {
 
 export class ResourceGraph {
   readonly context: PricingContext;
+  /** Notes the opaque values read while one resource is priced, on whichever record they sit. */
+  readonly tracker = new ReadTracker();
   private readonly byUrn = new Map<string, ResourceRecord>();
   private readonly attributeCache = new Map<ResourceRecord, ResourceAttributes>();
   private readonly clustersByReference = new Map<string, ResourceRecord>();
@@ -38,8 +40,8 @@ export class ResourceGraph {
   private readonly volumesByName = new Map<string, ResourceRecord>();
   private referencedUrns?: Set<string>;
   private forwardingRuleOrdinals?: Map<string, number>;
-  /** Asked once per Kubernetes Service or PVC: computed once per graph, not once per object. */
-  private kubernetesRegionResolution?: RegionResolution;
+  /** Asked once per Kubernetes Service or PVC: computed once per graph, not once per object, with the opaque values it read. */
+  private kubernetesRegionResolution?: { resolution: RegionResolution; reads: OpaqueRead[] };
 
   constructor(readonly resources: ResourceRecord[], readonly catalog: PriceCatalog) {
     this.context = { catalog, graph: this, attributes: (record) => this.attributes(record) };
@@ -57,7 +59,7 @@ export class ResourceGraph {
   attributes(record: ResourceRecord): ResourceAttributes {
     let attributes = this.attributeCache.get(record);
     if (!attributes) {
-      attributes = new ResourceAttributes(record);
+      attributes = new ResourceAttributes(record, this.tracker);
       this.attributeCache.set(record, attributes);
     }
     return attributes;
@@ -122,7 +124,13 @@ export class ResourceGraph {
    * the GKE cluster's region when the graph's clusters agree on one.
    */
   kubernetesRegion(): RegionResolution {
-    return (this.kubernetesRegionResolution ??= this.resolveKubernetesRegion());
+    if (!this.kubernetesRegionResolution) {
+      const { result, reads } = this.tracker.track(undefined, () => this.resolveKubernetesRegion());
+      this.kubernetesRegionResolution = { resolution: result, reads };
+    }
+    // Each object whose region this is read the clusters' locations, not only the first one asking.
+    this.tracker.replay(this.kubernetesRegionResolution.reads);
+    return this.kubernetesRegionResolution.resolution;
   }
 
   private resolveKubernetesRegion(): RegionResolution {
@@ -139,18 +147,22 @@ export class ResourceGraph {
    * of a project region are billed at a higher hourly rate than further ones).
    */
   forwardingRuleOrdinal(record: ResourceRecord, isForwardingRule: (r: ResourceRecord) => boolean, regionFor: (r: ResourceRecord) => string): number {
-    if (!this.forwardingRuleOrdinals) {
-      this.forwardingRuleOrdinals = new Map();
-      const countPerRegion = new Map<string, number>();
-      for (const candidate of this.resources) {
-        if (!isForwardingRule(candidate)) continue;
-        const region = regionFor(candidate);
-        const ordinal = (countPerRegion.get(region) ?? 0) + 1;
-        countPerRegion.set(region, ordinal);
-        this.forwardingRuleOrdinals.set(candidate.urn, ordinal);
-      }
+    // The numbering is the graph's, not one rule's reading: computed once, its reads counting for nobody.
+    if (!this.forwardingRuleOrdinals) this.tracker.untracked(() => this.numberForwardingRules(isForwardingRule, regionFor));
+    return this.forwardingRuleOrdinals!.get(record.urn) ?? 1;
+  }
+
+  private numberForwardingRules(isForwardingRule: (r: ResourceRecord) => boolean, regionFor: (r: ResourceRecord) => string): void {
+    const ordinals = new Map<string, number>();
+    const countPerRegion = new Map<string, number>();
+    for (const candidate of this.resources) {
+      if (!isForwardingRule(candidate)) continue;
+      const region = regionFor(candidate);
+      const ordinal = (countPerRegion.get(region) ?? 0) + 1;
+      countPerRegion.set(region, ordinal);
+      ordinals.set(candidate.urn, ordinal);
     }
-    return this.forwardingRuleOrdinals.get(record.urn) ?? 1;
+    this.forwardingRuleOrdinals = ordinals;
   }
 
   private providerOf(record: ResourceRecord): ResourceRecord | undefined {

@@ -5,7 +5,8 @@
  * search reads this, never the stack config, to tell them from forgotten disks.
  */
 import { COMPONENT_TYPES } from "./componentTypes";
-import { revealSecret, type ResourceRecord } from "./resourceRecord";
+import type { ResourceRecord } from "./resourceRecord";
+import { valueAt } from "./valueReader";
 
 /** One data disk and the blockchain node it serves. */
 export interface BlockchainNodeDisk {
@@ -24,7 +25,7 @@ export function blockchainNodeDisksOf(resources: ResourceRecord[]): BlockchainNo
   return resources
     .filter((record) => record.type === COMPONENT_TYPES.blockchainNodeDisks)
     .flatMap((record) => {
-      const disks = revealSecret(record.inputs.disks);
+      const disks = valueAt(record.inputs, "disks");
       return Array.isArray(disks) ? (disks as BlockchainNodeDisk[]) : [];
     });
 }

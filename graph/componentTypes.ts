@@ -15,8 +15,6 @@ export const COMPONENT_TYPES = {
   blockchainNodeDisks: "relay-budget:blockchain:BlockchainNodeDisks",
   testnetBlockchains: "relay-budget:blockchain:TestnetBlockchains",
   validatorChains: "relay-budget:validators:ValidatorChains",
-  /** The demand stated per GKE node pool (components/poolWorkloads.ts); never deployed under another token. */
-  poolWorkloads: "relay-budget:gke:PoolWorkloads",
 } as const;
 
 export type ComponentKind = keyof typeof COMPONENT_TYPES;

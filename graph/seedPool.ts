@@ -1,12 +1,13 @@
 /**
  * The seed pool as the recorded graph carries it: the SeedNodePool component's inputs
- * (components/seedNodePool.ts) and the seeds' stated requests in the PoolWorkloads component. A
+ * (components/seedNodePool.ts) and the seeds' stated requests in the graph's stated demand (graph/statedPodGroup.ts). A
  * leaf of the graph's readers: the budget report reads it without loading the component, the
  * Pulumi SDK or the stack config.
  */
 import { COMPONENT_TYPES } from "./componentTypes";
-import { revealSecret, type ResourceRecord } from "./resourceRecord";
-import { POOL_WORKLOADS_TYPE, type StatedPodGroup } from "./statedPodGroup";
+import type { ResourceRecord } from "./resourceRecord";
+import { valueAt } from "./valueReader";
+import { statedDemandOf } from "./statedPodGroup";
 
 /** The inputs the SeedNodePool component registers. */
 export interface SeedPoolInputs {
@@ -19,7 +20,7 @@ export interface SeedPoolInputs {
 }
 
 export interface SeedPoolFromGraph extends SeedPoolInputs {
-  /** One seed pod's requests, as stated in the PoolWorkloads component. */
+  /** One seed pod's requests, as the graph's stated demand gives them. */
   requests: { cpu: number; memoryGiB: number };
 }
 
@@ -27,14 +28,14 @@ export interface SeedPoolFromGraph extends SeedPoolInputs {
 export function seedPoolOf(resources: ResourceRecord[]): SeedPoolFromGraph | { missing: string } {
   const component = resources.find((record) => record.type === COMPONENT_TYPES.seedNodePool);
   if (!component) return { missing: `no ${COMPONENT_TYPES.seedNodePool} component in the graph` };
-  const inputs = revealSecret(component.inputs) as Partial<SeedPoolInputs>;
+  const inputs = valueAt(component.inputs, "") as Partial<SeedPoolInputs>;
   if (typeof inputs.poolName !== "string" || typeof inputs.seedReplicas !== "number" || typeof inputs.minAvailableSeeds !== "number" || !inputs.podSelector) {
     return { missing: `the ${COMPONENT_TYPES.seedNodePool} component carries no poolName/seedReplicas/minAvailableSeeds/podSelector inputs` };
   }
   const selector = inputs.podSelector;
-  const workloads = resources.find((record) => record.type === POOL_WORKLOADS_TYPE);
-  const pools = (revealSecret(workloads?.inputs.pools) ?? {}) as Record<string, StatedPodGroup[]>;
+  const pools = statedDemandOf(resources);
   const seeds = (pools[inputs.poolName] ?? []).find((group) => Object.entries(selector).every(([key, value]) => group.podLabels?.[key] === value));
   if (!seeds) return { missing: `no stated pod group on pool ${inputs.poolName} matches the seed pods' labels` };
-  return { ...(inputs as SeedPoolInputs), requests: { ...seeds.requests } };
+  const { poolName, seedReplicas, minAvailableSeeds, seedNamespace, podSelector } = inputs as SeedPoolInputs;
+  return { poolName, seedReplicas, minAvailableSeeds, seedNamespace, podSelector, requests: { ...seeds.requests } };
 }

@@ -1,12 +1,11 @@
 /**
- * The demand stated per GKE node pool as the recorded graph carries it (the inputs of the
- * PoolWorkloads component, components/poolWorkloads.ts). A leaf module: the readers of a graph
- * (opportunities, report) import it without loading the component or the Pulumi SDK.
+ * The demand stated per GKE node pool as the recorded graph carries it: each component that
+ * declares node pools (GkeCluster, SeedNodePool, TestnetBlockchains) has, among its inputs,
+ * `statedDemand`: pool name -> the pods running there that the program does not declare. A leaf
+ * module: the readers of a graph (opportunities, report) import it without the Pulumi SDK.
  */
-import { COMPONENT_TYPES } from "./componentTypes";
-
-/** The type token of the component that carries the stated demand. */
-export const POOL_WORKLOADS_TYPE = COMPONENT_TYPES.poolWorkloads;
+import type { ResourceRecord } from "./resourceRecord";
+import { valueAt } from "./valueReader";
 
 /** One stated workload as the graph carries it. */
 export interface StatedPodGroup {
@@ -33,4 +32,21 @@ export interface StatedPodGroup {
   inferred?: string;
   /** The config key that states it, e.g. "poolWorkloads.pocket-core[0]". */
   configKey: string;
+}
+
+/** Pool name -> the pod groups stated for it. */
+export type StatedDemand = Record<string, StatedPodGroup[]>;
+
+/** Every pool's stated demand, from the components of the graph that declare pools. */
+export function statedDemandOf(resources: ResourceRecord[]): StatedDemand {
+  const demand: StatedDemand = {};
+  for (const record of resources) {
+    if (record.custom) continue;
+    const pools = valueAt(record.inputs, "statedDemand");
+    if (typeof pools !== "object" || pools === null) continue;
+    for (const [pool, groups] of Object.entries(pools as StatedDemand)) {
+      if (Array.isArray(groups)) demand[pool] = [...(demand[pool] ?? []), ...groups];
+    }
+  }
+  return demand;
 }

@@ -6,7 +6,7 @@
 import { ResourceRecord } from "../graph/resourceRecord";
 import { RESOURCE_TYPES } from "../graph/resourceTypes";
 import { podRequests } from "./podRequests";
-import { read, stringMap } from "./recordValues";
+import { valueAt, stringMapAt } from "../graph/valueReader";
 
 /** Where each workload kind keeps its pod spec, pod labels and replica count. */
 const WORKLOAD_TYPES: Record<string, { podSpec: string; podLabels: string; replicas?: string }> = {
@@ -34,21 +34,21 @@ export function declaredWorkloads(resources: ResourceRecord[]): ({ workload: Dec
     const shape = WORKLOAD_TYPES[record.type];
     if (!shape) continue;
     const kind = record.type.split(":").pop();
-    const namespace = read(record.inputs, "metadata.namespace") as string | undefined;
-    const name = `${kind} ${namespace ?? "default"}/${(read(record.inputs, "metadata.name") as string | undefined) ?? record.name}`;
-    const podSpec = read(record.inputs, shape.podSpec);
+    const namespace = valueAt(record.inputs, "metadata.namespace") as string | undefined;
+    const name = `${kind} ${namespace ?? "default"}/${(valueAt(record.inputs, "metadata.name") as string | undefined) ?? record.name}`;
+    const podSpec = valueAt(record.inputs, shape.podSpec);
     const requests = podRequests(podSpec);
     if (typeof requests === "string") {
       found.push({ unknown: { name, reason: requests } });
       continue;
     }
-    const replicasValue = shape.replicas ? read(record.inputs, shape.replicas) : 1;
+    const replicasValue = shape.replicas ? valueAt(record.inputs, shape.replicas) : 1;
     const replicas = typeof replicasValue === "number" ? replicasValue : replicasValue === undefined ? 1 : Number(replicasValue);
     if (!Number.isFinite(replicas)) {
       found.push({ unknown: { name, reason: "replicas unknown until apply" } });
       continue;
     }
-    found.push({ workload: { name, namespace, podSpec, podLabels: stringMap(read(record.inputs, shape.podLabels)), replicas, requests } });
+    found.push({ workload: { name, namespace, podSpec, podLabels: stringMapAt(record.inputs, shape.podLabels), replicas, requests } });
   }
   return found;
 }

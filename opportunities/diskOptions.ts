@@ -9,7 +9,7 @@
 import { priceWhatIf } from "../cost/engine";
 import { PriceCatalog } from "../catalog/catalog";
 import { COMPARED_DISK_TYPES, DiskPerformance, PERFORMANCE_FIELDS, diskPerformance, instanceCaps, loadDiskPerformance } from "../catalog/diskPerformance";
-import { POOL_WORKLOADS_TYPE, type StatedPodGroup } from "../graph/statedPodGroup";
+import { statedDemandOf, type StatedPodGroup } from "../graph/statedPodGroup";
 import { StackConfig } from "../config";
 import type { PricedResource } from "../cost/model";
 import { ResourceRecord } from "../graph/resourceRecord";
@@ -31,14 +31,11 @@ export function describePerformance(p: Partial<DiskPerformance>): string {
     .join(", ");
 }
 
-/** The disk's stated workload and the pool it runs on, from the PoolWorkloads component in the graph. */
+/** The disk's stated workload and the pool it runs on, from the graph's stated demand. */
 function statedMounts(resources: ResourceRecord[]): Map<string, { pool: string; workload: StatedPodGroup }> {
   const mounts = new Map<string, { pool: string; workload: StatedPodGroup }>();
-  for (const record of resources.filter((r) => r.type === POOL_WORKLOADS_TYPE)) {
-    const pools = (record.inputs.pools ?? {}) as Record<string, StatedPodGroup[]>;
-    for (const [pool, workloads] of Object.entries(pools)) {
-      for (const workload of workloads) if (workload.dataDisk) mounts.set(workload.dataDisk.name, { pool, workload });
-    }
+  for (const [pool, workloads] of Object.entries(statedDemandOf(resources))) {
+    for (const workload of workloads) if (workload.dataDisk) mounts.set(workload.dataDisk.name, { pool, workload });
   }
   return mounts;
 }

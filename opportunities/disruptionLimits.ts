@@ -4,7 +4,7 @@
  */
 import { ResourceRecord } from "../graph/resourceRecord";
 import { DisruptionLimit } from "./podGroup";
-import { read, stringMap } from "./recordValues";
+import { valueAt, stringMapAt } from "../graph/valueReader";
 
 const PDB_TYPES = new Set(["kubernetes:policy/v1:PodDisruptionBudget", "kubernetes:policy/v1beta1:PodDisruptionBudget"]);
 
@@ -20,11 +20,11 @@ export function disruptionBudgets(resources: ResourceRecord[]): DisruptionBudget
   return resources
     .filter((r) => PDB_TYPES.has(r.type))
     .map((r) => ({
-      name: (read(r.inputs, "metadata.name") as string | undefined) ?? r.name,
-      namespace: read(r.inputs, "metadata.namespace") as string | undefined,
-      matchLabels: stringMap(read(r.inputs, "spec.selector.matchLabels")),
-      minAvailable: read(r.inputs, "spec.minAvailable") as number | string | undefined,
-      maxUnavailable: read(r.inputs, "spec.maxUnavailable") as number | string | undefined,
+      name: (valueAt(r.inputs, "metadata.name") as string | undefined) ?? r.name,
+      namespace: valueAt(r.inputs, "metadata.namespace") as string | undefined,
+      matchLabels: stringMapAt(r.inputs, "spec.selector.matchLabels"),
+      minAvailable: valueAt(r.inputs, "spec.minAvailable") as number | string | undefined,
+      maxUnavailable: valueAt(r.inputs, "spec.maxUnavailable") as number | string | undefined,
     }));
 }
 

@@ -1,8 +1,7 @@
 /** The node pools of the graph as the scheduler sees their nodes: name, labels and taints. */
 import { ResourceRecord } from "../graph/resourceRecord";
-import { read, stringMap } from "./recordValues";
+import { valueAt, stringMapAt } from "../graph/valueReader";
 
-export { NODE_POOL_TYPE } from "../graph/resourceTypes";
 /** GKE labels every node with its pool's name. */
 export const GKE_NODEPOOL_LABEL = "cloud.google.com/gke-nodepool";
 /** GKE API taint effects and their Kubernetes spelling. */
@@ -17,9 +16,9 @@ export interface PoolNodes {
 }
 
 export function poolNodes(record: ResourceRecord): PoolNodes {
-  const name = (read(record.inputs, "name") as string | undefined) ?? record.name;
-  const labels = { ...stringMap(read(record.inputs, "nodeConfig.labels")), [GKE_NODEPOOL_LABEL]: name };
-  const rawTaints = read(record.inputs, "nodeConfig.taints");
+  const name = (valueAt(record.inputs, "name") as string | undefined) ?? record.name;
+  const labels = { ...stringMapAt(record.inputs, "nodeConfig.labels"), [GKE_NODEPOOL_LABEL]: name };
+  const rawTaints = valueAt(record.inputs, "nodeConfig.taints");
   const taints = (Array.isArray(rawTaints) ? rawTaints : []).map((t) => ({
     key: String(t.key),
     value: String(t.value ?? ""),

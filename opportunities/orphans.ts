@@ -7,7 +7,8 @@
 import { PriceCatalog } from "../catalog/catalog";
 import { StackConfig } from "../config";
 import type { PricedResource } from "../cost/model";
-import { ResourceRecord, isSecretValue } from "../graph/resourceRecord";
+import { ResourceRecord } from "../graph/resourceRecord";
+import { valueAt } from "../graph/valueReader";
 import { blockchainNodeDisksOf } from "../graph/blockchainNodeDisks";
 import { ADDRESS_TYPES, DISK_TYPES, FORWARDING_RULE_TYPES, RESOURCE_TYPES } from "../graph/resourceTypes";
 import { commandChange, configEdits, diskConfigKey } from "./configKeys";
@@ -17,20 +18,6 @@ import { money } from "../cost/money";
 const PV_TYPE = RESOURCE_TYPES.k8sPersistentVolume;
 const SERVICE_TYPE = RESOURCE_TYPES.k8sService;
 const INGRESS_TYPES = new Set(["kubernetes:networking.k8s.io/v1:Ingress", "kubernetes:extensions/v1beta1:Ingress"]);
-
-function plain(value: unknown): unknown {
-  return isSecretValue(value) ? value.value : value;
-}
-
-function at(record: ResourceRecord, path: string): unknown {
-  let current: unknown = record.inputs;
-  for (const segment of path.split(".")) {
-    current = plain(current);
-    if (typeof current !== "object" || current === null) return undefined;
-    current = (current as Record<string, unknown>)[segment];
-  }
-  return plain(current);
-}
 
 /** The names a resource is referred to by: its name, its self link and URL forms end in it. */
 function refersTo(value: unknown, name: string): boolean {
@@ -61,9 +48,9 @@ function diskUsers(disk: ResourceRecord, name: string, resources: ResourceRecord
   const users: string[] = [];
   for (const record of resources) {
     if (record === disk) continue;
-    if (record.type === PV_TYPE && (refersTo(at(record, "spec.csi.volumeHandle"), name) || refersTo(at(record, "spec.gcePersistentDisk.pdName"), name))) users.push(`PersistentVolume ${record.name}`);
+    if (record.type === PV_TYPE && (refersTo(valueAt(record.inputs, "spec.csi.volumeHandle"), name) || refersTo(valueAt(record.inputs, "spec.gcePersistentDisk.pdName"), name))) users.push(`PersistentVolume ${record.name}`);
     if (record.type === RESOURCE_TYPES.instance) {
-      const attached = [at(record, "bootDisk.source"), ...((at(record, "attachedDisks") as { source?: unknown }[] | undefined) ?? []).map((d) => plain(d?.source))];
+      const attached = [valueAt(record.inputs, "bootDisk.source"), ...((valueAt(record.inputs, "attachedDisks") as { source?: unknown }[] | undefined) ?? []).map((d) => valueAt(d, "source"))];
       if (attached.some((source) => refersTo(source, name))) users.push(`instance ${record.name}`);
     }
   }
@@ -71,16 +58,16 @@ function diskUsers(disk: ResourceRecord, name: string, resources: ResourceRecord
 }
 
 function addressUsers(address: ResourceRecord, resources: ResourceRecord[]): string[] {
-  const name = String(at(address, "name") ?? address.name);
-  const ip = at(address, "address") ?? plain(address.outputs?.address);
+  const name = String(valueAt(address.inputs, "name") ?? address.name);
+  const ip = valueAt(address.inputs, "address") ?? valueAt(address.outputs, "address");
   const matches = (value: unknown) => refersTo(value, name) || (typeof ip === "string" && value === ip);
   const users: string[] = [];
   for (const record of resources) {
-    if (FORWARDING_RULE_TYPES.has(record.type) && matches(at(record, "ipAddress"))) users.push(`forwarding rule ${record.name}`);
-    const annotations = (at(record, "metadata.annotations") as Record<string, unknown> | undefined) ?? {};
-    if (record.type === SERVICE_TYPE && at(record, "spec.type") === "LoadBalancer") {
+    if (FORWARDING_RULE_TYPES.has(record.type) && matches(valueAt(record.inputs, "ipAddress"))) users.push(`forwarding rule ${record.name}`);
+    const annotations = (valueAt(record.inputs, "metadata.annotations") as Record<string, unknown> | undefined) ?? {};
+    if (record.type === SERVICE_TYPE && valueAt(record.inputs, "spec.type") === "LoadBalancer") {
       const named = String(annotations["networking.gke.io/load-balancer-ip-addresses"] ?? "");
-      if (matches(at(record, "spec.loadBalancerIP")) || named.split(",").some((n) => matches(n.trim()))) users.push(`LoadBalancer Service ${record.name}`);
+      if (matches(valueAt(record.inputs, "spec.loadBalancerIP")) || named.split(",").some((n) => matches(n.trim()))) users.push(`LoadBalancer Service ${record.name}`);
     }
     if (INGRESS_TYPES.has(record.type) && matches(annotations["kubernetes.io/ingress.global-static-ip-name"])) users.push(`Ingress ${record.name}`);
   }
@@ -90,9 +77,9 @@ function addressUsers(address: ResourceRecord, resources: ResourceRecord[]): str
 }
 
 function location(record: ResourceRecord, priced: PricedResource): string {
-  const zone = at(record, "zone");
+  const zone = valueAt(record.inputs, "zone");
   if (typeof zone === "string") return `--zone ${zone}`;
-  return record.type.includes("global") ? "--global" : `--region ${String((priced.shape && "region" in priced.shape ? priced.shape.region : undefined) ?? at(record, "region") ?? "")}`;
+  return record.type.includes("global") ? "--global" : `--region ${String((priced.shape && "region" in priced.shape ? priced.shape.region : undefined) ?? valueAt(record.inputs, "region") ?? "")}`;
 }
 
 export function orphans(stack: string, resources: ResourceRecord[], priced: Map<string, PricedResource>, config: StackConfig | undefined, _catalog: PriceCatalog): StackFindings {
@@ -104,7 +91,7 @@ export function orphans(stack: string, resources: ResourceRecord[], priced: Map<
     if (!isDisk && !ADDRESS_TYPES.has(record.type)) continue;
     const current = priced.get(record.urn);
     if (!current) continue;
-    const name = String(at(record, "name") ?? record.name);
+    const name = String(valueAt(record.inputs, "name") ?? record.name);
     const kind = isDisk ? "orphan-disk" : "orphan-address";
     const users = isDisk ? diskUsers(record, name, resources) : addressUsers(record, resources);
     if (users.length > 0 || depended.has(record.urn)) continue;
@@ -116,7 +103,7 @@ export function orphans(stack: string, resources: ResourceRecord[], priced: Map<
       findings.considered.push({ stack, kind, resource: name, note: `nothing uses it, but it costs nothing (${current.summary ?? current.status})` });
       continue;
     }
-    const project = typeof at(record, "project") === "string" ? ` --project ${at(record, "project")}` : "";
+    const project = typeof valueAt(record.inputs, "project") === "string" ? ` --project ${valueAt(record.inputs, "project")}` : "";
     const diskKey = isDisk && config ? diskConfigKey(config, name) : undefined;
     // The config entry that declares the disk (a blockchain node, a testnet chain) is what goes.
     const ownerKey = diskKey?.replace(/\.disk$/, "");

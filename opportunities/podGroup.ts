@@ -12,7 +12,7 @@ export interface DisruptionLimit {
 export interface PodGroup extends DisruptionLimit {
   /** "StatefulSet blockchain/geth-goerli", "seed pod pocket/pocket-seed". */
   name: string;
-  /** Where the demand was read: a declared workload, or the stated demand (PoolWorkloads) of pods the program does not declare. */
+  /** Where the demand was read: a declared workload, or the stated demand (the `statedDemand` input of the component declaring the pool) of pods the program does not declare. */
   source: "workload" | "stated";
   /** The exact origin, e.g. "config poolWorkloads.pocket-core[0], source: k8s-deployment mainnet/base/deployment.yaml". */
   from: string;

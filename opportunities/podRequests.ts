@@ -1,12 +1,11 @@
 /** What one pod requests, from its pod spec's Kubernetes quantities, as the scheduler counts it. */
-import { isUnknown } from "../graph/resourceRecord";
 import { quantityToGib } from "../validation/kubernetesQuantity";
-import { read } from "./recordValues";
+import { isPreviewUnknown, valueAt } from "../graph/valueReader";
 
 /** CPU cores of a Kubernetes quantity ("500m", "0.5", 2). */
 export function cpuCores(quantity: unknown): number | undefined {
   if (typeof quantity === "number") return quantity;
-  if (typeof quantity !== "string" || isUnknown(quantity)) return undefined;
+  if (typeof quantity !== "string" || isPreviewUnknown(quantity)) return undefined;
   const match = /^(\d+(?:\.\d+)?)(m?)$/.exec(quantity.trim());
   if (!match) return undefined;
   return match[2] ? Number(match[1]) / 1000 : Number(match[1]);
@@ -14,7 +13,7 @@ export function cpuCores(quantity: unknown): number | undefined {
 
 export function memoryGiB(quantity: unknown): number | undefined {
   if (typeof quantity === "number") return quantity / 2 ** 30;
-  if (typeof quantity !== "string" || isUnknown(quantity)) return undefined;
+  if (typeof quantity !== "string" || isPreviewUnknown(quantity)) return undefined;
   return quantityToGib(quantity);
 }
 
@@ -24,20 +23,20 @@ export function podRequests(podSpec: unknown): { cpu: number; memoryGiB: number 
     let cpu = 0;
     let memory = 0;
     for (const container of Array.isArray(list) ? list : []) {
-      const requests = read(container, "resources.requests");
-      const c = cpuCores(read(requests, "cpu") ?? 0);
-      const m = memoryGiB(read(requests, "memory") ?? 0);
+      const requests = valueAt(container, "resources.requests");
+      const c = cpuCores(valueAt(requests, "cpu") ?? 0);
+      const m = memoryGiB(valueAt(requests, "memory") ?? 0);
       if (c === undefined || m === undefined) return undefined;
       cpu += c;
       memory += m;
     }
     return { cpu, memoryGiB: memory };
   };
-  const containers = sum(read(podSpec, "containers"));
+  const containers = sum(valueAt(podSpec, "containers"));
   if (!containers) return "requests unknown (not a quantity, or unknown until apply)";
   let cpu = containers.cpu;
   let memory = containers.memoryGiB;
-  for (const init of (read(podSpec, "initContainers") as unknown[] | undefined) ?? []) {
+  for (const init of (valueAt(podSpec, "initContainers") as unknown[] | undefined) ?? []) {
     const one = sum([init]);
     if (one) {
       cpu = Math.max(cpu, one.cpu);

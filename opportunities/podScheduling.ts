@@ -1,6 +1,6 @@
 /** Whether a pod may land on a pool's nodes: the scheduler's hard constraints (selector, required affinity, taints). */
 import { PoolNodes } from "./nodePools";
-import { read, stringMap } from "./recordValues";
+import { valueAt, stringMapAt } from "../graph/valueReader";
 
 function tolerates(tolerations: unknown, taint: { key: string; value: string; effect: string }): boolean {
   return (Array.isArray(tolerations) ? tolerations : []).some((t) => {
@@ -31,13 +31,13 @@ function matchesExpression(labels: Record<string, string>, expression: { key: st
 
 /** Whether a pod spec may schedule onto the pool's nodes (hard constraints only). */
 export function podFitsPool(podSpec: unknown, pool: PoolNodes): boolean {
-  const selector = stringMap(read(podSpec, "nodeSelector"));
+  const selector = stringMapAt(podSpec, "nodeSelector");
   if (Object.entries(selector).some(([key, value]) => pool.labels[key] !== value)) return false;
-  const terms = read(podSpec, "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms");
+  const terms = valueAt(podSpec, "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms");
   if (Array.isArray(terms) && terms.length > 0) {
     const anyTerm = terms.some((term) => ((term?.matchExpressions as unknown[]) ?? []).every((e) => matchesExpression(pool.labels, e as never)));
     if (!anyTerm) return false;
   }
-  const tolerations = read(podSpec, "tolerations");
+  const tolerations = valueAt(podSpec, "tolerations");
   return pool.taints.filter((t) => t.effect !== "PreferNoSchedule").every((taint) => tolerates(tolerations, taint));
 }

@@ -6,7 +6,7 @@
  *   required node affinity, tolerations. A workload that could land on several pools is reported as
  *   unplaced (its pods cannot be charged to one pool).
  * - pods the program does not declare (validators, blockchain nodes, system pods, prod's seeds)
- *   are stated in config per pool and carried into the graph by the PoolWorkloads component: the
+ *   are stated in config per pool and carried into the graph as an input (`statedDemand`) of the component declaring the pool: the
  *   analysis reads them from its inputs, never from the config (statedDemand.ts).
  * PodDisruptionBudgets that select a group's pods give the most pods of that group one node may
  * hold: draining a node must not evict more than the budget allows (disruptionLimits.ts).
@@ -14,13 +14,13 @@
 import { ResourceRecord } from "../graph/resourceRecord";
 import { declaredWorkloads } from "./declaredWorkloads";
 import { disruptionBudgets, disruptionLimit } from "./disruptionLimits";
-import { NODE_POOL_TYPE, poolNodes } from "./nodePools";
+import { poolNodes } from "./nodePools";
+import { NODE_POOL_TYPE } from "../graph/resourceTypes";
 import { PodGroup } from "./podGroup";
 import { podFitsPool } from "./podScheduling";
-import { read } from "./recordValues";
+import { valueAt } from "../graph/valueReader";
 import { statedGroups } from "./statedDemand";
 
-export { NODE_POOL_TYPE } from "./nodePools";
 export type { PodGroup } from "./podGroup";
 
 export interface PoolPlacement {
@@ -64,7 +64,7 @@ export function podsPerPool(resources: ResourceRecord[]): PodsPerPool {
     placements.get(candidates[0].name)!.groups.push({
       name,
       source: "workload",
-      from: `${name} (${read(podSpec, "nodeSelector") ? "nodeSelector" : "affinity/tolerations"})`,
+      from: `${name} (${valueAt(podSpec, "nodeSelector") ? "nodeSelector" : "affinity/tolerations"})`,
       replicas,
       cpu: requests.cpu,
       memoryGiB: requests.memoryGiB,

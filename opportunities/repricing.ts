@@ -6,7 +6,8 @@
  * same machine-group pricer for the same reason.
  */
 import { PriceCatalog } from "../catalog/catalog";
-import { PricedResource, priceResources } from "../cost/engine";
+import { priceResources } from "../cost/engine";
+import type { PricedResource } from "../cost/model";
 import { priceMachineGroup } from "../cost/pricers/machineGroup";
 import { regionalPriceLine } from "../cost/pricers/diskStorage";
 import type { BootDiskShape, DiskStorageShape, MachineGroupShape, ResourceShape } from "../cost/shapes";

@@ -12,7 +12,8 @@ import { loadCatalog } from "../catalog/catalog";
 import { RESOURCE_TYPES } from "../graph/resourceTypes";
 import { definePolicy, PolicyDefinition, Violation } from "./policyDefinition";
 import { definePolicyConfig } from "./policyConfig";
-import { PolicyResource, isPreviewUnknown, valueAt } from "./resourceView";
+import { PolicyResource } from "./resourceView";
+import { isPreviewUnknown, valueAt } from "../graph/valueReader";
 
 const MACHINE_NAME = /^[a-z0-9][a-z0-9-]*$/;
 

@@ -10,12 +10,12 @@
  *    size, a count with nothing bounding it) makes the ceiling unverifiable, which the ceiling
  *    policies report as a violation at their own (mandatory) level, never as an advisory.
  */
-import { priceResourcesWithReads, priceWhatIf, PricedResource, ResourceRead } from "../cost/engine";
+import { priceResourcesWithReads, priceWhatIf, ResourceRead } from "../cost/engine";
+import type { PricedResource } from "../cost/model";
 import { NODE_POOL_TYPE } from "../graph/resourceTypes";
 import { money } from "../cost/money";
-import { PolicyResource, containsPreviewUnknown, isPreviewUnknown, recordForPricing, valueAt } from "./resourceView";
-
-export { NODE_POOL_TYPE };
+import { PolicyResource, recordForPricing } from "./resourceView";
+import { containsPreviewUnknown, isPreviewUnknown, valueAt } from "../graph/valueReader";
 
 export interface UnverifiableCost {
   urn: string;

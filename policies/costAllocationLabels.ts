@@ -8,7 +8,8 @@ import { z } from "zod";
 import { definePolicy, PolicyDefinition, Violation } from "./policyDefinition";
 import { RESOURCE_TYPES } from "../graph/resourceTypes";
 import { definePolicyConfig } from "./policyConfig";
-import { PolicyResource, isPreviewUnknown, stringMapAt, valueAt } from "./resourceView";
+import { PolicyResource } from "./resourceView";
+import { isPreviewUnknown, mapAt, valueAt } from "../graph/valueReader";
 
 export const costAllocationLabelsConfig = definePolicyConfig({
   requiredLabels: z
@@ -29,7 +30,7 @@ export const BILLING_LABEL_PATHS: Record<string, string> = {
 function checkLabels(resource: PolicyResource, config: { requiredLabels: string[] }): Violation[] {
   const path = BILLING_LABEL_PATHS[resource.type];
   if (!path) return [];
-  const labels = stringMapAt(resource.props, path);
+  const labels = mapAt(resource.props, path);
   // Labels unknown during preview are checked before the update step, when they are known.
   if (isPreviewUnknown(valueAt(resource.props, path)) || Object.values(labels ?? {}).some(isPreviewUnknown)) return [];
   const missing = config.requiredLabels.filter((key) => typeof labels?.[key] !== "string" || labels[key] === "");

@@ -13,7 +13,8 @@
 import { RESOURCE_TYPES } from "../graph/resourceTypes";
 import { definePolicy, PolicyDefinition, Violation } from "./policyDefinition";
 import { definePolicyConfig } from "./policyConfig";
-import { PolicyResource, isPreviewUnknown, valueAt } from "./resourceView";
+import { PolicyResource } from "./resourceView";
+import { isPreviewUnknown, valueAt } from "../graph/valueReader";
 
 export const CONFIG_MAP_TYPE = RESOURCE_TYPES.k8sConfigMap;
 

@@ -11,8 +11,10 @@ import { z } from "zod";
 import { definePolicy, PolicyDefinition, Violation } from "./policyDefinition";
 import { definePolicyConfig, usdPerMonth } from "./policyConfig";
 import { money } from "../cost/money";
-import { NODE_POOL_TYPE, estimateCeilingCost, estimateNotes, unverifiableMessage } from "./ceilingEstimate";
-import { PolicyResource, isPreviewUnknown, valueAt } from "./resourceView";
+import { NODE_POOL_TYPE } from "../graph/resourceTypes";
+import { estimateCeilingCost, estimateNotes, unverifiableMessage } from "./ceilingEstimate";
+import { PolicyResource } from "./resourceView";
+import { isPreviewUnknown, valueAt } from "../graph/valueReader";
 
 export const nodePoolBudgetCeilingConfig = definePolicyConfig({
   maxMonthlyCost: z

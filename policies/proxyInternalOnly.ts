@@ -15,7 +15,8 @@ import { RESOURCE_TYPES } from "../graph/resourceTypes";
 import { allowListProblem, isPrivateAddress } from "../validation/cidr";
 import { definePolicy, PolicyDefinition, Violation } from "./policyDefinition";
 import { definePolicyConfig } from "./policyConfig";
-import { PolicyResource, isPreviewUnknown, stringMapAt, valueAt } from "./resourceView";
+import { PolicyResource } from "./resourceView";
+import { isPreviewUnknown, mapAt, valueAt } from "../graph/valueReader";
 
 export const SERVICE_TYPE = RESOURCE_TYPES.k8sService;
 export const ADDRESS_TYPE = RESOURCE_TYPES.address;
@@ -31,7 +32,7 @@ function isLoadBalancer(resource: PolicyResource): boolean {
 function checkService(resource: PolicyResource): Violation[] {
   if (!isLoadBalancer(resource)) return [];
   const violations: Violation[] = [];
-  const annotations = stringMapAt(resource.props, "metadata.annotations") ?? {};
+  const annotations = mapAt(resource.props, "metadata.annotations") ?? {};
   const internal = INTERNAL_LB_ANNOTATIONS.some((key) => typeof annotations[key] === "string" && (annotations[key] as string).toLowerCase() === "internal");
   const annotationUnknown = INTERNAL_LB_ANNOTATIONS.some((key) => isPreviewUnknown(annotations[key]));
   if (!internal && !annotationUnknown) {
@@ -59,7 +60,6 @@ function checkService(resource: PolicyResource): Violation[] {
 const PROXY_COMPONENT = "blockchain-proxy";
 
 /** RFC 1918, shared address space (RFC 6598) and IPv6 unique-local: what an internal load balancer gets (validation/cidr.ts). */
-export { isPrivateAddress };
 
 function checkServiceAddress(resource: PolicyResource): Violation[] {
   if (!isLoadBalancer(resource)) return [];
@@ -70,7 +70,7 @@ function checkServiceAddress(resource: PolicyResource): Violation[] {
 
 function checkProxyAddress(resource: PolicyResource): Violation[] {
   if (resource.type !== ADDRESS_TYPE) return [];
-  const labels = stringMapAt(resource.props, "labels") ?? {};
+  const labels = mapAt(resource.props, "labels") ?? {};
   if (labels.component !== PROXY_COMPONENT) return [];
   // GCP's default address type is EXTERNAL.
   const kind = valueAt(resource.props, "addressType") ?? "EXTERNAL";

@@ -13,7 +13,7 @@
  *   wrapper. Views from records reveal them too, so both see the same plain values.
  */
 import type { PolicyResource as StackPolicyResource, ResourceValidationArgs } from "@pulumi/policy";
-import { ResourceRecord, isSecretValue, UNKNOWN } from "../graph/resourceRecord";
+import { ResourceRecord, isSecretValue } from "../graph/resourceRecord";
 
 export interface PolicyResource {
   urn: string;
@@ -32,33 +32,6 @@ export interface PolicyResource {
   parent?: string;
   /** URNs this resource depends on (stack policies only: `Analyze` does not carry them). */
   dependencies: string[];
-}
-
-/**
- * The sentinels Pulumi sends for values a preview cannot know. The engine marshals unknowns as the
- * string sentinel (graph/resourceRecord's UNKNOWN); the SDK also defines typed ones, accepted here
- * so a value of any type is recognised.
- */
-const PREVIEW_UNKNOWN_SENTINELS = new Set<unknown>([
-  UNKNOWN,
-  "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", // boolean
-  "3eeb2bf0-c639-47a8-9e75-3b44932eb421", // number
-  "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2", // array
-  "030794c1-ac77-496b-92df-f27374a8bd58", // asset
-  "e48ece36-62e2-4504-bad9-02848725956a", // archive
-  "dd056dcd-154b-4c76-9bd3-c8f88648b5ff", // object
-]);
-
-export function isPreviewUnknown(value: unknown): boolean {
-  return PREVIEW_UNKNOWN_SENTINELS.has(value);
-}
-
-/** True when any value inside `value` is a preview unknown. */
-export function containsPreviewUnknown(value: unknown): boolean {
-  if (isPreviewUnknown(value)) return true;
-  if (Array.isArray(value)) return value.some(containsPreviewUnknown);
-  if (typeof value === "object" && value !== null) return Object.values(value).some(containsPreviewUnknown);
-  return false;
 }
 
 /**
@@ -148,21 +121,4 @@ export function recordForPricing(view: PolicyResource): ResourceRecord {
     protect: view.protect,
     dependencies: view.dependencies,
   };
-}
-
-/** The value at a dotted path ("nodeConfig.machineType"); undefined when any step is missing. */
-export function valueAt(props: Record<string, unknown>, path: string): unknown {
-  let current: unknown = props;
-  for (const segment of path.split(".")) {
-    if (isPreviewUnknown(current)) return current;
-    if (typeof current !== "object" || current === null) return undefined;
-    current = (current as Record<string, unknown>)[segment];
-  }
-  return current;
-}
-
-/** A string-to-string map at a path (labels, annotations), unknown entries kept as sentinels. */
-export function stringMapAt(props: Record<string, unknown>, path: string): Record<string, unknown> | undefined {
-  const value = valueAt(props, path);
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }

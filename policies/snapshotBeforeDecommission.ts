@@ -18,7 +18,8 @@ import { diskMigrationsOf } from "../graph/diskMigration";
 import { RESOURCE_TYPES } from "../graph/resourceTypes";
 import { definePolicy, PolicyDefinition, Violation } from "./policyDefinition";
 import { definePolicyConfig } from "./policyConfig";
-import { PolicyResource, isPreviewUnknown, stringMapAt, valueAt } from "./resourceView";
+import { PolicyResource } from "./resourceView";
+import { isPreviewUnknown, mapAt, valueAt } from "../graph/valueReader";
 
 /** The program's component that declares each testnet chain's state (components/testnetBlockchains.ts). */
 export const TESTNET_BLOCKCHAINS_TYPE = COMPONENT_TYPES.testnetBlockchains;
@@ -82,7 +83,7 @@ function diskNameOf(sourceDisk: unknown): string | undefined {
 function snapshotsOf(chain: DecommissionedChain, snapshots: PolicyResource[]): PolicyResource[] {
   return snapshots.filter((snapshot) => {
     if (chain.disk) return diskNameOf(valueAt(snapshot.props, "sourceDisk")) === chain.disk;
-    const labels = stringMapAt(snapshot.props, "labels") ?? {};
+    const labels = mapAt(snapshot.props, "labels") ?? {};
     return labels["blockchain-node"] === chain.name;
   });
 }

@@ -3,11 +3,13 @@
  * Pulumi CLI; offline/recordStack.ts runs the same function under mocks.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { loadCatalog } from "../catalog/catalog";
 import { clusterZones, parseStackConfig, ProdConfig, StackConfig, TestnetConfig } from "../config";
+import type { StatedWorkload } from "../config/poolWorkloadsSchema";
+import type { StatedDemand, StatedPodGroup } from "../graph/statedPodGroup";
 import { BlockchainNodeDisks } from "../components/blockchainNodeDisks";
 import { BlockchainProxy } from "../components/blockchainProxy";
 import { GkeCluster } from "../components/gkeCluster";
-import { PoolWorkloads, StatedPodGroup, statedPodGroups } from "../components/poolWorkloads";
 import { SEED_POD_SELECTOR, SeedNodePool } from "../components/seedNodePool";
 import { BLOCKCHAIN_NAMESPACE, TestnetBlockchains } from "../components/testnetBlockchains";
 import { ValidatorChains } from "../components/validatorChains";
@@ -45,6 +47,7 @@ export async function defineStack(config: StackConfig): Promise<Record<string, p
   const labels = { team: config.labels.team, env: config.stack };
   // First: a skipped disk migration step stops the run before any resource is declared.
   const appliedMigrations = config.stack === "prod" ? await appliedDiskMigrations(config) : {};
+  const demand = poolDemand(config);
   const cluster = new GkeCluster(config.cluster.name, {
     project: config.gcpProject,
     name: config.cluster.name,
@@ -55,15 +58,35 @@ export async function defineStack(config: StackConfig): Promise<Record<string, p
     podCidr: config.cluster.podCidr,
     servicesCidr: config.cluster.servicesCidr,
     nodePools: config.nodePools,
+    statedDemand: demandOf(demand, config.nodePools.map((pool) => pool.name)),
     labels,
     importId: config.cluster.importId,
   });
-  new PoolWorkloads("pool-workloads", { pools: poolDemand(config) });
-  return config.stack === "prod" ? defineProd(config, cluster, labels, appliedMigrations) : defineTestnet(config, cluster, labels);
+  return config.stack === "prod" ? defineProd(config, cluster, labels, demand, appliedMigrations) : defineTestnet(config, cluster, labels, demand);
+}
+
+/** The config entries as graph entries, each naming its config key. */
+export function statedPodGroups(poolWorkloads: Record<string, StatedWorkload[]>): StatedDemand {
+  const pools: StatedDemand = {};
+  for (const [pool, workloads] of Object.entries(poolWorkloads)) {
+    pools[pool] = workloads.map((w, i) => ({ ...w, configKey: `poolWorkloads.${pool}[${i}]` }));
+  }
+  return pools;
+}
+
+/** The stated demand of the given pools (what the component declaring them carries into the graph). */
+function demandOf(demand: StatedDemand, pools: string[]): StatedDemand {
+  return Object.fromEntries(Object.entries(demand).filter(([pool]) => pools.includes(pool)));
+}
+
+/** vCPUs and memory of one node of a machine type, from the price catalog. */
+function machineOf(machineType: string): { vcpu: number; memoryGb: number } {
+  const { vcpu, memoryGb } = loadCatalog().machineTypes[machineType];
+  return { vcpu, memoryGb };
 }
 
 /** Every pool's stated demand: config poolWorkloads, plus prod's seed pods sized from seedPool. */
-export function poolDemand(config: StackConfig): Record<string, StatedPodGroup[]> {
+export function poolDemand(config: StackConfig): StatedDemand {
   const pools = statedPodGroups(config.poolWorkloads);
   if (config.stack === "prod") {
     const seeds = config.seedPool;
@@ -84,19 +107,21 @@ export function poolDemand(config: StackConfig): Record<string, StatedPodGroup[]
   return pools;
 }
 
-function defineProd(config: ProdConfig, cluster: GkeCluster, labels: { team: string; env: string }, appliedMigrations: Record<string, AppliedDiskMigration>) {
+function defineProd(config: ProdConfig, cluster: GkeCluster, labels: { team: string; env: string }, demand: StatedDemand, appliedMigrations: Record<string, AppliedDiskMigration>) {
   const defaultZone = clusterZones(config.cluster)[0];
   const { seedReplicas, minAvailableSeeds, seedNamespace, seedResources: _seedResources, ...pool } = config.seedPool;
   const seedPool = new SeedNodePool("seed-node-pool", {
     pool,
+    machine: machineOf(pool.machineType),
     seedReplicas,
     minAvailableSeeds,
     seedNamespace,
     cluster: cluster.clusterName,
     clusterLocation: config.cluster.location,
-    clusterNodeLocations: config.cluster.nodeLocations,
+    clusterZones: clusterZones(config.cluster),
     project: config.gcpProject,
     labels,
+    statedDemand: demandOf(demand, [pool.name]),
     provider: cluster.provider,
   });
   const disks = new BlockchainNodeDisks("blockchain-node-disks", {
@@ -134,10 +159,12 @@ function defineProd(config: ProdConfig, cluster: GkeCluster, labels: { team: str
   return outputs;
 }
 
-async function defineTestnet(config: TestnetConfig, cluster: GkeCluster, labels: { team: string; env: string }) {
+async function defineTestnet(config: TestnetConfig, cluster: GkeCluster, labels: { team: string; env: string }, demand: StatedDemand) {
   const blockchains = new TestnetBlockchains("testnet-blockchains", {
     chains: config.testnetChains,
     pool: config.testnetBlockchainPool,
+    machine: machineOf(config.testnetBlockchainPool.machineType),
+    statedDemand: demandOf(demand, [config.testnetBlockchainPool.name]),
     namespace: BLOCKCHAIN_NAMESPACE,
     project: config.gcpProject,
     cluster: cluster.clusterName,

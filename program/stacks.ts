@@ -6,7 +6,3 @@
 export const STACKS = ["prod", "testnet"] as const;
 
 export type StackName = (typeof STACKS)[number];
-
-export function isStackName(value: string): value is StackName {
-  return (STACKS as readonly string[]).includes(value);
-}

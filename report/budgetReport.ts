@@ -6,14 +6,10 @@
  * from the opportunities analysis, which prices through the same engine.
  */
 import { priceWhatIf } from "../cost/engine";
-import * as path from "path";
 import { PriceCatalog, loadCatalog } from "../catalog/catalog";
-import { STACKS } from "../program/stacks";
-import { countedTotals, firstInvalidInput } from "../cost/costComparison";
-import { CostReview, StackCostReview, assembleReview, reviewStack } from "../cost/costReview";
+import { countedTotals } from "../cost/costComparison";
+import { CostReview, StackCostReview } from "../cost/costReview";
 import type { PricedResource } from "../cost/model";
-import { InputError } from "../cost/sources/inputError";
-import { readStackExport } from "../cost/sources/stackExport";
 import { ResourceRecord } from "../graph/resourceRecord";
 import { SeedPoolFromGraph, seedPoolOf } from "../graph/seedPool";
 import { PROJECT_ROOT } from "../program/projectRoot";
@@ -24,6 +20,7 @@ import { pricedByUrn, withSpot } from "../opportunities/repricing";
 import { DiskMigrationCost, diskMigrationCosts } from "../opportunities/diskMigrationCosts";
 import { poolShape } from "../opportunities/rightsizing";
 import { PRODUCTION_STACKS } from "../opportunities/spotPools";
+import { buildReview } from "../review/buildReview";
 
 
 /** One node pool's shape and price on one side, from the shape the engine priced. */
@@ -109,12 +106,6 @@ function sideOf(priced: PricedResource | null): { summary: string; monthly: numb
   return priced && priced.status === "priced" ? { summary: priced.summary ?? priced.type, monthly: priced.monthly } : null;
 }
 
-/** The stack's baseline file, shown relative to the project so the report reads the same wherever it is built. */
-export function baselineFile(stack: string): { file: string; shown: string } {
-  const file = path.join(PROJECT_ROOT, "baselines", `${stack}.json`);
-  return { file, shown: path.relative(PROJECT_ROOT, file).split(path.sep).join("/") };
-}
-
 /** The after side of a stack with every node pool on spot: each pool's shape priced again as spot, totalled as the review totals a side. */
 function afterWithSpotPools(review: StackCostReview, catalog: PriceCatalog): number {
   const lines = review.comparison.lines.map((line) => {
@@ -177,23 +168,10 @@ function seedPoolFromGraph(prod: ResourceRecord[]): SeedPoolFromGraph {
 /** Builds the report from the committed baselines and the program recorded now. */
 export async function buildBudgetReport(options: { headroom?: number } = {}): Promise<BudgetReport> {
   const catalog = loadCatalog();
-  // Baselines first: a missing or bad baseline fails before the program run, as the review does.
-  const baselines = new Map<string, ResourceRecord[]>();
-  const baselineFiles: Record<string, string> = {};
-  for (const stack of STACKS) {
-    const { file, shown } = baselineFile(stack);
-    baselines.set(stack, readStackExport(file).resources);
-    baselineFiles[stack] = shown;
-  }
-  const offline: typeof import("../offline/recordStack") = require("../offline/recordStack");
-  const recorded = await offline.recordAllStacks();
-  const stackReviews = recorded.map((program) => {
-    const stackReview = reviewStack(program.stack, baselineFiles[program.stack], baselines.get(program.stack)!, program.resources, catalog);
-    const invalid = firstInvalidInput(stackReview.comparison);
-    if (invalid) throw new InputError(invalid.side === "before" ? baselineFiles[program.stack] : `Pulumi.${program.stack}.yaml`, `${invalid.line.name}.${invalid.field}`, invalid.message);
-    return stackReview;
-  });
-  const review = assembleReview(stackReviews, catalog);
+  // The review exactly as `infra-cost review --stack all` builds it, policy results included; paths shown from the project so the report reads the same wherever it is built.
+  const { review, programs: recorded } = await buildReview({ stack: "all", showPathsFrom: PROJECT_ROOT }, catalog);
+  const stackReviews = review.stacks;
+  const baselineFiles = Object.fromEntries(stackReviews.map((s) => [s.stack, s.baselineFile]));
   const prod = recorded.find((r) => r.stack === "prod")!;
   const prodReview = stackReviews.find((s) => s.stack === "prod")!;
   const testnetReview = stackReviews.find((s) => s.stack === "testnet")!;

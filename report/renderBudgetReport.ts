@@ -213,7 +213,7 @@ export function renderBudgetReport(report: BudgetReport, chartNames: { seedPool:
     "",
     "## 3. Every node pool: requests against allocatable",
     "",
-    `Each pool's pods: the program's own workloads and, for the pods it does not manage, the demand stated per pool in config \`poolWorkloads\` (prod's seeds from \`seedPool\`), as the \`PoolWorkloads\` component carries it in the recorded graph. ` +
+    `Each pool's pods: the program's own workloads and, for the pods it does not manage, the demand stated per pool in config \`poolWorkloads\` (prod's seeds from \`seedPool\`), as the component declaring each pool carries it in the recorded graph (its \`statedDemand\` input). ` +
       `Requests are what the scheduler packs; ${Math.round(report.opportunities.headroom * 100)} % headroom is added; a vertical autoscaler's cap must fit one node; a PodDisruptionBudget, a one-per-node rule and the rule that a replicated workload never sits wholly on one node bound the pods per node. ` +
       "Allocatable is what GKE leaves to pods on all the pool's nodes. \"Now\" is the pool as configured (after any adopted change); \"sized\" is the cheapest fit the bin packing finds.",
     "",

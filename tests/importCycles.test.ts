@@ -86,20 +86,20 @@ describe("import graph", () => {
 
   // The graph is the only source: what the program declares reaches the investigation and the report
   // as component inputs. The opportunities' advice names config keys (configKeys.ts), the only reason to know the config.
-  test("the budget report and the savings analyses do not read the stack config for figures", () => {
+  test("the review, the budget report and the savings analyses do not read the stack config for figures", () => {
     const dependencies = graph.obj();
     const configReaders = Object.entries(dependencies)
-      .filter(([file]) => /^(report|opportunities)\//.test(file))
+      .filter(([file]) => /^(report|review|opportunities)\//.test(file))
       .filter(([, imports]) => imports.some((imported) => imported.startsWith("config/")))
       .map(([file]) => file)
       .sort();
     expect(configReaders).toEqual(CONFIG_KEY_ADVICE);
   });
 
-  test("command code stays in cli/: the engine, catalog, policies, investigation, report and offline renderer never import it", () => {
+  test("command code stays in cli/: the engine, catalog, policies, investigation, review, report, config and offline renderer never import it", () => {
     const dependencies = graph.obj();
     const inward = Object.entries(dependencies)
-      .filter(([file]) => /^(cost|catalog|policies|opportunities|report|graph|charts|components|offline)\//.test(file))
+      .filter(([file]) => /^(cost|catalog|policies|opportunities|report|review|graph|charts|components|offline|config)\//.test(file))
       .flatMap(([file, imports]) => imports.filter((imported) => imported.startsWith("cli/")).map((imported) => `${file} > ${imported}`));
     expect(inward).toEqual([]);
   });

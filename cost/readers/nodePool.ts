@@ -6,11 +6,11 @@
  * locations, else 1 for a zonal location and 3 for a regional one. Count: see nodeCountOf (an
  * autoscaled pool at its minimum; the maximum is reported as a range).
  */
-import { ResourceRecord, isUnknown } from "../../graph/resourceRecord";
+import { ResourceRecord } from "../../graph/resourceRecord";
 import { defaultZoneCount, gkeClusterZones } from "../../catalog/gcpLocations";
 import { RESOURCE_TYPES } from "../../graph/resourceTypes";
 import type { AutoscalingBounds, MachineGroupShape } from "../shapes";
-import { ResourceAttributes, SECRET_PLACEHOLDER } from "../resourceAttributes";
+import { ResourceAttributes } from "../resourceAttributes";
 import { PricingContext, ReadOutcome, ResourceReader, opaqueFieldReason } from "./reader";
 import { LOCAL_SSDS_PER_VM, NODES_PER_CLUSTER, NODES_PER_POOL_ZONE, NODE_BOOT_DISK_GB } from "./gcpLimits";
 
@@ -155,9 +155,9 @@ export function readNodeGroup(
 
 /** The node pool's cluster in the same graph; when the reference is unknown, the graph's only cluster. */
 function clusterOf(record: ResourceRecord, context: PricingContext, attributes: ResourceAttributes, assumptions: string[]): ResourceRecord | undefined {
-  // Peeked, not read: an unknown cluster reference falls back to the graph's only cluster (stated).
+  // Peeked, not read: an unknown or secret cluster reference falls back to the graph's only cluster (stated).
   const reference = attributes.peek("cluster");
-  const named = typeof reference === "string" && reference !== "" && reference !== SECRET_PLACEHOLDER && !isUnknown(reference) ? reference : undefined;
+  const named = typeof reference === "string" && reference !== "" ? reference : undefined;
   const cluster = context.graph.clusterFor(named);
   if (cluster) return cluster;
   const clusters = context.graph.clusters();

@@ -155,7 +155,7 @@ describe("the report for the fixture month", () => {
 
   it("--fail-above-drift-percent lists every resource and stack beyond it", () => {
     const result = reconcile({ engine: "DuckDB", inputs: [], inputLabel: "fixture", lines: detailed, stacks: stacks.map((declared) => ({ declared, predictedFrom: "program" })), months: [], failAboveDriftPercent: 50 });
-    expect(result.threshold!.exceeded.map((entry) => `${entry.stack} ${entry.name}`)).toEqual(["prod prod", "prod geth-mainnet-data-to-pd-balanced", "prod geth-mainnet-data-pd-balanced"]);
+    expect(result.threshold!.exceeded.map((entry) => `${entry.stack} ${entry.name}`)).toEqual(["prod geth-mainnet-data-pd-balanced", "prod geth-mainnet-data-to-pd-balanced", "prod prod"]);
     const none = reconcile({ engine: "DuckDB", inputs: [], inputLabel: "fixture", lines: detailed, stacks: stacks.map((declared) => ({ declared, predictedFrom: "program" })), months: [], failAboveDriftPercent: 100 });
     expect(none.threshold!.exceeded).toEqual([]);
   });

@@ -92,11 +92,11 @@ describe("infra-cost reconcile", () => {
     const out = path.join(scratch(), "drift.json");
     const failing = await run(["--billing", fixture("detailed-202106.json"), "--stack", "prod", "--format", "json", "--out", out, "--fail-above-drift-percent", "50"]);
     expect(failing.code).toBe(3);
-    expect(failing.stderr).toBe("infra-cost reconcile: 3 drift(s) beyond 50%, the first 202106 prod prod at -100%\n");
+    expect(failing.stderr).toBe("infra-cost reconcile: 3 drift(s) beyond 50%, the first 202106 prod geth-mainnet-data-pd-balanced at -100%\n");
     // The stack (its June bill predates the change) and the migration's copy disk and snapshot, declared at step copy but not yet billed.
     const threshold = JSON.parse(fs.readFileSync(out, "utf8")).threshold;
     expect(threshold.percent).toBe(50);
-    expect(threshold.exceeded.map((e: { name: string; driftPercent: number }) => [e.name, e.driftPercent])).toEqual([["prod", -100], ["geth-mainnet-data-to-pd-balanced", -100], ["geth-mainnet-data-pd-balanced", -100]]);
+    expect(threshold.exceeded.map((e: { name: string; driftPercent: number }) => [e.name, e.driftPercent])).toEqual([["geth-mainnet-data-pd-balanced", -100], ["geth-mainnet-data-to-pd-balanced", -100], ["prod", -100]]);
     const passing = await run(["--billing", fixture("detailed-202106.json"), "--stack", "prod", "--fail-above-drift-percent", "100"]);
     expect(passing.code).toBe(0);
   });

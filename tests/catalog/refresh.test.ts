@@ -73,7 +73,7 @@ afterAll(() => {
 
 /** The command as the CLI runs it (options in, the entry point writes --out and prints), with test-only options. */
 function runPricesRefresh(options: PricesRefreshCommandOptions, io: CommandIo): Promise<number> {
-  return runCommand("infra-cost prices refresh", pricesRefreshCommand, options, io);
+  return runCommand("infra-cost", pricesRefreshCommand, options, io);
 }
 
 /** What the command printed, one entry per line. */
@@ -337,7 +337,7 @@ describe("the command", () => {
     const { io, out: stdout, err } = capturingIo();
     const code = await runPricesRefresh({ out, now: NOW }, io);
     expect(code).toBe(1);
-    expect(err).toEqual([`infra-cost prices refresh: ${NO_CREDENTIALS_MESSAGE}`]);
+    expect(err).toEqual([`infra-cost: ${NO_CREDENTIALS_MESSAGE}`]);
     expect(err[0]).not.toContain("\n");
     expect(stdout).toEqual([]);
     expect(fs.readFileSync(out, "utf8")).toBe("previous catalog\n");
@@ -357,7 +357,7 @@ describe("the command", () => {
     const { io, err } = capturingIo();
     expect(await runPricesRefresh({ out: path.join(tempDir(), "c.json"), now: NOW }, io)).toBe(1);
     expect(err).toHaveLength(1);
-    expect(err[0]).toMatch(/^infra-cost prices refresh: GOOGLE_APPLICATION_CREDENTIALS names \/nonexistent\/key\.json, which is not a readable key file \(ENOENT[^)]*\): point it at a service-account key file/);
+    expect(err[0]).toMatch(/^infra-cost: GOOGLE_APPLICATION_CREDENTIALS names \/nonexistent\/key\.json, which is not a readable key file \(ENOENT[^)]*\): point it at a service-account key file/);
   });
 
   test("an API refusal is one line with the API's message", async () => {
@@ -371,7 +371,7 @@ describe("the command", () => {
     const { io, err } = capturingIo();
     expect(await runPricesRefresh({ out: path.join(dir, "c.json"), now: NOW, clientOptions }, io)).toBe(1);
     expect(err).toHaveLength(1);
-    expect(err[0]).toMatch(/^infra-cost prices refresh: the Cloud Billing Catalog API failed: .*Cloud Billing API has not been used in project 123/);
+    expect(err[0]).toMatch(/^infra-cost: the Cloud Billing Catalog API failed: .*Cloud Billing API has not been used in project 123/);
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
@@ -385,7 +385,7 @@ describe("the command", () => {
     expect(await runPricesRefresh({ out, now: NOW, clientOptions }, io)).toBe(2);
     expect(err).toHaveLength(1);
     // The line every command gives for an --out it cannot write (cli/command.ts).
-    expect(err[0]).toMatch(/^infra-cost prices refresh: .*is-a-directory: cannot write \(E[A-Z]+\)$/);
+    expect(err[0]).toMatch(/^infra-cost: .*is-a-directory: cannot write \(E[A-Z]+\)$/);
     expect(fs.readdirSync(dir)).toEqual(["is-a-directory"]);
     expect(fs.readFileSync(path.join(out, "keep.txt"), "utf8")).toBe("kept");
   });

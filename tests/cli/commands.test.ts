@@ -1,5 +1,5 @@
 /**
- * Issue 13, command code in one folder, one style: every command is options in, a CommandOutput
+ * Command code in one folder, one style: every command is options in, a CommandOutput
  * out, and only `runCommand` (cli/command.ts) writes: an --out file is complete or absent, a write
  * failure is one line naming the target with exit 2, and nothing is printed before every file is in
  * place. The per-command cases go through the entry points (`infra-cost`, `npm run render`).
@@ -147,7 +147,7 @@ describe("every command's --out is complete or absent", () => {
     const out = path.join(dir, "opportunities.json");
     const bad = await run(infraCost, ["opportunities", "--stack", "testnet", "--headroom", "9", "--out", out]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe("infra-cost opportunities: --headroom: 9 is not a headroom fraction (0 to 4, e.g. 0.2 for 20 %)\n");
+    expect(bad.stderr).toBe("infra-cost: --headroom: 9 is not a headroom fraction (0 to 4, e.g. 0.2 for 20 %)\n");
     expect(tree(dir)).toEqual([]);
     const printed = await run(infraCost, ["opportunities", "--stack", "testnet", "--format", "json"]);
     const written = await run(infraCost, ["opportunities", "--stack", "testnet", "--format", "json", "--out", out]);
@@ -162,7 +162,7 @@ describe("every command's --out is complete or absent", () => {
     fs.writeFileSync(out, "previous report\n");
     fs.mkdirSync(path.join(dir, "budget-seed-pool.svg"));
     const result = await run(infraCost, ["report", "--out", out]);
-    expect(result).toEqual({ code: 2, stdout: "", stderr: `infra-cost report: ${path.join(dir, "budget-seed-pool.svg")}: cannot write (EISDIR)\n` });
+    expect(result).toEqual({ code: 2, stdout: "", stderr: `infra-cost: ${path.join(dir, "budget-seed-pool.svg")}: cannot write (EISDIR)\n` });
     expect(fs.readFileSync(out, "utf8")).toBe("previous report\n");
     expect(tree(dir)).toEqual(["budget-seed-pool.svg", "budget.md"]);
   }, 120000);

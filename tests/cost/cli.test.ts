@@ -58,7 +58,7 @@ describe("bad input: one line on stderr, exit 2, nothing on stdout", () => {
     ["both inputs", () => ["estimate", "--preview", "a.json", "--state", "b.json"], /^infra-cost: estimate: give --preview FILE \(once per stack\) or --state FILE, not both and not neither$/],
     ["a bad flag", () => ["estimate", "--bogus"], /^infra-cost: unknown option '--bogus'$/],
     ["a bad choice", () => ["review", "--stack", "staging"], /^infra-cost: option '--stack <stack>' argument 'staging' is invalid\. Allowed choices are prod, testnet, all\.$/],
-    ["no command", () => [], /^infra-cost: infra-cost: missing command/],
+    ["no command", () => [], /^infra-cost: missing command/],
     ["an unreadable baseline", () => ["review", "--stack", "prod", "--baseline", write("base.json", "{")], /^infra-cost: base\.json: not valid JSON/],
   ];
   test.each(cases)("%s", async (_label, args, message) => {
@@ -73,7 +73,7 @@ describe("bad input: one line on stderr, exit 2, nothing on stdout", () => {
     const secret = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "n1-secret-machine-7" };
     const state = (machineType: unknown) => ({ urn: "urn:pulumi:s::p::gcp:container/nodePool:NodePool::pool", type: "gcp:container/nodePool:NodePool", custom: true, inputs: { location: "us-east1-b", nodeCount: 2, nodeConfig: { machineType } } });
     const preview = write("secret-machine.json", JSON.stringify({ steps: [{ op: "create", urn: state(secret).urn, newState: state(secret) }] }));
-    // No machine type stops the estimate (issue 9): the pool is unpriced, and its reason shows the type as [secret].
+    // No machine type stops the estimate: the pool is unpriced, and its reason shows the type as [secret].
     for (const format of ["table", "json", "markdown"]) {
       const { code, stdout, stderr } = await run(["estimate", "--preview", preview, "--format", format]);
       expect(code).toBe(0);

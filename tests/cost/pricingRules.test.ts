@@ -1,5 +1,5 @@
 /**
- * Pricing rules as Google bills (issue 9), each with its arithmetic: autoscaled pools at their
+ * Pricing rules as Google bills, each with its arithmetic: autoscaled pools at their
  * minimum, snapshots at storageBytes, PVCs binding pre-provisioned volumes, instance boot disks
  * whatever bootDisk.source says, custom machine types. catalog/gcp-prices.json (2026-07-30), 730 h.
  */

@@ -11,7 +11,7 @@ import * as path from "path";
 import { runCli } from "./runCli";
 import { redactSecrets } from "../../graph/resourceRecord";
 import { recordStack } from "../../offline/recordStack";
-import { buildReview } from "../../cli/reviewCommand";
+import { buildReview } from "../../review/buildReview";
 
 const run = runCli;
 
@@ -37,7 +37,7 @@ test("both stacks as real-shaped digests: after totals equal review's, all polic
     expect(stderr).toBe("");
     expect(code).toBe(0);
     const estimate = JSON.parse(stdout);
-    const review = await buildReview({ stack: "all" });
+    const { review } = await buildReview({ stack: "all" });
     for (const s of review.stacks) expect(estimate.stacks[s.stack].totals.after).toBeCloseTo(s.comparison.totals.after, 2);
 
     const comment = await run(["estimate", ...files, "--format", "markdown"]);

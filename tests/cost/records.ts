@@ -1,7 +1,7 @@
 /** Builds ResourceRecords for the cost tests the way the program run records them. */
 import * as path from "path";
 import { ResourceRecord, SECRET_SIG, SECRET_SIG_KEY } from "../../graph/resourceRecord";
-import { PricedResource } from "../../cost/engine";
+import type { PricedResource } from "../../cost/model";
 import { expectGoldenFile } from "../golden";
 
 export function resource(type: string, name: string, inputs: Record<string, unknown>, extra: Partial<ResourceRecord> = {}): ResourceRecord {

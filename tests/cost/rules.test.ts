@@ -65,6 +65,17 @@ describe("NodePool", () => {
     expect(priced.shape).toMatchObject({ nodes: 6, zones: 3 });
   });
 
+  test("a value read from the pool's cluster counts for the pool: a cluster location unknown until apply leaves the pool unpriced", () => {
+    const cluster = resource(CLUSTER, "relay", { name: "relay", location: UNKNOWN, nodeLocations: ["us-east1-b", "us-east1-c"], removeDefaultNodePool: true });
+    const pool = resource(NODE_POOL, "seeds", { cluster: "relay", nodeCount: 2, nodeConfig: { machineType: "n1-standard-4" } });
+    // The cluster is priced first, then the pool; the pool's region and zones come from the cluster.
+    expect(priceOne([cluster, pool], "seeds")).toMatchObject({ status: "unpriced", monthly: 0, unpricedReason: "not priced: location of relay is unknown until apply" });
+    // Pricing the pool first must not change that, nor make the cluster answer for the pool's reads.
+    expect(priceOne([pool, cluster], "seeds")).toMatchObject({ status: "unpriced", unpricedReason: "not priced: location of relay is unknown until apply" });
+    const known = resource(CLUSTER, "relay", { name: "relay", location: "us-east1", nodeLocations: ["us-east1-b", "us-east1-c"], removeDefaultNodePool: true });
+    expect(priceOne([known, pool], "seeds")).toMatchObject({ status: "priced", shape: { zones: 2, nodes: 4, region: "us-east1" } });
+  });
+
   test("an unknown or secret node count is not priced as one node: the pool is unpriced, naming the value", () => {
     const unknownCount = resource(NODE_POOL, "p", { location: "us-east1-b", nodeCount: UNKNOWN, initialNodeCount: 2, nodeConfig: { machineType: "n1-standard-4" } });
     const secretCount = resource(NODE_POOL, "q", { location: "us-east1-b", nodeCount: "[secret]", nodeConfig: { machineType: "n1-standard-4" } });

@@ -35,7 +35,7 @@ describe("pods per pool", () => {
     expect(placement.unplaced).toEqual([{ name: "StatefulSet chains/anywhere", reason: "may land on any of general, other: not charged to one pool" }]);
   });
 
-  test("prod: the seed demand reaches the graph through PoolWorkloads and the pocket-seeds budget limits 3 per node", async () => {
+  test("prod: the seed demand reaches the graph as the SeedNodePool's stated demand and the pocket-seeds budget limits 3 per node", async () => {
     const prod = await recordStack("prod");
     const seeds = podsPerPool(prod.resources).pools.find((p) => p.pool === "seeds")!;
     expect(seeds.groups).toEqual([

@@ -1,16 +1,17 @@
 /**
- * Issue 14: every pool sized from a stated demand that reaches the analysis through the recorded
+ * Every pool sized from a stated demand that reaches the analysis through the recorded
  * graph, the VPA cap and replica rules of the packing, and the disk options with their performance.
  */
 import { loadCatalog } from "../../catalog/catalog";
 import { diskPerformance, instanceCaps, loadDiskPerformance } from "../../catalog/diskPerformance";
-import { POOL_WORKLOADS_TYPE } from "../../components/poolWorkloads";
+import { COMPONENT_TYPES } from "../../graph/componentTypes";
 import { parseStackConfig } from "../../config";
 import { recordAllStacks, recordStack } from "../../offline/recordStack";
 import { readStackConfig } from "../../offline/stackConfig";
 import { analyseStack, opportunitiesDocument } from "../../opportunities/analyse";
 import { MachineCandidate, cheapestFit } from "../../opportunities/binPacking";
-import { NODE_POOL_TYPE, podsPerPool } from "../../opportunities/podsPerPool";
+import { podsPerPool } from "../../opportunities/podsPerPool";
+import { NODE_POOL_TYPE } from "../../graph/resourceTypes";
 import { gkeAllocatable } from "../../sizing/gkeAllocatable";
 
 const catalog = loadCatalog();
@@ -50,15 +51,15 @@ describe("every pool's demand comes from the recorded graph", () => {
     }
   });
 
-  test("the analysis reads the PoolWorkloads component's inputs, not the config", async () => {
+  test("the analysis reads the stated demand from the inputs of the component declaring the pool, not the config", async () => {
     const prod = await recordStack("prod");
-    const component = prod.resources.find((r) => r.type === POOL_WORKLOADS_TYPE)!;
+    const component = prod.resources.find((r) => r.type === COMPONENT_TYPES.gkeCluster)!;
     expect(component.custom).toBe(false);
-    const validators = (component.inputs.pools as any)["pocket-core"][0];
+    const validators = (component.inputs.statedDemand as any)["pocket-core"][0];
     expect(validators).toMatchObject({ name: "pocket-validators", replicas: 20, requests: { cpu: 0.5 }, verticalAutoscalerMax: { cpu: 3.8, memoryGiB: 11 }, source: expect.stringContaining("k8s-deployment") });
     // Double the validators in the graph only: the placement follows the graph.
     const edited = prod.resources.map((r) => (r === component ? { ...r, inputs: structuredClone(r.inputs) } : r));
-    (edited.find((r) => r.type === POOL_WORKLOADS_TYPE)!.inputs.pools as any)["pocket-core"][0].replicas = 40;
+    (edited.find((r) => r.type === COMPONENT_TYPES.gkeCluster)!.inputs.statedDemand as any)["pocket-core"][0].replicas = 40;
     const group = (resources: typeof prod.resources) => podsPerPool(resources).pools.find((p) => p.pool === "pocket-core")!.groups.find((g) => g.name.startsWith("pocket-validators "))!;
     expect(group(prod.resources).replicas).toBe(20);
     expect(group(edited).replicas).toBe(40);

@@ -1,5 +1,5 @@
 /**
- * Issue 10: config that validated but that nginx or Kubernetes refuse, or that cannot be right.
+ * Config that validated but that nginx or Kubernetes refuse, or that cannot be right.
  * One failing config per rule, each with its one-line message; none echoes a secret.
  */
 import * as fs from "fs";
@@ -64,9 +64,11 @@ const cases: [string, "prod" | "testnet", (raw: Raw) => void, string][] = [
   ["overlapping node and pod ranges", "prod", (r) => (r[K("cluster")].podCidr = "10.142.0.0/16"), 'prod: cluster.podCidr "10.142.0.0/16" overlaps cluster.nodeCidr "10.142.0.0/20" (node, pod and service ranges must not overlap)'],
   ["overlapping pod and service ranges", "testnet", (r) => (r[K("cluster")].servicesCidr = "10.48.16.0/20"), 'testnet: cluster.servicesCidr "10.48.16.0/20" overlaps cluster.podCidr "10.48.0.0/14" (node, pod and service ranges must not overlap)'],
   ["a seed pool that cannot drain a node", "prod", (r) => (r[K("seedPool")].nodeCount = 2), "prod: seedPool.minAvailableSeeds 7 cannot be kept while one node drains: 10 seeds on 2 node(s) put up to 5 on one, leaving 5 (lower minAvailableSeeds or add nodes)"],
+  // Uneven: 10 seeds on 3 nodes put 4 on one (ceil), so a drain leaves 6; rounding down would wrongly leave 7.
+  ["a seed pool spread unevenly that cannot drain a node", "prod", (r) => (r[K("seedPool")].nodeCount = 3), "prod: seedPool.minAvailableSeeds 7 cannot be kept while one node drains: 10 seeds on 3 node(s) put up to 4 on one, leaving 6 (lower minAvailableSeeds or add nodes)"],
 ];
 
-describe("config refuses what would hurt prod (issue 10)", () => {
+describe("config refuses what would hurt prod", () => {
   it.each(cases)("%s", (_what, stack, mutate, message) => {
     const raw = base(stack);
     mutate(raw);

@@ -1,5 +1,5 @@
 /**
- * Issue 10, nothing half-done: a render or an --out file is complete or absent, whatever fails
+ * Nothing half-done: a render or an --out file is complete or absent, whatever fails
  * (a full disk midway through a write included), and `render` creates the directories it needs.
  */
 import { spawnSync } from "child_process";

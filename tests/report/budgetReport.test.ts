@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { buildReview } from "../../cli/reviewCommand";
+import { buildReview } from "../../review/buildReview";
 import { PROJECT_ROOT } from "../../program/projectRoot";
 import { buildBudgetReport } from "../../report/budgetReport";
 import { chartNames, renderBudgetReport, renderBudgetReportFiles } from "../../report/renderBudgetReport";
@@ -13,8 +13,11 @@ import { money as chartMoney } from "../../cost/money";
 const REPORT = "docs/budget-report.md";
 
 test("the report's figures equal the review's", async () => {
-  const [report, review] = await Promise.all([buildBudgetReport(), buildReview({ stack: "all" })]);
+  const [report, { review }] = await Promise.all([buildBudgetReport(), buildReview({ stack: "all" })]);
   expect(report.review.totals).toEqual(review.totals);
+  // One pipeline: the report's review carries the policy pack's results as the command's does.
+  for (const stack of review.stacks) expect(stack.policies?.length).toBeGreaterThan(0);
+  expect(report.review.stacks.map((s) => s.policies)).toEqual(review.stacks.map((s) => s.policies));
   for (const stack of review.stacks) {
     const line = (name: string) => stack.comparison.lines.find((l) => l.name === name && l.type === "gcp:container/nodePool:NodePool");
     const mine = report.perStack.find((s) => s.stack === stack.stack)!;
