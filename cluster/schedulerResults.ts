@@ -61,8 +61,13 @@ export function proofText(proof: PoolProof, kubeScheduler: string): string {
   );
 }
 
+/** The last file read, by path and modification time: the analysis reads it once per stack. */
+let lastRead: { file: string; mtimeMs: number; document: SchedulerProofDocument } | undefined;
+
 export function readSchedulerProof(file = SCHEDULER_PROOF_FILE): SchedulerProofDocument | undefined {
   if (!fs.existsSync(file)) return undefined;
+  const mtimeMs = fs.statSync(file).mtimeMs;
+  if (lastRead && lastRead.file === file && lastRead.mtimeMs === mtimeMs) return lastRead.document;
   let document: SchedulerProofDocument;
   try {
     document = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -70,6 +75,7 @@ export function readSchedulerProof(file = SCHEDULER_PROOF_FILE): SchedulerProofD
     throw new Error(`${file}: not JSON (${(err as Error).message}); re-run npm run test:cluster`);
   }
   if (document?.version !== 1 || typeof document.stacks !== "object") throw new Error(`${file}: version ${JSON.stringify(document?.version)} is not a scheduler proof of version 1; re-run npm run test:cluster`);
+  lastRead = { file, mtimeMs, document };
   return document;
 }
 
