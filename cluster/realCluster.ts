@@ -19,20 +19,14 @@ import { writeFilesAtomically } from "../cli/atomicOutput";
 import { recordAllStacks, recordStack } from "../offline/recordStack";
 import { PROJECT_ROOT } from "../program/projectRoot";
 import { STACKS } from "../program/stacks";
+import { CheckTally } from "../engine/engineProject";
 import { KubeApi, localConnection } from "./kubeApi";
 import { PoolProof, provePool } from "./schedulerProof";
 import { SCHEDULER_PROOF_FILE, SchedulerProofDocument, planHash, proofText } from "./schedulerResults";
 import { SimulatedPool, simulatedPools } from "./simulatedPools";
 
-let passed = 0;
-let failed = 0;
-
-function check(name: string, ok: boolean, detail = ""): boolean {
-  if (ok) passed++;
-  else failed++;
-  console.log(`${ok ? "ok  " : "FAIL"} ${name}${detail ? `: ${detail}` : ""}`);
-  return ok;
-}
+const tally = new CheckTally();
+const check = (name: string, ok: boolean, detail = ""): boolean => tally.check(name, ok, detail);
 
 function clusterBin(command: string): string {
   const dir = process.env.CLUSTER_DIR;
@@ -164,8 +158,7 @@ async function main(): Promise<void> {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   console.log(`took ${Math.round((Date.now() - started) / 1000)} s`);
-  console.log(`real cluster: ${passed} checks passed, ${failed} failed`);
-  process.exitCode = failed === 0 ? 0 : 1;
+  tally.finish("real cluster");
 }
 
 void main();
