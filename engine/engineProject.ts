@@ -8,7 +8,8 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { PROJECT } from "../config";
+import { PROJECT, StackName } from "../config";
+import { STACKS } from "../program/stacks";
 import { PROJECT_ROOT } from "../program/projectRoot";
 
 /** The organization a file:// backend gives every stack. */
@@ -106,4 +107,29 @@ export function infraCost(args: string[]): { ok: boolean; text: string } {
     maxBuffer: 64 * 1024 * 1024,
   });
   return { ok: result.status === 0, text: result.status === 0 ? result.stdout : result.stderr || result.stdout };
+}
+
+/**
+ * Both stacks on a copied project: each stack file made ready (prepareStackFile), the stack
+ * initialised with a passphrase secrets provider, its secrets set again (the same password on both
+ * sides of the proxy, as an operator sets it), and testnet's StackReference pointed at this
+ * backend's prod. `must` runs the CLI and throws on failure. Returns every secret value set.
+ */
+export function initStacks(project: string, must: (args: string[]) => unknown, hide: (secretValue: string) => void): string[] {
+  const secrets: Record<StackName, SecretSetting[]> = { prod: [], testnet: [] };
+  for (const stack of STACKS) {
+    secrets[stack] = prepareStackFile(path.join(project, `Pulumi.${stack}.yaml`));
+    must(["stack", "init", stack, "--secrets-provider", "passphrase"]);
+  }
+  const shared = secrets.prod.find((s) => s.path === "proxyPasswords.testnet-validators");
+  const validatorPassword = secrets.testnet.find((s) => s.path === "validatorProxyPassword");
+  if (shared && validatorPassword) validatorPassword.value = shared.value;
+  // The CLI is run with each value as an argument: the caller hides them from its messages first.
+  const values = STACKS.flatMap((stack) => secrets[stack].map((s) => s.value));
+  values.forEach(hide);
+  for (const stack of STACKS) {
+    for (const secret of secrets[stack]) must(["config", "set", "--stack", stack, "--secret", "--path", secret.path, secret.value]);
+  }
+  must(["config", "set", "--stack", "testnet", "--path", "validators.proxyStack", `${FILE_BACKEND_ORG}/${PROJECT}/prod`]);
+  return values;
 }

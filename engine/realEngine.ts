@@ -19,7 +19,7 @@ import { recordStack, RecordedStack } from "../offline/recordStack";
 import { PROJECT_ROOT } from "../program/projectRoot";
 import { SECRET_SIG_KEY } from "../graph/resourceRecord";
 import { STACKS } from "../program/stacks";
-import { CheckTally, FILE_BACKEND_ORG, SecretSetting, copyProject, engineDir, infraCost, prepareStackFile } from "./engineProject";
+import { CheckTally, copyProject, engineDir, infraCost, initStacks } from "./engineProject";
 
 interface Versions {
   cli: { version: string };
@@ -113,23 +113,7 @@ async function run(dir: string, versions: Versions, tmp: string): Promise<void> 
     check(`${pkg} ${sdk.version} asks for the plugin version engine/versions.json installs`, sdk.version === want, `installed ${want}`);
   }
 
-  // Both stacks: the copied stack files, passphrase secrets, testnet's reference on this backend.
-  const secrets: Record<StackName, SecretSetting[]> = { prod: [], testnet: [] };
-  for (const stack of STACKS) {
-    secrets[stack] = prepareStackFile(path.join(project, `Pulumi.${stack}.yaml`));
-    must(["stack", "init", stack, "--secrets-provider", "passphrase"]);
-  }
-  // The same password on both sides of the proxy, as an operator sets it.
-  const shared = secrets.prod.find((s) => s.path === "proxyPasswords.testnet-validators");
-  const validatorPassword = secrets.testnet.find((s) => s.path === "validatorProxyPassword");
-  if (shared && validatorPassword) validatorPassword.value = shared.value;
-  for (const secret of [...secrets.prod, ...secrets.testnet]) secretArgs.add(secret.value);
-  for (const stack of STACKS) {
-    for (const secret of secrets[stack]) must(["config", "set", "--stack", stack, "--secret", "--path", secret.path, secret.value]);
-  }
-  const proxyStack = `${FILE_BACKEND_ORG}/${PROJECT}/prod`;
-  must(["config", "set", "--stack", "testnet", "--path", "validators.proxyStack", proxyStack]);
-  const secretValues = STACKS.flatMap((stack) => secrets[stack].map((s) => s.value));
+  const secretValues = initStacks(project, must, (value) => secretArgs.add(value));
   check("the stack copies have their secrets set with pulumi config set --secret", secretValues.length > 0 && secretValues.every((v) => !fs.readFileSync(path.join(project, "Pulumi.prod.yaml"), "utf8").includes(v) && !fs.readFileSync(path.join(project, "Pulumi.testnet.yaml"), "utf8").includes(v)), `${secretValues.length} secrets`);
 
   // The mocked recording of the same stack copies: what the real engine must agree with.
