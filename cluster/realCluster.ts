@@ -5,6 +5,7 @@
  *   result written to sizing/scheduler-proof.json for the offline commands.
  * - A server-side dry run of every object `npm run render` writes for both stacks, and a broken
  *   copy the server must refuse.
+ * - `pulumi up` of both stacks with the real engine when its cache is warm (cluster/realClusterEngine.ts).
  * With `--negative` it runs the broken cases instead: a config that cannot fit, a budget that
  * blocks every drain; each check must then fail, and the run counts that as passed.
  * Last line: `real cluster: N checks passed, M failed`.
@@ -21,6 +22,7 @@ import { PROJECT_ROOT } from "../program/projectRoot";
 import { STACKS } from "../program/stacks";
 import { CheckTally } from "../engine/engineProject";
 import { KubeApi, localConnection } from "./kubeApi";
+import { pulumiUpChecks } from "./realClusterEngine";
 import { PoolProof, provePool } from "./schedulerProof";
 import { SCHEDULER_PROOF_FILE, SchedulerProofDocument, planHash, proofText } from "./schedulerResults";
 import { SimulatedPool, simulatedPools } from "./simulatedPools";
@@ -150,6 +152,9 @@ async function main(): Promise<void> {
     else {
       await schedulerProof(api, scheduler);
       serverDryRun(connection.kubeconfig, tmp);
+      const engine = process.env.ENGINE_DIR;
+      if (engine && fs.existsSync(path.join(engine, "complete"))) await pulumiUpChecks(api, connection, engine, tmp, tally);
+      else console.log(`pulumi up checks SKIPPED: the engine cache ${engine ?? "(ENGINE_DIR unset)"} is cold; run npm run engine:build (see README, 'The real-engine test')`);
     }
   } catch (err) {
     check("the real-cluster run completed", false, (err as Error).message.split("\n")[0]);

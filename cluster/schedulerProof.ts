@@ -51,7 +51,8 @@ function quantityMilli(milli: number): string {
   return `${milli}m`;
 }
 
-function nodeObject(pool: SimulatedPool, name: string, simPool: string): unknown {
+/** A kwok node of the pool: its machine type's capacity and GKE allocatable, its labels and taints; `simPool` ties it to one scenario. */
+export function nodeObject(pool: SimulatedPool, name: string, simPool?: string): unknown {
   const resources = (r: { cpuMilli: number; memoryMi: number }) => ({ cpu: quantityMilli(r.cpuMilli), memory: `${r.memoryMi}Mi`, pods: String(110) });
   return {
     apiVersion: "v1",
@@ -60,7 +61,7 @@ function nodeObject(pool: SimulatedPool, name: string, simPool: string): unknown
       name,
       labels: {
         ...pool.labels,
-        [SIM_POOL_LABEL]: simPool,
+        ...(simPool ? { [SIM_POOL_LABEL]: simPool } : {}),
         "kubernetes.io/hostname": name,
         "kubernetes.io/os": "linux",
         "kubernetes.io/arch": "amd64",

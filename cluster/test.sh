@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 bash cluster/build.sh
 # shellcheck source=cluster/env.sh
 source cluster/env.sh
+# The engine's folder (ENGINE_DIR) for the pulumi up checks; they are skipped, saying so, when it is cold.
+# shellcheck source=engine/env.sh
+source engine/env.sh
 npm run -s build
 bash cluster/up.sh
 trap 'bash cluster/down.sh >/dev/null' EXIT
