@@ -19,6 +19,9 @@ if any_running; then
   echo "cluster: already running (pids in $run/pids); npm run cluster:down stops it" >&2
   exit 1
 fi
+# A start that fails stops what it started: nothing is left running or half set up.
+started_ok=0
+trap '[ "$started_ok" = 1 ] || bash "$here/down.sh" >&2' EXIT
 etcd_port=${RELAY_BUDGET_ETCD_PORT:-12379}
 api_port=${RELAY_BUDGET_APISERVER_PORT:-6443}
 rm -rf "$run"
@@ -143,3 +146,4 @@ done < "$run/pids"
 printf ' total %s\n' "$total"
 "$bin/kubectl" --kubeconfig "$kubeconfig" version 2>/dev/null | sed 's/^/cluster: /'
 echo "cluster: kubeconfig $kubeconfig (export KUBECONFIG=$kubeconfig)"
+started_ok=1
