@@ -18,6 +18,7 @@ import { parseAllDocuments, stringify } from "yaml";
 import { loadCatalog } from "../catalog/catalog";
 import { writeFilesAtomically } from "../cli/atomicOutput";
 import { recordAllStacks, recordStack } from "../offline/recordStack";
+import { DEFAULT_HEADROOM } from "../opportunities/rightsizing";
 import { PROJECT_ROOT } from "../program/projectRoot";
 import { STACKS } from "../program/stacks";
 import { CheckTally } from "../engine/engineProject";
@@ -48,7 +49,11 @@ function poolChecks(proof: PoolProof, scheduler: string): Record<"placement" | "
     placement: [`${where}: kube-scheduler places every stated pod`, proof.placement.pending === 0, `placed ${proof.placement.placed}/${proof.pods}, pods per node ${proof.placement.podsPerNode.join("/")}`],
     upgrade: [`${where}: a surge upgrade, drained through the eviction API, leaves no pod Pending`, proof.upgrade.safe, proof.upgrade.detail],
     nodeLost: [`${where}: losing any one node keeps every PodDisruptionBudget's minimum`, proof.nodeLost.budgetsKept, proof.nodeLost.detail],
-    oneFewer: [`${where}: one node fewer (${proof.oneFewer.nodes}) leaves pods Pending (the count is tight)`, proof.oneFewer.pending > 0, `${proof.oneFewer.pending} Pending; ${proofText(proof, scheduler)}`],
+    oneFewer: [
+      `${where}: in the rightsizing's model (${Math.round(proof.oneFewer.headroom * 100)} % headroom) every pod fits the declared count and one node fewer (${proof.oneFewer.nodes}) leaves pods Pending (tight)`,
+      proof.oneFewer.pendingAtDeclared === 0 && proof.oneFewer.pending > 0,
+      `${proof.oneFewer.pendingAtDeclared} Pending on ${proof.nodeCount}, ${proof.oneFewer.pending} on ${proof.oneFewer.nodes}; ${proofText(proof, scheduler)}`,
+    ],
   };
 }
 
@@ -67,7 +72,7 @@ async function schedulerProof(api: KubeApi, scheduler: string): Promise<void> {
     const proofs: PoolProof[] = [];
     for (const pool of pools) {
       const started = Date.now();
-      const proof = await provePool(api, pool);
+      const proof = await provePool(api, pool, DEFAULT_HEADROOM);
       proofs.push(proof);
       for (const [name, ok, detail] of Object.values(poolChecks(proof, scheduler))) check(name, ok, detail);
       console.log(`     ${proof.stack}/${proof.pool} took ${Math.round((Date.now() - started) / 1000)} s`);
@@ -92,10 +97,10 @@ async function negativeCases(api: KubeApi, scheduler: string): Promise<void> {
     if (!pool) throw new Error(`the seed pool ${seedPool.name} is not in prod's graph`);
     return pool;
   };
-  const cannotFit = await provePool(api, await seeds({ nodeCount: 2 }));
+  const cannotFit = await provePool(api, await seeds({ nodeCount: 2 }), DEFAULT_HEADROOM);
   const [name, ok, detail] = poolChecks(cannotFit, scheduler).placement;
   check(`negative: a config that cannot fit (seedPool.nodeCount 2) fails "${name}"`, !ok, detail);
-  const blocking = await provePool(api, await seeds({ minAvailableSeeds: seedPool.seedReplicas }));
+  const blocking = await provePool(api, await seeds({ minAvailableSeeds: seedPool.seedReplicas }), DEFAULT_HEADROOM);
   const [uName, uOk, uDetail] = poolChecks(blocking, scheduler).upgrade;
   check(`negative: a PodDisruptionBudget that blocks every drain (minAvailableSeeds ${seedPool.seedReplicas}) fails "${uName}"`, !uOk, uDetail);
 }

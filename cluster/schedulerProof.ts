@@ -10,7 +10,11 @@
  * - one node lost: each node in turn disappears with its pods (as the pod garbage collector
  *   removes them); every budget's minimum must stay available, and the pods waiting for room are
  *   counted;
- * - one node fewer than declared: pods must be left Pending (the count is tight, not lucky).
+ * - the rightsizing's model on the declared count and on one node fewer: each pod's requests with
+ *   the rightsizing's headroom (opportunities/rightsizing.ts) and a group limited to one pod per
+ *   node kept apart (required anti-affinity); every pod must be placed on the declared count and
+ *   some left Pending on one node fewer (the count is tight, not lucky). Larger per-node limits have
+ *   no scheduler equivalent and are left out, which only makes one node fewer easier to fit.
  */
 import { KubeApi, KubeError } from "./kubeApi";
 import { SimulatedGroup, SimulatedPool, kubeName } from "./simulatedPools";
@@ -33,7 +37,7 @@ export interface PoolProof {
   placement: { placed: number; pending: number; podsPerNode: number[] };
   upgrade: { safe: boolean; pendingAfter: number; detail: string };
   nodeLost: { budgetsKept: boolean; worstWaiting: number; detail: string };
-  oneFewer: { nodes: number; pending: number };
+  oneFewer: { nodes: number; pending: number; headroom: number; pendingAtDeclared: number };
 }
 
 interface PodState {
@@ -76,8 +80,10 @@ export function nodeObject(pool: SimulatedPool, name: string, simPool?: string):
   };
 }
 
-function deploymentObject(pool: SimulatedPool, group: SimulatedGroup, namespace: string, simPool: string): unknown {
+function deploymentObject(pool: SimulatedPool, group: SimulatedGroup, namespace: string, simPool: string, headroom: number | undefined): unknown {
   const labels = { [GROUP_LABEL]: group.id };
+  const factor = 1 + (headroom ?? 0);
+  const apart = group.onePerNode || (headroom !== undefined && group.maxPerNode === 1);
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
@@ -90,7 +96,7 @@ function deploymentObject(pool: SimulatedPool, group: SimulatedGroup, namespace:
         spec: {
           nodeSelector: { [SIM_POOL_LABEL]: simPool },
           tolerations: pool.taints.map((t) => ({ key: t.key, operator: "Equal", value: t.value, effect: t.effect })),
-          ...(group.onePerNode
+          ...(apart
             ? { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: labels }, topologyKey: "kubernetes.io/hostname" }] } } }
             : {}),
           terminationGracePeriodSeconds: 0,
@@ -99,7 +105,7 @@ function deploymentObject(pool: SimulatedPool, group: SimulatedGroup, namespace:
               name: "workload",
               // Never pulled: kwok runs no containers.
               image: "registry.invalid/simulated:1",
-              resources: { requests: { cpu: quantityMilli(group.cpuMilli), memory: `${group.memoryMi}Mi` } },
+              resources: { requests: { cpu: quantityMilli(Math.ceil(group.cpuMilli * factor)), memory: `${Math.ceil(group.memoryMi * factor)}Mi` } },
             },
           ],
         },
@@ -128,6 +134,8 @@ class Scenario {
     private readonly api: KubeApi,
     readonly pool: SimulatedPool,
     scenario: string,
+    /** Set: the rightsizing's model (requests with this headroom); unset: the stated requests. */
+    private readonly headroom?: number,
   ) {
     this.simPool = kubeName(`${pool.stack}-${pool.pool}-${scenario}-${RUN_ID}`);
     this.namespace = this.simPool;
@@ -157,7 +165,7 @@ class Scenario {
     for (let i = 0; i < nodeCount; i++) await this.addNode();
     for (const group of this.pool.groups) {
       if (group.minAvailable !== undefined) await this.api.post(`/apis/policy/v1/namespaces/${this.namespace}/poddisruptionbudgets`, budgetObject(group, this.namespace));
-      await this.api.post(`/apis/apps/v1/namespaces/${this.namespace}/deployments`, deploymentObject(this.pool, group, this.namespace, this.simPool));
+      await this.api.post(`/apis/apps/v1/namespaces/${this.namespace}/deployments`, deploymentObject(this.pool, group, this.namespace, this.simPool, this.headroom));
     }
   }
 
@@ -255,8 +263,8 @@ function budgetsBroken(pool: SimulatedPool, pods: PodState[]): string[] {
   return broken;
 }
 
-async function inScenario<T>(api: KubeApi, pool: SimulatedPool, name: string, nodes: number, body: (s: Scenario, pods: PodState[]) => Promise<T>): Promise<T> {
-  const scenario = new Scenario(api, pool, name);
+async function inScenario<T>(api: KubeApi, pool: SimulatedPool, name: string, nodes: number, body: (s: Scenario, pods: PodState[]) => Promise<T>, headroom?: number): Promise<T> {
+  const scenario = new Scenario(api, pool, name, headroom);
   try {
     await scenario.start(nodes);
     return await body(scenario, await scenario.settle());
@@ -299,8 +307,8 @@ async function loseEachNode(scenario: Scenario): Promise<PoolProof["nodeLost"]> 
   };
 }
 
-/** Runs the four scenarios for one pool. */
-export async function provePool(api: KubeApi, pool: SimulatedPool): Promise<PoolProof> {
+/** Runs the scenarios for one pool; `headroom` is the rightsizing's (0.2 = 20 %). */
+export async function provePool(api: KubeApi, pool: SimulatedPool, headroom: number): Promise<PoolProof> {
   const pods = pool.groups.reduce((sum, g) => sum + g.replicas, 0);
   const placement = await inScenario(api, pool, "place", pool.nodeCount, async (s, settled) => ({
     placed: settled.filter((p) => p.ready).length,
@@ -310,6 +318,9 @@ export async function provePool(api: KubeApi, pool: SimulatedPool): Promise<Pool
   const upgradeResult = await inScenario(api, pool, "upgrade", pool.nodeCount, (s) => upgrade(s));
   const nodeLost = await inScenario(api, pool, "lose", pool.nodeCount, (s) => loseEachNode(s));
   const fewer = Math.max(0, pool.nodeCount - 1);
-  const oneFewer = await inScenario(api, pool, "fewer", fewer, async (_s, settled) => ({ nodes: fewer, pending: settled.filter((p) => !p.ready).length }));
+  const pendingOf = async (_s: Scenario, settled: PodState[]) => settled.filter((p) => !p.ready).length;
+  const pendingAtDeclared = await inScenario(api, pool, "sized", pool.nodeCount, pendingOf, headroom);
+  const pendingOneFewer = await inScenario(api, pool, "fewer", fewer, pendingOf, headroom);
+  const oneFewer = { nodes: fewer, pending: pendingOneFewer, headroom, pendingAtDeclared };
   return { stack: pool.stack, pool: pool.pool, machineType: pool.machineType, nodeCount: pool.nodeCount, pods, placement, upgrade: upgradeResult, nodeLost, oneFewer };
 }

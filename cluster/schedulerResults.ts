@@ -30,7 +30,7 @@ export interface SchedulerProofDocument {
 export interface PoolProofLine {
   stack: string;
   pool: string;
-  /** "kube-scheduler v1.37.2 on simulated nodes: placed 10/10; upgrade-safe; one node lost: 1 pods waiting, PDB kept; 3 nodes: 1 Pending". */
+  /** "kube-scheduler v1.37.2 on simulated nodes: placed 10/10; upgrade-safe; one node lost: 1 pods waiting, PDB kept; with 20 % headroom 4 nodes: 0 Pending, 3 nodes: 1 Pending". */
   text: string;
   stale: boolean;
   /** A scenario the pool failed (a finding), absent when it passed them all. */
@@ -48,7 +48,9 @@ export function poolFinding(proof: PoolProof): string | undefined {
   if (proof.placement.pending > 0) failures.push(`${proof.placement.pending} of ${proof.pods} pods cannot be placed on ${proof.nodeCount} nodes`);
   if (!proof.upgrade.safe) failures.push(`upgrade not safe: ${proof.upgrade.detail}`);
   if (!proof.nodeLost.budgetsKept) failures.push(`one node lost breaks a budget: ${proof.nodeLost.detail}`);
-  if (proof.oneFewer.pending === 0 && proof.pods > 0) failures.push(`not tight: ${proof.oneFewer.nodes} nodes also hold every pod`);
+  const headroom = `${Math.round(proof.oneFewer.headroom * 100)} % headroom`;
+  if (proof.oneFewer.pendingAtDeclared > 0) failures.push(`the rightsizing's model (${headroom}) leaves ${proof.oneFewer.pendingAtDeclared} pods Pending on the declared ${proof.nodeCount} nodes`);
+  if (proof.oneFewer.pending === 0 && proof.pods > 0) failures.push(`not tight: ${proof.oneFewer.nodes} nodes also hold every pod with ${headroom}`);
   return failures.length > 0 ? failures.join("; ") : undefined;
 }
 
@@ -57,7 +59,7 @@ export function proofText(proof: PoolProof, kubeScheduler: string): string {
   return (
     `kube-scheduler ${kubeScheduler} on simulated nodes: placed ${proof.placement.placed}/${proof.pods}; ` +
     `${proof.upgrade.safe ? "upgrade-safe" : "upgrade NOT safe"}; one node lost: ${proof.nodeLost.worstWaiting} pods waiting, ${budgets}; ` +
-    `${proof.oneFewer.nodes} nodes: ${proof.oneFewer.pending} Pending`
+    `with ${Math.round(proof.oneFewer.headroom * 100)} % headroom ${proof.nodeCount} nodes: ${proof.oneFewer.pendingAtDeclared} Pending, ${proof.oneFewer.nodes} nodes: ${proof.oneFewer.pending} Pending`
   );
 }
 

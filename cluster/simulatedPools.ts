@@ -27,6 +27,8 @@ export interface SimulatedGroup {
   /** Requests of one pod, in millicores and MiB as the API server stores them. */
   cpuMilli: number;
   memoryMi: number;
+  /** Most pods of the group one node may hold in the rightsizing's model (opportunities/disruptionLimits.ts); absent: no limit. */
+  maxPerNode?: number;
   /** Pods that must stay up while nodes are drained (the analysis's disruption limit as a PodDisruptionBudget); absent: none. */
   minAvailable?: number;
   /** Why minAvailable is what it is. */
@@ -86,6 +88,7 @@ function simulatedGroup(group: PodGroup, onePerNode: Set<string>): SimulatedGrou
     replicas: group.replicas,
     cpuMilli: Math.round(group.cpu * 1000),
     memoryMi: Math.round(group.memoryGiB * MIB_PER_GIB),
+    ...(group.maxPerNode !== undefined ? { maxPerNode: group.maxPerNode } : {}),
     ...(minAvailable !== undefined && minAvailable > 0 ? { minAvailable, disruptionBudget: group.disruptionBudget } : {}),
     onePerNode: onePerNode.has(group.name),
   };

@@ -28,7 +28,7 @@ function proof(overrides: Partial<PoolProof> = {}): PoolProof {
     placement: { placed: 10, pending: 0, podsPerNode: [3, 3, 2, 2] },
     upgrade: { safe: true, pendingAfter: 0, detail: "" },
     nodeLost: { budgetsKept: true, worstWaiting: 1, detail: "" },
-    oneFewer: { nodes: 3, pending: 1 },
+    oneFewer: { nodes: 3, pending: 1, headroom: 0.2, pendingAtDeclared: 0 },
     ...overrides,
   };
 }
@@ -80,13 +80,14 @@ describe("simulated pools", () => {
         placement: { placed: 6, pending: 4, podsPerNode: [3, 3] },
         upgrade: { safe: false, pendingAfter: 0, detail: "drain stalled" },
         nodeLost: { budgetsKept: false, worstWaiting: 3, detail: "pocket-seed: 6 ready, budget 7" },
-        oneFewer: { nodes: 3, pending: 0 },
+        oneFewer: { nodes: 3, pending: 0, headroom: 0.2, pendingAtDeclared: 2 },
       }),
     );
     expect(finding).toMatch(/4 of 10 pods cannot be placed/);
     expect(finding).toMatch(/upgrade not safe: drain stalled/);
     expect(finding).toMatch(/breaks a budget/);
     expect(finding).toMatch(/not tight/);
+    expect(finding).toMatch(/the rightsizing's model \(20 % headroom\) leaves 2 pods Pending on the declared 4 nodes/);
   });
 });
 
