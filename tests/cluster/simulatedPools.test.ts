@@ -67,7 +67,7 @@ describe("simulated pools", () => {
     };
     const fresh = schedulerProofLines("prod", prod.resources, catalog, document);
     expect(fresh).toEqual([expect.objectContaining({ pool: "seeds", stale: false })]);
-    expect(fresh[0].text).toBe("kube-scheduler v1.37.2 on simulated nodes: placed 10/10; upgrade-safe; one node lost: 1 pods waiting, PDB kept; 3 nodes: 1 Pending");
+    expect(fresh[0].text).toBe("kube-scheduler v1.37.2 on simulated nodes: placed 10/10; upgrade-safe; one node lost: 1 pods waiting, PDB kept; with 20 % headroom 4 nodes: 0 Pending, 3 nodes: 1 Pending");
     const stale = schedulerProofLines("prod", changed.resources, catalog, document);
     expect(stale[0].stale).toBe(true);
     expect(stale[0].text).toMatch(/STALE/);
