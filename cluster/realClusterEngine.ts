@@ -9,14 +9,13 @@
  * fills it in while an `up` runs (the kubernetes provider waits for it, as on GKE).
  */
 import { spawn } from "child_process";
-import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { loadCatalog } from "../catalog/catalog";
 import { PROJECT, StackName } from "../config";
 import { money, roundMoney } from "../cost/money";
-import { CheckTally, copyProject, infraCost, initStacks } from "../engine/engineProject";
+import { CheckTally, engineWorkspace, infraCost, initStacks } from "../engine/engineProject";
 import { recordStack } from "../offline/recordStack";
 import { KubeApi, KubeConnection, KubeError } from "./kubeApi";
 import { nodeObject } from "./schedulerProof";
@@ -48,12 +47,7 @@ async function writeLoadBalancerStatus(api: KubeApi): Promise<void> {
 
 export async function pulumiUpChecks(api: KubeApi, connection: KubeConnection, engineDir: string, tmp: string, tally: CheckTally): Promise<void> {
   const check = (name: string, ok: boolean, detail = "") => tally.check(name, ok, detail);
-  const project = copyProject(tmp);
-  const home = path.join(tmp, "pulumi-home");
-  fs.mkdirSync(home);
-  fs.symlinkSync(path.join(engineDir, "pulumi-home", "plugins"), path.join(home, "plugins"), "dir");
-  const state = path.join(tmp, "state");
-  fs.mkdirSync(state);
+  const { project, env: baseEnv } = engineWorkspace(engineDir, tmp);
   // The stub auth plugin and the stand-in's outputs: what GKE would answer, pointing here.
   const stubs = path.join(tmp, "bin");
   fs.mkdirSync(stubs);
@@ -66,17 +60,11 @@ export async function pulumiUpChecks(api: KubeApi, connection: KubeConnection, e
     { mode: 0o600 },
   );
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...baseEnv,
     PATH: [path.join(engineDir, "bin"), stubs, process.env.PATH ?? ""].join(path.delimiter),
-    PULUMI_HOME: home,
-    PULUMI_BACKEND_URL: `file://${state}`,
-    PULUMI_CONFIG_PASSPHRASE: crypto.randomBytes(24).toString("base64url"),
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_SKIP_CONFIRMATIONS: "true",
     RELAY_BUDGET_GCP_STANDIN_APPLY: outputsFile,
+    // The program builds its own kubeconfig from the cluster's outputs; no other is read.
     KUBECONFIG: path.join(tmp, "no-kubeconfig"),
-    NO_COLOR: "1",
   };
   const hidden = new Set<string>([connection.token]);
   const pulumi = (args: string[]): Promise<Run> =>

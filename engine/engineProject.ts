@@ -133,3 +133,35 @@ export function initStacks(project: string, must: (args: string[]) => unknown, h
   must(["config", "set", "--stack", "testnet", "--path", "validators.proxyStack", `${FILE_BACKEND_ORG}/${PROJECT}/prod`]);
   return values;
 }
+
+/**
+ * A run's folder for the CLI: a copy of the project, a Pulumi home whose plugins are the engine
+ * cache's (everything else the CLI writes stays in this run's folder), a file:// backend, and the
+ * environment that keeps the CLI offline.
+ */
+export function engineWorkspace(dir: string, tmp: string): { project: string; env: NodeJS.ProcessEnv } {
+  const project = copyProject(tmp);
+  const home = path.join(tmp, "pulumi-home");
+  fs.mkdirSync(home);
+  fs.symlinkSync(path.join(dir, "pulumi-home", "plugins"), path.join(home, "plugins"), "dir");
+  const state = path.join(tmp, "state");
+  fs.mkdirSync(state);
+  return {
+    project,
+    env: {
+      ...process.env,
+      PATH: `${path.join(dir, "bin")}${path.delimiter}${process.env.PATH ?? ""}`,
+      PULUMI_HOME: home,
+      PULUMI_BACKEND_URL: `file://${state}`,
+      // A throwaway passphrase, unless one is given to inspect a kept run (RELAY_BUDGET_ENGINE_KEEP=1).
+      PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE || crypto.randomBytes(24).toString("base64url"),
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_SKIP_CONFIRMATIONS: "true",
+      // For a real GCP provider: configure offline (the stand-in ignores them).
+      GOOGLE_OAUTH_ACCESS_TOKEN: "dummy",
+      PULUMI_GCP_SKIP_REGION_VALIDATION: "true",
+      NO_COLOR: "1",
+    },
+  };
+}

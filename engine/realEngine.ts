@@ -9,7 +9,6 @@
  * issue lists. Last line: `real engine: N checks passed, M failed`.
  */
 import { spawnSync } from "child_process";
-import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -19,7 +18,7 @@ import { recordStack, RecordedStack } from "../offline/recordStack";
 import { PROJECT_ROOT } from "../program/projectRoot";
 import { SECRET_SIG_KEY } from "../graph/resourceRecord";
 import { STACKS } from "../program/stacks";
-import { CheckTally, copyProject, engineDir, infraCost, initStacks } from "./engineProject";
+import { CheckTally, engineDir, engineWorkspace, infraCost, initStacks } from "./engineProject";
 
 interface Versions {
   cli: { version: string };
@@ -56,29 +55,11 @@ async function main(): Promise<void> {
 }
 
 async function run(dir: string, versions: Versions, tmp: string): Promise<void> {
-  const project = copyProject(tmp);
-  const home = path.join(tmp, "pulumi-home");
-  fs.mkdirSync(home);
-  // Plugins come from the engine cache; everything else the CLI writes stays in this run's folder.
-  fs.symlinkSync(path.join(dir, "pulumi-home", "plugins"), path.join(home, "plugins"), "dir");
-  const state = path.join(tmp, "state");
-  fs.mkdirSync(state);
+  const { project, env: baseEnv } = engineWorkspace(dir, tmp);
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PATH: `${path.join(dir, "bin")}${path.delimiter}${process.env.PATH ?? ""}`,
-    PULUMI_HOME: home,
-    PULUMI_BACKEND_URL: `file://${state}`,
-    // A throwaway passphrase, unless one is given to inspect a kept run (RELAY_BUDGET_ENGINE_KEEP=1).
-    PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE || crypto.randomBytes(24).toString("base64url"),
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_SKIP_CONFIRMATIONS: "true",
-    // For a real GCP provider: configure offline (the stand-in ignores them).
-    GOOGLE_OAUTH_ACCESS_TOKEN: "dummy",
-    PULUMI_GCP_SKIP_REGION_VALIDATION: "true",
+    ...baseEnv,
     // No cluster: the Kubernetes provider previews without one.
     KUBECONFIG: path.join(tmp, "no-kubeconfig"),
-    NO_COLOR: "1",
   };
   const secretArgs = new Set<string>();
   // Everything the CLI prints, searched for secret values at the end.
