@@ -226,14 +226,15 @@ class Scenario {
     }
   }
 
+  /** Removes a node; `withPods`: its pods go too, as the pod garbage collector removes them once the node is gone (the node first, so no replacement lands on it). */
   async deleteNode(node: string, withPods: boolean): Promise<void> {
+    await this.api.delete(`/api/v1/nodes/${node}`);
+    this.nodes = this.nodes.filter((n) => n !== node);
     if (withPods) {
       for (const pod of (await this.pods()).filter((p) => p.node === node)) {
         await this.api.delete(`/api/v1/namespaces/${this.namespace}/pods/${pod.name}`, { apiVersion: "v1", kind: "DeleteOptions", gracePeriodSeconds: 0 });
       }
     }
-    await this.api.delete(`/api/v1/nodes/${node}`);
-    this.nodes = this.nodes.filter((n) => n !== node);
   }
 
   /** Removes the scenario: its Deployments, budgets, pods (at once) and nodes. */
