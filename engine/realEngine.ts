@@ -9,20 +9,16 @@
  * issue lists. Last line: `real engine: N checks passed, M failed`.
  */
 import { spawnSync } from "child_process";
-import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parse, stringify } from "yaml";
 import { PROJECT, StackName } from "../config";
 import { money, roundMoney } from "../cost/money";
 import { recordStack, RecordedStack } from "../offline/recordStack";
 import { PROJECT_ROOT } from "../program/projectRoot";
 import { SECRET_SIG_KEY } from "../graph/resourceRecord";
 import { STACKS } from "../program/stacks";
-
-/** The organization a file:// backend gives every stack. */
-const FILE_BACKEND_ORG = "organization";
+import { CheckTally, engineDir, engineWorkspace, infraCost, initStacks } from "./engineProject";
 
 interface Versions {
   cli: { version: string };
@@ -37,87 +33,8 @@ interface Run {
   seconds: number;
 }
 
-let passed = 0;
-let failed = 0;
-
-function check(name: string, ok: boolean, detail = ""): boolean {
-  if (ok) passed++;
-  else failed++;
-  console.log(`${ok ? "ok  " : "FAIL"} ${name}${detail ? `: ${detail}` : ""}`);
-  return ok;
-}
-
-function engineDir(): string {
-  const dir = process.env.ENGINE_DIR;
-  if (!dir || !fs.existsSync(path.join(dir, "complete"))) {
-    throw new Error(`ENGINE_DIR ${JSON.stringify(dir ?? "")} is not a built engine: run npm run test:engine (it builds the engine first)`);
-  }
-  return dir;
-}
-
-/** A copy of the project to run the CLI in, sharing node_modules, so the real stack files are never touched. */
-function copyProject(into: string): string {
-  const project = path.join(into, "project");
-  const skipped = new Set(["node_modules", ".git", "dist", "coverage"]);
-  fs.cpSync(PROJECT_ROOT, project, {
-    recursive: true,
-    filter: (source) => source === PROJECT_ROOT || !skipped.has(path.relative(PROJECT_ROOT, source).split(path.sep)[0]),
-  });
-  fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(project, "node_modules"), "dir");
-  return project;
-}
-
-interface SecretSetting {
-  /** `pulumi config set --path` path, e.g. proxyPasswords.testnet-validators */
-  path: string;
-  value: string;
-}
-
-/**
- * Rewrites a copied stack file for the offline engine: no import ids (an import reads the existing
- * resource from GCP) and no adopted volumes, and each `secure:` placeholder removed, to be set again as a passphrase
- * secret. Returns the secrets to set.
- */
-/** The blockchain nodes' volumes and claims are adopted with `import` too (a Read from the cluster): created instead. */
-function withVolumesCreated(key: string, value: unknown): unknown {
-  if (key !== "blockchainNodes" || !Array.isArray(value)) return value;
-  return value.map((node: Record<string, unknown>) => ({ ...node, volume: { ...((node.volume as object) ?? {}), importExisting: false } }));
-}
-
-function prepareStackFile(file: string): SecretSetting[] {
-  const document = parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
-  const secrets: SecretSetting[] = [];
-  const strip = (value: unknown, where: string): unknown => {
-    if (Array.isArray(value)) return value.map((v, i) => strip(v, `${where}[${i}]`));
-    if (value !== null && typeof value === "object") {
-      const out: Record<string, unknown> = {};
-      for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
-        if (key === "importId") continue;
-        if (inner !== null && typeof inner === "object" && Object.keys(inner).length === 1 && "secure" in inner) {
-          secrets.push({ path: `${where}.${key}`, value: `test-${crypto.randomBytes(18).toString("base64url")}` });
-          continue;
-        }
-        out[key] = strip(inner, `${where}.${key}`);
-      }
-      return out;
-    }
-    return value;
-  };
-  const config: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(document.config)) {
-    const name = key.startsWith(`${PROJECT}:`) ? key.slice(PROJECT.length + 1) : key;
-    if (value !== null && typeof value === "object" && Object.keys(value).length === 1 && "secure" in value) {
-      secrets.push({ path: name, value: `test-${crypto.randomBytes(18).toString("base64url")}` });
-      continue;
-    }
-    const stripped = withVolumesCreated(name, strip(value, name));
-    // A map left empty once its secrets are out is dropped: `config set --path` recreates it.
-    if (stripped !== null && typeof stripped === "object" && !Array.isArray(stripped) && Object.keys(stripped).length === 0) continue;
-    config[key] = stripped;
-  }
-  fs.writeFileSync(file, stringify({ config }));
-  return secrets;
-}
+const tally = new CheckTally();
+const check = (name: string, ok: boolean, detail = ""): boolean => tally.check(name, ok, detail);
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -134,34 +51,15 @@ async function main(): Promise<void> {
     else fs.rmSync(tmp, { recursive: true, force: true });
   }
   console.log(`took ${Math.round((Date.now() - started) / 1000)} s`);
-  console.log(`real engine: ${passed} checks passed, ${failed} failed`);
-  process.exitCode = failed === 0 ? 0 : 1;
+  tally.finish("real engine");
 }
 
 async function run(dir: string, versions: Versions, tmp: string): Promise<void> {
-  const project = copyProject(tmp);
-  const home = path.join(tmp, "pulumi-home");
-  fs.mkdirSync(home);
-  // Plugins come from the engine cache; everything else the CLI writes stays in this run's folder.
-  fs.symlinkSync(path.join(dir, "pulumi-home", "plugins"), path.join(home, "plugins"), "dir");
-  const state = path.join(tmp, "state");
-  fs.mkdirSync(state);
+  const { project, env: baseEnv } = engineWorkspace(dir, tmp);
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PATH: `${path.join(dir, "bin")}${path.delimiter}${process.env.PATH ?? ""}`,
-    PULUMI_HOME: home,
-    PULUMI_BACKEND_URL: `file://${state}`,
-    // A throwaway passphrase, unless one is given to inspect a kept run (RELAY_BUDGET_ENGINE_KEEP=1).
-    PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE || crypto.randomBytes(24).toString("base64url"),
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_SKIP_CONFIRMATIONS: "true",
-    // For a real GCP provider: configure offline (the stand-in ignores them).
-    GOOGLE_OAUTH_ACCESS_TOKEN: "dummy",
-    PULUMI_GCP_SKIP_REGION_VALIDATION: "true",
+    ...baseEnv,
     // No cluster: the Kubernetes provider previews without one.
     KUBECONFIG: path.join(tmp, "no-kubeconfig"),
-    NO_COLOR: "1",
   };
   const secretArgs = new Set<string>();
   // Everything the CLI prints, searched for secret values at the end.
@@ -196,23 +94,7 @@ async function run(dir: string, versions: Versions, tmp: string): Promise<void> 
     check(`${pkg} ${sdk.version} asks for the plugin version engine/versions.json installs`, sdk.version === want, `installed ${want}`);
   }
 
-  // Both stacks: the copied stack files, passphrase secrets, testnet's reference on this backend.
-  const secrets: Record<StackName, SecretSetting[]> = { prod: [], testnet: [] };
-  for (const stack of STACKS) {
-    secrets[stack] = prepareStackFile(path.join(project, `Pulumi.${stack}.yaml`));
-    must(["stack", "init", stack, "--secrets-provider", "passphrase"]);
-  }
-  // The same password on both sides of the proxy, as an operator sets it.
-  const shared = secrets.prod.find((s) => s.path === "proxyPasswords.testnet-validators");
-  const validatorPassword = secrets.testnet.find((s) => s.path === "validatorProxyPassword");
-  if (shared && validatorPassword) validatorPassword.value = shared.value;
-  for (const secret of [...secrets.prod, ...secrets.testnet]) secretArgs.add(secret.value);
-  for (const stack of STACKS) {
-    for (const secret of secrets[stack]) must(["config", "set", "--stack", stack, "--secret", "--path", secret.path, secret.value]);
-  }
-  const proxyStack = `${FILE_BACKEND_ORG}/${PROJECT}/prod`;
-  must(["config", "set", "--stack", "testnet", "--path", "validators.proxyStack", proxyStack]);
-  const secretValues = STACKS.flatMap((stack) => secrets[stack].map((s) => s.value));
+  const secretValues = initStacks(project, must, (value) => secretArgs.add(value));
   check("the stack copies have their secrets set with pulumi config set --secret", secretValues.length > 0 && secretValues.every((v) => !fs.readFileSync(path.join(project, "Pulumi.prod.yaml"), "utf8").includes(v) && !fs.readFileSync(path.join(project, "Pulumi.testnet.yaml"), "utf8").includes(v)), `${secretValues.length} secrets`);
 
   // The mocked recording of the same stack copies: what the real engine must agree with.
@@ -362,13 +244,5 @@ function compareWithRecording(stack: StackName, document: PreviewDocument, plan:
   check(`${stack}: the stack outputs are the recording's`, JSON.stringify(realOutputs) === JSON.stringify(mockedOutputs), `real [${realOutputs.join(", ")}], recorded [${mockedOutputs.join(", ")}]`);
 }
 
-function infraCost(args: string[]): { ok: boolean; text: string } {
-  const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, "dist", "cli", "infra-cost.js"), ...args], {
-    cwd: PROJECT_ROOT,
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return { ok: result.status === 0, text: result.status === 0 ? result.stdout : result.stderr || result.stdout };
-}
 
 void main();

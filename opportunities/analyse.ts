@@ -8,6 +8,7 @@ import { loadDiskPerformance } from "../catalog/diskPerformance";
 import { StackConfig } from "../config";
 import { roundMoney } from "../cost/money";
 import { ResourceRecord } from "../graph/resourceRecord";
+import { schedulerProofLines } from "../cluster/schedulerResults";
 import { commitmentOptions } from "./commitments";
 import { diskOptions } from "./diskOptions";
 import { diskTypeDowngrades } from "./diskTypes";
@@ -41,11 +42,15 @@ export function analyseStack(input: StackUnderAnalysis, catalog: PriceCatalog, o
     commitmentOptions(stack, resources, priced, catalog),
     orphans(stack, resources, priced, config, catalog),
   ];
+  const scheduler = schedulerProofLines(stack, resources, catalog);
   return {
     opportunities: rankOpportunities(parts.flatMap((p) => p.opportunities)),
     considered: parts.flatMap((p) => p.considered),
     warnings: parts.flatMap((p) => p.warnings),
-    pools: parts.flatMap((p) => p.pools ?? []),
+    pools: parts.flatMap((p) => p.pools ?? []).map((pool) => {
+      const line = scheduler.find((l) => l.pool === pool.pool);
+      return line ? { ...pool, scheduler: { text: line.text, stale: line.stale, ...(line.finding ? { finding: line.finding } : {}) } } : pool;
+    }),
     disks: parts.flatMap((p) => p.disks ?? []),
   };
 }

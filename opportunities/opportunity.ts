@@ -129,6 +129,8 @@ export interface PoolFit {
   proposed?: PoolFitSide;
   /** rightsized: a cheaper fit exists; kept: the pool already is the cheapest fit, or none costs less; infeasible: nothing holds the pods. */
   outcome: "rightsized" | "kept" | "infeasible";
+  /** What kube-scheduler did with the pool on simulated nodes (sizing/scheduler-proof.json, written by npm run test:cluster); absent: never run. */
+  scheduler?: { text: string; stale: boolean; finding?: string };
 }
 
 /** One persistent-disk type for a data disk: its price and what it gives at that size on the workload's VM. */

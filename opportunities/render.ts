@@ -30,6 +30,8 @@ export function renderOpportunitiesTable(document: OpportunitiesDocument): strin
     if (o.risk) lines.push(`   risk: ${o.risk}`);
   });
   for (const warning of document.warnings) lines.push(`warning: ${warning}`);
+  const proven = document.pools.filter((p) => p.scheduler);
+  if (proven.length > 0) lines.push("", "Checked by the real scheduler (npm run test:cluster):", ...proven.map((p) => `  ${p.stack}/${p.pool}: ${p.scheduler!.text}${p.scheduler!.finding ? `; FINDING: ${p.scheduler!.finding}` : ""}`));
   lines.push(
     "",
     `Total if applied: ${money(document.totals.monthlySaving)}/month, ${money(document.totals.yearlySaving)}/year (largest per resource; options with a risk and 1-year commitments, ${money(document.totals.commitmentMonthlySaving)}/month, are not counted).`,
@@ -67,6 +69,10 @@ export function renderOpportunitiesMarkdown(document: OpportunitiesDocument, hea
   }
   if (document.warnings.length > 0) {
     lines.push(`${h} Warnings`, "", ...document.warnings.map((w) => `- ${w}`), "");
+  }
+  const proven = document.pools.filter((p) => p.scheduler);
+  if (proven.length > 0) {
+    lines.push(`${h} Checked by the real scheduler`, "", ...proven.map((p) => `- ${p.stack} \`${p.pool}\`: ${cell(p.scheduler!.text)}${p.scheduler!.finding ? `. **Finding:** ${cell(p.scheduler!.finding)}` : ""}`), "");
   }
   if (document.considered.length > 0) {
     lines.push(`${h} Looked at and left alone`, "", ...document.considered.map((c) => `- ${c.stack} ${c.kind} ${cell(c.resource)}: ${c.note}`), "");

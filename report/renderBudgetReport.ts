@@ -227,7 +227,7 @@ export function renderBudgetReport(report: BudgetReport, chartNames: { seedPool:
       return `| ${p.stack} | ${p.pool} | ${p.requests.pods} | ${number(p.requests.cpu, 2)} / ${number(p.requests.memoryGiB, 2)} | ${number(p.withHeadroom.cpu, 2)} / ${number(p.withHeadroom.memoryGiB, 2)} | ${shape(p.current)} | ${alloc(p.current)} | ${shape(p.proposed)} | ${alloc(p.proposed)} | ${outcome}${p.inferred.length ? `; inferred demand: ${p.inferred.join(", ")}` : ""} |`;
     }),
     "",
-    ...report.opportunities.pools.map((p) => `- ${p.stack} \`${p.pool}\`: ${p.demand}.`),
+    ...report.opportunities.pools.map((p) => `- ${p.stack} \`${p.pool}\`: ${p.demand}.${p.scheduler ? ` ${p.scheduler.text}${p.scheduler.finding ? `. **Finding:** ${p.scheduler.finding}` : ""}.` : ""}`),
     "",
     "## 4. Data disks: price and performance of each disk type",
     "",
