@@ -1,6 +1,6 @@
 /**
  * What the blockchain proxy costs, measured so that 2 shared cores do not decide the result:
- * - nginx CPU per relay (master and workers, from /proc/<pid>/stat) with the config
+ * - nginx CPU per relay (master and workers, from /proc/<pid>/schedstat) with the config
  *   `renderNginxConfig` generates, against the same nginx running a bare `proxy_pass` config (the
  *   floor for any nginx proxy), in alternating rounds against the same fast upstream;
  * - the p99 latency the proxy adds at a light load (4 connections) over going direct;
@@ -24,7 +24,7 @@
  * Lines: proxy cpu/relay: A us, bare proxy_pass: B us, ratio: R, p99 added at 4 connections: X ms, errors: N
  *        under attack (<attack>): valid relays N/M ok, healthz K/L ok, node calls C (bound B)
  */
-import { ChildProcess, spawn } from "child_process";
+import { ChildProcess, execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
@@ -56,9 +56,10 @@ const WARMUP_REQUESTS = 10_000;
 /**
  * The two proxies alternate this many times (the machine's other load hits both alike); the CPU
  * figures are the medians of the rounds, so a burst of other load on the shared cores during one
- * round does not decide the result.
+ * round does not decide the result. Short rounds (2,500 relays, under a second) give the other
+ * load less time to change between the two halves of a round.
  */
-const ROUNDS = 10;
+const ROUNDS = 40;
 /**
  * nginx closes a client connection after keepalive_requests (default 1000) with "Connection:
  * close"; autocannon ignores the header and sends one more request on the closing connection,
@@ -163,31 +164,47 @@ interface Nginx {
   stop(): Promise<void>;
 }
 
-/** Runs nginx on `config` (paths under /tmp moved to a private dir) until stop(). */
+/**
+ * Runs nginx on `config` (paths under /tmp moved to a private dir) until stop(). Its stdout (the
+ * access log) is a FIFO this process drains, as a pod's stdout is the FIFO the container runtime
+ * reads: writing the log costs nginx what it costs in the pod, not a file system's write path.
+ * Its stderr (the error log) goes to a file, shown when nginx does not start.
+ */
 async function startNginx(name: string, config: string, port: number, files: Record<string, string> = {}): Promise<Nginx> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${name}-`));
   const asPodUser = process.getuid?.() === 0;
+  const own = (file: string) => {
+    if (asPodUser) fs.chownSync(path.join(dir, file), POD_UID, POD_UID);
+  };
   const write = (file: string, text: string) => {
     fs.writeFileSync(path.join(dir, file), text);
-    if (asPodUser) fs.chownSync(path.join(dir, file), POD_UID, POD_UID);
+    own(file);
   };
   write("nginx.conf", config.replace(/(?<=[\s"'])\/tmp\//g, `${dir}/`));
   for (const [file, text] of Object.entries(files)) write(file, text);
-  // nginx reopens /dev/stdout for the access log: give it a file (as a log collector would read).
-  write("nginx.out", "");
+  write("nginx.err", "");
+  // nginx reopens /dev/stdout for the access log: a FIFO it can open as the pod's uid.
+  execFileSync("mkfifo", [path.join(dir, "stdout.fifo")]);
+  own("stdout.fifo");
   if (asPodUser) fs.chownSync(dir, POD_UID, POD_UID);
-  const out = fs.openSync(path.join(dir, "nginx.out"), "a");
+  const logReader = new net.Socket({ fd: fs.openSync(path.join(dir, "stdout.fifo"), fs.constants.O_RDONLY | fs.constants.O_NONBLOCK), readable: true, writable: false });
+  logReader.on("error", () => undefined);
+  logReader.resume();
+  const out = fs.openSync(path.join(dir, "stdout.fifo"), "w");
+  const err = fs.openSync(path.join(dir, "nginx.err"), "a");
   const child: ChildProcess = spawn(NGINX_BINARY, ["-p", dir, "-c", path.join(dir, "nginx.conf"), "-g", "daemon off;"], {
-    stdio: ["ignore", out, out],
+    stdio: ["ignore", out, err],
     ...(asPodUser ? { uid: POD_UID, gid: POD_UID } : {}),
   });
   fs.closeSync(out);
+  fs.closeSync(err);
   let exited = false;
   const exit = new Promise<void>((resolve) => child.once("exit", () => ((exited = true), resolve())));
   const deadline = Date.now() + 10_000;
   while (!(await canConnect(port))) {
     if (exited || Date.now() > deadline) {
-      throw new Error(`${name} nginx did not start: ${fs.readFileSync(path.join(dir, "nginx.out"), "utf8").slice(-2000)}`);
+      logReader.destroy();
+      throw new Error(`${name} nginx did not start: ${fs.readFileSync(path.join(dir, "nginx.err"), "utf8").slice(-2000)}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -200,6 +217,7 @@ async function startNginx(name: string, config: string, port: number, files: Rec
         await exit;
         clearTimeout(timer);
       }
+      logReader.destroy();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -289,28 +307,38 @@ function combine(runs: LoadRun[]): LoadResult {
   };
 }
 
-/** CPU seconds used so far by a process and its children (nginx master and workers), from /proc. */
+/**
+ * CPU seconds used so far by a process and its children (nginx master and workers): the
+ * scheduler's run time from /proc/<pid>/schedstat, in nanoseconds (stat's utime and stime count
+ * 10 ms ticks, too coarse for rounds of a few hundred milliseconds).
+ */
 function cpuSeconds(masterPid: number): number {
-  const ticksPerSecond = 100; // USER_HZ on Linux
-  let ticks = 0;
+  let nanoseconds = 0;
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      // fields[1] is ppid; utime and stime are the 14th and 15th fields of stat (11, 12 here).
-      if (Number(entry) === masterPid || Number(fields[1]) === masterPid) ticks += Number(fields[11]) + Number(fields[12]);
+      // The field after the parenthesised command name and the state is the ppid.
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (Number(entry) === masterPid || ppid === masterPid) nanoseconds += Number(fs.readFileSync(`/proc/${entry}/schedstat`, "utf8").split(" ")[0]);
     } catch {
       // The process ended while we looked.
     }
   }
-  return ticks / ticksPerSecond;
+  return nanoseconds / 1e9;
 }
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** First quartile, median and third quartile. */
+function quartiles(values: number[]): number[] {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.round(q * (sorted.length - 1)))];
+  return [at(0.25), median(values), at(0.75)];
 }
 
 function describe(name: string, r: LoadResult): string {
@@ -364,12 +392,21 @@ async function main(): Promise<void> {
     const roundRatios: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const amount = Math.min(perRound, REQUESTS - round * perRound);
-      let before = cpuSeconds(proxy.pid);
-      proxiedRuns.push(await load(proxyUrl, amount, authorization));
-      const proxyRound = cpuSeconds(proxy.pid) - before;
-      before = cpuSeconds(bare.pid);
-      bareRuns.push(await load(bareUrl, amount));
-      const bareRound = cpuSeconds(bare.pid) - before;
+      const measure = async (nginx: Nginx, runs: LoadRun[], url: string, auth?: string): Promise<number> => {
+        const before = cpuSeconds(nginx.pid);
+        runs.push(await load(url, amount, auth));
+        return cpuSeconds(nginx.pid) - before;
+      };
+      // Which proxy goes first alternates too, so a trend in the other load favours neither.
+      let proxyRound: number;
+      let bareRound: number;
+      if (round % 2 === 0) {
+        proxyRound = await measure(proxy, proxiedRuns, proxyUrl, authorization);
+        bareRound = await measure(bare, bareRuns, bareUrl);
+      } else {
+        bareRound = await measure(bare, bareRuns, bareUrl);
+        proxyRound = await measure(proxy, proxiedRuns, proxyUrl, authorization);
+      }
       proxyCpu += proxyRound;
       bareCpu += bareRound;
       roundProxyUs.push((proxyRound / amount) * 1e6);
@@ -397,8 +434,8 @@ async function main(): Promise<void> {
     const proxyUs = median(roundProxyUs);
     const bareUs = median(roundBareUs);
     console.log(
-      `nginx CPU from /proc/<pid>/stat (10 ms ticks): generated ${proxyCpu.toFixed(2)} s over ${proxied.requests} relays, bare ${bareCpu.toFixed(2)} s over ${bareResult.requests} ` +
-        `(whole-run ratio ${(proxyCpu / proxied.requests / (bareCpu / bareResult.requests)).toFixed(2)}; per-round ratios ${roundRatios.map((r) => r.toFixed(2)).join(" ")})`,
+      `nginx CPU from /proc/<pid>/schedstat: generated ${proxyCpu.toFixed(2)} s over ${proxied.requests} relays, bare ${bareCpu.toFixed(2)} s over ${bareResult.requests} ` +
+        `(whole-run ratio ${(proxyCpu / proxied.requests / (bareCpu / bareResult.requests)).toFixed(2)}; per-round ratios: ${ROUNDS} rounds, quartiles ${quartiles(roundRatios).map((r) => r.toFixed(2)).join(" / ")}, range ${Math.min(...roundRatios).toFixed(2)}-${Math.max(...roundRatios).toFixed(2)})`,
     );
     console.log(
       `proxy cpu/relay: ${proxyUs.toFixed(1)} us, bare proxy_pass: ${bareUs.toFixed(1)} us, ratio: ${median(roundRatios).toFixed(2)}, ` +

@@ -125,7 +125,7 @@ test("one authenticated client dripping its bodies holds at most its share of a 
   try {
     const share = files.proxyConfig.maxConnectionsPerClient;
     // With a share, the attacker's connections beyond it are refused at once: wait for those answers.
-    if (share !== undefined) await until(() => refused.length >= cap - share);
+    if (share !== undefined) await until(() => refused.length >= cap - share, 10000, `the attacker's ${cap - share} connections beyond its share of ${share} refused with 503`);
     const before = node.stats.requests;
     const statuses = await otherValidators(chain, 5, 10, 21);
     expect(okShare(statuses)).toBeGreaterThanOrEqual(0.99);

@@ -197,15 +197,15 @@ export function sleep(ms: number): Promise<void> {
 
 /**
  * Resolves when `condition` holds: for state that socket and server events update (answers
- * received, relays counted). Checked every 10 ms; fails after `timeoutMs` (a bound, never a timing
- * assertion).
+ * received, relays counted, processes replaced). Checked every 10 ms; fails after `timeoutMs` (a
+ * bound, never a timing assertion) with an error naming `what`.
  */
-export function until(condition: () => boolean, timeoutMs = 10000): Promise<void> {
+export function until(condition: () => boolean, timeoutMs = 10000, what = "condition"): Promise<void> {
   return new Promise((resolve, reject) => {
     const deadline = Date.now() + timeoutMs;
     const check = () => {
       if (condition()) return resolve();
-      if (Date.now() > deadline) return reject(new Error(`condition not met within ${timeoutMs} ms`));
+      if (Date.now() > deadline) return reject(new Error(`${what}: not met within ${timeoutMs} ms`));
       setTimeout(check, 10);
     };
     check();

@@ -12,7 +12,6 @@ import {
   RelayResponse,
   RunningProxy,
   ScriptedUpstream,
-  sleep,
   until,
   startProxy,
   startScriptedUpstream,
@@ -143,13 +142,15 @@ test("a configuration reload (SIGHUP) under load completes with zero failed rela
     const generations: number[][] = [proxy.workerPids()];
     for (const [i, config] of [changedConfig, proxy.config, changedConfig].entries()) {
       proxy.reload(config);
-      // Wait until new workers run and the old ones have left (bounded).
-      const deadline = Date.now() + 10000;
-      while (Date.now() < deadline) {
-        const pids = proxy.workerPids();
-        if (pids.length === generations[0].length && pids.every((pid) => !generations[i].includes(pid))) break;
-        await sleep(50);
-      }
+      // Wait until new workers run and the old ones have left (bounded: a reload that never replaces them fails here).
+      await until(
+        () => {
+          const pids = proxy.workerPids();
+          return pids.length === generations[0].length && pids.every((pid) => !generations[i].includes(pid));
+        },
+        10000,
+        `reload ${i + 1}: ${generations[0].length} new workers replacing ${JSON.stringify(generations[i])}`,
+      );
       generations.push(proxy.workerPids());
       // Relays flow through the new workers before the next reload.
       const answeredBefore = answered.length;
