@@ -4,43 +4,10 @@
  * whatever bootDisk.source says, custom machine types. catalog/gcp-prices.json (2026-07-30), 730 h.
  */
 import { loadCatalog } from "../../catalog/catalog";
-import { compareChanges } from "../../cost/costComparison";
 import { priceResources } from "../../cost/engine";
 import { expectGolden, resource } from "./records";
 
 const catalog = loadCatalog();
-const POOL = "gcp:container/nodePool:NodePool";
-const nodeConfig = { machineType: "n1-standard-4", diskType: "pd-standard", diskSizeGb: 100 };
-// one n1-standard-4 node: 0.189999 x 730 x 0.7 = 97.089489, plus pd-standard 0.04 x 100 = 4.00
-const NODE = 101.089489;
-
-describe("autoscaled node pools are priced at their minimum on both sides", () => {
-  const pool = (autoscaling: Record<string, unknown>, current: number, extra: Record<string, unknown> = {}) =>
-    resource(POOL, "blockchain", { location: "us-east1", nodeLocations: ["us-east1-b", "us-east1-c"], autoscaling, nodeConfig, ...extra }, { outputs: { nodeCount: current } });
-
-  test("min per zone x zones; the current size is only a note; initialNodeCount never overrides", () => {
-    const [priced] = priceResources([pool({ minNodeCount: 1, maxNodeCount: 5 }, 4, { initialNodeCount: 3 })], catalog);
-    // 1 per zone x 2 zones = 2 nodes: 2 x 101.089489 = 202.178978
-    expect(priced.monthly).toBeCloseTo(2 * NODE, 4);
-    expect(priced.summary).toBe("n1-standard-4 x2-10");
-    expect(priced.assumptions).toContain("autoscaled: priced at its minimum of 1 node per zone x 2 zones; current size 4 per zone, shown only (the autoscaler moves it)");
-    expectGolden("nodePool-autoscaled-minimum", priced);
-  });
-
-  test("totalMinNodeCount counts across zones", () => {
-    const [priced] = priceResources([pool({ totalMinNodeCount: 3, totalMaxNodeCount: 9 }, 2)], catalog);
-    // 3 nodes in total: 3 x 101.089489 = 303.268467
-    expect(priced.monthly).toBeCloseTo(3 * NODE, 4);
-  });
-
-  test("an untouched pool whose current size moved shows no change; raising the minimum does", () => {
-    const unchanged = compareChanges([{ before: pool({ minNodeCount: 1, maxNodeCount: 5 }, 2), after: pool({ minNodeCount: 1, maxNodeCount: 5 }, 5) }], catalog);
-    expect(unchanged.totals.delta).toBe(0);
-    const raised = compareChanges([{ before: pool({ minNodeCount: 1, maxNodeCount: 5 }, 2), after: pool({ minNodeCount: 2, maxNodeCount: 5 }, 2) }], catalog);
-    // 2 -> 4 nodes: +2 x 101.089489 = +202.18
-    expect(raised.totals.delta).toBeCloseTo(202.18, 2);
-  });
-});
 
 describe("snapshots bill what they store", () => {
   test("storageBytes when the state has it; the source disk's size only as the upper bound", () => {
@@ -91,15 +58,6 @@ describe("custom machine types", () => {
     expect(priced.components[0].monthly).toBeCloseTo(104.1940242, 5);
     expect(priced.monthly).toBeCloseTo(105.1940242, 5);
     expectGolden("instance-custom-n1", priced);
-  });
-
-  test("a node pool of an N1 custom type: per vCPU and GiB x nodes, with the sustained-use discount", () => {
-    const pool = resource(POOL, "custom", { location: "us-east1-b", nodeCount: 2, nodeConfig: { machineType: "custom-4-16384", diskType: "pd-standard", diskSizeGb: 100 } });
-    const [priced] = priceResources([pool], catalog);
-    // 104.1940242 per node (as above) x 2 = 208.3880484; boot pd-standard 0.04 x 100 x 2 = 8.00
-    expect(priced.components[0].monthly).toBeCloseTo(208.3880484, 5);
-    expect(priced.monthly).toBeCloseTo(216.3880484, 5);
-    expectGolden("nodePool-custom-n1", priced);
   });
 
   test("families without custom rates, and odd names, are unpriced with the reason; the rest still priced", () => {

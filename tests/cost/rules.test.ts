@@ -5,112 +5,16 @@
 import { loadCatalog } from "../../catalog/catalog";
 import { priceResources } from "../../cost/engine";
 import { UNKNOWN } from "../../graph/resourceRecord";
-import { expectGolden, resource, secret } from "./records";
+import { expectGolden, resource } from "./records";
 
 const catalog = loadCatalog();
 const CLUSTER = "gcp:container/cluster:Cluster";
-const NODE_POOL = "gcp:container/nodePool:NodePool";
 
 function priceOne(records: ReturnType<typeof resource>[], name: string) {
   const priced = priceResources(records, catalog).find((p) => p.name === name);
   if (!priced) throw new Error(`no ${name}`);
   return priced;
 }
-
-describe("NodePool", () => {
-  test("on-demand n1 pool gets the 30 % sustained-use discount", () => {
-    const pool = resource(NODE_POOL, "seeds", { cluster: "prod", location: "us-east1-b", nodeCount: 10, nodeConfig: { machineType: "n1-standard-4", diskType: "pd-standard", diskSizeGb: 100 } });
-    const priced = priceOne([pool], "seeds");
-    // n1-standard-4 us-east1: 0.189999/h x 730 x (1 - 0.3) = 97.089489 per node; x10 = 970.89489
-    expect(priced.components[0].monthly).toBeCloseTo(970.89489, 4);
-    // boot disk pd-standard 0.04/GiB-month x 100 GiB x 10 nodes = 40.00
-    expect(priced.components[1].monthly).toBeCloseTo(40, 6);
-    expect(priced.monthly).toBeCloseTo(1010.89489, 4);
-    expect(priced.summary).toBe("n1-standard-4 x10");
-    expect(priced.shape).toMatchObject({ kind: "machineGroup", machineType: "n1-standard-4", nodes: 10, zones: 1, spot: false, bootDisk: { diskType: "pd-standard", diskGb: 100 } });
-    expectGolden("nodePool-n1-on-demand", priced);
-  });
-
-  test("e2 gets no discount; GKE default boot disk pd-balanced 100 GB", () => {
-    const pool = resource(NODE_POOL, "seeds", { location: "us-east1-b", nodeCount: 3, nodeConfig: { machineType: "e2-standard-4" } });
-    const priced = priceOne([pool], "seeds");
-    // e2-standard-4: 0.13402284 x 730 x 3 = 293.51002; boot disk pd-balanced 0.10 x 100 x 3 = 30.00
-    expect(priced.monthly).toBeCloseTo(293.5100196 + 30, 4);
-    expect(priced.assumptions.join("\n")).toMatch(/GKE's default pd-balanced/);
-    expectGolden("nodePool-e2-defaults", priced);
-  });
-
-  test("spot pool, zones from the cluster in the same graph, autoscaling range, local SSD", () => {
-    const cluster = resource(CLUSTER, "primary", { name: "primary-1", location: "us-central1", nodeLocations: ["us-central1-a", "us-central1-b"], removeDefaultNodePool: true, initialNodeCount: 1 });
-    const pool = resource(NODE_POOL, "spot", {
-      cluster: "primary-1", location: "us-central1",
-      autoscaling: { minNodeCount: 1, maxNodeCount: 4 },
-      nodeConfig: { machineType: "e2-medium", spot: true, diskType: "pd-ssd", diskSizeGb: 50, localSsdCount: 1 },
-    });
-    const priced = priceOne([cluster, pool], "spot");
-    // 2 zones (cluster's node locations) x autoscaling min 1 = 2 nodes, max 4 x 2 = 8
-    // e2-medium spot us-central1: 0.020106 x 730 x 2 = 29.35476
-    // boot pd-ssd 0.17 x 50 x 2 = 17.00; local SSD 0.08 x 375 x 2 = 60.00
-    expect(priced.monthly).toBeCloseTo(29.35476 + 17 + 60, 4);
-    expect(priced.shape).toMatchObject({ nodes: 2, nodesMax: 8, zones: 2, spot: true, autoscaling: { minPerZone: 1, maxPerZone: 4 } });
-    expect(priced.summary).toBe("e2-medium x2-8 spot");
-    expectGolden("nodePool-spot-autoscaling", priced);
-  });
-
-  test("regional location without node locations spreads over 3 zones; preemptible = spot price", () => {
-    const pool = resource(NODE_POOL, "p", { location: "us-east1", initialNodeCount: 2, nodeConfig: { machineType: "n1-standard-2", preemptible: true, diskSizeGb: 20 } });
-    const priced = priceOne([pool], "p");
-    // 2 per zone x 3 zones = 6 nodes; n1-standard-2 spot 0.033505 x 730 x 6 = 146.7519; pd-balanced 0.10 x 20 x 6 = 12
-    expect(priced.monthly).toBeCloseTo(146.7519 + 12, 4);
-    expect(priced.shape).toMatchObject({ nodes: 6, zones: 3 });
-  });
-
-  test("a value read from the pool's cluster counts for the pool: a cluster location unknown until apply leaves the pool unpriced", () => {
-    const cluster = resource(CLUSTER, "relay", { name: "relay", location: UNKNOWN, nodeLocations: ["us-east1-b", "us-east1-c"], removeDefaultNodePool: true });
-    const pool = resource(NODE_POOL, "seeds", { cluster: "relay", nodeCount: 2, nodeConfig: { machineType: "n1-standard-4" } });
-    // The cluster is priced first, then the pool; the pool's region and zones come from the cluster.
-    expect(priceOne([cluster, pool], "seeds")).toMatchObject({ status: "unpriced", monthly: 0, unpricedReason: "not priced: location of relay is unknown until apply" });
-    // Pricing the pool first must not change that, nor make the cluster answer for the pool's reads.
-    expect(priceOne([pool, cluster], "seeds")).toMatchObject({ status: "unpriced", unpricedReason: "not priced: location of relay is unknown until apply" });
-    const known = resource(CLUSTER, "relay", { name: "relay", location: "us-east1", nodeLocations: ["us-east1-b", "us-east1-c"], removeDefaultNodePool: true });
-    expect(priceOne([known, pool], "seeds")).toMatchObject({ status: "priced", shape: { zones: 2, nodes: 4, region: "us-east1" } });
-  });
-
-  test("an unknown or secret node count is not priced as one node: the pool is unpriced, naming the value", () => {
-    const unknownCount = resource(NODE_POOL, "p", { location: "us-east1-b", nodeCount: UNKNOWN, initialNodeCount: 2, nodeConfig: { machineType: "n1-standard-4" } });
-    const secretCount = resource(NODE_POOL, "q", { location: "us-east1-b", nodeCount: "[secret]", nodeConfig: { machineType: "n1-standard-4" } });
-    expect(priceOne([unknownCount], "p")).toMatchObject({ status: "unpriced", monthly: 0, unpricedReason: "not priced: nodeCount is unknown until apply" });
-    expect(priceOne([secretCount], "q")).toMatchObject({ status: "unpriced", monthly: 0, unpricedReason: "not priced: nodeCount is a secret the document does not reveal" });
-    expectGolden("nodePool-unknown-and-secret-node-count", [priceOne([unknownCount], "p"), priceOne([secretCount], "q")]);
-  });
-
-  test("an SDK-wrapped secret (the program run) is read; its display stays [secret]", () => {
-    const pool = resource(NODE_POOL, "p", { location: "us-east1-b", nodeCount: 2, nodeConfig: { machineType: secret("n1-standard-4"), diskSizeGb: secret(100) } });
-    const priced = priceOne([pool], "p");
-    // 2 nodes: 97.089489 x 2 = 194.178978; pd-balanced 0.10 x 100 x 2 = 20
-    expect(priced.monthly).toBeCloseTo(214.178978, 4);
-    expect(priced.summary).toBe("[secret] x2");
-  });
-
-  test("an unknown machine type is unpriced with the reason and never stops the rest", () => {
-    const odd = resource(NODE_POOL, "p", { location: "us-east1-b", nodeCount: 1, nodeConfig: { machineType: "n1-fake-9" } });
-    const fine = resource(NODE_POOL, "ok", { location: "us-east1-b", nodeCount: 1, nodeConfig: { machineType: "n1-standard-4", diskType: "pd-standard", diskSizeGb: 100 } });
-    const [priced, other] = priceResources([odd, fine], catalog);
-    expect(priced.status).toBe("unpriced");
-    expect(priced.unpricedReason).toMatch(/unknown machine type "n1-fake-9"/);
-    expect(priced.invalidInput).toBeUndefined();
-    // 97.089489 + pd-standard 0.04 x 100 = 101.089489
-    expect(other.monthly).toBeCloseTo(101.089489, 4);
-  });
-
-  test("machine type unknown until apply, or a secret, is unpriced with a reason", () => {
-    const unknown = priceOne([resource(NODE_POOL, "p", { location: "us-east1-b", nodeCount: 1, nodeConfig: { machineType: UNKNOWN } })], "p");
-    expect(unknown).toMatchObject({ status: "unpriced", unpricedReason: "not priced: nodeConfig.machineType is unknown until apply", monthly: 0 });
-    const hidden = priceOne([resource(NODE_POOL, "p", { location: "us-east1-b", nodeCount: 1, nodeConfig: { machineType: "[secret]" } })], "p");
-    expect(hidden).toMatchObject({ status: "unpriced", unpricedReason: "not priced: nodeConfig.machineType is a secret the document does not reveal" });
-    expectGolden("nodePool-unknown-and-secret-machine-type", [unknown, hidden]);
-  });
-});
 
 describe("Cluster", () => {
   test("fee per cluster; default pool removed", () => {
