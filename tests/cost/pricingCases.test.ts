@@ -47,8 +47,8 @@ describe("reader and pricer cases (tests/cost/cases/<type>/<case>/)", () => {
         if (!found) throw new Error(`${dir}: check names ${name}, which the case does not declare`);
         return found;
       });
-      // A case lives in the folder of the type it tests.
-      expect(checked.filter((p) => caseFolderOf(p.type) !== typeFolder).map((p) => p.name)).toEqual([]);
+      // A case lives in the folder of the type it tests (beside it, others its result depends on).
+      expect(checked.some((p) => caseFolderOf(p.type) === typeFolder)).toBe(true);
       result = checked.length === 1 ? checked[0] : checked;
       if (pricingCase.expect) {
         const byName = Object.fromEntries(checked.map((p) => [p.name, p]));

@@ -35,10 +35,16 @@ export interface PricingCase {
   expect?: Record<string, unknown>;
 }
 
-/** The folder a resource type's cases live in: "gcp:container/nodePool:NodePool" -> "gcp-container-NodePool". */
+/**
+ * The folder a resource type's cases live in: the token's parts joined by "-", without the module's
+ * file name where it repeats the type's ("gcp:container/nodePool:NodePool" -> "gcp-container-NodePool",
+ * "kubernetes:core/v1:Service" -> "kubernetes-core-v1-Service").
+ */
 export function caseFolderOf(type: string): string {
   const [provider, module, name] = type.split(":");
-  return [provider, ...module.split("/").slice(0, -1), name].join("-");
+  const parts = module.split("/");
+  if (parts.length > 1 && parts[parts.length - 1].toLowerCase() === name.toLowerCase()) parts.pop();
+  return [provider, ...parts, name].join("-");
 }
 
 /** Every case: [type folder, case folder]. */
@@ -72,7 +78,8 @@ export function recordsOf(resources: CaseResource[]): ResourceRecord[] {
 /**
  * The hand-worked expectation as a jest matcher object: `{about, digits}` is a number close to
  * `about` (to `digits` decimals, default 6), `{matches}` a string matching the expression,
- * `{includes: [...]}` an array holding those elements; other objects match as subsets
+ * `{includes: [...]}` an array holding those elements, `{excludes: [...]}` one holding none of
+ * them; other objects match as subsets
  * (`toMatchObject`), arrays element by element. `{absent: true}` (a field not set) is checked by
  * `expectAbsentFields`, as `toMatchObject` cannot say it.
  */
@@ -82,10 +89,19 @@ export function expectation(value: unknown): unknown {
     const spec = value as Record<string, unknown>;
     if ("about" in spec) return expect.closeTo(spec.about as number, (spec.digits as number | undefined) ?? 6);
     if ("matches" in spec) return expect.stringMatching(new RegExp(spec.matches as string));
-    if ("includes" in spec) return expect.arrayContaining((spec.includes as unknown[]).map(expectation));
+    if ("includes" in spec) return expect.arrayContaining((spec.includes as unknown[]).map(elementExpectation));
+    if ("excludes" in spec) return expect.not.arrayContaining((spec.excludes as unknown[]).map(elementExpectation));
     return Object.fromEntries(Object.entries(spec).filter(([, inner]) => !isAbsent(inner)).map(([key, inner]) => [key, expectation(inner)]));
   }
   return value;
+}
+
+/** An element of `includes`/`excludes`: an object matches as a subset there too (jest compares elements whole). */
+function elementExpectation(value: unknown): unknown {
+  const matcher = expectation(value);
+  return value && typeof value === "object" && !Array.isArray(value) && matcher === Object(matcher) && !("asymmetricMatch" in (matcher as object))
+    ? expect.objectContaining(matcher as Record<string, unknown>)
+    : matcher;
 }
 
 export function isAbsent(value: unknown): boolean {
