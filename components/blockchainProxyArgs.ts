@@ -5,7 +5,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ClientTimeouts } from "./nginxConfigSpec";
+import type { NginxConfigSpec } from "./nginxConfigSpec";
 
 /** One relay chain ID the proxy routes, and the prod blockchain node that serves it. */
 export interface ProxyRouteSpec {
@@ -15,42 +15,40 @@ export interface ProxyRouteSpec {
   blockchainNode: string;
 }
 
-/** What the proxy is: where it runs, whom it lets in, its limits and its pods. */
-export interface ProxySpec {
+/**
+ * The nginx settings that go into the rendered config as they are (nginxConfigSpec.ts documents
+ * each): source ranges, limits, timeouts, sizes.
+ */
+type NginxSettings = Pick<
+  NginxConfigSpec,
+  | "allowedSourceRanges"
+  | "rateLimit"
+  | "maxConnectionsPerUpstream"
+  | "maxConnectionsPerClient"
+  | "maxBatchCalls"
+  | "clientTimeouts"
+  | "workerConnections"
+  | "maxBodySize"
+  | "upstreamTimeoutSeconds"
+  | "keepaliveConnections"
+>;
+
+/** What the proxy is: where it runs, whom it lets in, its nginx settings and its pods. */
+export interface ProxySpec extends NginxSettings {
   /** The proxy's namespace. */
   namespace: string;
   /** Pods (at least 2: one may be disrupted at a time). */
   replicas: number;
   routes: ProxyRouteSpec[];
-  /** CIDRs allowed to reach the proxy: the testnet cluster's node and pod ranges. */
-  allowedSourceRanges: string[];
   /** Region of the clients; another region than prod's needs the internal load balancer's global access. */
   clientRegion: string;
   /** Static internal address of the load balancer, in the prod cluster's subnetwork. */
   internalIp: string;
   /** Usernames allowed in; each has a password in `passwords`. */
   clients: string[];
-  /** Per client and route; burst requests are served at once, beyond it 429. */
-  rateLimit: { requestsPerSecond: number; burst: number };
-  /** Cap on concurrent relays per prod node (nginx limit_conn and max_conns). */
-  maxConnectionsPerUpstream: number;
-  /** One client's (source address's) share of a node's cap. */
-  maxConnectionsPerClient: number;
-  /** JSON-RPC calls in one request; a larger batch gets 413 before it reaches a node. */
-  maxBatchCalls: number;
-  /** How long a client may stall: a header or body between two reads, an answer between two writes, an idle keep-alive. */
-  clientTimeouts: ClientTimeouts;
-  /** nginx worker_connections per worker. */
-  workerConnections: number;
   /** The image pinned by digest; absent: previews show the unpinned build and `pulumi up` refuses. */
   image?: string;
-  /** nginx size of the largest request body, e.g. "1m"; beyond it 413. */
-  maxBodySize: string;
-  /** How long a node may take to answer; beyond it 504. */
-  upstreamTimeoutSeconds: number;
-  /** Idle connections kept per prod node and nginx worker. */
-  keepaliveConnections: number;
-  /** One pod's requests and limits (CPU cores, GiB). */
+  /** One pod's requests and limits (CPU cores, GiB); the memory limit bounds nginx's buffers, the CPU limit its workers. */
   resources: { cpuRequest: number; cpuLimit: number; memoryRequestGiB: number; memoryLimitGiB: number };
 }
 
