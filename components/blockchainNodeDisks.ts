@@ -14,34 +14,7 @@ import { AppliedDiskMigration, DeclaredDiskMigration, plannedMigration, stepInde
 import { regionOf } from "../catalog/gcpLocations";
 import { SOURCE_DISK_SIZE_LABEL } from "../cost/readers/snapshot";
 import { withLegacyTypeAlias } from "./componentType";
-import { newDiskNameOf, type BlockchainNodeDiskConfig, type BlockchainNodeVolumeConfig } from "../config";
-
-/** A persistent data disk the program declares. */
-export interface DataDiskSpec {
-  /** The GCE disk's name. */
-  name: string;
-  /** pd-standard, pd-balanced or pd-ssd. */
-  type: string;
-  /** Size in GB. */
-  sizeGb: number;
-  /** Zone of the disk; default the component's default zone. */
-  zone?: string;
-  /** An existing disk to adopt (Pulumi `import`). */
-  importId?: string;
-}
-
-export interface BlockchainNodeDisksArgs {
-  project: string;
-  /** Zone a disk lives in when its config names none (the cluster's zone). */
-  defaultZone: string;
-  /** Blockchain node name (its relay chains and namespace) -> its data disk and the volume it is mounted through. */
-  disks: { blockchainNode: string; relayChainIds: string[]; namespace: string; disk: BlockchainNodeDiskConfig; volume: BlockchainNodeVolumeConfig }[];
-  labels: { team: string; env: string };
-  /** Old disk name -> what the stack's last `pulumi up` applied of its migration (program/appliedDiskMigrations.ts checked the step). */
-  appliedMigrations: Record<string, AppliedDiskMigration>;
-  /** The cluster's Kubernetes provider (the volumes and claims). */
-  provider: k8s.Provider;
-}
+import type { BlockchainNodeDisksArgs, BlockchainNodeDiskSpec, DataVolumeSpec } from "./blockchainNodeDisksArgs";
 
 /** Labels of a blockchain node's data disk: cost allocation plus which node it serves. */
 export function dataDiskLabels(labels: { team: string; env: string }, blockchainNode: string): Record<string, string> {
@@ -49,7 +22,7 @@ export function dataDiskLabels(labels: { team: string; env: string }, blockchain
 }
 
 /** The claim a node's pod mounts its data through (its name never changes: the pod refers to it). */
-export function dataClaimName(blockchainNode: string, volume: BlockchainNodeVolumeConfig): string {
+export function dataClaimName(blockchainNode: string, volume: DataVolumeSpec): string {
   return volume.claimName ?? `${blockchainNode}-data`;
 }
 
@@ -73,22 +46,24 @@ export class BlockchainNodeDisks extends pulumi.ComponentResource {
   public readonly migrationOutputs: Record<string, pulumi.Output<AppliedDiskMigration>> = {};
 
   constructor(name: string, args: BlockchainNodeDisksArgs, opts?: pulumi.ComponentResourceOptions) {
-    const migrations: DeclaredDiskMigration[] = args.disks.flatMap(({ blockchainNode, disk }) =>
-      disk.migration ? [plannedMigration(disk, blockchainNode, { ...disk.migration, newDiskName: newDiskNameOf(disk)! }, args.appliedMigrations[disk.name] ?? {})] : [],
+    const migrations: DeclaredDiskMigration[] = args.nodes.flatMap(({ blockchainNode, disk }) =>
+      disk.migration ? [plannedMigration(disk, blockchainNode, disk.migration, args.appliedMigrations[disk.name] ?? {})] : [],
     );
     // Which node each disk serves travels with the disks as component inputs: the nodes' workloads
     // run outside this program, and the graph alone must tell a reader these disks are in use. A
     // migration's new disk serves the same node; the migrations tell the cost review and the policy
     // pack what each step adds and deletes.
     const inputs: BlockchainNodeDisksInputs & { migrations: DeclaredDiskMigration[] } = {
-      disks: args.disks.flatMap(({ blockchainNode, relayChainIds, disk }) => [
+      disks: args.nodes.flatMap(({ blockchainNode, relayChainIds, disk }) => [
         ...(migrations.some((m) => m.disk === disk.name && m.step === "retire") ? [] : [{ diskName: disk.name, blockchainNode, relayChainIds: [...relayChainIds] }]),
-        ...(disk.migration ? [{ diskName: newDiskNameOf(disk)!, blockchainNode, relayChainIds: [...relayChainIds] }] : []),
+        ...(disk.migration ? [{ diskName: disk.migration.newDiskName, blockchainNode, relayChainIds: [...relayChainIds] }] : []),
       ]),
       migrations,
     };
-    super(COMPONENT_TYPES.blockchainNodeDisks, name, { ...inputs }, withLegacyTypeAlias("blockchainNodeDisks", opts));
-    for (const { blockchainNode, namespace, disk, volume } of args.disks) {
+    // The serialisable args go along too (the provider stays out), so the recorded state carries them.
+    const { provider: _provider, ...serialisable } = args;
+    super(COMPONENT_TYPES.blockchainNodeDisks, name, { ...serialisable, ...inputs }, withLegacyTypeAlias("blockchainNodeDisks", opts));
+    for (const { blockchainNode, namespace, disk, volume } of args.nodes) {
       const zone = disk.zone ?? args.defaultZone;
       const labels = dataDiskLabels(args.labels, blockchainNode);
       const migration = migrations.find((m) => m.disk === disk.name);
@@ -143,7 +118,7 @@ export class BlockchainNodeDisks extends pulumi.ComponentResource {
    * change, so a switch is a new volume (named after its disk) and the claim replaced to bind it:
    * deleted first, as its name is the one the pod mounts.
    */
-  private declareVolume(blockchainNode: string, namespace: string, volume: BlockchainNodeVolumeConfig, zone: string, disk: BlockchainNodeDiskConfig, migration: DeclaredDiskMigration | undefined, args: BlockchainNodeDisksArgs): void {
+  private declareVolume(blockchainNode: string, namespace: string, volume: DataVolumeSpec, zone: string, disk: BlockchainNodeDiskSpec, migration: DeclaredDiskMigration | undefined, args: BlockchainNodeDisksArgs): void {
     const onDisk = migration?.volumeDisk ?? disk.name;
     const original = onDisk === disk.name;
     const volumeName = original ? (volume.persistentVolumeName ?? disk.name) : onDisk;

@@ -14,27 +14,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { COMPONENT_TYPES } from "../graph/componentTypes";
 import { withLegacyTypeAlias } from "./componentType";
-import type { BlockchainProxyConfig } from "../config";
+import type { BlockchainProxyArgs } from "./blockchainProxyArgs";
 import { renderCredentialMaps } from "./credentialMaps";
 import { renderNginxConfig } from "./nginxConfig";
 import { longestRelaySeconds, NginxConfigSpec, ProxyRoute } from "./nginxConfigSpec";
 import { RELAY_SCRIPT, RELAY_SCRIPT_FILE } from "./nginxConfigScript";
 import { cpuQuantity, memoryQuantity } from "../validation/kubernetesQuantity";
-
-export interface BlockchainProxyArgs {
-  proxy: BlockchainProxyConfig;
-  /** Prod blockchain nodes the routes may name: node -> its Service (namespace, port). */
-  blockchainNodes: { name: string; namespace: string; port: number }[];
-  /** Secret: basic-auth password per client username. */
-  passwords: pulumi.Input<Record<string, string>>;
-  project: string;
-  /** The prod cluster's region (global access is needed when the clients are elsewhere). */
-  region: string;
-  /** Subnetwork of the internal load balancer's address (the prod cluster's). */
-  subnetwork: string;
-  labels: { team: string; env: string };
-  provider: k8s.Provider;
-}
 
 /**
  * Where the deploy workflow pushes the image built from docker/blockchain-proxy (Debian bookworm's
@@ -123,7 +108,9 @@ export class BlockchainProxy extends pulumi.ComponentResource {
   public readonly urls: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: BlockchainProxyArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(COMPONENT_TYPES.blockchainProxy, name, {}, withLegacyTypeAlias("blockchainProxy", opts));
+    // The serialisable args go along (the secret passwords and the provider stay out), so the recorded state carries them.
+    const { passwords: _passwords, provider: _provider, ...serialisable } = args;
+    super(COMPONENT_TYPES.blockchainProxy, name, { ...serialisable }, withLegacyTypeAlias("blockchainProxy", opts));
     const k8sOpts = { parent: this, provider: args.provider };
     const proxy = args.proxy;
     const appLabels = { "app.kubernetes.io/name": "blockchain-proxy", "app.kubernetes.io/part-of": "relay-budget" };

@@ -13,7 +13,8 @@ import { regionOf } from "../catalog/gcpLocations";
 import type { StatedDemand } from "../graph/statedPodGroup";
 import { gkeAllocatable, nodesForRequests } from "../sizing/gkeAllocatable";
 import { NodePoolSpec, nodePoolArgs, nodePoolOptions } from "./nodePoolArgs";
-import { DataDiskSpec, dataDiskLabels } from "./blockchainNodeDisks";
+import { dataDiskLabels } from "./blockchainNodeDisks";
+import type { DataDiskSpec } from "./blockchainNodeDisksArgs";
 import { cpuQuantity, memoryQuantity } from "../validation/kubernetesQuantity";
 
 /** A testnet blockchain node: running (`active`) or replaced by the prod proxy (`decommissioned`). */

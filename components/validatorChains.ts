@@ -50,7 +50,7 @@ export class ValidatorChains extends pulumi.ComponentResource {
   constructor(name: string, args: ValidatorChainsArgs, opts?: pulumi.ComponentResourceOptions) {
     // The secret password, the provider and the prod stack's URLs (outputs of another stack) stay out of the recorded inputs.
     const { namespace, secretName, proxyUsername } = args;
-    const chains = args.chains.map(({ name, relayChainId, state }) => ({ name, relayChainId, state }));
+    const chains = args.chains.map(({ name, relayChainId, state, port }) => ({ name, relayChainId, state, port }));
     super(COMPONENT_TYPES.validatorChains, name, { chains, namespace, secretName, proxyUsername }, withLegacyTypeAlias("validatorChains", opts));
     const chainsJson = pulumi.secret(
       pulumi

@@ -6,11 +6,6 @@
 import { PolicyPack } from "@pulumi/policy";
 import { budgetPolicies, POLICY_PACK_NAME } from "./budgetPolicies";
 import { toCrossGuardPolicy } from "./policyDefinition";
-import { installStructWireDecoding } from "./structWireDecoding";
-
-// Before the pack starts serving: resource properties are decoded from the wire by the pack
-// (structWireDecoding.ts), not through google-protobuf's message objects.
-installStructWireDecoding();
 
 new PolicyPack(POLICY_PACK_NAME, {
   description: "Budget ceilings and the guard rails of the relay network's cost cuts.",

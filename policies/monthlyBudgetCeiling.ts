@@ -8,6 +8,7 @@ import { definePolicyConfig, usdPerMonth } from "./policyConfig";
 import { money, roundMoney } from "../cost/money";
 import { CeilingEstimate, estimateCeilingCost, estimateNotes, largestContributors, unverifiableMessage } from "./ceilingEstimate";
 import { diskMigrationsOf, temporaryMigrationResources } from "../graph/diskMigration";
+import { COMPONENT_TYPES } from "../graph/componentTypes";
 import type { PolicyResource } from "./resourceView";
 
 /**
@@ -15,7 +16,10 @@ import type { PolicyResource } from "./resourceView";
  * the ceiling judges the end state the stack file declares (`steady`), and says what it left out.
  */
 export function splitTemporaryMigrationCosts(resources: PolicyResource[]): { steady: PolicyResource[]; temporary: PolicyResource[] } {
-  const keys = new Set(diskMigrationsOf(resources.map((r) => ({ type: r.type, inputs: r.props }))).flatMap(temporaryMigrationResources).map(({ type, name }) => `${type}\u0000${name}`));
+  // Only the components that declare migrations are read (a view's props are copied on first read).
+  const declaring = resources.filter((r) => r.type === COMPONENT_TYPES.blockchainNodeDisks).map((r) => ({ type: r.type, inputs: r.props }));
+  const keys = new Set(diskMigrationsOf(declaring).flatMap(temporaryMigrationResources).map(({ type, name }) => `${type}\u0000${name}`));
+  if (keys.size === 0) return { steady: resources, temporary: [] };
   const isTemporary = (r: PolicyResource) => keys.has(`${r.type}\u0000${String(r.props.name ?? r.name)}`);
   return { steady: resources.filter((r) => !isTemporary(r)), temporary: resources.filter(isTemporary) };
 }

@@ -36,13 +36,43 @@ export interface PolicyResource {
 
 /**
  * The plain object behind @pulumi/policy's unknown-checking proxy. The proxy only traps `get`;
- * `Object.keys` and property descriptors reach the target, and a descriptor's value is the raw
+ * its own keys and property descriptors reach the target, and a descriptor's value is the raw
  * (unproxied) nested value, so nothing here can throw `UnknownValueError`.
  */
 export function withoutUnknownProxy(props: Record<string, unknown>): Record<string, unknown> {
   const plain: Record<string, unknown> = {};
-  for (const key of Object.keys(props)) plain[key] = Object.getOwnPropertyDescriptor(props, key)?.value;
+  // An indexed loop over Reflect's keys: this runs once per resource per policy, on every resource of the stack.
+  const keys = Reflect.ownKeys(props);
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index];
+    if (typeof key === "string") plain[key] = Reflect.getOwnPropertyDescriptor(props, key)?.value;
+  }
   return plain;
+}
+
+/**
+ * A view whose `props` (and dependencies) are worked out on first read: a stack check that only
+ * looks at a few types (snapshot-before-decommission) never copies the other resources' props.
+ * Both are own getters, so spreading a view copies plain values.
+ */
+function lazyView(view: Omit<PolicyResource, "props" | "dependencies">, proxied: Record<string, unknown>, dependenciesOf: () => string[]): PolicyResource {
+  let plain: Record<string, unknown> | undefined;
+  let dependencies: string[] | undefined;
+  // Written out rather than spread: this runs once per resource per policy.
+  return {
+    urn: view.urn,
+    type: view.type,
+    name: view.name,
+    custom: view.custom,
+    protect: view.protect,
+    parent: view.parent,
+    get props() {
+      return (plain ??= withoutUnknownProxy(proxied));
+    },
+    get dependencies() {
+      return (dependencies ??= dependenciesOf());
+    },
+  };
 }
 
 /** A deep copy with every Pulumi secret replaced by its plain value (what the CLI hands a policy). */
@@ -59,36 +89,40 @@ export function revealSecrets(value: unknown): unknown {
 
 /** The resource `Analyze` is called with. The CLI sends a provider for every custom resource, none for components. */
 export function viewFromResourceArgs(args: ResourceValidationArgs): PolicyResource {
-  return {
-    urn: args.urn,
-    type: args.type,
-    name: args.name,
-    custom: args.provider !== undefined,
-    props: withoutUnknownProxy(args.props),
-    protect: args.opts.protect,
-    parent: args.opts.parent || undefined,
-    dependencies: [],
-  };
+  return lazyView(
+    {
+      urn: args.urn,
+      type: args.type,
+      name: args.name,
+      custom: args.provider !== undefined,
+      protect: args.opts.protect,
+      parent: args.opts.parent || undefined,
+    },
+    args.props,
+    () => [],
+  );
 }
 
 /** A resource of `AnalyzeStack`. */
 export function viewFromStackResource(resource: StackPolicyResource): PolicyResource {
-  return {
-    urn: resource.urn,
-    type: resource.type,
-    name: resource.name,
-    custom: resource.provider !== undefined,
-    props: withoutUnknownProxy(resource.props),
-    protect: resource.opts.protect,
-    parent: resource.parent?.urn ?? (resource.opts.parent || undefined),
+  return lazyView(
+    {
+      urn: resource.urn,
+      type: resource.type,
+      name: resource.name,
+      custom: resource.provider !== undefined,
+      protect: resource.opts.protect,
+      parent: resource.parent?.urn ?? (resource.opts.parent || undefined),
+    },
+    resource.props,
     // The CLI sends both; either names what the resource was built from.
-    dependencies: [
+    () => [
       ...new Set([
         ...resource.dependencies.map((dependency) => dependency.urn),
         ...Object.values(resource.propertyDependencies ?? {}).flatMap((dependencies) => dependencies.map((dependency) => dependency.urn)),
       ]),
     ],
-  };
+  );
 }
 
 /**

@@ -4,10 +4,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { loadCatalog } from "../catalog/catalog";
-import { clusterZones, parseStackConfig, ProdConfig, StackConfig, TestnetConfig } from "../config";
+import { BlockchainNodeDiskConfig, clusterZones, newDiskNameOf, parseStackConfig, ProdConfig, StackConfig, TestnetConfig } from "../config";
 import type { StatedWorkload } from "../config/poolWorkloadsSchema";
 import type { StatedDemand, StatedPodGroup } from "../graph/statedPodGroup";
 import { BlockchainNodeDisks } from "../components/blockchainNodeDisks";
+import type { BlockchainNodeDiskSpec } from "../components/blockchainNodeDisksArgs";
 import { BlockchainProxy } from "../components/blockchainProxy";
 import { GkeCluster } from "../components/gkeCluster";
 import { SEED_POD_SELECTOR, SeedNodePool } from "../components/seedNodePool";
@@ -127,7 +128,13 @@ function defineProd(config: ProdConfig, cluster: GkeCluster, labels: { team: str
   const disks = new BlockchainNodeDisks("blockchain-node-disks", {
     project: config.gcpProject,
     defaultZone,
-    disks: config.blockchainNodes.map((node) => ({ blockchainNode: node.name, relayChainIds: node.relayChainIds, namespace: node.namespace, disk: node.disk, volume: node.volume })),
+    nodes: config.blockchainNodes.map((node) => ({
+      blockchainNode: node.name,
+      relayChainIds: node.relayChainIds,
+      namespace: node.namespace,
+      disk: blockchainNodeDiskArgs(node.disk),
+      volume: { ...node.volume },
+    })),
     labels,
     appliedMigrations,
     provider: cluster.provider,
@@ -157,6 +164,12 @@ function defineProd(config: ProdConfig, cluster: GkeCluster, labels: { team: str
     outputs.proxyUrls = proxy.urls;
   }
   return outputs;
+}
+
+/** A blockchain node's disk as BlockchainNodeDisks takes it: a migration's new disk named (the configured name or the default). */
+function blockchainNodeDiskArgs(disk: BlockchainNodeDiskConfig): BlockchainNodeDiskSpec {
+  const { migration, ...dataDisk } = disk;
+  return migration ? { ...dataDisk, migration: { toType: migration.toType, step: migration.step, newDiskName: newDiskNameOf(disk)!, keepSnapshot: migration.keepSnapshot } } : dataDisk;
 }
 
 async function defineTestnet(config: TestnetConfig, cluster: GkeCluster, labels: { team: string; env: string }, demand: StatedDemand) {

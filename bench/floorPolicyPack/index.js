@@ -1,14 +1,26 @@
-// The floor of `npm run bench:policy`: one stack policy that checks nothing. @pulumi/policy still
-// decodes the request and every resource's state once for it, as it does for any stack policy.
+// The floor of `npm run bench:policy`: the budget pack's policies (names, kinds, config schemas,
+// the type a stack policy applies to) with checks that do nothing. @pulumi/policy still decodes
+// the request, and every resource's state once per stack policy that runs, exactly as it does for
+// the budget pack; what the budget pack takes beyond this is its checks' own time.
 const { PolicyPack } = require("@pulumi/policy");
+// The compiled budget pack's list (`npm run bench:policy` builds first).
+const { budgetPolicies } = require("../../dist/policies/budgetPolicies");
+
+const checksNothing = () => {};
 
 new PolicyPack("floor", {
-  policies: [
-    {
-      name: "no-op-stack-check",
-      description: "Reads the stack and reports nothing.",
-      enforcementLevel: "advisory",
-      validateStack: () => {},
-    },
-  ],
+  enforcementLevel: "advisory",
+  policies: budgetPolicies.map((definition) => {
+    const validateStack = definition.checkStack ? () => {} : undefined;
+    // Where @pulumi/policy looks for the type a stack check applies to (as policies/policyDefinition.ts sets it).
+    if (validateStack && definition.stackCheckAppliesTo) Object.assign(validateStack, { __pulumiType: definition.stackCheckAppliesTo });
+    return {
+      name: definition.name,
+      description: definition.description,
+      enforcementLevel: definition.enforcementLevel,
+      configSchema: definition.config.jsonSchema,
+      ...(definition.checkResource ? { validateResource: checksNothing } : {}),
+      ...(validateStack ? { validateStack } : {}),
+    };
+  }),
 });

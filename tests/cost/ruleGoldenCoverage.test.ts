@@ -1,12 +1,15 @@
 /**
  * Every pricing rule has a golden case. The rules are read from the engine's registry
  * (cost/readers/index.ts: RESOURCE_READERS, and the fallback `readerForType` uses for every other type), so
- * a rule registered without a golden file fails here. A golden file counts only while a test still
- * writes it (`expectGolden("name", ...)`): a golden left behind by a deleted test covers nothing.
+ * a rule registered without a golden file fails here. The goldens are the reader and pricer cases'
+ * (tests/cost/cases/<type>/<case>/golden.json, each checked by the one runner, pricingCases.test.ts)
+ * and those of tests/cost/golden/, which count only while a test still writes them
+ * (`expectGolden("name", ...)`): a golden left behind by a deleted test covers nothing.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { RESOURCE_READERS } from "../../cost/readers";
+import { CASES_DIR, pricingCaseDirs } from "./pricingCases";
 
 const GOLDEN_DIR = path.join(__dirname, "golden");
 const TESTS_DIR = path.join(__dirname, "..");
@@ -51,7 +54,13 @@ function pricedResourcesIn(value: unknown, golden: string, into: GoldenEntry[] =
 const ruleGoldens = fs.readdirSync(GOLDEN_DIR).filter((file) => file.endsWith(".json")).map((file) => file.replace(/\.json$/, ""));
 
 function goldenEntries(): GoldenEntry[] {
-  return ruleGoldens.flatMap((name) => pricedResourcesIn(JSON.parse(fs.readFileSync(path.join(GOLDEN_DIR, `${name}.json`), "utf8")), name));
+  const caseGoldens = pricingCaseDirs()
+    .map(({ dir }) => path.join(dir, "golden.json"))
+    .filter((file) => fs.existsSync(file));
+  return [
+    ...ruleGoldens.flatMap((name) => pricedResourcesIn(JSON.parse(fs.readFileSync(path.join(GOLDEN_DIR, `${name}.json`), "utf8")), name)),
+    ...caseGoldens.flatMap((file) => pricedResourcesIn(JSON.parse(fs.readFileSync(file, "utf8")), path.relative(CASES_DIR, file))),
+  ];
 }
 
 /** The types of `ruledTypes` that no golden entry covers. */

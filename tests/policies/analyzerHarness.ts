@@ -131,6 +131,11 @@ export class RunningPolicyPack {
     return this.stderr();
   }
 
+  /** The pack's process id (the bench reads its CPU time from /proc). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   static async start(options: PolicyPackOptions): Promise<RunningPolicyPack> {
     const packDir = options.packDir ?? POLICY_PACK_DIR;
     // The project's pack runs its compiled bundle (package.json `main`): rebuilt from the sources
