@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   try {
     const json = path.join(dir, "gcp_billing_export_resource_v1.json");
     const parquet = path.join(dir, "gcp_billing_export_resource_v1.parquet");
-    const instance = await DuckDBInstance.create(":memory:", { threads: "2", memory_limit: "512MB" });
+    const instance = await DuckDBInstance.create(":memory:", { threads: "2", memory_limit: "512MB", temp_directory: path.join(dir, "spill") });
     const connection = await instance.connect();
     const started = Date.now();
     await connection.run(`CREATE TABLE bill AS ${generationSql(ROWS)}`);

@@ -6,6 +6,7 @@
  * Prints one JSON line: { seconds, cpuSeconds, peakRssMb, recordSeconds? }; cpuSeconds (user + system of
  * the process over the timed part) is what a busy shared machine disturbs least.
  */
+import * as fs from "fs";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { loadCatalog } from "../catalog/catalog";
 import { declaredStack } from "../billing/declaredResources";
@@ -15,7 +16,16 @@ import { reconcileDocument } from "../billing/renderReconcile";
 import { recordAllStacks } from "../offline/recordStack";
 
 const seconds = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e9;
-const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+/**
+ * This process's peak resident set: VmHWM, the high-water mark of its own address space. Not
+ * getrusage's maxRSS, which Linux carries over from the parent at fork and exec: a child of the
+ * bench, whose DuckDB has just generated the export, would report the parent's size.
+ */
+function peakRssMb(): number {
+  const status = fs.existsSync("/proc/self/status") ? fs.readFileSync("/proc/self/status", "utf8") : "";
+  const hwm = /^VmHWM:\s+(\d+) kB/m.exec(status);
+  return hwm ? Number(hwm[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
+}
 const cpuSeconds = (since: NodeJS.CpuUsage) => {
   const used = process.cpuUsage(since);
   return (used.user + used.system) / 1e6;
