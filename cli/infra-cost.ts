@@ -34,6 +34,11 @@ import type { ReconcileOptions } from "./reconcileCommand";
 export type { CommandIo };
 export { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, EXIT_OVER_THRESHOLD, EXIT_PREVIEW_FAILED } from "./command";
 
+/** Commander's collector for an option given more than once. */
+function repeatable(value: string, values: string[] = []): string[] {
+  return [...values, value];
+}
+
 function nonNegativeNumber(value: string): number {
   const number = Number(value);
   if (value.trim() === "" || !Number.isFinite(number) || number < 0) throw new InvalidArgumentError("not a non-negative number (USD a month, or a percentage)");
@@ -100,6 +105,9 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     .command("report")
     .description("the budget report (seed pool and testnet node pools before vs after, savings, opportunities)")
     .requiredOption("--out <file>", "markdown file to write; its SVG charts are written beside it")
+    .option("--billing <file>", "billing export (NDJSON, .gz, Parquet) or FOCUS (CSV, Parquet) file, or a folder of them; repeatable: the report gains its billed side", repeatable)
+    .option("--before-month <YYYYMM>", "invoice month before the change (reconciled against the baselines)")
+    .option("--after-month <YYYYMM>", "invoice month after the change (reconciled against the program)")
     .action((options: BudgetReportOptions) => {
       const { reportCommand }: typeof import("./reportCommand") = require("./reportCommand");
       chosen = (commandIo) => runCommand(PREFIX, reportCommand, options, commandIo);
@@ -118,7 +126,6 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
       chosen = (commandIo) => runCommand(PREFIX, pricesRefreshCommand, options, commandIo);
     });
 
-  const repeatable = (value: string, values: string[] = []) => [...values, value];
   program
     .command("reconcile")
     .description("the bill (Cloud Billing export / FOCUS files, or the export table in BigQuery) against what the program declares: drift and coverage per month, stack and resource")
