@@ -121,6 +121,7 @@ export function exportRowExpressions(dialect: SqlDialect, present: ReadonlySet<s
       resourceName: or("resource", "resource.name"),
       resourceGlobalName: or("resource", "resource.global_name"),
       usagePricingUnit: or("usage", "usage.pricing_unit"),
+      region: or("location", "location.region"),
     },
     labels: has("labels") ? { list: "labels", groupKey: (column) => dialect.groupable(column), value: (column, key) => dialect.labelValue(column, key) } : { list: "NULL", groupKey: () => "NULL", value: () => "NULL" },
     cost: or("cost", dialect.float("cost")),
@@ -263,6 +264,7 @@ export function focusRowExpressions(dialect: SqlDialect, columns: ReadonlyMap<st
       resourceName: or("ResourceName", "ResourceName"),
       resourceGlobalName: or("ResourceId", "ResourceId"),
       usagePricingUnit: or("PricingUnit", "PricingUnit"),
+      region: or("RegionId", "RegionId"),
     },
     labels: columns.has("Tags")
       ? { list: "Tags", groupKey: (column) => (tagsAreMap ? dialect.text(column) : column), value: (column, key) => (tagsAreMap ? dialect.mapValue(column, key) : dialect.jsonValue(column, key)) }

@@ -28,7 +28,7 @@ export const EXPORT_JSON_COLUMNS: Record<string, string> = {
   usage_end_time: "VARCHAR",
   project: "STRUCT(id VARCHAR)",
   labels: "STRUCT(key VARCHAR, value VARCHAR)[]",
-  location: "STRUCT(location VARCHAR, zone VARCHAR)",
+  location: "STRUCT(location VARCHAR, region VARCHAR, zone VARCHAR)",
   resource: "STRUCT(name VARCHAR, global_name VARCHAR)",
   export_time: "VARCHAR",
   cost: "DOUBLE",

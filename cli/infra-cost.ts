@@ -64,6 +64,9 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     .description("baseline (before) against the program run offline (after), per stack and in total")
     .addOption(new Option("--stack <stack>", "stack to review").choices([...STACKS, "all"]).default("all"))
     .option("--baseline <file>", "stack export to compare against (default baselines/<stack>.json)")
+    .option("--baseline-from-billing <file>", "billing export / FOCUS file or folder: the before side is what it billed in --month, per resource it names; repeatable", repeatable)
+    .option("--month <YYYYMM>", "invoice month of --baseline-from-billing")
+    .option("--prices-from-billing <file>", "billing export / FOCUS file or folder: price both sides at its effective prices per SKU (net / usage); repeatable", repeatable)
     .addOption(new Option("--format <format>", "output format").choices(["table", "markdown", "json"]).default("table"))
     .option("--out <file>", "write the report here (markdown also writes an .svg chart beside it)")
     .action((options: ReviewOptions) => {

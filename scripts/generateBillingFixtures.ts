@@ -213,6 +213,26 @@ function monthHours(month: string): number {
 }
 const cents = (value: number) => Math.round(value * 1e6) / 1e6;
 
+/** A machine type's month of `nodes` VMs: its core and RAM SKUs at list, the sustained-use discount as their credit. */
+function machineRows(vm: { project: string; machineType: string; region: string; nodes: number; spot: boolean; labels?: Record<string, string>; resource: RowSpec["resource"]; month: string }, catalog: PriceCatalog): RowSpec[] {
+  const machine = catalog.machineTypes[vm.machineType];
+  // Only N1's core and RAM SKUs are written here; another family needs its own SKU ids first.
+  if (machine.family !== "n1") throw new Error(`${vm.machineType}: no ${machine.family} SKUs in this script`);
+  const perHour = vm.spot ? machine.prices[vm.region].hourSpot! : machine.prices[vm.region].hour;
+  // The machine's hour split between its core and RAM SKUs in the proportion of the family's per-vCPU and per-GiB rates.
+  const rates = catalog.customMachineRates[machine.family][vm.region];
+  const coreShare = (machine.vcpu * rates.vcpuHour) / (machine.vcpu * rates.vcpuHour + machine.memoryGb * rates.memoryGibHour);
+  const discount = vm.spot ? 0 : catalog.sustainedUseDiscount[machine.family] ?? 0;
+  const hoursRun = vm.nodes * hoursOf(vm.month);
+  return ([
+    [N1_CORE, coreShare, hours(machine.vcpu * hoursRun)],
+    [N1_RAM, 1 - coreShare, { ...hours(machine.memoryGb * hoursRun), pricing_unit: "gibibyte hour" }],
+  ] as const).map(([sku, part, usage]) => {
+    const list = cents(perHour * part * hoursRun);
+    return { project: vm.project, service: COMPUTE, sku, cost: list, credits: discount > 0 ? sud(-cents(list * discount)) : undefined, labels: vm.labels, resource: vm.resource, usage, month: vm.month };
+  });
+}
+
 /** The rows one stack's graph bills in a month at the catalog's list prices. */
 function graphRows(stack: string, records: ResourceRecord[], graphFile: string, month: string, catalog: PriceCatalog): RowSpec[] {
   const { project, zone } = STACK_PROJECT[stack];
@@ -225,22 +245,9 @@ function graphRows(stack: string, records: ResourceRecord[], graphFile: string, 
     if (!price || price.status !== "priced") continue;
     if (resource.kind === "nodePool") {
       const pool = poolShape(price, catalog)!;
-      const family = pool.machineType.split("-")[0];
-      const machine = catalog.machineTypes[pool.machineType].prices[pool.region];
-      const perHour = pool.spot ? machine.hourSpot! : machine.hour;
-      // The machine's hour split between its core and RAM SKUs in the proportion of the family's per-vCPU and per-GiB rates.
-      const rates = catalog.customMachineRates[family][pool.region];
-      const coreShare = (pool.vcpuPerNode * rates.vcpuHour) / (pool.vcpuPerNode * rates.vcpuHour + pool.memoryGbPerNode * rates.memoryGibHour);
-      const discount = pool.spot ? 0 : catalog.sustainedUseDiscount[family] ?? 0;
       const labels = { "goog-k8s-cluster-name": declared.clusterName, "goog-k8s-node-pool-name": resource.name, "goog-k8s-cluster-location": zone, ...resource.labels };
       const vm = instance(project, zone, `gke-${declared.clusterName}-${resource.name}-0a1b2c3d`);
-      for (const [sku, part, usage] of [
-        [N1_CORE, coreShare, hours(pool.vcpuPerNode * pool.nodes * hoursOf(month))],
-        [N1_RAM, 1 - coreShare, { ...hours(pool.memoryGbPerNode * pool.nodes * hoursOf(month)), pricing_unit: "gibibyte hour" }],
-      ] as const) {
-        const list = cents(perHour * part * pool.nodes * hoursOf(month));
-        rows.push({ project, service: COMPUTE, sku, cost: list, credits: discount > 0 ? sud(-cents(list * discount)) : undefined, labels, resource: vm, usage, month });
-      }
+      rows.push(...machineRows({ project, machineType: pool.machineType, region: pool.region, nodes: pool.nodes, spot: pool.spot, labels, resource: vm, month }, catalog));
       const bootGb = pool.diskGb * pool.nodes;
       rows.push({ project, service: COMPUTE, sku: DISK_SKUS[pool.diskType], cost: cents(catalog.disks[pool.diskType][pool.region] * bootGb * share), labels, resource: disk(project, zone, vm.name), usage: gibibyteMonths(cents(bootGb * share)), month });
       continue;
@@ -268,10 +275,9 @@ const hoursOf = monthHours;
 function undeclaredRows(month: string, catalog: PriceCatalog): RowSpec[] {
   const share = monthHours(month) / catalog.hoursPerMonth;
   const volumeGb = 1500;
-  const debugVmHour = catalog.machineTypes["n1-standard-1"].prices["us-east1"].hour;
   return [
     { project: "pokt-network-prod", service: COMPUTE, sku: PD_SSD, cost: cents(catalog.disks["pd-ssd"]["us-east1"] * volumeGb * share), labels: { "goog-gke-volume": "", "kubernetes-io-created-for-pvc-name": "data-pocket-core-1" }, resource: disk("pokt-network-prod", "us-east1-b", "pvc-8a1f0c2e-6b0d-4e59-9c35-1d2f3a4b5c6d"), usage: gibibyteMonths(cents(volumeGb * share)), month },
-    { project: "pokt-network-prod", service: COMPUTE, sku: N1_CORE, cost: cents(debugVmHour * monthHours(month)), resource: instance("pokt-network-prod", "us-east1-b", "debug-vm"), usage: hours(monthHours(month)), month },
+    ...machineRows({ project: "pokt-network-prod", machineType: "n1-standard-1", region: "us-east1", nodes: 1, spot: false, resource: instance("pokt-network-prod", "us-east1-b", "debug-vm"), month }, catalog),
   ];
 }
 

@@ -79,6 +79,7 @@ describe("the detailed export, in every form bq extract writes", () => {
       service: "Compute Engine",
       skuId: "2E27-4F9F-F6CA",
       usagePricingUnit: "hour",
+      region: "us-east1",
       usageInPricingUnits: 5760,
       cost: 160,
       credits: -20,
