@@ -105,7 +105,9 @@ export async function aggregateBillingFiles(paths: string[]): Promise<FileAggreg
     }
     return { lines, inputs };
   } finally {
+    // Closed at once, not left to the garbage collector: its buffers go back before the graph is recorded.
     connection.closeSync();
+    instance.closeSync();
   }
 }
 
