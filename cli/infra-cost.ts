@@ -83,6 +83,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     .option("--out <file>", "write the estimate here instead of stdout")
     .option("--fail-above <usd>", `exit ${EXIT_OVER_THRESHOLD} when a stack's monthly cost increases by more than this many USD`, nonNegativeNumber)
     .option("--fail-above-percent <percent>", `exit ${EXIT_OVER_THRESHOLD} when a stack's monthly cost increases by more than this percentage`, nonNegativeNumber)
+    .option("--prices-from-billing <file>", "billing export / FOCUS file or folder: price at its effective prices per SKU (net / usage); repeatable", repeatable)
     .action((options: EstimateOptions) => {
       const { estimateCommand }: typeof import("./estimateCommand") = require("./estimateCommand");
       chosen = (commandIo) => runCommand(PREFIX, estimateCommand, options, commandIo);

@@ -95,6 +95,19 @@ describe("review --prices-from-billing FILE", () => {
     expect(source).toMatch(/Cost components of both sides: \d+ priced at learned prices, \d+ at list/);
   });
 
+  it("prices the PR estimate too (estimate --prices-from-billing): a stack export at the May bill's prices", async () => {
+    const run = async (args: string[]) => {
+      let stdout = "";
+      const code = await infraCost(["estimate", "--state", "baselines/prod.json", "--format", "json", ...args], { stdout: (t) => (stdout += t), stderr: () => undefined });
+      expect(code).toBe(0);
+      return JSON.parse(stdout);
+    };
+    const [list, learnedPrices] = await Promise.all([run([]), run(["--prices-from-billing", MAY])]);
+    // N1 and the disks at their effective prices equal the engine's list less sustained use; the cluster fee is half (one of two clusters free).
+    expect(learnedPrices.totals.after).toBeCloseTo(list.totals.after - 36.5, 1);
+    expect(learnedPrices.catalog.source).toContain("0 SKU(s) of the bill price nothing the catalog holds");
+  }, 240_000);
+
   it("refuses a file that is not a bill: exit 2, one line naming it", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "prices-from-billing-"));
     const file = path.join(dir, "bill.json");
