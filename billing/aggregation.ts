@@ -29,6 +29,8 @@ export interface SqlDialect {
   groupable(listColumn: string): string;
   /** Within a group, `expr` of the row with the greatest `order` (the latest export). */
   latest(expr: string, order: string): string;
+  /** A record of named fields (expanded again with `column.*`). */
+  record(fields: Record<string, string>): string;
 }
 
 export const DUCKDB_DIALECT: SqlDialect = {
@@ -42,6 +44,7 @@ export const DUCKDB_DIALECT: SqlDialect = {
   rowIdentity: (exprs) => `hash(${exprs.join(", ")})`,
   groupable: (column) => column,
   latest: (expr, order) => `arg_max(${expr}, ${order})`,
+  record: (fields) => `{${Object.entries(fields).map(([name, expr]) => `${sqlString(name)}: ${expr}`).join(", ")}}`,
 };
 
 export const BIGQUERY_DIALECT: SqlDialect = {
@@ -55,6 +58,7 @@ export const BIGQUERY_DIALECT: SqlDialect = {
   rowIdentity: (exprs) => `FARM_FINGERPRINT(CONCAT(${exprs.map((expr) => `COALESCE(CAST(${expr} AS STRING), '')`).join(", '|', ")}))`,
   groupable: (column) => `TO_JSON_STRING(${column})`,
   latest: (expr, order) => `ARRAY_AGG(${expr} ORDER BY ${order} DESC LIMIT 1)[OFFSET(0)]`,
+  record: (fields) => `STRUCT(${Object.entries(fields).map(([name, expr]) => `${expr} AS ${name}`).join(", ")})`,
 };
 
 /** A SQL string literal (single quotes doubled). */
@@ -81,11 +85,11 @@ export interface RowExpressions {
   /** The keys read straight off a row (the labels are read after grouping, from `labels`). */
   keys: Record<Exclude<keyof BilledLineKey, "problem" | keyof typeof ATTRIBUTION_LABELS>, string>;
   /**
-   * The row's labels: `list` the column carried through the grouping, `groupKey` how rows with the
-   * same labels are grouped, `value(column, key)` one label's value out of the carried column. Read
+   * The row's labels: `list` the column carried through the grouping, `groupKey(column)` how rows with
+   * the same labels are grouped, `value(column, key)` one label's value out of the carried column. Read
    * once per group instead of once per row: the same few label sets repeat on millions of rows.
    */
-  labels: { list: string; groupKey: string; value: (column: string, key: string) => string };
+  labels: { list: string; groupKey: (column: string) => string; value: (column: string, key: string) => string };
   cost: string;
   costAtList: string;
   credits: string;
@@ -117,8 +121,9 @@ export function exportRowExpressions(dialect: SqlDialect, present: ReadonlySet<s
       resourceName: or("resource", "resource.name"),
       resourceGlobalName: or("resource", "resource.global_name"),
       usagePricingUnit: or("usage", "usage.pricing_unit"),
+      region: or("location", "location.region"),
     },
-    labels: has("labels") ? { list: "labels", groupKey: dialect.groupable("labels"), value: (column, key) => dialect.labelValue(column, key) } : { list: "NULL", groupKey: "NULL", value: () => "NULL" },
+    labels: has("labels") ? { list: "labels", groupKey: (column) => dialect.groupable(column), value: (column, key) => dialect.labelValue(column, key) } : { list: "NULL", groupKey: () => "NULL", value: () => "NULL" },
     cost: or("cost", dialect.float("cost")),
     costAtList: or("cost_at_list", dialect.float("cost_at_list")),
     credits: or("credits", dialect.creditsTotal("credits")),
@@ -164,9 +169,10 @@ export function exportRowExpressions(dialect: SqlDialect, present: ReadonlySet<s
 export function aggregationSql(dialect: SqlDialect, source: string, row: RowExpressions): string {
   const rawKeys = Object.keys(row.keys) as (keyof RowExpressions["keys"])[];
   const toUsd = (expr: string) => `CASE WHEN currency_code = 'USD' THEN ${expr} ELSE ${expr} / conversion_rate END`;
+  // What a row carries past the reduction of re-exported copies (the group keys and the figures).
+  const carried = [...rawKeys.map(column), "labels_list", "currency_code", "conversion_rate", "cost_raw", "cost_at_list_raw", "credits_raw", "usage_raw"];
   const selectRow = [
     ...rawKeys.map((key) => `${row.keys[key]} AS ${column(key)}`),
-    `${row.labels.groupKey} AS labels_key`,
     `${row.labels.list} AS labels_list`,
     `${problemSql(row)} AS problem`,
     `${row.keys.currency} AS currency_code`,
@@ -181,26 +187,27 @@ export function aggregationSql(dialect: SqlDialect, source: string, row: RowExpr
   const groupColumns = [...rawKeys.map(column), "labels_key", "problem"];
   const ordinals = (count: number) => Array.from({ length: count }, (_, index) => index + 1).join(", ");
   // One row per identity: the copies of a row exported again collapse to the latest export's
-  // figures in the same pass that groups them (a problem row keeps its own group, so it surfaces).
+  // row, grouped by the identity alone (a 64-bit value, not the dozen keys and the labels list),
+  // carrying that row whole as one record (a problem row keeps its own group, so it surfaces).
   const kept = row.rowIdentity
     ? [
-        `kept AS (SELECT ${groupColumns.join(", ")}, row_identity, ANY_VALUE(labels_list) AS labels_list, ANY_VALUE(currency_code) AS currency_code, ANY_VALUE(conversion_rate) AS conversion_rate,`,
-        `  ${["cost_raw", "cost_at_list_raw", "credits_raw", "usage_raw"].map((name) => `${dialect.latest(name, "export_time_text")} AS ${name}`).join(", ")}`,
-        `  FROM billed_rows GROUP BY ${ordinals(groupColumns.length + 1)}),`,
+        `kept AS (SELECT problem, ${dialect.latest(dialect.record(Object.fromEntries(carried.map((name) => [name, name]))), "export_time_text")} AS latest_row`,
+        `  FROM billed_rows GROUP BY row_identity, problem),`,
+        `latest_rows AS (SELECT problem, latest_row.* FROM kept),`,
       ]
-    : [`kept AS (SELECT * FROM billed_rows),`];
+    : [`latest_rows AS (SELECT * FROM billed_rows),`];
   const labelColumns = (Object.entries(ATTRIBUTION_LABELS) as [keyof typeof ATTRIBUTION_LABELS, string][]).map(([field, key]) => `${row.labels.value("labels_list", key)} AS ${column(field)}`);
   return [
     `WITH billed_rows AS (SELECT ${selectRow.join(", ")} FROM ${source}),`,
     ...kept,
-    `grouped AS (SELECT ${groupColumns.join(", ")}, ANY_VALUE(labels_list) AS labels_list,`,
+    `grouped AS (SELECT ${[...rawKeys.map(column), `${row.labels.groupKey("labels_list")} AS labels_key`, "problem"].join(", ")}, ANY_VALUE(labels_list) AS labels_list,`,
     `  SUM(${toUsd("COALESCE(cost_raw, 0)")}) AS cost,`,
     `  SUM(${toUsd("COALESCE(cost_at_list_raw, 0)")}) AS cost_at_list,`,
     `  SUM(${toUsd("credits_raw")}) AS credits,`,
     `  SUM(usage_raw) AS usage_in_pricing_units,`,
     `  COUNT(*) AS row_count,`,
     `  SUM(CASE WHEN currency_code = 'USD' THEN 0 ELSE 1 END) AS converted_rows`,
-    `  FROM kept GROUP BY ${ordinals(groupColumns.length)})`,
+    `  FROM latest_rows GROUP BY ${ordinals(groupColumns.length)})`,
     `SELECT ${[...rawKeys.map(column), ...labelColumns, "problem", ...Object.values(SUM_COLUMNS)].join(", ")} FROM grouped`,
   ].join("\n");
 }
@@ -257,10 +264,11 @@ export function focusRowExpressions(dialect: SqlDialect, columns: ReadonlyMap<st
       resourceName: or("ResourceName", "ResourceName"),
       resourceGlobalName: or("ResourceId", "ResourceId"),
       usagePricingUnit: or("PricingUnit", "PricingUnit"),
+      region: or("RegionId", "RegionId"),
     },
     labels: columns.has("Tags")
-      ? { list: "Tags", groupKey: tagsAreMap ? dialect.text("Tags") : "Tags", value: (column, key) => (tagsAreMap ? dialect.mapValue(column, key) : dialect.jsonValue(column, key)) }
-      : { list: "NULL", groupKey: "NULL", value: () => "NULL" },
+      ? { list: "Tags", groupKey: (column) => (tagsAreMap ? dialect.text(column) : column), value: (column, key) => (tagsAreMap ? dialect.mapValue(column, key) : dialect.jsonValue(column, key)) }
+      : { list: "NULL", groupKey: () => "NULL", value: () => "NULL" },
     cost: `CASE WHEN ${isCredit} THEN 0 ELSE ${billed} END`,
     costAtList: dialect.float("ListCost"),
     credits: `CASE WHEN ${isCredit} THEN ${billed} ELSE 0 END`,

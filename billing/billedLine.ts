@@ -27,6 +27,8 @@ export interface BilledLineKey {
   componentLabel: string | null;
   blockchainNodeLabel: string | null;
   usagePricingUnit: string | null;
+  /** `location.region` (FOCUS: `RegionId`): where a SKU's effective price holds. */
+  region: string | null;
   /** The first required column a row of this line lacks (null: the rows are complete). */
   problem: string | null;
 }
@@ -64,6 +66,7 @@ export const BILLED_LINE_KEYS: readonly (keyof BilledLineKey)[] = [
   "componentLabel",
   "blockchainNodeLabel",
   "usagePricingUnit",
+  "region",
   "problem",
 ];
 

@@ -19,6 +19,7 @@ import { STACKS } from "../program/stacks";
 import { PolicyResult } from "../cost/costReview";
 import { EXIT_OVER_THRESHOLD, EXIT_PREVIEW_FAILED, type CommandOutput } from "./command";
 import { renderEstimateTable } from "./renderTable";
+import { catalogFromBilling } from "../review/billingCalibration";
 import { EstimatedStack, FailedStack, renderPullRequestComment } from "./renderPullRequestComment";
 
 export interface EstimateOptions {
@@ -29,6 +30,8 @@ export interface EstimateOptions {
   failAbovePercent?: number;
   /** Write the estimate here instead of stdout. */
   out?: string;
+  /** Billing files whose effective prices per SKU price the estimate; the rest stays at list. */
+  pricesFromBilling?: string[];
 }
 
 export interface EstimateResult {
@@ -101,7 +104,8 @@ function thresholdBreaches(stacks: EstimatedStack[], options: EstimateOptions): 
  * writes it whole, then fails the run with exit 4 or 3.
  */
 export async function estimateCommand(options: EstimateOptions): Promise<CommandOutput> {
-  const estimate = runEstimate(options);
+  const pricing = options.pricesFromBilling?.length ? await catalogFromBilling(options.pricesFromBilling, loadCatalog()) : undefined;
+  const estimate = runEstimate(options, pricing ? { ...pricing.catalog, source: pricing.note } : loadCatalog());
   const output: CommandOutput = options.out ? { text: "", files: [{ file: options.out, content: estimate.text }] } : { text: estimate.text };
   if (estimate.failedPreviews.length > 0) return { ...output, failure: { message: estimate.failedPreviews.join("; "), exitCode: EXIT_PREVIEW_FAILED } };
   if (estimate.overThreshold.length > 0) return { ...output, failure: { message: estimate.overThreshold.join("; "), exitCode: EXIT_OVER_THRESHOLD } };
@@ -109,12 +113,11 @@ export async function estimateCommand(options: EstimateOptions): Promise<Command
 }
 
 /** The rendered estimate and what fails the run, without writing anything (the benchmark calls this). */
-export function runEstimate(options: EstimateOptions): EstimateResult {
+export function runEstimate(options: EstimateOptions, catalog: PriceCatalog = loadCatalog()): EstimateResult {
   const previews = options.preview ?? [];
   if ((previews.length > 0) === (options.state !== undefined)) {
     throw new InputError("estimate", "", "give --preview FILE (once per stack) or --state FILE, not both and not neither");
   }
-  const catalog = loadCatalog();
   if (options.state !== undefined) {
     const shownFile = path.basename(options.state);
     const state = readStackExport(options.state);

@@ -34,6 +34,11 @@ import type { ReconcileOptions } from "./reconcileCommand";
 export type { CommandIo };
 export { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, EXIT_OVER_THRESHOLD, EXIT_PREVIEW_FAILED } from "./command";
 
+/** Commander's collector for an option given more than once. */
+function repeatable(value: string, values: string[] = []): string[] {
+  return [...values, value];
+}
+
 function nonNegativeNumber(value: string): number {
   const number = Number(value);
   if (value.trim() === "" || !Number.isFinite(number) || number < 0) throw new InvalidArgumentError("not a non-negative number (USD a month, or a percentage)");
@@ -59,6 +64,9 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     .description("baseline (before) against the program run offline (after), per stack and in total")
     .addOption(new Option("--stack <stack>", "stack to review").choices([...STACKS, "all"]).default("all"))
     .option("--baseline <file>", "stack export to compare against (default baselines/<stack>.json)")
+    .option("--baseline-from-billing <file>", "billing export / FOCUS file or folder: the before side is what it billed in --month, per resource it names; repeatable", repeatable)
+    .option("--month <YYYYMM>", "invoice month of --baseline-from-billing")
+    .option("--prices-from-billing <file>", "billing export / FOCUS file or folder: price both sides at its effective prices per SKU (net / usage); repeatable", repeatable)
     .addOption(new Option("--format <format>", "output format").choices(["table", "markdown", "json"]).default("table"))
     .option("--out <file>", "write the report here (markdown also writes an .svg chart beside it)")
     .action((options: ReviewOptions) => {
@@ -75,6 +83,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     .option("--out <file>", "write the estimate here instead of stdout")
     .option("--fail-above <usd>", `exit ${EXIT_OVER_THRESHOLD} when a stack's monthly cost increases by more than this many USD`, nonNegativeNumber)
     .option("--fail-above-percent <percent>", `exit ${EXIT_OVER_THRESHOLD} when a stack's monthly cost increases by more than this percentage`, nonNegativeNumber)
+    .option("--prices-from-billing <file>", "billing export / FOCUS file or folder: price at its effective prices per SKU (net / usage); repeatable", repeatable)
     .action((options: EstimateOptions) => {
       const { estimateCommand }: typeof import("./estimateCommand") = require("./estimateCommand");
       chosen = (commandIo) => runCommand(PREFIX, estimateCommand, options, commandIo);
@@ -100,6 +109,9 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     .command("report")
     .description("the budget report (seed pool and testnet node pools before vs after, savings, opportunities)")
     .requiredOption("--out <file>", "markdown file to write; its SVG charts are written beside it")
+    .option("--billing <file>", "billing export (NDJSON, .gz, Parquet) or FOCUS (CSV, Parquet) file, or a folder of them; repeatable: the report gains its billed side", repeatable)
+    .option("--before-month <YYYYMM>", "invoice month before the change (reconciled against the baselines)")
+    .option("--after-month <YYYYMM>", "invoice month after the change (reconciled against the program)")
     .action((options: BudgetReportOptions) => {
       const { reportCommand }: typeof import("./reportCommand") = require("./reportCommand");
       chosen = (commandIo) => runCommand(PREFIX, reportCommand, options, commandIo);
@@ -118,7 +130,6 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
       chosen = (commandIo) => runCommand(PREFIX, pricesRefreshCommand, options, commandIo);
     });
 
-  const repeatable = (value: string, values: string[] = []) => [...values, value];
   program
     .command("reconcile")
     .description("the bill (Cloud Billing export / FOCUS files, or the export table in BigQuery) against what the program declares: drift and coverage per month, stack and resource")

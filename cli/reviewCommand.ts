@@ -6,6 +6,7 @@ import * as path from "path";
 import { CostReview, reviewReportDocument } from "../cost/costReview";
 import { buildReview, type ReviewInputs } from "../review/buildReview";
 import type { CommandOutput } from "./command";
+import { InputError } from "../cost/sources/inputError";
 import { costChartSvg } from "../charts/costChartSvg";
 import { renderReviewMarkdown } from "./renderMarkdown";
 import { renderReviewTable } from "./renderTable";
@@ -15,8 +16,19 @@ export interface ReviewOptions extends ReviewInputs {
   out?: string;
 }
 
+const MONTH = /^(\d{4})(0[1-9]|1[0-2])$/;
+
+/** --baseline-from-billing and --month go together; --month is an invoice month. */
+export function validateBillingOptions(options: ReviewOptions): void {
+  const billed = (options.baselineFromBilling ?? []).length > 0;
+  if (billed && options.month === undefined) throw new InputError("--month", "", "missing: --baseline-from-billing needs the invoice month of the before side (--month YYYYMM)");
+  if (!billed && options.month !== undefined) throw new InputError("--month", "", "given without --baseline-from-billing FILE (the bill it picks the month of)");
+  if (options.month !== undefined && !MONTH.test(options.month)) throw new InputError("--month", "", `${JSON.stringify(options.month)} is not an invoice month YYYYMM (e.g. 202105)`);
+}
+
 /** The rendered review on stdout, or in --out (markdown: with its SVG chart beside it). */
 export async function reviewCommand(options: ReviewOptions): Promise<CommandOutput> {
+  validateBillingOptions(options);
   const { review } = await buildReview(options);
   const text = renderReview(review, options);
   if (!options.out) return { text };

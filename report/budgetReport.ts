@@ -20,7 +20,8 @@ import { pricedByUrn, withSpot } from "../opportunities/repricing";
 import { DiskMigrationCost, diskMigrationCosts } from "../opportunities/diskMigrationCosts";
 import { poolShape } from "../opportunities/rightsizing";
 import { PRODUCTION_STACKS } from "../opportunities/spotPools";
-import { buildReview } from "../review/buildReview";
+import { buildReview, readBaselines } from "../review/buildReview";
+import { buildBilledSide, type BilledSide, type BillingInput } from "./billedSide";
 
 
 /** One node pool's shape and price on one side, from the shape the engine priced. */
@@ -78,6 +79,8 @@ export interface BudgetReport {
   adoptedMonthlySaving: number;
   /** The after side's costliest resources as configured, biggest first: where the rest of the bill is. */
   largestAfter: { stack: string; name: string; type: string; summary: string; monthly: number }[];
+  /** With billing files: the same deliverables as billed in a month before and a month after the change. */
+  billed?: BilledSide;
 }
 
 function poolSide(priced: PricedResource | null, catalog: PriceCatalog): PoolSide | null {
@@ -166,7 +169,7 @@ function seedPoolFromGraph(prod: ResourceRecord[]): SeedPoolFromGraph {
 }
 
 /** Builds the report from the committed baselines and the program recorded now. */
-export async function buildBudgetReport(options: { headroom?: number } = {}): Promise<BudgetReport> {
+export async function buildBudgetReport(options: { headroom?: number; billing?: BillingInput } = {}): Promise<BudgetReport> {
   const catalog = loadCatalog();
   // The review exactly as `infra-cost review --stack all` builds it, policy results included; paths shown from the project so the report reads the same wherever it is built.
   const { review, programs: recorded } = await buildReview({ stack: "all", showPathsFrom: PROJECT_ROOT }, catalog);
@@ -180,6 +183,17 @@ export async function buildBudgetReport(options: { headroom?: number } = {}): Pr
   if (!seedPool) throw new Error(`prod: the seed pool ${seeds.poolName} is in neither the baseline nor the program`);
 
   const diskMigrations = recorded.flatMap((r) => diskMigrationCosts(r.stack, r.resources, pricedByUrn(r.resources, catalog), catalog).costs);
+  const billed = options.billing
+    ? await buildBilledSide(
+        options.billing,
+        {
+          baselines: readBaselines({ stack: "all" }).map((b) => ({ stack: b.stack, file: b.file, resources: b.graph.resources })),
+          program: recorded.map((r) => ({ stack: r.stack, file: `Pulumi.${r.stack}.yaml`, resources: r.resources })),
+        },
+        seeds.poolName,
+        catalog,
+      )
+    : undefined;
   const findings = recorded.map((r) => ({ stack: r.stack, findings: analyseStack({ stack: r.stack, resources: r.resources, config: r.config }, catalog, options) }));
   return {
     catalog: review.catalog,
@@ -201,5 +215,6 @@ export async function buildBudgetReport(options: { headroom?: number } = {}): Pr
       .flatMap((s) => s.comparison.lines.filter((l) => l.after && l.after.status === "priced" && l.after.monthly > 0).map((l) => ({ stack: s.stack, name: l.name, type: l.type, summary: l.after!.summary ?? l.type, monthly: l.after!.monthly })))
       .sort((a, b) => b.monthly - a.monthly || a.name.localeCompare(b.name))
       .slice(0, 5),
+    ...(billed ? { billed } : {}),
   };
 }

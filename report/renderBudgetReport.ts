@@ -9,6 +9,8 @@ import * as path from "path";
 import { BudgetReport, PoolComparison, PoolSide, ResourceComparison, buildBudgetReport } from "./budgetReport";
 import { beforeAfterChartSvg } from "../charts/beforeAfterChartSvg";
 import { money } from "../cost/money";
+import { renderBilledSection } from "./renderBilledSide";
+import type { BillingInput } from "./billedSide";
 
 /** The proposal's own estimate, quoted (seed-proposal.md): what the computed saving is set against. */
 export const PROPOSAL_EXPECTED_MONTHLY = { low: 2000, high: 4500 };
@@ -252,6 +254,7 @@ export function renderBudgetReport(report: BudgetReport, chartNames: { seedPool:
     renderOpportunitiesMarkdown(report.opportunities, 3).trimEnd(),
     "",
   );
+  if (report.billed) lines.push(...renderBilledSection(report.billed, saving, expected));
 
   const testnetRows = [
     ...report.testnetPools.map((p) => ({ label: `pool ${p.pool}`, before: p.before?.monthly ?? 0, after: p.after?.monthly ?? 0 })),
@@ -283,8 +286,8 @@ export function chartNames(out: string): { seedPool: string; testnet: string } {
 }
 
 /** The report's files as they would be written (the stale-report test compares these with the committed ones). */
-export async function renderBudgetReportFiles(out: string): Promise<{ file: string; content: string }[]> {
-  const rendered: RenderedBudgetReport = renderBudgetReport(await buildBudgetReport(), chartNames(out));
+export async function renderBudgetReportFiles(out: string, billing?: BillingInput): Promise<{ file: string; content: string }[]> {
+  const rendered: RenderedBudgetReport = renderBudgetReport(await buildBudgetReport(billing ? { billing } : {}), chartNames(out));
   const dir = path.dirname(out);
   return [{ file: out, content: rendered.markdown }, ...rendered.charts.map((chart) => ({ file: path.join(dir, chart.name), content: chart.content }))];
 }

@@ -19,6 +19,7 @@ import type { RecordedStack } from "../offline/recordStack";
 import { evaluateStackPolicies } from "../policies/evaluate";
 import { PROJECT_ROOT } from "../program/projectRoot";
 import { STACKS, type StackName } from "../program/stacks";
+import { catalogFromBilling, componentsRepriced, reviewWithBilledBaseline } from "./billingCalibration";
 
 /** Which stacks to review, against which baseline file. */
 export interface ReviewInputs {
@@ -27,6 +28,12 @@ export interface ReviewInputs {
   baseline?: string;
   /** The folder baseline paths are shown relative to; default the working directory. */
   showPathsFrom?: string;
+  /** Billing files whose `month` is the before side (as billed), per resource the bill names. */
+  baselineFromBilling?: string[];
+  /** YYYYMM of `baselineFromBilling`. */
+  month?: string;
+  /** Billing files whose effective prices per SKU price both sides; the rest stays at list. */
+  pricesFromBilling?: string[];
 }
 
 /** One stack's baseline as read from its file. */
@@ -103,6 +110,19 @@ export function reviewStacks(baselines: Baseline[], programs: { resources: Resou
 /** Reads the baselines (first: a bad one fails before the slower program run), records the programs, builds the review. */
 export async function buildReview(inputs: ReviewInputs, catalog: PriceCatalog = loadCatalog()): Promise<ReviewRun> {
   const baselines = readBaselines(inputs);
+  const learned = inputs.pricesFromBilling?.length ? await catalogFromBilling(inputs.pricesFromBilling, catalog) : undefined;
+  const pricing = learned?.catalog ?? catalog;
   const programs = await recordPrograms(baselines.map((baseline) => baseline.stack));
-  return { review: reviewStacks(baselines, programs, catalog), programs };
+  let review = reviewStacks(baselines, programs, pricing);
+  if (learned) {
+    const counts = [...baselines.map((b) => b.graph.resources), ...programs.map((p) => p.resources)].map((records) => componentsRepriced(records, catalog, pricing));
+    const repriced = counts.reduce((sum, c) => sum + c.repriced, 0);
+    const atList = counts.reduce((sum, c) => sum + c.atList, 0);
+    review = { ...review, catalog: { ...review.catalog, source: `${learned.note}. Cost components of both sides: ${repriced} priced at learned prices, ${atList} at list` } };
+  }
+  if (inputs.baselineFromBilling?.length && inputs.month) {
+    const graphs = baselines.map((baseline) => ({ stack: baseline.stack, file: baseline.file, records: baseline.graph.resources }));
+    review = await reviewWithBilledBaseline(review, graphs, inputs.baselineFromBilling, inputs.month, pricing);
+  }
+  return { review, programs };
 }

@@ -10,6 +10,13 @@ import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { loadCatalog, type PriceCatalog } from "../catalog/catalog";
+import { declaredStack } from "../billing/declaredResources";
+import { priceResources } from "../cost/engine";
+import { readStackExport } from "../cost/sources/stackExport";
+import type { ResourceRecord } from "../graph/resourceRecord";
+import { recordAllStacks } from "../offline/recordStack";
+import { poolShape } from "../opportunities/rightsizing";
 
 const OUT = path.join(__dirname, "..", "tests", "fixtures", "billing-export");
 const ACCOUNT = "01A2B3-C4D5E6-F7A8B9";
@@ -40,6 +47,8 @@ interface RowSpec {
   startDay?: number;
   /** An earlier export of a row exported again later: in the export, not in FOCUS (a view of the latest data). */
   superseded?: true;
+  /** YYYYMM; default June 2021. */
+  month?: string;
 }
 
 const pool = (cluster: string, name: string, env: string, component: string) => ({
@@ -118,12 +127,15 @@ function exportRow(spec: RowSpec, withResource: boolean): Record<string, unknown
   const zone = spec.zone === undefined ? (spec.project === "pokt-network-testnet" ? "us-east1-c" : "us-east1-b") : spec.zone;
   const region = zone ? zone.replace(/-[a-z]$/, "") : null;
   const day = String(spec.startDay ?? 1).padStart(2, "0");
+  const month = spec.month ?? MONTH;
+  const [year, monthNumber] = [Number(month.slice(0, 4)), Number(month.slice(4))];
+  const next = monthNumber === 12 ? `${year + 1}-01` : `${year}-${String(monthNumber + 1).padStart(2, "0")}`;
   const row: Record<string, unknown> = {
     billing_account_id: ACCOUNT,
     service: spec.service,
     sku: spec.sku,
-    usage_start_time: `2021-06-${day} 00:00:00 UTC`,
-    usage_end_time: `2021-07-01 00:00:00 UTC`,
+    usage_start_time: `${year}-${String(monthNumber).padStart(2, "0")}-${day} 00:00:00 UTC`,
+    usage_end_time: `${next}-01 00:00:00 UTC`,
     project: { id: spec.project, number: project.number, name: project.name, labels: [], ancestry_numbers: `/123456789012/${project.number}/`, ancestors: [{ resource_name: `projects/${project.number}`, display_name: project.name }] },
     labels: keyValues(spec.labels),
     system_labels: spec.sku === N1_CORE || spec.sku === N1_RAM ? keyValues({ "compute.googleapis.com/machine_spec": "n1-standard-4", "compute.googleapis.com/cores": "4", "compute.googleapis.com/memory": "15360" }) : [],
@@ -131,13 +143,13 @@ function exportRow(spec: RowSpec, withResource: boolean): Record<string, unknown
     tags: [],
     transaction_type: "GOOGLE",
     seller_name: "Google",
-    export_time: spec.exportTime ?? "2021-07-02 03:40:11.456 UTC",
+    export_time: spec.exportTime ?? `${next}-02 03:40:11.456 UTC`,
     cost: spec.cost,
     currency: spec.currency?.code ?? "USD",
     currency_conversion_rate: spec.currency?.rate ?? 1.0,
     usage: spec.usage,
     credits: spec.credits ?? [],
-    invoice: { month: MONTH, publisher_type: "GOOGLE" },
+    invoice: { month, publisher_type: "GOOGLE" },
     cost_type: spec.costType ?? "regular",
     adjustment_info: { id: null, description: null, mode: null, type: null },
     cost_at_list: spec.costAtList ?? spec.cost,
@@ -180,6 +192,104 @@ function focusRows(spec: RowSpec): Record<string, string | number | null>[] {
   return rows;
 }
 
+/**
+ * The months either side of the change (before-after/): May 2021 bills the baselines' resources
+ * (baselines/prod.json, baselines/testnet.json), July 2021 the program's as recorded now. Every
+ * figure is the catalog's list price for what the graph declares, for the month's hours, with the
+ * catalog's sustained-use discount as a credit; nothing is chosen to reach a result. Both months
+ * also bill the same undeclared lines (the validators' own volume, a debug VM), priced at the
+ * catalog from usage stated here.
+ */
+const BEFORE_MONTH = "202105";
+const AFTER_MONTH = "202107";
+const PD_STANDARD = { id: "D973-5D65-BAB2", description: "Storage PD Capacity" };
+const DISK_SKUS: Record<string, { id: string; description: string }> = { "pd-standard": PD_STANDARD, "pd-balanced": PD_BALANCED, "pd-ssd": PD_SSD, snapshot: SNAPSHOT };
+const CLUSTER_FEE = { id: "B561-BFBD-1264", description: "Zonal Kubernetes Clusters" };
+const FORWARDING_RULE = { id: "33BB-8E4F-2E6A", description: "Network Load Balancing: Forwarding Rule Minimum Service Charge in Americas" };
+const STACK_PROJECT: Record<string, { project: string; zone: string }> = { prod: { project: "pokt-network-prod", zone: "us-east1-b" }, testnet: { project: "pokt-network-testnet", zone: "us-east1-c" } };
+
+function monthHours(month: string): number {
+  return new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(4)), 0)).getUTCDate() * 24;
+}
+const cents = (value: number) => Math.round(value * 1e6) / 1e6;
+
+/** A machine type's month of `nodes` VMs: its core and RAM SKUs at list, the sustained-use discount as their credit. */
+function machineRows(vm: { project: string; machineType: string; region: string; nodes: number; spot: boolean; labels?: Record<string, string>; resource: RowSpec["resource"]; month: string }, catalog: PriceCatalog): RowSpec[] {
+  const machine = catalog.machineTypes[vm.machineType];
+  // Only N1's core and RAM SKUs are written here; another family needs its own SKU ids first.
+  if (machine.family !== "n1") throw new Error(`${vm.machineType}: no ${machine.family} SKUs in this script`);
+  const perHour = vm.spot ? machine.prices[vm.region].hourSpot! : machine.prices[vm.region].hour;
+  // The machine's hour split between its core and RAM SKUs in the proportion of the family's per-vCPU and per-GiB rates.
+  const rates = catalog.customMachineRates[machine.family][vm.region];
+  const coreShare = (machine.vcpu * rates.vcpuHour) / (machine.vcpu * rates.vcpuHour + machine.memoryGb * rates.memoryGibHour);
+  const discount = vm.spot ? 0 : catalog.sustainedUseDiscount[machine.family] ?? 0;
+  const hoursRun = vm.nodes * hoursOf(vm.month);
+  return ([
+    [N1_CORE, coreShare, hours(machine.vcpu * hoursRun)],
+    [N1_RAM, 1 - coreShare, { ...hours(machine.memoryGb * hoursRun), pricing_unit: "gibibyte hour" }],
+  ] as const).map(([sku, part, usage]) => {
+    const list = cents(perHour * part * hoursRun);
+    return { project: vm.project, service: COMPUTE, sku, cost: list, credits: discount > 0 ? sud(-cents(list * discount)) : undefined, labels: vm.labels, resource: vm.resource, usage, month: vm.month };
+  });
+}
+
+/** The rows one stack's graph bills in a month at the catalog's list prices. */
+function graphRows(stack: string, records: ResourceRecord[], graphFile: string, month: string, catalog: PriceCatalog): RowSpec[] {
+  const { project, zone } = STACK_PROJECT[stack];
+  const share = hoursOf(month) / catalog.hoursPerMonth;
+  const declared = declaredStack(stack, records, catalog, graphFile);
+  const priced = new Map(priceResources(records, catalog).map((price) => [price.urn, price]));
+  const rows: RowSpec[] = [];
+  for (const resource of declared.resources) {
+    const price = priced.get(resource.urn);
+    if (!price || price.status !== "priced") continue;
+    if (resource.kind === "nodePool") {
+      const pool = poolShape(price, catalog)!;
+      const labels = { "goog-k8s-cluster-name": declared.clusterName, "goog-k8s-node-pool-name": resource.name, "goog-k8s-cluster-location": zone, ...resource.labels };
+      const vm = instance(project, zone, `gke-${declared.clusterName}-${resource.name}-0a1b2c3d`);
+      rows.push(...machineRows({ project, machineType: pool.machineType, region: pool.region, nodes: pool.nodes, spot: pool.spot, labels, resource: vm, month }, catalog));
+      const bootGb = pool.diskGb * pool.nodes;
+      rows.push({ project, service: COMPUTE, sku: DISK_SKUS[pool.diskType], cost: cents(catalog.disks[pool.diskType][pool.region] * bootGb * share), labels, resource: disk(project, zone, vm.name), usage: gibibyteMonths(cents(bootGb * share)), month });
+      continue;
+    }
+    const component = price.components[0];
+    const cost = cents(price.monthly * share);
+    if (resource.kind === "cluster") {
+      // Google's free tier: one zonal cluster's fee a month per billing account (the catalog's credit), taken by prod.
+      const credit = stack === "prod" ? -Math.min(cost, catalog.gke.freeTierMonthlyCredit) : 0;
+      rows.push({ project, service: GKE, sku: CLUSTER_FEE, cost, credits: credit < 0 ? [{ name: "Free Tier", amount: cents(credit), full_name: null, id: "", type: "FREE_TIER" }] : undefined, labels: { "goog-k8s-cluster-name": declared.clusterName }, resource: { name: declared.clusterName, global_name: `//container.googleapis.com/projects/${project}/zones/${zone}/clusters/${declared.clusterName}` }, usage: hours(hoursOf(month)), month });
+    } else if (resource.kind === "forwardingRule") {
+      rows.push({ project, service: COMPUTE, sku: FORWARDING_RULE, cost, usage: hours(hoursOf(month)), zone: null, month });
+    } else if (resource.kind === "disk" || resource.kind === "snapshot") {
+      const diskType = price.shape?.kind === "diskStorage" ? price.shape.diskType : "pd-standard";
+      const collection = resource.kind === "snapshot" ? "snapshots" : "disks";
+      const location = resource.kind === "snapshot" ? "global" : `zones/${zone}`;
+      rows.push({ project, service: COMPUTE, sku: DISK_SKUS[diskType], cost, labels: resource.labels, resource: { name: resource.name, global_name: `//compute.googleapis.com/projects/${PROJECTS[project].number}/${location}/${collection}/${resource.name}` }, usage: gibibyteMonths(cents(component.quantity * share)), zone: resource.kind === "snapshot" ? null : zone, month });
+    }
+  }
+  return rows;
+}
+const hoursOf = monthHours;
+
+/** What both months bill that no graph declares: usage stated here, priced at the catalog. */
+function undeclaredRows(month: string, catalog: PriceCatalog): RowSpec[] {
+  const share = monthHours(month) / catalog.hoursPerMonth;
+  const volumeGb = 1500;
+  return [
+    { project: "pokt-network-prod", service: COMPUTE, sku: PD_SSD, cost: cents(catalog.disks["pd-ssd"]["us-east1"] * volumeGb * share), labels: { "goog-gke-volume": "", "kubernetes-io-created-for-pvc-name": "data-pocket-core-1" }, resource: disk("pokt-network-prod", "us-east1-b", "pvc-8a1f0c2e-6b0d-4e59-9c35-1d2f3a4b5c6d"), usage: gibibyteMonths(cents(volumeGb * share)), month },
+    ...machineRows({ project: "pokt-network-prod", machineType: "n1-standard-1", region: "us-east1", nodes: 1, spot: false, resource: instance("pokt-network-prod", "us-east1-b", "debug-vm"), month }, catalog),
+  ];
+}
+
+async function beforeAfterRows(catalog: PriceCatalog): Promise<{ before: RowSpec[]; after: RowSpec[] }> {
+  const before = (["prod", "testnet"] as const).flatMap((stack) => {
+    const file = path.join(__dirname, "..", "baselines", `${stack}.json`);
+    return graphRows(stack, readStackExport(file).resources, file, BEFORE_MONTH, catalog);
+  });
+  const after = (await recordAllStacks()).flatMap((run) => graphRows(run.stack, run.resources, `Pulumi.${run.stack}.yaml`, AFTER_MONTH, catalog));
+  return { before: [...before, ...undeclaredRows(BEFORE_MONTH, catalog)], after: [...after, ...undeclaredRows(AFTER_MONTH, catalog)] };
+}
+
 function csv(rows: Record<string, string | number | null>[]): string {
   const columns = Object.keys(rows[0]);
   const cell = (value: string | number | null) => (value === null ? "" : typeof value === "number" ? String(value) : /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
@@ -212,7 +322,14 @@ async function main(): Promise<void> {
     `COPY (SELECT * FROM read_csv(${quote(path.join(OUT, "focus-1.0-202106.csv"))}, header = true)) TO ${quote(path.join(OUT, "focus-1.0-202106.parquet"))} (FORMAT parquet)`,
   );
   connection.closeSync();
-  console.log(`wrote ${ROWS.length} charges to ${path.relative(process.cwd(), OUT)}`);
+
+  const beforeAfter = path.join(OUT, "before-after");
+  fs.mkdirSync(beforeAfter, { recursive: true });
+  const { before, after } = await beforeAfterRows(loadCatalog());
+  for (const [month, rows] of [[BEFORE_MONTH, before], [AFTER_MONTH, after]] as const) {
+    fs.writeFileSync(path.join(beforeAfter, `detailed-${month}.json`), rows.map((spec) => JSON.stringify(exportRow(spec, true))).join("\n") + "\n");
+  }
+  console.log(`wrote ${ROWS.length} charges to ${path.relative(process.cwd(), OUT)}, ${before.length} (${BEFORE_MONTH}) and ${after.length} (${AFTER_MONTH}) to before-after/`);
 }
 
 main().catch((err) => {

@@ -28,21 +28,23 @@ interface Job {
 }
 const jobs: Job[] = files.flatMap((file) => Object.entries<any>(workflows[file].jobs).map(([id, job]) => ({ file, id, job })));
 const steps = (job: any): any[] => job.steps ?? [];
+/** The action a `uses:` names, without the commit it is pinned to. */
+const actionOf = (uses: string | undefined): string => (uses ?? "").split("@")[0];
 const runText = (job: any): string => steps(job).map((step) => (step.run ?? "").replace(/\\\n\s*/g, "")).join("\n");
 const runsPulumi = (job: any): boolean => /\bpulumi (preview|up)\b/.test(runText(job));
 const pulumiJobs = jobs.filter(({ job }) => runsPulumi(job));
 const triggers = (file: string): string[] => Object.keys(workflows[file].on);
 
 test("the workflows this test reads exist", () => {
-  expect(files.sort()).toEqual(["cost-review.yml", "deploy.yml", "fork-pull-request.yml", "test.yml"]);
+  expect(files.sort()).toEqual(["cost-review.yml", "deploy.yml", "fork-pull-request.yml", "reconcile.yml", "test.yml"]);
   expect(pulumiJobs.map(({ file, id }) => `${file}:${id}`).sort()).toEqual(["cost-review.yml:preview", "deploy.yml:up-prod", "deploy.yml:up-testnet"]);
 });
 
 describe("authentication", () => {
   test.each(pulumiJobs)("$file $id authenticates with Workload Identity Federation and installs gke-gcloud-auth-plugin before Pulumi runs", ({ job }) => {
-    const uses = steps(job).map((step) => step.uses ?? "");
-    const auth = uses.indexOf("google-github-actions/auth@v2");
-    const gcloud = uses.indexOf("google-github-actions/setup-gcloud@v2");
+    const uses = steps(job).map((step) => actionOf(step.uses));
+    const auth = uses.indexOf("google-github-actions/auth");
+    const gcloud = uses.indexOf("google-github-actions/setup-gcloud");
     const pulumi = steps(job).findIndex((step) => /\bpulumi (preview|up)\b/.test(step.run ?? ""));
     expect(auth).toBeGreaterThan(-1);
     expect(gcloud).toBeGreaterThan(auth);
@@ -60,7 +62,7 @@ describe("authentication", () => {
   test("only `up` jobs in a protected environment get the deploy identity; previews get the read-only one", () => {
     for (const { file, id, job } of jobs) {
       const text = JSON.stringify(job);
-      const auth = steps(job).find((step) => step.uses === "google-github-actions/auth@v2");
+      const auth = steps(job).find((step) => actionOf(step.uses) === "google-github-actions/auth");
       if (/\bpulumi up\b/.test(runText(job))) {
         expect([file, id, job.environment]).toEqual([file, id, job.env.STACK]);
         expect(triggers(file)).toEqual(["push"]);
@@ -120,6 +122,128 @@ describe("pinned and supported", () => {
   });
 });
 
+describe("actions pinned by commit", () => {
+  const usesLines = Object.entries(texts).flatMap(([file, text]) => [...text.matchAll(/^\s*(?:-\s+)?uses:\s*(.+)$/gm)].map((m) => ({ file, line: m[1].trim() })));
+
+  test("every action is pinned to a full commit SHA with its version in a comment (local workflows aside)", () => {
+    expect(usesLines.length).toBeGreaterThan(20);
+    for (const { file, line } of usesLines) {
+      if (line.startsWith("./")) continue;
+      expect([file, line]).toEqual([file, expect.stringMatching(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/)]);
+    }
+  });
+
+  test("one action, one pin: the same commit and version everywhere", () => {
+    const pins = new Map<string, Set<string>>();
+    for (const { line } of usesLines.filter(({ line }) => !line.startsWith("./"))) {
+      const [action, pin] = line.split("@");
+      pins.set(action, new Set([...(pins.get(action) ?? []), pin]));
+    }
+    for (const [action, set] of pins) expect([action, set.size]).toEqual([action, 1]);
+  });
+
+  test("a tag instead of a commit is caught", () => {
+    expect("actions/checkout@v4").not.toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+    expect("actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1").not.toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+  });
+
+  test("Dependabot keeps the actions and the npm dependencies current", () => {
+    const dependabot = parse(fs.readFileSync(path.join(ROOT, ".github", "dependabot.yml"), "utf8"));
+    expect(dependabot.version).toBe(2);
+    expect(dependabot.updates.map((update: any) => [update["package-ecosystem"], update.directory]).sort()).toEqual([
+      ["github-actions", "/"],
+      ["npm", "/"],
+    ]);
+  });
+});
+
+describe("reconcile.yml", () => {
+  const reconcile = () => workflows["reconcile.yml"];
+  const job = () => reconcile().jobs.reconcile;
+
+  test("runs monthly and by hand, one run at a time, with the read-only billing identity", () => {
+    expect(Object.keys(reconcile().on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+    expect(reconcile().on.schedule).toEqual([{ cron: "0 6 5 * *" }]);
+    expect(reconcile().permissions).toEqual({ contents: "read" });
+    expect(job().permissions).toEqual({ contents: "read", "id-token": "write", issues: "write" });
+    const auth = steps(job()).find((step) => actionOf(step.uses) === "google-github-actions/auth");
+    expect(auth.with).toEqual({ workload_identity_provider: "${{ secrets.GCP_WORKLOAD_IDENTITY_PROVIDER }}", service_account: "${{ secrets.GCP_BILLING_READER_SERVICE_ACCOUNT }}" });
+    expect(JSON.stringify(job())).not.toMatch(/DEPLOY/);
+  });
+
+  test("reconciles the month just invoiced from BigQuery with the drift threshold, keeping the report even past it", () => {
+    const commands = runText(job());
+    expect(commands).toContain('date -u -d "$(date -u +%Y-%m-01) -1 month" +%Y%m');
+    expect(commands).toMatch(/npx infra-cost reconcile --bigquery "\$BILLING_EXPORT_TABLE" --month "\$MONTH"\s+--format markdown --out reconcile\.md --fail-above-drift-percent "\$DRIFT_PERCENT"/);
+    expect(commands).toContain('if [ "$code" != 0 ] && [ "$code" != 3 ]; then exit "$code"; fi');
+    const names = steps(job()).map((step) => step.name ?? actionOf(step.uses));
+    expect(names.indexOf("actions/upload-artifact")).toBeGreaterThan(names.indexOf("reconcile"));
+    expect(steps(job()).find((step) => actionOf(step.uses) === "actions/upload-artifact").with.path).toBe("reconcile.md");
+    expect(steps(job()).find((step) => step.name === "open or update the drift issue").if).toBe("steps.reconcile.outputs.exit-code == '3'");
+  });
+
+  test("the month step computes the previous month and refuses a bad one", () => {
+    const script: string = steps(job()).find((step) => step.id === "month").run;
+    const { execFileSync } = require("child_process") as typeof import("child_process");
+    const run = (requested: string) => {
+      const dir = fs.mkdtempSync(path.join(require("os").tmpdir(), "month-"));
+      const output = path.join(dir, "out");
+      try {
+        execFileSync("bash", ["-c", script], { env: { ...process.env, REQUESTED: requested, GITHUB_OUTPUT: output }, stdio: "pipe" });
+        return fs.readFileSync(output, "utf8").trim();
+      } catch (err) {
+        return `exit ${(err as { status: number }).status}`;
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    expect(run("202105")).toBe("month=202105");
+    expect(run("2021-05")).toBe("exit 2");
+    const now = new Date();
+    const previous = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+    expect(run("")).toBe(`month=${previous.getUTCFullYear()}${String(previous.getUTCMonth() + 1).padStart(2, "0")}`);
+  });
+
+  test("opens one issue, then updates it", async () => {
+    const script: string = steps(job()).find((step) => step.name === "open or update the drift issue").with.script;
+    const issues: { number: number; body: string; title: string; pull_request?: object }[] = [{ number: 1, body: "unrelated", title: "x" }];
+    const comments: { issue: number; body: string }[] = [];
+    const github = {
+      paginate: async (method: any, params: any) => method(params),
+      rest: {
+        issues: {
+          listForRepo: async () => issues.map((issue) => ({ ...issue })),
+          create: async ({ title, body }: any) => issues.push({ number: issues.length + 1, title, body }),
+          update: async ({ issue_number, body }: any) => (issues.find((issue) => issue.number === issue_number)!.body = body),
+          createComment: async ({ issue_number, body }: any) => comments.push({ issue: issue_number, body }),
+        },
+      },
+    };
+    const context = { serverUrl: "https://github.com", repo: { owner: "o", repo: "r" }, runId: 9 };
+    const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor;
+    const dir = fs.mkdtempSync(path.join(require("os").tmpdir(), "drift-issue-"));
+    const cwd = process.cwd();
+    const env = { ...process.env };
+    try {
+      process.chdir(dir);
+      Object.assign(process.env, { MONTH: "202106", DRIFT_PERCENT: "10" });
+      fs.writeFileSync("reconcile.md", "testnet blockchain-nodes +100 %");
+      await new AsyncFunction("github", "context", "require", script)(github, context, require);
+      fs.writeFileSync("reconcile.md", "testnet blockchain-nodes +120 %");
+      await new AsyncFunction("github", "context", "require", script)(github, context, require);
+    } finally {
+      process.chdir(cwd);
+      process.env = env;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const drift = issues.filter((issue) => issue.body.includes("<!-- infra-cost-reconcile -->"));
+    expect(drift).toHaveLength(1);
+    expect(drift[0].body).toContain("+120 %");
+    expect(drift[0].body).toContain("invoice month 202106");
+    expect(comments).toEqual([{ issue: drift[0].number, body: expect.stringContaining("Invoice month 202106 reconciled again") }]);
+  });
+});
+
 describe("tests, order and cancellation", () => {
   test("test.yml runs .ci/run (apt packages with nginx, npm ci, npm test) on pull requests, fork ones included, and for deploys", () => {
     const test = workflows["test.yml"];
@@ -166,7 +290,7 @@ describe("fork pull requests", () => {
     const [job] = Object.values<any>(fork.jobs);
     expect(job.if).toBe("github.event.pull_request.head.repo.full_name != github.repository");
     expect(job.permissions).toEqual({ checks: "write" });
-    expect(steps(job).map((step) => step.uses)).toEqual(["actions/github-script@v7"]);
+    expect(steps(job).map((step) => actionOf(step.uses))).toEqual(["actions/github-script"]);
     const script: string = steps(job)[0].with.script;
     expect(script).not.toMatch(/\$\{\{/);
 

@@ -79,6 +79,7 @@ describe("the detailed export, in every form bq extract writes", () => {
       service: "Compute Engine",
       skuId: "2E27-4F9F-F6CA",
       usagePricingUnit: "hour",
+      region: "us-east1",
       usageInPricingUnits: 5760,
       cost: 160,
       credits: -20,
@@ -134,9 +135,9 @@ describe("one aggregation, two engines", () => {
         .replace(/COALESCE\(list_sum\(list_transform\(credits, c -> CAST\(c\.amount AS DOUBLE\)\)\), 0\)/g, "CREDITS")
         .replace(/COALESCE\(\(SELECT SUM\(c\.amount\) FROM UNNEST\(credits\) AS c\), 0\)/g, "CREDITS")
         .replace(/AS (VARCHAR|STRING|DOUBLE|FLOAT64)\)/g, "AS T)")
-        .replace(/TO_JSON_STRING\(labels\)/g, "labels")
-        .replace(/arg_max\((\w+), export_time_text\)/g, "LATEST($1)")
-        .replace(/ARRAY_AGG\((\w+) ORDER BY export_time_text DESC LIMIT 1\)\[OFFSET\(0\)\]/g, "LATEST($1)")
+        .replace(/TO_JSON_STRING\((labels|labels_list)\)/g, "$1")
+        .replace(/arg_max\(\{([^}]*)\}, export_time_text\)/g, (_, fields: string) => `LATEST(${fields.replace(/'(\w+)': \w+/g, "$1")})`)
+        .replace(/ARRAY_AGG\(STRUCT\(([^)]*)\) ORDER BY export_time_text DESC LIMIT 1\)\[OFFSET\(0\)\]/g, (_, fields: string) => `LATEST(${fields.replace(/(\w+) AS \w+/g, "$1")})`)
         .replace(/hash\(([^\n]*?)\) AS row_identity/, (_, args: string) => `IDENTITY(${args.split(", ").length}) AS row_identity`)
         .replace(/FARM_FINGERPRINT\(CONCAT\(([^\n]*?)\)\) AS row_identity/, (_, args: string) => `IDENTITY(${args.split(", '|', ").length}) AS row_identity`)
         .replace("`p.d.t`", "source");
