@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * infra-cost: the monthly cost of this Pulumi project's stacks, offline.
- *   infra-cost review [--stack prod|testnet|all] [--baseline FILE] [--format table|markdown|json] [--out FILE]
+ *   infra-cost review [--stack prod|testnet|all] [--baseline FILE] [--usage FILE] [--format table|markdown|json] [--out FILE]
  *   infra-cost estimate (--preview FILE [--preview FILE ...] | --state FILE) [--format table|json|markdown] [--out FILE]
  *                       [--fail-above USD] [--fail-above-percent P]
  *   infra-cost opportunities [--stack prod|testnet|all] [--format table|markdown|json] [--headroom FRACTION] [--out FILE]
@@ -59,6 +59,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     .description("baseline (before) against the program run offline (after), per stack and in total")
     .addOption(new Option("--stack <stack>", "stack to review").choices([...STACKS, "all"]).default("all"))
     .option("--baseline <file>", "stack export to compare against (default baselines/<stack>.json)")
+    .option("--usage <file>", "usage file of the one stack (default usage.<stack>.yml beside Pulumi.<stack>.yaml, when it exists)")
     .addOption(new Option("--format <format>", "output format").choices(["table", "markdown", "json"]).default("table"))
     .option("--out <file>", "write the report here (markdown also writes an .svg chart beside it)")
     .action((options: ReviewOptions) => {

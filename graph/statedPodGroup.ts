@@ -43,6 +43,8 @@ export interface StatedVolumeClaim {
   storageClass: string;
   /** pd-standard, pd-balanced or pd-ssd. */
   diskType: string;
+  /** The config key that states it, e.g. "poolWorkloads.pocket-core[0].volumeClaims[0]". */
+  configKey: string;
 }
 
 /** Pool name -> the pod groups stated for it. */

@@ -72,7 +72,7 @@ export function statedPodGroups(poolWorkloads: Record<string, StatedWorkload[]>)
   for (const [pool, workloads] of Object.entries(poolWorkloads)) {
     pools[pool] = workloads.map(({ volumeClaims, ...w }, i) => ({
       ...w,
-      ...(volumeClaims ? { volumeClaims: volumeClaims.map((claim) => ({ ...claim, diskType: claimDiskType(claim) })) } : {}),
+      ...(volumeClaims ? { volumeClaims: volumeClaims.map((claim, c) => ({ ...claim, diskType: claimDiskType(claim), configKey: `poolWorkloads.${pool}[${i}].volumeClaims[${c}]` })) } : {}),
       configKey: `poolWorkloads.${pool}[${i}]`,
     }));
   }
@@ -106,7 +106,7 @@ export function poolDemand(config: StackConfig): StatedDemand {
       podLabels: { ...SEED_POD_SELECTOR },
       inferred: "no public source gives the seed pods' requests: seedPool.seedResources is the stack's inferred value (RC-0.5.2.9 fixed the memory growth; the chain was about 14.5 GB in Jan 2021)",
       configKey: "seedPool.seedResources x seedReplicas",
-      ...(seeds.seedVolumeClaims ? { volumeClaims: seeds.seedVolumeClaims.map((claim) => ({ ...claim, diskType: claimDiskType(claim) })) } : {}),
+      ...(seeds.seedVolumeClaims ? { volumeClaims: seeds.seedVolumeClaims.map((claim, c) => ({ ...claim, diskType: claimDiskType(claim), configKey: `seedPool.seedVolumeClaims[${c}]` })) } : {}),
     };
     pools[seeds.name] = [...(pools[seeds.name] ?? []), seedPods];
   }

@@ -11,7 +11,7 @@ import { firstInvalidInput, invalidFieldPath } from "../cost/costComparison";
 import { CostReview, StackCostReview, assembleReview, reviewStack } from "../cost/costReview";
 import { InputError } from "../cost/sources/inputError";
 import { StackExportGraph, readStackExport } from "../cost/sources/stackExport";
-import { money } from "../cost/money";
+import { money, roundMoney } from "../cost/money";
 import type { ResourceRecord } from "../graph/resourceRecord";
 import { describeDiskMigration, diskMigrationCosts } from "../opportunities/diskMigrationCosts";
 import { pricedByUrn } from "../opportunities/repricing";
@@ -19,12 +19,17 @@ import type { RecordedStack } from "../offline/recordStack";
 import { evaluateStackPolicies } from "../policies/evaluate";
 import { PROJECT_ROOT } from "../program/projectRoot";
 import { STACKS, type StackName } from "../program/stacks";
+import { priceResources } from "../cost/engine";
+import { ReadUsageFile, readStackUsageFile } from "../usage/readUsageFile";
+import { priceUsage } from "../usage/priceUsage";
 
 /** Which stacks to review, against which baseline file. */
 export interface ReviewInputs {
   stack: StackName | "all";
   /** A stack export to use as the one stack's baseline; default baselines/<stack>.json. */
   baseline?: string;
+  /** A usage file for the one stack; default usage.<stack>.yml beside the stack file, when it exists. */
+  usage?: string;
   /** The folder baseline paths are shown relative to; default the working directory. */
   showPathsFrom?: string;
 }
@@ -36,6 +41,8 @@ export interface Baseline {
   /** The file as the review shows it. */
   shown: string;
   graph: StackExportGraph;
+  /** The stack's usage file, when it has one. */
+  usage?: ReadUsageFile;
 }
 
 /** The review and the program runs it was built from (the report investigates the same runs). */
@@ -59,10 +66,13 @@ export function readBaselines(inputs: ReviewInputs): Baseline[] {
     throw new InputError("--baseline", "", "one baseline is one stack's: use it with --stack prod or --stack testnet");
   }
   const from = inputs.showPathsFrom ?? process.cwd();
+  if (inputs.usage !== undefined && stacks.length > 1) {
+    throw new InputError("--usage", "", "one usage file is one stack's: use it with --stack prod or --stack testnet (or usage.<stack>.yml beside each stack file)");
+  }
   return stacks.map((stack) => {
     const file = inputs.baseline ?? defaultBaselineFile(stack);
     const shown = path.relative(from, file).split(path.sep).join("/") || file;
-    return { stack, file, shown, graph: readStackExport(file) };
+    return { stack, file, shown, graph: readStackExport(file), usage: readStackUsageFile(stack, inputs.usage, from) };
   });
 }
 
@@ -97,7 +107,22 @@ export function reviewStacks(baselines: Baseline[], programs: { resources: Resou
     if (migrations.costs.length) review.inProgress = migrations.costs.map((cost) => describeDiskMigration(cost, money));
     return review;
   });
-  return assembleReview(reviews, catalog);
+  // Usage is priced over every stack at once: internet egress tiers are per billing account.
+  const usage = priceUsage(
+    baselines.map((baseline, index) => ({
+      stack: baseline.stack,
+      usageFile: baseline.usage,
+      before: { records: baseline.graph.resources, priced: priceResources(baseline.graph.resources, catalog) },
+      after: { records: programs[index].resources, priced: priceResources(programs[index].resources, catalog) },
+    })),
+    catalog,
+  );
+  reviews.forEach((review, index) => (review.usage = usage[index]));
+  const assembled = assembleReview(reviews, catalog);
+  const before = roundMoney(assembled.totals.before + usage.reduce((sum, u) => sum + u.totals.before, 0));
+  const after = roundMoney(assembled.totals.after + usage.reduce((sum, u) => sum + u.totals.after, 0));
+  assembled.withUsage = { before, after, delta: roundMoney(after - before) };
+  return assembled;
 }
 
 /** Reads the baselines (first: a bad one fails before the slower program run), records the programs, builds the review. */

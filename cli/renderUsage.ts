@@ -1,0 +1,48 @@
+/**
+ * The usage-based part of a review, for the terminal and for markdown: the headline that keeps the
+ * declared resources and the figure with usage apart, each usage line with its source, and the
+ * resources whose usage nobody stated (never a silent $0).
+ */
+import type { CostReview } from "../cost/costReview";
+import { money, signedMoney } from "../cost/money";
+import type { StackUsage, UsageLine } from "../usage/usageModel";
+
+/** "declared resources: $X -> $Y; with usage: $X' -> $Y'" */
+export function usageHeadline(review: CostReview): string | undefined {
+  if (!review.withUsage) return undefined;
+  const t = review.totals;
+  const u = review.withUsage;
+  return `Declared resources: ${money(t.before)} -> ${money(t.after)} (${signedMoney(t.delta)}); with usage: ${money(u.before)} -> ${money(u.after)} (${signedMoney(u.delta)}) a month`;
+}
+
+function lineText(line: UsageLine): string {
+  const quantity = `${Number(line.quantity.toFixed(2)).toLocaleString("en-US")} ${line.unit}`;
+  const rate = line.category === "usage adjustment" ? "" : ` at $${line.unitPrice.toFixed(4)}/${line.unit}`;
+  return `${line.side} ${line.resource} ${line.key}: ${line.description}, ${quantity}${rate} = ${money(line.monthly)}; ${line.source}`;
+}
+
+function notStatedText(usage: StackUsage): string {
+  return usage.notStated.map((n) => `${n.resource} (${n.type.split(":").pop()}, ${n.sides.join(" and ")})`).join(", ");
+}
+
+export function usageTableLines(stack: string, usage: StackUsage | undefined): string[] {
+  if (!usage) return [];
+  const out = [`  usage (${usage.file ?? "no usage file"}): ${money(usage.totals.before)} before, ${money(usage.totals.after)} after`];
+  for (const line of usage.lines) out.push(`    ${lineText(line)}`);
+  if (usage.notStated.length > 0) out.push(`    usage not stated: ${notStatedText(usage)}`);
+  return out;
+}
+
+export function usageMarkdownLines(stack: string, usage: StackUsage | undefined, cell: (text: string) => string): string[] {
+  if (!usage) return [];
+  const out = [`#### Usage (${stack}, ${usage.file ? `\`${usage.file}\`` : "no usage file"}): ${money(usage.totals.before)} before, ${money(usage.totals.after)} after`, ""];
+  if (usage.lines.length > 0) {
+    out.push("| Side | Resource | Usage | Quantity | USD / month | Source |", "|---|---|---|---:|---:|---|");
+    for (const line of usage.lines) {
+      out.push(`| ${line.side} | ${cell(line.resource)} | ${cell(`${line.key}: ${line.description}`)} | ${Number(line.quantity.toFixed(2)).toLocaleString("en-US")} ${line.unit} | ${money(line.monthly)} | ${cell(line.source)} |`);
+    }
+    out.push("");
+  }
+  if (usage.notStated.length > 0) out.push(`Usage not stated (not priced, not $0): ${cell(notStatedText(usage))}.`, "");
+  return out;
+}
