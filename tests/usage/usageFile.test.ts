@@ -1,0 +1,176 @@
+/**
+ * The usage file: each key priced, internet tier boundaries, the per-account tier rule, wildcard
+ * precedence (type default < wildcard < exact), and the one-line errors. Graphs are the committed
+ * baselines plus a component carrying stated demand, as the program records it.
+ */
+import * as path from "path";
+import { loadCatalog } from "../../catalog/catalog";
+import { priceResources } from "../../cost/engine";
+import { readStackExport } from "../../cost/sources/stackExport";
+import type { ResourceRecord } from "../../graph/resourceRecord";
+import type { StatedDemand } from "../../graph/statedPodGroup";
+import { parseUsageFile } from "../../usage/readUsageFile";
+import { priceUsage, tieredCost } from "../../usage/priceUsage";
+import { expectGoldenFile } from "../golden";
+
+const catalog = loadCatalog();
+const root = path.join(__dirname, "..", "..");
+const golden = (name: string) => path.join(__dirname, "golden", `${name}.json`);
+
+const demand: StatedDemand = {
+  "pocket-core": [
+    {
+      name: "pocket-validators",
+      namespace: "pocket",
+      replicas: 20,
+      requests: { cpu: 0.5, memoryGiB: 0.5 },
+      onePerNode: false,
+      volumeClaims: [{ name: "data", sizeGiB: 60, storageClass: "ssd", diskType: "pd-ssd", configKey: "poolWorkloads.pocket-core[0].volumeClaims[0]" }],
+      source: "test manifest",
+      configKey: "poolWorkloads.pocket-core[0]",
+    },
+  ],
+};
+const component: ResourceRecord = { urn: "urn:pulumi:prod::relay-budget::relay-budget:gke:GkeCluster::prod", type: "relay-budget:gke:GkeCluster", name: "prod", custom: false, inputs: { statedDemand: demand }, outputs: {} } as ResourceRecord;
+
+function side(stack: string, extra: ResourceRecord[] = []) {
+  const records = [...readStackExport(path.join(root, "baselines", `${stack}.json`)).resources, ...extra];
+  return { records, priced: priceResources(records, catalog) };
+}
+
+function usageOf(document: unknown, shown = "usage.prod.yml") {
+  return { file: shown, shown, usage: parseUsageFile(document, shown) };
+}
+
+function price(stacks: { stack: string; usage?: unknown; account?: string }[]) {
+  return priceUsage(
+    stacks.map(({ stack, usage }) => ({ stack, usageFile: usage ? usageOf(usage, `usage.${stack}.yml`) : undefined, before: null, after: side(stack, stack === "prod" ? [component] : []) })),
+    catalog,
+  );
+}
+
+const inferred = "test figure";
+
+describe("usage keys", () => {
+  it("prices each key with its source", () => {
+    const [prod] = price([
+      {
+        stack: "prod",
+        usage: {
+          version: 0.1,
+          resource_usage: {
+            seeds: { nodes: 6, inferred },
+            "pocket-core/pocket-validators": {
+              same_zone_egress_gb: 100,
+              inter_zone_egress_gb: 100,
+              inter_region_north_america_egress_gb: 100,
+              internet_egress_gb: { north_america: 100, china: 10, australia: 10 },
+              load_balancer_data_gb: 100,
+              cloud_nat_data_gb: 100,
+              source: "billing export 202106",
+            },
+          },
+        },
+      },
+    ]);
+    expectGoldenFile(golden("each-key"), prod);
+    const byKey = Object.fromEntries(prod.lines.map((l) => [l.key, l]));
+    expect(byKey.inter_zone_egress_gb.monthly).toBeCloseTo(1.0, 6);
+    expect(byKey.inter_region_north_america_egress_gb.monthly).toBeCloseTo(2.0, 6);
+    expect(byKey.load_balancer_data_gb.monthly).toBeCloseTo(0.8, 6);
+    expect(byKey.same_zone_egress_gb.monthly).toBe(0);
+    expect(byKey["volumeClaims.data"].monthly).toBeCloseTo(20 * 60 * catalog.disks["pd-ssd"]["us-east1"], 6);
+    expect(byKey.nodes.source).toBe("inferred: test figure (usage.prod.yml resource_usage.seeds)");
+  });
+
+  it("prices storage_gb on a snapshot and monthly_ingress_data_gb on a load balancer of the program", async () => {
+    const { recordStack } = require("../../offline/recordStack") as typeof import("../../offline/recordStack");
+    const prod = await recordStack("prod");
+    const after = { records: prod.resources, priced: priceResources(prod.resources, catalog) };
+    const usage = usageOf({
+      version: 0.1,
+      resource_usage: { "geth-mainnet-data-to-pd-balanced": { storage_gb: 3674, inferred }, "blockchain-proxy": { monthly_ingress_data_gb: 1000, inferred } },
+    });
+    const [lines] = priceUsage([{ stack: "prod", usageFile: usage, before: null, after }], catalog);
+    const byKey = Object.fromEntries(lines.lines.map((l) => [l.key, l]));
+    expect(byKey.storage_gb.monthly).toBeCloseTo(-3674 * catalog.disks.snapshot["us-east1"], 6);
+    expect(byKey.monthly_ingress_data_gb.monthly).toBeCloseTo(1000 * catalog.usage.loadBalancerDataGib, 6);
+    expectGoldenFile(golden("snapshot-and-load-balancer"), lines.lines.filter((l) => l.category !== "stated volumes"));
+  }, 60_000);
+});
+
+describe("internet egress tiers", () => {
+  const tiers = catalog.usage.internetEgress.worldwide["us-east1"];
+  it.each([
+    [1024, 1024 * 0.12],
+    [1025, 1024 * 0.12 + 0.11],
+    [10240, 1024 * 0.12 + 9216 * 0.11],
+    [10241, 1024 * 0.12 + 9216 * 0.11 + 0.08],
+  ])("%d GiB cost the tiers' sum", (gib, usd) => {
+    expect(tieredCost(tiers, gib)).toBeCloseTo(usd, 6);
+  });
+
+  it("tiers on the billing account's month, across stacks", () => {
+    const entry = (gb: number) => ({ version: 0.1, billing_account: "one", resource_usage: { "pocket-core": { internet_egress_gb: { europe: gb }, inferred } } });
+    const together = price([{ stack: "prod", usage: entry(800) }, { stack: "testnet", usage: entry(800) }]);
+    const apart = price([{ stack: "prod", usage: { ...entry(800), billing_account: "a" } }, { stack: "testnet", usage: { ...entry(800), billing_account: "b" } }]);
+    const total = (stacks: typeof together) => stacks.flatMap((s) => s.lines).filter((l) => l.key.startsWith("internet_egress_gb")).reduce((sum, l) => sum + l.monthly, 0);
+    expect(total(apart)).toBeCloseTo(1600 * 0.12, 2);
+    expect(total(together)).toBeCloseTo(1024 * 0.12 + 576 * 0.11, 2);
+    expectGoldenFile(golden("per-account-tier"), { together, apart });
+  });
+});
+
+describe("precedence", () => {
+  it("type default < wildcard < exact", () => {
+    const [prod] = price([
+      {
+        stack: "prod",
+        usage: {
+          version: 0.1,
+          resource_type_default_usage: { "gcp:container/nodePool:NodePool": { inter_zone_egress_gb: 1, inferred: "default" } },
+          resource_usage: { "s*": { inter_zone_egress_gb: 2, inferred: "wildcard" }, system: { inter_zone_egress_gb: 3, inferred: "exact" } },
+        },
+      },
+    ]);
+    const figure = (pool: string) => prod.lines.find((l) => l.resource === pool && l.key === "inter_zone_egress_gb")!.quantity;
+    expect([figure("pocket-core"), figure("seeds"), figure("system")]).toEqual([1, 2, 3]);
+    expectGoldenFile(golden("precedence"), prod.lines.filter((l) => l.key === "inter_zone_egress_gb"));
+  });
+
+  it("says which resources have no usage stated", () => {
+    const [prod] = price([{ stack: "prod" }]);
+    expect(prod.notStated.map((n) => n.resource)).toEqual(expect.arrayContaining(["seeds", "pocket-core/pocket-validators"]));
+    expect(prod.totals.after).toBeCloseTo(20 * 60 * catalog.disks["pd-ssd"]["us-east1"], 2);
+  });
+});
+
+describe("bad usage files", () => {
+  const problem = (document: unknown) => {
+    try {
+      price([{ stack: "prod", usage: document }]);
+      return "accepted";
+    } catch (err) {
+      return (err as Error).message;
+    }
+  };
+  it.each([
+    [{ version: 0.1, resource_usage: { "no-such-pool": { nodes: 1, inferred } } }, /^usage\.prod\.yml: resource_usage\.no-such-pool: is not a resource of the stack/],
+    [{ version: 0.1, resource_usage: { "zz-*": { nodes: 1, inferred } } }, /^usage\.prod\.yml: resource_usage\.zz-\*: the wildcard matches no resource of the stack$/],
+    [{ version: 0.1, resource_usage: { seeds: { egress: 1, inferred } } }, /^usage\.prod\.yml: resource_usage\.seeds: unknown key "egress" \(allowed: nodes, /],
+    [{ version: 0.1, resource_usage: { seeds: { inter_zone_egress_gb: -1, inferred } } }, /^usage\.prod\.yml: resource_usage\.seeds\.inter_zone_egress_gb: -1 must be 0 or more GB$/],
+    [{ version: 0.1, resource_usage: { seeds: { inter_zone_egress_gb: "a lot", inferred } } }, /^usage\.prod\.yml: resource_usage\.seeds\.inter_zone_egress_gb: "a lot" must be a number of GB$/],
+    [{ version: 0.1, resource_usage: { seeds: { inter_zone_egress_gb: 1 } } }, /exactly one of source: or inferred:$/],
+    [{ version: 0.1, resource_usage: { seeds: { storage_gb: 1, inferred } } }, /^usage\.prod\.yml: resource_usage\.seeds\.storage_gb: does not apply to gcp:container\/nodePool:NodePool seeds \(applies to: snapshot\)$/],
+    [{ version: 0.2 }, /^usage\.prod\.yml: version: 0\.2 must be 0\.1$/],
+  ])("%j", (document, message) => {
+    expect(problem(document)).toMatch(message);
+  });
+});
+
+describe("the committed usage files", () => {
+  it("parse (their addresses are checked against the stacks by every review)", () => {
+    const { readUsageFile } = require("../../usage/readUsageFile") as typeof import("../../usage/readUsageFile");
+    for (const stack of ["prod", "testnet"]) expect(readUsageFile(path.join(root, `usage.${stack}.yml`)).version).toBe(0.1);
+  });
+});
