@@ -28,7 +28,7 @@ export const volumeClaimSchema = z
   .superRefine((claim, ctx) => {
     const builtIn = GKE_STORAGE_CLASS_DISK_TYPES[claim.storageClass];
     if (claim.diskType === undefined && builtIn === undefined) {
-      ctx.addIssue({ code: "custom", path: ["diskType"], message: `is required for storage class ${claim.storageClass} (GKE's built-in classes: ${Object.keys(GKE_STORAGE_CLASS_DISK_TYPES).join(", ")})` });
+      ctx.addIssue({ code: "custom", path: ["storageClass"], message: `is not one of GKE's built-in classes (${Object.keys(GKE_STORAGE_CLASS_DISK_TYPES).join(", ")}): state the disk type it provisions in diskType` });
     }
     if (claim.diskType !== undefined && builtIn !== undefined && claim.diskType !== builtIn) {
       ctx.addIssue({ code: "custom", path: ["diskType"], message: `must be ${builtIn}, the disk type GKE's ${claim.storageClass} class provisions` });
