@@ -174,3 +174,18 @@ describe("the committed usage files", () => {
     for (const stack of ["prod", "testnet"]) expect(readUsageFile(path.join(root, `usage.${stack}.yml`)).version).toBe(0.1);
   });
 });
+
+describe("the README's example usage file", () => {
+  it("is valid and every address is a resource of prod", async () => {
+    const fs = require("fs") as typeof import("fs");
+    const { parse } = require("yaml") as typeof import("yaml");
+    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## The usage file"));
+    const example = /```yaml\n([\s\S]*?)```/.exec(section)![1];
+    const { recordStack } = require("../../offline/recordStack") as typeof import("../../offline/recordStack");
+    const prod = await recordStack("prod");
+    const [usage] = priceUsage([{ stack: "prod", usageFile: usageOf(parse(example)), before: null, after: { records: prod.resources, priced: priceResources(prod.resources, catalog) } }], catalog);
+    const keys = new Set(usage.lines.map((l) => l.key.split(".")[0]));
+    for (const key of ["nodes", "storage_gb", "monthly_ingress_data_gb", "same_zone_egress_gb", "inter_zone_egress_gb", "inter_region_north_america_egress_gb", "internet_egress_gb", "load_balancer_data_gb", "cloud_nat_data_gb"]) expect(keys).toContain(key);
+  }, 60_000);
+});
