@@ -56,6 +56,15 @@ export function assembleReview(stacks: StackCostReview[], catalog: PriceCatalog)
   };
 }
 
+/** Usage lines with money in cents, as every other amount of the document. */
+function roundedUsage(usage: StackUsage): StackUsage {
+  return {
+    ...usage,
+    lines: usage.lines.map((line) => ({ ...line, monthly: roundMoney(line.monthly) })),
+    totals: { before: roundMoney(usage.totals.before), after: roundMoney(usage.totals.after) },
+  };
+}
+
 /** The review as the JSON contract: all stacks' resources in one list, and per-stack totals. */
 export function reviewReportDocument(review: CostReview): CostReportDocument {
   const resources = review.stacks.flatMap((s) => reportResources(s.comparison).resources);
@@ -71,5 +80,7 @@ export function reviewReportDocument(review: CostReview): CostReportDocument {
     unpriced,
     totals: roundTotals(review.totals),
     stacks,
+    ...(review.withUsage ? { totalsWithUsage: roundTotals(review.withUsage) } : {}),
+    ...(review.stacks.some((s) => s.usage) ? { usage: Object.fromEntries(review.stacks.filter((s) => s.usage).map((s) => [s.stack, roundedUsage(s.usage!)])) } : {}),
   };
 }
