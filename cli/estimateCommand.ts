@@ -19,6 +19,12 @@ import { STACKS } from "../program/stacks";
 import { PolicyResult } from "../cost/costReview";
 import { EXIT_OVER_THRESHOLD, EXIT_PREVIEW_FAILED, type CommandOutput } from "./command";
 import { renderEstimateTable } from "./renderTable";
+import { usageTableLines } from "./renderUsage";
+import { priceResources } from "../cost/engine";
+import type { ResourceRecord } from "../graph/resourceRecord";
+import { readStackUsageFile } from "../usage/readUsageFile";
+import { priceUsage } from "../usage/priceUsage";
+import type { StackUsage } from "../usage/usageModel";
 import { EstimatedStack, FailedStack, renderPullRequestComment } from "./renderPullRequestComment";
 
 export interface EstimateOptions {
@@ -29,6 +35,8 @@ export interface EstimateOptions {
   failAbovePercent?: number;
   /** Write the estimate here instead of stdout. */
   out?: string;
+  /** The usage file of the one stack estimated; default usage.<stack>.yml beside its stack file, when it exists. */
+  usage?: string;
 }
 
 export interface EstimateResult {
@@ -63,12 +71,27 @@ function policyVerdicts(stack: string | undefined, preview: PreviewChanges): Pol
   }));
 }
 
-function estimatePreview(file: string, catalog: PriceCatalog, withPolicies: boolean): EstimatedStack {
+/**
+ * The stack's usage lines over the document's sides: its usage file (given, or the project's
+ * usage.<stack>.yml for a stack of this project). A document may hold part of a stack (a preview
+ * of the changes, a fixture): an address it lacks is not checked here, `review` checks every one
+ * against the whole program.
+ */
+function usageOfStack(stack: string | undefined, given: string | undefined, before: ResourceRecord[] | null, after: ResourceRecord[], catalog: PriceCatalog): StackUsage | undefined {
+  const usageFile = given !== undefined || (stack && (STACKS as readonly string[]).includes(stack)) ? readStackUsageFile(stack ?? "", given) : undefined;
+  const side = (records: ResourceRecord[]) => ({ records, priced: priceResources(records, catalog) });
+  return priceUsage([{ stack: stack ?? "", usageFile, before: before ? side(before) : null, after: side(after), partial: true }], catalog)[0];
+}
+
+function estimatePreview(file: string, catalog: PriceCatalog, withPolicies: boolean, usage?: string): EstimatedStack {
   const shownFile = path.basename(file);
   const preview = readPreviewDocument(file);
   const comparison = compareChanges(preview.changes, catalog);
   failInvalid(comparison, shownFile, (urn, side) => preview.locations.get(urn)?.[side]);
+  const before = preview.changes.flatMap((change) => (change.before ? [change.before] : []));
+  const after = preview.changes.flatMap((change) => (change.after && !change.after.external ? [change.after] : []));
   return {
+    usage: usageOfStack(preview.stack, usage, before, after, catalog),
     stack: preview.stack ?? shownFile,
     file: shownFile,
     comparison,
@@ -115,13 +138,17 @@ export function runEstimate(options: EstimateOptions): EstimateResult {
     throw new InputError("estimate", "", "give --preview FILE (once per stack) or --state FILE, not both and not neither");
   }
   const catalog = loadCatalog();
+  if (options.usage !== undefined && previews.length > 1) {
+    throw new InputError("--usage", "", "one usage file is one stack's: give it with one --preview or --state (each stack's usage.<stack>.yml is read by default)");
+  }
   if (options.state !== undefined) {
     const shownFile = path.basename(options.state);
     const state = readStackExport(options.state);
     const comparison = compareCosts(null, state.resources, catalog);
     failInvalid(comparison, shownFile, (urn) => state.locations.get(urn));
     const stack = comparison.lines.map((l) => l.urn.split("::")[0]?.split(":")[2]).find(Boolean) ?? shownFile;
-    const estimated: EstimatedStack = { stack, file: shownFile, comparison, coverage: { complete: true, omittedSames: 0, errors: [], state: true } };
+    const usage = usageOfStack(stack, options.usage, null, state.resources, catalog);
+    const estimated: EstimatedStack = { stack, file: shownFile, comparison, coverage: { complete: true, omittedSames: 0, errors: [], state: true }, usage };
     return { text: render([estimated], options.format, catalog), overThreshold: thresholdBreaches([estimated], options), failedPreviews: [] };
   }
   // In the PR comment a failed preview is a section saying so, beside the stacks that did preview;
@@ -131,7 +158,7 @@ export function runEstimate(options: EstimateOptions): EstimateResult {
   const stacks: EstimatedStack[] = [];
   for (const file of previews) {
     try {
-      stacks.push(estimatePreview(file, catalog, options.format === "markdown"));
+      stacks.push(estimatePreview(file, catalog, options.format === "markdown", options.usage));
     } catch (err) {
       if (!(err instanceof PreviewFailedError) || options.format !== "markdown") throw err;
       failedPreviews.push(err.message);
@@ -153,5 +180,5 @@ function render(stacks: EstimatedStack[], format: EstimateOptions["format"], cat
     const documents = stacks.map((s) => ({ stack: s.stack, report: costReportDocument(s.comparison, catalog, s.coverage) }));
     return JSON.stringify({ stacks: Object.fromEntries(documents.map((d) => [d.stack, d.report])) }, null, 2) + "\n";
   }
-  return stacks.map((s) => `${stacks.length > 1 ? `== ${s.stack} (${s.file})\n` : ""}${renderEstimateTable(s.comparison, catalog, !s.coverage.state, s.coverage)}`).join("\n");
+  return stacks.map((s) => `${stacks.length > 1 ? `== ${s.stack} (${s.file})\n` : ""}${renderEstimateTable(s.comparison, catalog, !s.coverage.state, s.coverage)}${usageTableLines(s.stack, s.usage).map((line) => `${line.trimStart()}\n`).join("")}`).join("\n");
 }

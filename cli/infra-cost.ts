@@ -74,6 +74,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     .option("--state <file>", "a pulumi stack export document")
     .addOption(new Option("--format <format>", "output format (markdown: a PR comment)").choices(["table", "json", "markdown"]).default("table"))
     .option("--out <file>", "write the estimate here instead of stdout")
+    .option("--usage <file>", "usage file of the one stack estimated (default usage.<stack>.yml beside Pulumi.<stack>.yaml, when it exists)")
     .option("--fail-above <usd>", `exit ${EXIT_OVER_THRESHOLD} when a stack's monthly cost increases by more than this many USD`, nonNegativeNumber)
     .option("--fail-above-percent <percent>", `exit ${EXIT_OVER_THRESHOLD} when a stack's monthly cost increases by more than this percentage`, nonNegativeNumber)
     .action((options: EstimateOptions) => {

@@ -46,3 +46,18 @@ export function usageMarkdownLines(stack: string, usage: StackUsage | undefined,
   if (usage.notStated.length > 0) out.push(`Usage not stated (not priced, not $0): ${cell(notStatedText(usage))}.`, "");
   return out;
 }
+
+/** The PR comment's usage part: totals in the open, the priced lines (at most `limit`) folded. */
+export function usageCommentLines(usage: StackUsage | undefined, cell: (text: string) => string, limit: number): string[] {
+  if (!usage) return [];
+  const priced = usage.lines.filter((line) => line.quantity !== 0);
+  const out = [`#### Usage (${usage.file ? `\`${usage.file}\`` : "no usage file"}): ${money(usage.totals.before)} -> ${money(usage.totals.after)}, apart from the resources' totals`, ""];
+  if (priced.length > 0) {
+    out.push("<details>", `<summary>${priced.length} usage line${priced.length === 1 ? "" : "s"}, each with its source</summary>`, "");
+    for (const line of priced.slice(0, limit)) out.push(`- ${cell(lineText(line))}`);
+    if (priced.length > limit) out.push(`- _${priced.length - limit} more left out (size limit)_`);
+    out.push("", "</details>", "");
+  }
+  if (usage.notStated.length > 0) out.push(`Usage not stated (not priced, not $0): ${cell(notStatedText(usage))}.`, "");
+  return out;
+}

@@ -29,6 +29,8 @@ export interface StackUsageInput {
   usageFile?: ReadUsageFile;
   before: UsageSide | null;
   after: UsageSide;
+  /** The sides hold only the changed resources (a preview without --show-sames): addresses they lack are not errors. */
+  partial?: boolean;
 }
 
 type Side = "before" | "after";
@@ -129,7 +131,7 @@ export function priceUsage(inputs: StackUsageInput[], catalog: PriceCatalog): St
     const sides: [Side, UsageTarget[]][] = [];
     if (input.before) sides.push(["before", usageTargets(input.before.records, input.before.priced, statedDemandOf(input.after.records))]);
     sides.push(["after", usageTargets(input.after.records, input.after.priced)]);
-    const resolved = input.usageFile ? resolveUsage(input.usageFile.usage, input.usageFile.shown, sides.map(([, targets]) => targets)) : new Map();
+    const resolved = input.usageFile ? resolveUsage(input.usageFile.usage, input.usageFile.shown, sides.map(([, targets]) => targets), input.partial) : new Map();
     const account = input.usageFile?.usage.billing_account ?? DEFAULT_BILLING_ACCOUNT;
     const notStated = new Map<string, UsageNotStated>();
 

@@ -27,7 +27,8 @@ export function defaultUsageFile(stack: string, root: string = PROJECT_ROOT): st
 export function readStackUsageFile(stack: string, given?: string, showPathsFrom: string = process.cwd()): ReadUsageFile | undefined {
   const file = given ?? defaultUsageFile(stack);
   if (given === undefined && !fs.existsSync(file)) return undefined;
-  const shown = path.relative(showPathsFrom, file).split(path.sep).join("/") || file;
+  // A file the user named is shown as named; the default one relative to where the review is shown from.
+  const shown = given ?? (path.relative(showPathsFrom, file).split(path.sep).join("/") || file);
   return { file, shown, usage: readUsageFile(file, shown) };
 }
 

@@ -45,8 +45,9 @@ function checkKeysApply(file: string, where: string, entry: UsageEntry, reached:
 /**
  * The figures for every target of both sides. `sides` are the stack's usage targets before and
  * after; an address need only name a resource of one side (a chain deleted by the change has usage before only).
+ * `partial`: the sides hold only part of the stack (a preview of the changes), so an address they lack is not checked.
  */
-export function resolveUsage(usage: UsageFile, file: string, sides: UsageTarget[][]): ResolvedUsage {
+export function resolveUsage(usage: UsageFile, file: string, sides: UsageTarget[][], partial = false): ResolvedUsage {
   const all = sides.flat();
   const resolved: ResolvedUsage = new Map(all.map((target) => [target, {}]));
   const apply = (target: UsageTarget, entry: UsageEntry, key: string) => {
@@ -72,6 +73,8 @@ export function resolveUsage(usage: UsageFile, file: string, sides: UsageTarget[
     const pattern = globPattern(address);
     const reached = all.filter((target) => pattern.test(target.address) || (target.urn !== undefined && pattern.test(target.urn)));
     const where = `resource_usage.${address}`;
+    // A preview without --show-sames holds only the changed resources: an address it lacks is no error.
+    if (reached.length === 0 && partial) continue;
     if (reached.length === 0) throw new InputError(file, where, "the wildcard matches no resource of the stack");
     checkKeysApply(file, where, entry, reached);
     for (const target of reached) apply(target, entry, where);
@@ -79,6 +82,7 @@ export function resolveUsage(usage: UsageFile, file: string, sides: UsageTarget[
   for (const [address, entry] of exact) {
     const reached = all.filter((target) => target.address === address || target.urn === address);
     const where = `resource_usage.${address}`;
+    if (reached.length === 0 && partial) continue;
     if (reached.length === 0) {
       const known = [...new Set(all.map((t) => t.address))];
       throw new InputError(file, where, `is not a resource of the stack usage applies to (e.g. ${known.slice(0, 6).join(", ")}${known.length > 6 ? ", ..." : ""}; a stated workload is <pool>/<workload>)`);

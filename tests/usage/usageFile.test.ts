@@ -189,3 +189,27 @@ describe("the README's example usage file", () => {
     for (const key of ["nodes", "storage_gb", "monthly_ingress_data_gb", "same_zone_egress_gb", "inter_zone_egress_gb", "inter_region_north_america_egress_gb", "internet_egress_gb", "load_balancer_data_gb", "cloud_nat_data_gb"]) expect(keys).toContain(key);
   }, 60_000);
 });
+
+describe("infra-cost review --usage", () => {
+  it("refuses a usage file naming an unknown resource: one line, exit 2, nothing on stdout", async () => {
+    const fs = require("fs") as typeof import("fs");
+    const os = require("os") as typeof import("os");
+    const { runCli } = require("../cost/runCli") as typeof import("../cost/runCli");
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "usage-")), "usage.yml");
+    fs.writeFileSync(file, "version: 0.1\nresource_usage:\n  no-such-pool:\n    nodes: 1\n    inferred: x\n");
+    const { code, stdout, stderr } = await runCli(["review", "--stack", "prod", "--usage", file]);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(new RegExp(`^infra-cost: ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: resource_usage\\.no-such-pool: is not a resource of the stack`));
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+  }, 60_000);
+
+  it("shows usage lines with their sources and both headline figures", async () => {
+    const { runCli } = require("../cost/runCli") as typeof import("../cost/runCli");
+    const { code, stdout } = await runCli(["review", "--stack", "all"]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Declared resources: \$[\d,.]+ -> \$[\d,.]+ \(.*\); with usage: \$[\d,.]+ -> \$[\d,.]+ \(.*\) a month$/m);
+    expect(stdout).toMatch(/usage \(usage\.prod\.yml\)/);
+    expect(stdout).toMatch(/internet_egress_gb\.europe: .*inferred: /);
+  }, 60_000);
+});
