@@ -21,6 +21,14 @@ function lineText(line: UsageLine): string {
   return `${line.side} ${line.resource} ${line.key}: ${line.description}, ${quantity}${rate} = ${money(line.monthly)}; ${line.source}`;
 }
 
+/** Resources whose every line states 0: one mention instead of a $0.00 line each. */
+function zeroOnlyText(usage: StackUsage): string | undefined {
+  const named = (line: UsageLine) => `${line.side} ${line.resource}`;
+  const withFigures = new Set(usage.lines.filter((line) => line.quantity !== 0).map(named));
+  const zero = [...new Set(usage.lines.filter((line) => line.quantity === 0).map(named))].filter((name) => !withFigures.has(name));
+  return zero.length ? zero.join(", ") : undefined;
+}
+
 function notStatedText(usage: StackUsage): string {
   return usage.notStated.map((n) => `${n.resource} (${n.type.split(":").pop()}, ${n.sides.join(" and ")})`).join(", ");
 }
@@ -28,7 +36,9 @@ function notStatedText(usage: StackUsage): string {
 export function usageTableLines(stack: string, usage: StackUsage | undefined): string[] {
   if (!usage) return [];
   const out = [`  usage (${usage.file ?? "no usage file"}): ${money(usage.totals.before)} before, ${money(usage.totals.after)} after`];
-  for (const line of usage.lines) out.push(`    ${lineText(line)}`);
+  for (const line of usage.lines.filter((l) => l.quantity !== 0)) out.push(`    ${lineText(line)}`);
+  const zero = zeroOnlyText(usage);
+  if (zero) out.push(`    stated as 0: ${zero}`);
   if (usage.notStated.length > 0) out.push(`    usage not stated: ${notStatedText(usage)}`);
   return out;
 }
@@ -36,13 +46,16 @@ export function usageTableLines(stack: string, usage: StackUsage | undefined): s
 export function usageMarkdownLines(stack: string, usage: StackUsage | undefined, cell: (text: string) => string): string[] {
   if (!usage) return [];
   const out = [`#### Usage (${stack}, ${usage.file ? `\`${usage.file}\`` : "no usage file"}): ${money(usage.totals.before)} before, ${money(usage.totals.after)} after`, ""];
-  if (usage.lines.length > 0) {
+  const priced = usage.lines.filter((l) => l.quantity !== 0);
+  if (priced.length > 0) {
     out.push("| Side | Resource | Usage | Quantity | USD / month | Source |", "|---|---|---|---:|---:|---|");
-    for (const line of usage.lines) {
+    for (const line of priced) {
       out.push(`| ${line.side} | ${cell(line.resource)} | ${cell(`${line.key}: ${line.description}`)} | ${Number(line.quantity.toFixed(2)).toLocaleString("en-US")} ${line.unit} | ${money(line.monthly)} | ${cell(line.source)} |`);
     }
     out.push("");
   }
+  const zero = zeroOnlyText(usage);
+  if (zero) out.push(`Stated as 0: ${cell(zero)}.`, "");
   if (usage.notStated.length > 0) out.push(`Usage not stated (not priced, not $0): ${cell(notStatedText(usage))}.`, "");
   return out;
 }
