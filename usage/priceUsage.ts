@@ -9,7 +9,7 @@
 import { InternetPriceClass, PriceCatalog, PriceTier } from "../catalog/catalog";
 import { priceWhatIf } from "../cost/engine";
 import type { PricedResource } from "../cost/model";
-import { priceShape } from "../cost/pricers";
+import { volumeClaimMonthly } from "./statedVolumes";
 import type { ResourceRecord } from "../graph/resourceRecord";
 import { statedDemandOf } from "../graph/statedPodGroup";
 import type { ReadUsageFile } from "./readUsageFile";
@@ -101,9 +101,8 @@ function volumeClaimLines(target: UsageTarget, side: Side, catalog: PriceCatalog
   if (!group?.volumeClaims) return [];
   const why = group.source !== undefined ? `source: ${group.source}` : `inferred: ${group.inferred ?? "not given"}`;
   return group.volumeClaims.flatMap((claim) => {
-    const priced = priceShape({ kind: "diskStorage", diskType: claim.diskType, regional: false, diskGb: claim.sizeGiB, copies: group.replicas, region: target.region, label: "Volume claim", storageClass: claim.storageClass }, catalog);
-    if (priced.status !== "priced") return [];
-    const monthly = priced.components.reduce((sum, c) => sum + c.monthly, 0);
+    const monthly = volumeClaimMonthly(group, claim, target.region, catalog);
+    if (monthly === undefined) return [];
     return [{
       resource: target.address,
       type: target.type,
