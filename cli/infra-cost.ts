@@ -29,6 +29,7 @@ import type { OpportunitiesOptions } from "./opportunitiesCommand";
 import type { BudgetReportOptions } from "./reportCommand";
 import type { PricesRefreshCommandOptions } from "./pricesRefreshCommand";
 import type { ReviewOptions } from "./reviewCommand";
+import type { UsageOptions } from "./usageCommand";
 import type { ReconcileOptions } from "./reconcileCommand";
 
 export type { CommandIo };
@@ -137,8 +138,20 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
       chosen = (commandIo) => runCommand("infra-cost reconcile", reconcileCommand, options, commandIo);
     });
 
+  program
+    .command("usage")
+    .description("a usage file from a billing export: the traffic SKUs' GiB of one month per node pool (or cluster), marked source: billing export YYYYMM")
+    .option("--from-billing <file>", "billing export (NDJSON, .gz, Parquet) or FOCUS (CSV, Parquet) file, or a folder of them; repeatable", repeatable)
+    .option("--month <YYYYMM>", "invoice month")
+    .addOption(new Option("--stack <stack>", "the stack whose project's traffic to read").choices([...STACKS]))
+    .option("--out <file>", "write the usage file here instead of stdout (e.g. usage.prod.yml)")
+    .action((options: UsageOptions) => {
+      const { usageCommand }: typeof import("./usageCommand") = require("./usageCommand");
+      chosen = (commandIo) => runCommand(PREFIX, usageCommand, options, commandIo);
+    });
+
   if (argv.length === 0) {
-    io.stderr(`${PREFIX}: missing command (allowed: review, estimate, opportunities, report, prices refresh, reconcile; see --help)\n`);
+    io.stderr(`${PREFIX}: missing command (allowed: review, estimate, opportunities, report, prices refresh, reconcile, usage; see --help)\n`);
     return EXIT_BAD_INPUT;
   }
   try {

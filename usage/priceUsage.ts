@@ -139,7 +139,8 @@ export function priceUsage(inputs: StackUsageInput[], catalog: PriceCatalog): St
         const figures: Partial<Record<string, ResolvedFigure>> = resolved.get(target) ?? {};
         result.lines.push(...volumeClaimLines(target, side, catalog));
         const billingKeys = KEYS_BY_KIND[target.kind].filter((key) => BILLING_USAGE_KEYS.has(key));
-        if (billingKeys.length > 0 && !billingKeys.some((key) => figures[key] !== undefined)) {
+        // A cluster's own traffic is only for what no pool or workload carries: never missing on its own.
+        if (target.kind !== "cluster" && billingKeys.length > 0 && !billingKeys.some((key) => figures[key] !== undefined)) {
           const seen = notStated.get(`${target.type} ${target.address}`) ?? { resource: target.address, type: target.type, sides: [] };
           seen.sides.push(side);
           notStated.set(`${target.type} ${target.address}`, seen);

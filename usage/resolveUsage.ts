@@ -61,7 +61,7 @@ export function resolveUsage(usage: UsageFile, file: string, sides: UsageTarget[
   for (const [type, entry] of Object.entries(usage.resource_type_default_usage)) {
     const kind = kindOfType(type);
     const where = `resource_type_default_usage.${type}`;
-    if (kind === undefined) throw new InputError(file, where, "is not a type usage applies to (allowed: gcp:container/nodePool:NodePool, poolWorkload, kubernetes:apps/v1:StatefulSet, kubernetes:apps/v1:Deployment, gcp:compute/forwardingRule:ForwardingRule, kubernetes:core/v1:Service, gcp:compute/snapshot:Snapshot)");
+    if (kind === undefined) throw new InputError(file, where, "is not a type usage applies to (allowed: gcp:container/cluster:Cluster, gcp:container/nodePool:NodePool, poolWorkload, kubernetes:apps/v1:StatefulSet, kubernetes:apps/v1:Deployment, gcp:compute/forwardingRule:ForwardingRule, kubernetes:core/v1:Service, gcp:compute/snapshot:Snapshot)");
     checkKeysApply(file, where, entry, [{ address: type, type, kind, region: "" }]);
     for (const target of all) if (target.type === type) apply(target, entry, where);
   }

@@ -11,7 +11,7 @@ import { NODE_POOL_TYPE, RESOURCE_TYPES } from "../graph/resourceTypes";
 import { StatedDemand, StatedPodGroup, statedDemandOf } from "../graph/statedPodGroup";
 import type { UsageKey } from "./usageFileSchema";
 
-export type UsageTargetKind = "nodePool" | "statedWorkload" | "workload" | "forwardingRule" | "snapshot";
+export type UsageTargetKind = "cluster" | "nodePool" | "statedWorkload" | "workload" | "forwardingRule" | "snapshot";
 
 /** The type token `resource_type_default_usage` names stated workloads by (they are no Pulumi resource). */
 export const STATED_WORKLOAD_TYPE = "poolWorkload";
@@ -27,6 +27,8 @@ export const TRAFFIC_KEYS: UsageKey[] = [
 ];
 
 export const KEYS_BY_KIND: Record<UsageTargetKind, UsageKey[]> = {
+  // A project's traffic that no node pool label carries (a billing export's internet egress) is the cluster's.
+  cluster: TRAFFIC_KEYS,
   nodePool: ["nodes", ...TRAFFIC_KEYS],
   statedWorkload: TRAFFIC_KEYS,
   workload: TRAFFIC_KEYS,
@@ -55,6 +57,7 @@ export interface UsageTarget {
 /** The kind of resource a type token names, for `resource_type_default_usage`; undefined when usage never applies. */
 export function kindOfType(type: string): UsageTargetKind | undefined {
   if (type === NODE_POOL_TYPE) return "nodePool";
+  if (type === RESOURCE_TYPES.cluster) return "cluster";
   if (type === STATED_WORKLOAD_TYPE) return "statedWorkload";
   if (type === RESOURCE_TYPES.k8sStatefulSet || type === RESOURCE_TYPES.k8sDeployment) return "workload";
   if (type === RESOURCE_TYPES.forwardingRule || type === RESOURCE_TYPES.globalForwardingRule || type === RESOURCE_TYPES.k8sService) return "forwardingRule";
