@@ -16,7 +16,7 @@ import { PreviewChanges, readPreviewDocument } from "../cost/sources/previewDocu
 import { readStackExport } from "../cost/sources/stackExport";
 import type { PolicyStack } from "../policies/evaluate";
 import { STACKS } from "../program/stacks";
-import { PolicyResult } from "../cost/costReview";
+import { PolicyResult, roundedUsage } from "../cost/costReview";
 import { EXIT_OVER_THRESHOLD, EXIT_PREVIEW_FAILED, type CommandOutput } from "./command";
 import { renderEstimateTable } from "./renderTable";
 import { usageTableLines } from "./renderUsage";
@@ -176,8 +176,14 @@ export function runEstimate(options: EstimateOptions): EstimateResult {
 function render(stacks: EstimatedStack[], format: EstimateOptions["format"], catalog: PriceCatalog, failed: FailedStack[] = []): string {
   if (format === "markdown") return renderPullRequestComment(stacks, catalog, failed);
   if (format === "json") {
-    if (stacks.length === 1) return JSON.stringify(costReportDocument(stacks[0].comparison, catalog, stacks[0].coverage), null, 2) + "\n";
-    const documents = stacks.map((s) => ({ stack: s.stack, report: costReportDocument(s.comparison, catalog, s.coverage) }));
+    // The usage lines go beside the document's own fields, apart from its totals (docs/cost-json-contract.md),
+    // when the stack has a usage file or stated volume claims.
+    const documentOf = (s: EstimatedStack) => ({
+      ...costReportDocument(s.comparison, catalog, s.coverage),
+      ...(s.usage && (s.usage.file !== undefined || s.usage.lines.length > 0) ? { usage: { [s.stack]: roundedUsage(s.usage) } } : {}),
+    });
+    if (stacks.length === 1) return JSON.stringify(documentOf(stacks[0]), null, 2) + "\n";
+    const documents = stacks.map((s) => ({ stack: s.stack, report: documentOf(s) }));
     return JSON.stringify({ stacks: Object.fromEntries(documents.map((d) => [d.stack, d.report])) }, null, 2) + "\n";
   }
   return stacks.map((s) => `${stacks.length > 1 ? `== ${s.stack} (${s.file})\n` : ""}${renderEstimateTable(s.comparison, catalog, !s.coverage.state, s.coverage)}${usageTableLines(s.stack, s.usage).map((line) => `${line.trimStart()}\n`).join("")}`).join("\n");

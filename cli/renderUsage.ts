@@ -15,6 +15,11 @@ export function usageHeadline(review: CostReview): string | undefined {
   return `Declared resources: ${money(t.before)} -> ${money(t.after)} (${signedMoney(t.delta)}); with usage: ${money(u.before)} -> ${money(u.after)} (${signedMoney(u.delta)}) a month`;
 }
 
+/** Nothing to say: no usage file, no stated volume, nothing that could bill for use. */
+function empty(usage: StackUsage | undefined): usage is undefined {
+  return !usage || (usage.file === undefined && usage.lines.length === 0 && usage.notStated.length === 0);
+}
+
 function lineText(line: UsageLine): string {
   const quantity = `${Number(line.quantity.toFixed(2)).toLocaleString("en-US")} ${line.unit}`;
   const rate = line.category === "usage adjustment" ? "" : ` at $${line.unitPrice.toFixed(4)}/${line.unit}`;
@@ -34,17 +39,17 @@ function notStatedText(usage: StackUsage): string {
 }
 
 export function usageTableLines(stack: string, usage: StackUsage | undefined): string[] {
-  if (!usage) return [];
+  if (empty(usage)) return [];
   const out = [`  usage (${usage.file ?? "no usage file"}): ${money(usage.totals.before)} before, ${money(usage.totals.after)} after`];
   for (const line of usage.lines.filter((l) => l.quantity !== 0)) out.push(`    ${lineText(line)}`);
   const zero = zeroOnlyText(usage);
   if (zero) out.push(`    stated as 0: ${zero}`);
-  if (usage.notStated.length > 0) out.push(`    usage not stated: ${notStatedText(usage)}`);
+  if (usage.notStated.length > 0) out.push(`    not priced, usage not stated: ${notStatedText(usage)}`);
   return out;
 }
 
 export function usageMarkdownLines(stack: string, usage: StackUsage | undefined, cell: (text: string) => string): string[] {
-  if (!usage) return [];
+  if (empty(usage)) return [];
   const out = [`#### Usage (${stack}, ${usage.file ? `\`${usage.file}\`` : "no usage file"}): ${money(usage.totals.before)} before, ${money(usage.totals.after)} after`, ""];
   const priced = usage.lines.filter((l) => l.quantity !== 0);
   if (priced.length > 0) {
@@ -62,7 +67,7 @@ export function usageMarkdownLines(stack: string, usage: StackUsage | undefined,
 
 /** The PR comment's usage part: totals in the open, the priced lines (at most `limit`) folded. */
 export function usageCommentLines(usage: StackUsage | undefined, cell: (text: string) => string, limit: number): string[] {
-  if (!usage) return [];
+  if (empty(usage)) return [];
   const priced = usage.lines.filter((line) => line.quantity !== 0);
   const out = [`#### Usage (${usage.file ? `\`${usage.file}\`` : "no usage file"}): ${money(usage.totals.before)} -> ${money(usage.totals.after)}, apart from the resources' totals`, ""];
   if (priced.length > 0) {

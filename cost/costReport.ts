@@ -55,7 +55,7 @@ export interface CostReportDocument {
   coverage?: { complete: boolean; omittedSames: number; errors: string[] };
   /** `review` only: each stack's totals by stack name. */
   stacks?: Record<string, CostTotals>;
-  /** `review` only: each stack's usage-based lines (usage file, stated volume claims) and what has no usage stated. */
+  /** `review` and `estimate`: each stack's usage-based lines (usage file, stated volume claims) and what has no usage stated. */
   usage?: Record<string, StackUsage>;
   /** `review` only: `totals` plus the usage lines. */
   totalsWithUsage?: CostTotals;

@@ -57,7 +57,7 @@ export function assembleReview(stacks: StackCostReview[], catalog: PriceCatalog)
 }
 
 /** Usage lines with money in cents, as every other amount of the document. */
-function roundedUsage(usage: StackUsage): StackUsage {
+export function roundedUsage(usage: StackUsage): StackUsage {
   return {
     ...usage,
     lines: usage.lines.map((line) => ({ ...line, monthly: roundMoney(line.monthly) })),

@@ -83,6 +83,9 @@ export function usageTargets(records: ResourceRecord[], priced: PricedResource[]
   const region = sideRegion(priced);
   const targets: UsageTarget[] = [];
   records.forEach((record, index) => {
+    // The old copy of an interrupted replacement (a stack export's `delete: true`) bills as declared;
+    // the usage stated for its URN is the live copy's.
+    if ((record as { pendingDelete?: boolean }).pendingDelete) return;
     const resource = priced[index];
     let kind = kindOfType(record.type);
     // A Service is a forwarding rule only when it is a LoadBalancer (its reader made that shape).
