@@ -213,3 +213,17 @@ describe("infra-cost review --usage", () => {
     expect(stdout).toMatch(/internet_egress_gb\.europe: .*inferred: /);
   }, 60_000);
 });
+
+describe("the README's figures with and without usage", () => {
+  it("are the review's", async () => {
+    const fs = require("fs") as typeof import("fs");
+    const { buildReview } = require("../../review/buildReview") as typeof import("../../review/buildReview");
+    const { money } = require("../../cost/money") as typeof import("../../cost/money");
+    const { review } = await buildReview({ stack: "all" });
+    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+    const t = review.totals;
+    const u = review.withUsage!;
+    expect(readme).toContain(`declared resources\n${money(t.before)} before and ${money(t.after)} after (${money(-t.delta)} a month saved); with usage ${money(u.before)} before and\n${money(u.after)} after (${money(-u.delta)} a month saved`);
+    expect(readme).toContain(`Declared resources: ${money(t.before)} -> ${money(t.after)} (-${money(-t.delta)}); with usage: ${money(u.before)} -> ${money(u.after)} (-${money(-u.delta)}) a month`);
+  }, 120_000);
+});
