@@ -41,7 +41,17 @@ function notStatedText(usage: StackUsage): string {
 export function usageTableLines(stack: string, usage: StackUsage | undefined): string[] {
   if (empty(usage)) return [];
   const out = [`  usage (${usage.file ?? "no usage file"}): ${money(usage.totals.before)} before, ${money(usage.totals.after)} after`];
-  for (const line of usage.lines.filter((l) => l.quantity !== 0)) out.push(`    ${lineText(line)}`);
+  // One line per resource, side and source in the terminal: its figures, their sum, where they come from.
+  const groups = new Map<string, UsageLine[]>();
+  for (const line of usage.lines.filter((l) => l.quantity !== 0)) {
+    const key = `${line.side}\u0000${line.resource}\u0000${line.type}\u0000${line.source}`;
+    groups.set(key, [...(groups.get(key) ?? []), line]);
+  }
+  for (const lines of groups.values()) {
+    const first = lines[0];
+    const figures = lines.map((l) => `${l.key} ${Number(l.quantity.toFixed(2)).toLocaleString("en-US")} ${l.unit}${l.category === "usage adjustment" ? "" : ` at $${l.unitPrice.toFixed(4)}`}`).join(", ");
+    out.push(`    ${first.side} ${first.resource}: ${figures} = ${money(lines.reduce((sum, l) => sum + l.monthly, 0))}; ${first.source}`);
+  }
   const zero = zeroOnlyText(usage);
   if (zero) out.push(`    stated as 0: ${zero}`);
   if (usage.notStated.length > 0) out.push(`    not priced, usage not stated: ${notStatedText(usage)}`);
