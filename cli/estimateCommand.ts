@@ -58,12 +58,12 @@ function failInvalid(comparison: CostComparison, shownFile: string, locate: (urn
 }
 
 /** Each stack's policy verdicts, from the pack's own checks run on the preview's after-states. */
-function policyVerdicts(stack: string | undefined, preview: PreviewChanges): PolicyResult[] | undefined {
+function policyVerdicts(stack: string | undefined, preview: PreviewChanges, usage: StackUsage | undefined): PolicyResult[] | undefined {
   if (!stack || !POLICY_STACKS.includes(stack as PolicyStack)) return undefined;
   // Loaded only for a stack with a policy config: the pack's config validation (zod) costs start-up time.
   const { evaluateStackPolicies }: typeof import("../policies/evaluate") = require("../policies/evaluate");
   const after = preview.changes.flatMap((change) => (change.after && !change.after.external ? [change.after] : []));
-  return evaluateStackPolicies(after, stack as PolicyStack).map((result) => ({
+  return evaluateStackPolicies(after, stack as PolicyStack, undefined, usage).map((result) => ({
     policyName: result.policy,
     enforcementLevel: result.enforcementLevel,
     passed: result.passed,
@@ -90,14 +90,15 @@ function estimatePreview(file: string, catalog: PriceCatalog, withPolicies: bool
   failInvalid(comparison, shownFile, (urn, side) => preview.locations.get(urn)?.[side]);
   const before = preview.changes.flatMap((change) => (change.before ? [change.before] : []));
   const after = preview.changes.flatMap((change) => (change.after && !change.after.external ? [change.after] : []));
+  const stackUsage = usageOfStack(preview.stack, usage, before, after, catalog);
   return {
-    usage: usageOfStack(preview.stack, usage, before, after, catalog),
+    usage: stackUsage,
     stack: preview.stack ?? shownFile,
     file: shownFile,
     comparison,
     coverage: { complete: preview.complete, omittedSames: preview.omittedSames, errors: preview.errors },
     // The verdicts go into the PR comment only.
-    policies: withPolicies ? policyVerdicts(preview.stack, preview) : undefined,
+    policies: withPolicies ? policyVerdicts(preview.stack, preview, stackUsage) : undefined,
   };
 }
 

@@ -88,25 +88,6 @@ export async function recordPrograms(stacks: StackName[]): Promise<RecordedStack
  * the policy results, the totals. A value no resource can have is refused naming where it sits.
  */
 export function reviewStacks(baselines: Baseline[], programs: { resources: ResourceRecord[] }[], catalog: PriceCatalog): CostReview {
-  const reviews: StackCostReview[] = baselines.map((baseline, index) => {
-    const review = reviewStack(baseline.stack, baseline.shown, baseline.graph.resources, programs[index].resources, catalog);
-    const invalid = firstInvalidInput(review.comparison);
-    if (invalid) {
-      const file = invalid.side === "before" ? path.basename(baseline.file) : `Pulumi.${baseline.stack}.yaml`;
-      const where = invalid.side === "before" ? baseline.graph.locations.get(invalid.line.urn) ?? invalid.line.urn : `resource ${invalid.line.name}`;
-      throw new InputError(file, `${where}.${invalidFieldPath(invalid.field)}`, invalid.message);
-    }
-    // The same checks `pulumi preview --policy-pack policies` runs, over the same graph.
-    review.policies = evaluateStackPolicies(programs[index].resources, baseline.stack).map((result) => ({
-      policyName: result.policy,
-      enforcementLevel: result.enforcementLevel,
-      passed: result.passed,
-      message: result.message,
-    }));
-    const migrations = diskMigrationCosts(baseline.stack, programs[index].resources, pricedByUrn(programs[index].resources, catalog), catalog);
-    if (migrations.costs.length) review.inProgress = migrations.costs.map((cost) => describeDiskMigration(cost, money));
-    return review;
-  });
   // Usage is priced over every stack at once: internet egress tiers are per billing account.
   const usage = priceUsage(
     baselines.map((baseline, index) => ({
@@ -117,6 +98,25 @@ export function reviewStacks(baselines: Baseline[], programs: { resources: Resou
     })),
     catalog,
   );
+  const reviews: StackCostReview[] = baselines.map((baseline, index) => {
+    const review = reviewStack(baseline.stack, baseline.shown, baseline.graph.resources, programs[index].resources, catalog);
+    const invalid = firstInvalidInput(review.comparison);
+    if (invalid) {
+      const file = invalid.side === "before" ? path.basename(baseline.file) : `Pulumi.${baseline.stack}.yaml`;
+      const where = invalid.side === "before" ? baseline.graph.locations.get(invalid.line.urn) ?? invalid.line.urn : `resource ${invalid.line.name}`;
+      throw new InputError(file, `${where}.${invalidFieldPath(invalid.field)}`, invalid.message);
+    }
+    // The same checks `pulumi preview --policy-pack policies` runs, over the same graph.
+    review.policies = evaluateStackPolicies(programs[index].resources, baseline.stack, undefined, usage[index]).map((result) => ({
+      policyName: result.policy,
+      enforcementLevel: result.enforcementLevel,
+      passed: result.passed,
+      message: result.message,
+    }));
+    const migrations = diskMigrationCosts(baseline.stack, programs[index].resources, pricedByUrn(programs[index].resources, catalog), catalog);
+    if (migrations.costs.length) review.inProgress = migrations.costs.map((cost) => describeDiskMigration(cost, money));
+    return review;
+  });
   reviews.forEach((review, index) => (review.usage = usage[index]));
   const assembled = assembleReview(reviews, catalog);
   const before = roundMoney(assembled.totals.before + usage.reduce((sum, u) => sum + u.totals.before, 0));
