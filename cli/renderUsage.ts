@@ -35,7 +35,7 @@ function zeroOnlyText(usage: StackUsage): string | undefined {
 }
 
 function notStatedText(usage: StackUsage): string {
-  return usage.notStated.map((n) => `${n.resource} (${n.type.split(":").pop()}, ${n.sides.join(" and ")})`).join(", ");
+  return usage.notStated.map((n) => `${n.resource} (${n.type.split(":").pop()}, ${n.sides.join(" and ")}${n.reason ? `: ${n.reason}` : ""})`).join(", ");
 }
 
 export function usageTableLines(stack: string, usage: StackUsage | undefined): string[] {

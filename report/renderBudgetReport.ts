@@ -143,7 +143,7 @@ function usageSection(report: BudgetReport): string[] {
   const zeroOnly = [...new Set(usage.lines.filter((l) => l.quantity === 0).map(named))].filter((name) => !withTraffic.has(name));
   if (zeroOnly.length) lines.push(`Stated as 0 GB (cluster-internal traffic only, each with its reason in its usage file): ${zeroOnly.join(", ")}.`, "");
   if (usage.notStated.length) {
-    lines.push(`Usage not stated, so not priced (never counted as $0): ${usage.notStated.map((n) => `${n.stack} ${n.resource} (${n.type.split(":").pop()}, ${n.sides.join(" and ")})`).join(", ")}.`, "");
+    lines.push(`Usage not stated, so not priced (never counted as $0): ${usage.notStated.map((n) => `${n.stack} ${n.resource} (${n.type.split(":").pop()}, ${n.sides.join(" and ")}${n.reason ? `: ${n.reason}` : ""})`).join(", ")}.`, "");
   }
   return lines;
 }

@@ -150,6 +150,8 @@ export function priceUsage(inputs: StackUsageInput[], catalog: PriceCatalog): St
           if (key === "nodes" || key === "storage_gb") {
             const line = adjustmentLine(target, side, key, figure, catalog);
             if (line) result.lines.push(line);
+            // A stated size the resource's own price cannot carry (it is unpriced) is said, never dropped.
+            else result.notStated.push({ resource: target.address, type: target.type, sides: [side], reason: `${key} stated, but the resource is not priced${target.priced?.unpricedReason ? ` (${target.priced.unpricedReason})` : ""}` });
             continue;
           }
           const gb = figure.value as number;
@@ -173,7 +175,7 @@ export function priceUsage(inputs: StackUsageInput[], catalog: PriceCatalog): St
         }
       }
     }
-    result.notStated = [...notStated.values()];
+    result.notStated.push(...notStated.values());
   });
 
   // The tier is the account's month: every line of one account, class and side pays the blended rate of their total.

@@ -32,6 +32,8 @@ export interface UsageNotStated {
   resource: string;
   type: string;
   sides: ("before" | "after")[];
+  /** Set when usage was stated but cannot be priced (the resource itself is unpriced): why. */
+  reason?: string;
 }
 
 export interface StackUsage {

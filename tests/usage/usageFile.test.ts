@@ -99,6 +99,17 @@ describe("usage keys", () => {
   }, 60_000);
 });
 
+describe("a stated figure the resource's price cannot carry", () => {
+  it("is said among what is not priced, never dropped", () => {
+    const records = readStackExport(path.join(root, "baselines", "prod.json")).resources.map((r) =>
+      r.type === "gcp:container/nodePool:NodePool" && r.name === "seeds" ? { ...r, inputs: { ...r.inputs, nodeConfig: { ...(r.inputs.nodeConfig as object), machineType: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" } }, outputs: {} } : r,
+    );
+    const [prod] = priceUsage([{ stack: "prod", usageFile: usageOf({ version: 0.1, resource_usage: { seeds: { nodes: 3, inferred } } }), before: null, after: { records, priced: priceResources(records, catalog) } }], catalog);
+    expect(prod.lines.filter((l) => l.key === "nodes")).toEqual([]);
+    expect(prod.notStated).toContainEqual(expect.objectContaining({ resource: "seeds", reason: expect.stringMatching(/^nodes stated, but the resource is not priced \(.*machineType/) }));
+  });
+});
+
 describe("internet egress tiers", () => {
   const tiers = catalog.usage.internetEgress.worldwide["us-east1"];
   it.each([
