@@ -93,9 +93,11 @@ export interface UsageSummary {
   added: { stack: string; resource: string; type: string; monthly: number }[];
   /** The adopted saving with the usage lines' change counted. */
   adoptedWithUsage: number;
+  /** Where the catalog's usage prices come from (price file, or pricing page and the day it was read). */
+  priceSources: PriceCatalog["usage"]["sources"];
 }
 
-function usageSummary(review: CostReview, adoptedMonthlySaving: number): UsageSummary {
+function usageSummary(review: CostReview, adoptedMonthlySaving: number, catalog: PriceCatalog): UsageSummary {
   const lines = review.stacks.flatMap((s) => (s.usage?.lines ?? []).map((line) => ({ ...line, stack: s.stack })));
   const byResource = new Map<string, { stack: string; resource: string; type: string; before: number; after: number }>();
   for (const line of lines) {
@@ -130,6 +132,7 @@ function usageSummary(review: CostReview, adoptedMonthlySaving: number): UsageSu
     removed: only("before"),
     added: only("after"),
     adoptedWithUsage: adoptedMonthlySaving + usageBefore - usageAfter,
+    priceSources: catalog.usage.sources,
   };
 }
 
@@ -251,7 +254,7 @@ export async function buildBudgetReport(options: { headroom?: number } = {}): Pr
     opportunities: opportunitiesDocument(findings, catalog, options),
     diskMigrations,
     adoptedMonthlySaving,
-    usage: usageSummary(review, adoptedMonthlySaving),
+    usage: usageSummary(review, adoptedMonthlySaving, catalog),
     largestAfter: stackReviews
       .flatMap((s) => s.comparison.lines.filter((l) => l.after && l.after.status === "priced" && l.after.monthly > 0).map((l) => ({ stack: s.stack, name: l.name, type: l.type, summary: l.after!.summary ?? l.type, monthly: l.after!.monthly })))
       .sort((a, b) => b.monthly - a.monthly || a.name.localeCompare(b.name))

@@ -116,7 +116,7 @@ function usageSection(report: BudgetReport): string[] {
   const lines = [
     "### With usage",
     "",
-    `The declared resources above leave out what bills by use: traffic (egress by destination class, data a load balancer or Cloud NAT processes) and the stated workloads' own volume claims. They are priced apart, from each stack's usage file (${files}) and the volume claims stated in config \`poolWorkloads\` and \`seedPool.seedVolumeClaims\`, at the catalog's prices (internet egress tiered on the billing account's month).`,
+    `The declared resources above leave out what bills by use: traffic (egress by destination class, data a load balancer or Cloud NAT processes) and the stated workloads' own volume claims. They are priced apart, from each stack's usage file (${files}) and the volume claims stated in config \`poolWorkloads\` and \`seedPool.seedVolumeClaims\`, at the catalog's prices (internet egress tiered on the billing account's month). Where those prices come from: ${usage.priceSources.map((p) => `${p.figure}: ${p.source}${p.retrieved ? `, retrieved ${p.retrieved}` : ""}`).join("; ")}.`,
     "",
     "| stack | declared before | declared after | saving, declared | usage before | usage after | with usage before | with usage after | saving with usage |",
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
