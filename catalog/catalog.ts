@@ -46,6 +46,33 @@ export interface PriceCatalog {
     forwardingRuleAdditionalHour: number;
   };
   gke: { clusterFeeHour: number; freeTierMonthlyCredit: number };
+  /** What a usage file's figures (usage/) are priced at: traffic and data processed, USD per GiB. */
+  usage: UsagePrices;
+}
+
+/** Where Premium Tier internet egress goes, as Google prices it: China and Australia apart from the rest of the world. */
+export const INTERNET_PRICE_CLASSES = ["worldwide", "china", "australia"] as const;
+export type InternetPriceClass = (typeof INTERNET_PRICE_CLASSES)[number];
+
+/** One step of a tiered price: from this many GiB of the billing account's month on, this price per GiB. */
+export interface PriceTier {
+  fromGib: number;
+  usdPerGib: number;
+}
+
+export interface UsagePrices {
+  /** Premium Tier internet egress by destination class and source region; tiers by the billing account's monthly GiB. */
+  internetEgress: Record<InternetPriceClass, Record<string, PriceTier[]>>;
+  /** VM to VM over internal IPs, another zone of the same region. */
+  interZoneGib: number;
+  /** VM to VM between two regions of North America. */
+  interRegionNorthAmericaGib: number;
+  /** Data a regional load balancer processes (inbound and outbound alike). */
+  loadBalancerDataGib: number;
+  /** Data processed by a Cloud NAT gateway, by region. */
+  cloudNatDataGib: Record<string, number>;
+  /** Where each figure comes from: the price file, or the public pricing page it was read on and when. */
+  sources: { figure: string; source: string; retrieved?: string }[];
 }
 
 /** Disk types a persistent disk or node boot disk may have (local SSD and snapshots are not disks one creates by type). */

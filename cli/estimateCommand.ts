@@ -16,10 +16,16 @@ import { PreviewChanges, readPreviewDocument } from "../cost/sources/previewDocu
 import { readStackExport } from "../cost/sources/stackExport";
 import type { PolicyStack } from "../policies/evaluate";
 import { STACKS } from "../program/stacks";
-import { PolicyResult } from "../cost/costReview";
+import { PolicyResult, roundedUsage } from "../cost/costReview";
 import { EXIT_OVER_THRESHOLD, EXIT_PREVIEW_FAILED, type CommandOutput } from "./command";
 import { renderEstimateTable } from "./renderTable";
 import { catalogFromBilling } from "../review/billingCalibration";
+import { usageTableLines } from "./renderUsage";
+import { priceResources } from "../cost/engine";
+import type { ResourceRecord } from "../graph/resourceRecord";
+import { readStackUsageFile } from "../usage/readUsageFile";
+import { priceUsage } from "../usage/priceUsage";
+import type { StackUsage } from "../usage/usageModel";
 import { EstimatedStack, FailedStack, renderPullRequestComment } from "./renderPullRequestComment";
 
 export interface EstimateOptions {
@@ -32,6 +38,8 @@ export interface EstimateOptions {
   out?: string;
   /** Billing files whose effective prices per SKU price the estimate; the rest stays at list. */
   pricesFromBilling?: string[];
+  /** The usage file of the one stack estimated; default usage.<stack>.yml beside its stack file, when it exists. */
+  usage?: string;
 }
 
 export interface EstimateResult {
@@ -53,12 +61,12 @@ function failInvalid(comparison: CostComparison, shownFile: string, locate: (urn
 }
 
 /** Each stack's policy verdicts, from the pack's own checks run on the preview's after-states. */
-function policyVerdicts(stack: string | undefined, preview: PreviewChanges): PolicyResult[] | undefined {
+function policyVerdicts(stack: string | undefined, preview: PreviewChanges, usage: StackUsage | undefined): PolicyResult[] | undefined {
   if (!stack || !POLICY_STACKS.includes(stack as PolicyStack)) return undefined;
   // Loaded only for a stack with a policy config: the pack's config validation (zod) costs start-up time.
   const { evaluateStackPolicies }: typeof import("../policies/evaluate") = require("../policies/evaluate");
   const after = preview.changes.flatMap((change) => (change.after && !change.after.external ? [change.after] : []));
-  return evaluateStackPolicies(after, stack as PolicyStack).map((result) => ({
+  return evaluateStackPolicies(after, stack as PolicyStack, undefined, usage).map((result) => ({
     policyName: result.policy,
     enforcementLevel: result.enforcementLevel,
     passed: result.passed,
@@ -66,18 +74,34 @@ function policyVerdicts(stack: string | undefined, preview: PreviewChanges): Pol
   }));
 }
 
-function estimatePreview(file: string, catalog: PriceCatalog, withPolicies: boolean): EstimatedStack {
+/**
+ * The stack's usage lines over the document's sides: its usage file (given, or the project's
+ * usage.<stack>.yml for a stack of this project). A document may hold part of a stack (a preview
+ * of the changes, a fixture): an address it lacks is not checked here, `review` checks every one
+ * against the whole program.
+ */
+function usageOfStack(stack: string | undefined, given: string | undefined, before: ResourceRecord[] | null, after: ResourceRecord[], catalog: PriceCatalog): StackUsage | undefined {
+  const usageFile = given !== undefined || (stack && (STACKS as readonly string[]).includes(stack)) ? readStackUsageFile(stack ?? "", given) : undefined;
+  const side = (records: ResourceRecord[]) => ({ records, priced: priceResources(records, catalog) });
+  return priceUsage([{ stack: stack ?? "", usageFile, before: before ? side(before) : null, after: side(after), partial: true }], catalog)[0];
+}
+
+function estimatePreview(file: string, catalog: PriceCatalog, withPolicies: boolean, usage?: string): EstimatedStack {
   const shownFile = path.basename(file);
   const preview = readPreviewDocument(file);
   const comparison = compareChanges(preview.changes, catalog);
   failInvalid(comparison, shownFile, (urn, side) => preview.locations.get(urn)?.[side]);
+  const before = preview.changes.flatMap((change) => (change.before ? [change.before] : []));
+  const after = preview.changes.flatMap((change) => (change.after && !change.after.external ? [change.after] : []));
+  const stackUsage = usageOfStack(preview.stack, usage, before, after, catalog);
   return {
+    usage: stackUsage,
     stack: preview.stack ?? shownFile,
     file: shownFile,
     comparison,
     coverage: { complete: preview.complete, omittedSames: preview.omittedSames, errors: preview.errors },
     // The verdicts go into the PR comment only.
-    policies: withPolicies ? policyVerdicts(preview.stack, preview) : undefined,
+    policies: withPolicies ? policyVerdicts(preview.stack, preview, stackUsage) : undefined,
   };
 }
 
@@ -118,13 +142,17 @@ export function runEstimate(options: EstimateOptions, catalog: PriceCatalog = lo
   if ((previews.length > 0) === (options.state !== undefined)) {
     throw new InputError("estimate", "", "give --preview FILE (once per stack) or --state FILE, not both and not neither");
   }
+  if (options.usage !== undefined && previews.length > 1) {
+    throw new InputError("--usage", "", "one usage file is one stack's: give it with one --preview or --state (each stack's usage.<stack>.yml is read by default)");
+  }
   if (options.state !== undefined) {
     const shownFile = path.basename(options.state);
     const state = readStackExport(options.state);
     const comparison = compareCosts(null, state.resources, catalog);
     failInvalid(comparison, shownFile, (urn) => state.locations.get(urn));
     const stack = comparison.lines.map((l) => l.urn.split("::")[0]?.split(":")[2]).find(Boolean) ?? shownFile;
-    const estimated: EstimatedStack = { stack, file: shownFile, comparison, coverage: { complete: true, omittedSames: 0, errors: [], state: true } };
+    const usage = usageOfStack(stack, options.usage, null, state.resources, catalog);
+    const estimated: EstimatedStack = { stack, file: shownFile, comparison, coverage: { complete: true, omittedSames: 0, errors: [], state: true }, usage };
     return { text: render([estimated], options.format, catalog), overThreshold: thresholdBreaches([estimated], options), failedPreviews: [] };
   }
   // In the PR comment a failed preview is a section saying so, beside the stacks that did preview;
@@ -134,7 +162,7 @@ export function runEstimate(options: EstimateOptions, catalog: PriceCatalog = lo
   const stacks: EstimatedStack[] = [];
   for (const file of previews) {
     try {
-      stacks.push(estimatePreview(file, catalog, options.format === "markdown"));
+      stacks.push(estimatePreview(file, catalog, options.format === "markdown", options.usage));
     } catch (err) {
       if (!(err instanceof PreviewFailedError) || options.format !== "markdown") throw err;
       failedPreviews.push(err.message);
@@ -152,9 +180,15 @@ export function runEstimate(options: EstimateOptions, catalog: PriceCatalog = lo
 function render(stacks: EstimatedStack[], format: EstimateOptions["format"], catalog: PriceCatalog, failed: FailedStack[] = []): string {
   if (format === "markdown") return renderPullRequestComment(stacks, catalog, failed);
   if (format === "json") {
-    if (stacks.length === 1) return JSON.stringify(costReportDocument(stacks[0].comparison, catalog, stacks[0].coverage), null, 2) + "\n";
-    const documents = stacks.map((s) => ({ stack: s.stack, report: costReportDocument(s.comparison, catalog, s.coverage) }));
+    // The usage lines go beside the document's own fields, apart from its totals (docs/cost-json-contract.md),
+    // when the stack has a usage file or stated volume claims.
+    const documentOf = (s: EstimatedStack) => ({
+      ...costReportDocument(s.comparison, catalog, s.coverage),
+      ...(s.usage && (s.usage.file !== undefined || s.usage.lines.length > 0) ? { usage: { [s.stack]: roundedUsage(s.usage) } } : {}),
+    });
+    if (stacks.length === 1) return JSON.stringify(documentOf(stacks[0]), null, 2) + "\n";
+    const documents = stacks.map((s) => ({ stack: s.stack, report: documentOf(s) }));
     return JSON.stringify({ stacks: Object.fromEntries(documents.map((d) => [d.stack, d.report])) }, null, 2) + "\n";
   }
-  return stacks.map((s) => `${stacks.length > 1 ? `== ${s.stack} (${s.file})\n` : ""}${renderEstimateTable(s.comparison, catalog, !s.coverage.state, s.coverage)}`).join("\n");
+  return stacks.map((s) => `${stacks.length > 1 ? `== ${s.stack} (${s.file})\n` : ""}${renderEstimateTable(s.comparison, catalog, !s.coverage.state, s.coverage)}${usageTableLines(s.stack, s.usage).map((line) => `${line.trimStart()}\n`).join("")}`).join("\n");
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * infra-cost: the monthly cost of this Pulumi project's stacks, offline.
- *   infra-cost review [--stack prod|testnet|all] [--baseline FILE] [--format table|markdown|json] [--out FILE]
+ *   infra-cost review [--stack prod|testnet|all] [--baseline FILE] [--usage FILE] [--format table|markdown|json] [--out FILE]
  *   infra-cost estimate (--preview FILE [--preview FILE ...] | --state FILE) [--format table|json|markdown] [--out FILE]
  *                       [--fail-above USD] [--fail-above-percent P]
  *   infra-cost opportunities [--stack prod|testnet|all] [--format table|markdown|json] [--headroom FRACTION] [--out FILE]
@@ -29,6 +29,7 @@ import type { OpportunitiesOptions } from "./opportunitiesCommand";
 import type { BudgetReportOptions } from "./reportCommand";
 import type { PricesRefreshCommandOptions } from "./pricesRefreshCommand";
 import type { ReviewOptions } from "./reviewCommand";
+import type { UsageOptions } from "./usageCommand";
 import type { ReconcileOptions } from "./reconcileCommand";
 
 export type { CommandIo };
@@ -67,6 +68,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     .option("--baseline-from-billing <file>", "billing export / FOCUS file or folder: the before side is what it billed in --month, per resource it names; repeatable", repeatable)
     .option("--month <YYYYMM>", "invoice month of --baseline-from-billing")
     .option("--prices-from-billing <file>", "billing export / FOCUS file or folder: price both sides at its effective prices per SKU (net / usage); repeatable", repeatable)
+    .option("--usage <file>", "usage file of the one stack (default usage.<stack>.yml beside Pulumi.<stack>.yaml, when it exists)")
     .addOption(new Option("--format <format>", "output format").choices(["table", "markdown", "json"]).default("table"))
     .option("--out <file>", "write the report here (markdown also writes an .svg chart beside it)")
     .action((options: ReviewOptions) => {
@@ -81,6 +83,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     .option("--state <file>", "a pulumi stack export document")
     .addOption(new Option("--format <format>", "output format (markdown: a PR comment)").choices(["table", "json", "markdown"]).default("table"))
     .option("--out <file>", "write the estimate here instead of stdout")
+    .option("--usage <file>", "usage file of the one stack estimated (default usage.<stack>.yml beside Pulumi.<stack>.yaml, when it exists)")
     .option("--fail-above <usd>", `exit ${EXIT_OVER_THRESHOLD} when a stack's monthly cost increases by more than this many USD`, nonNegativeNumber)
     .option("--fail-above-percent <percent>", `exit ${EXIT_OVER_THRESHOLD} when a stack's monthly cost increases by more than this percentage`, nonNegativeNumber)
     .option("--prices-from-billing <file>", "billing export / FOCUS file or folder: price at its effective prices per SKU (net / usage); repeatable", repeatable)
@@ -146,8 +149,20 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
       chosen = (commandIo) => runCommand("infra-cost reconcile", reconcileCommand, options, commandIo);
     });
 
+  program
+    .command("usage")
+    .description("a usage file from a billing export: the traffic SKUs' GiB of one month per node pool (or cluster), marked source: billing export YYYYMM")
+    .option("--from-billing <file>", "billing export (NDJSON, .gz, Parquet) or FOCUS (CSV, Parquet) file, or a folder of them; repeatable", repeatable)
+    .option("--month <YYYYMM>", "invoice month")
+    .addOption(new Option("--stack <stack>", "the stack whose project's traffic to read").choices([...STACKS]))
+    .option("--out <file>", "write the usage file here instead of stdout (e.g. usage.prod.yml)")
+    .action((options: UsageOptions) => {
+      const { usageCommand }: typeof import("./usageCommand") = require("./usageCommand");
+      chosen = (commandIo) => runCommand(PREFIX, usageCommand, options, commandIo);
+    });
+
   if (argv.length === 0) {
-    io.stderr(`${PREFIX}: missing command (allowed: review, estimate, opportunities, report, prices refresh, reconcile; see --help)\n`);
+    io.stderr(`${PREFIX}: missing command (allowed: review, estimate, opportunities, report, prices refresh, reconcile, usage; see --help)\n`);
     return EXIT_BAD_INPUT;
   }
   try {

@@ -6,6 +6,7 @@ import { CostComparison, assumptionNotes } from "../cost/costComparison";
 import { CostReview } from "../cost/costReview";
 import { headline, percentChange, resourceChanges, shortType } from "./costFormatting";
 import { money, signedMoney } from "../cost/money";
+import { usageHeadline, usageMarkdownLines } from "./renderUsage";
 
 function cell(text: string): string {
   return text.replace(/\|/g, "\\|");
@@ -30,7 +31,8 @@ function stackSection(name: string, comparison: CostComparison, baselineFile: st
 }
 
 export function renderReviewMarkdown(review: CostReview, chartFile?: string): string {
-  const out: string[] = ["## Infra cost review", "", `**${headline(review.totals.before, review.totals.after)}**`, ""];
+  const withUsage = usageHeadline(review);
+  const out: string[] = ["## Infra cost review", "", `**${headline(review.totals.before, review.totals.after)}**`, "", ...(withUsage ? [withUsage, ""] : [])];
   out.push("| Stack | Before | After | Change |", "|---|---:|---:|---:|");
   for (const s of review.stacks) {
     const t = s.comparison.totals;
@@ -42,6 +44,7 @@ export function renderReviewMarkdown(review: CostReview, chartFile?: string): st
 
   for (const s of review.stacks) {
     out.push(...stackSection(s.stack, s.comparison, s.baselineFile, s.afterSource));
+    out.push(...usageMarkdownLines(s.stack, s.usage, cell));
     if (s.inProgress && s.inProgress.length > 0) out.push(`#### In progress (${s.stack})`, "", ...s.inProgress.map((line) => `- ${cell(line)}`), "");
     if (s.policies && s.policies.length > 0) {
       out.push(`#### Policies (${s.stack})`, "", "| Policy | Level | Result | Message |", "|---|---|---|---|");

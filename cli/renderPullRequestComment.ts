@@ -11,6 +11,8 @@ import { EstimateCoverage, roundTotals } from "../cost/costReport";
 import { PolicyResult } from "../cost/costReview";
 import { headline, percentChange, resourceChanges, shortType } from "./costFormatting";
 import { money, signedMoney } from "../cost/money";
+import type { StackUsage } from "../usage/usageModel";
+import { usageCommentLines } from "./renderUsage";
 
 /** GitHub rejects an issue comment body above 65,536 characters; keep a margin for the workflow's footer. */
 export const COMMENT_LIMIT = 65536;
@@ -24,6 +26,8 @@ export interface EstimatedStack {
   coverage: EstimateCoverage;
   /** The pack's verdicts on the preview's after-states; absent for a stack without a policy config. */
   policies?: PolicyResult[];
+  /** Usage-based lines from the stack's usage file and stated volume claims, apart from the resources' totals. */
+  usage?: StackUsage;
 }
 
 /** A preview that failed (error diagnostics, no resource steps): the comment says so in its place. */
@@ -92,6 +96,7 @@ function stackSection(s: EstimatedStack, detailLimit: number): { lines: string[]
     out.push("", "</details>", "");
   }
 
+  out.push(...usageCommentLines(s.usage, cell, detailLimit));
   out.push("#### Policies", "");
   if (!s.policies) {
     out.push(`Not evaluated: the policy pack has no config for stack \`${s.stack}\`.`, "");

@@ -4,6 +4,7 @@ import { CostComparison, assumptionNotes } from "../cost/costComparison";
 import { CostReview } from "../cost/costReview";
 import { headline, percentChange, resourceChanges, shortType } from "./costFormatting";
 import { money, signedMoney } from "../cost/money";
+import { usageHeadline, usageTableLines } from "./renderUsage";
 
 function columns(rows: string[][], rightAligned: number[]): string {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
@@ -30,7 +31,8 @@ function notesSection(comparisons: CostComparison[], catalog: { source: string; 
 }
 
 export function renderReviewTable(review: CostReview): string {
-  const out: string[] = [headline(review.totals.before, review.totals.after), ""];
+  const withUsage = usageHeadline(review);
+  const out: string[] = [headline(review.totals.before, review.totals.after), ...(withUsage ? [withUsage] : []), ""];
   const rows = [["STACK", "BEFORE", "AFTER", "CHANGE", "%"]];
   for (const s of review.stacks) {
     const t = s.comparison.totals;
@@ -51,6 +53,7 @@ export function renderReviewTable(review: CostReview): string {
       out.push(`  in progress:`);
       for (const line of s.inProgress) out.push(`    ${line}`);
     }
+    out.push(...usageTableLines(s.stack, s.usage));
     if (s.policies && s.policies.length > 0) {
       out.push(`  policies:`);
       for (const p of s.policies) out.push(`    ${p.passed ? "pass" : "FAIL"} [${p.enforcementLevel}] ${p.policyName}: ${p.message}`);

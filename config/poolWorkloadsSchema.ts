@@ -5,6 +5,7 @@
  * that they are inferred and why (`inferred`): exactly one of the two.
  */
 import { z } from "zod";
+import { volumeClaimSchema } from "./volumeClaimSchema";
 
 const RESOURCE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const name = (what: string) => z.string().regex(RESOURCE_NAME, `is not a valid ${what} name (lower-case letters, digits and '-', starting with a letter, at most 63 characters)`);
@@ -42,6 +43,8 @@ const statedWorkloadSchema = z.strictObject({
   disruptionBudget: z.strictObject({ minAvailable: nonNegativeInt.optional(), maxUnavailable: nonNegativeInt.optional() }).optional(),
   /** The data disk the workload mounts (a disk of this stack), and what it needs from it. */
   dataDisk: z.strictObject({ name: name("disk"), needs: diskNeedsSchema.optional() }).optional(),
+  /** Each pod's own volume claims (config/volumeClaimSchema.ts): priced as the disks they provision. */
+  volumeClaims: z.array(volumeClaimSchema).optional(),
   /** Where the figures come from (a file of a public repository, a document). */
   source: z.string().min(1, "must not be empty").optional(),
   /** Why the figures are plausible when no source gives them. */

@@ -10,6 +10,7 @@ import { name, positiveInt, resourcesSchema, secretPassword } from "./fields";
 import { blockchainProxySchema } from "./proxySchema";
 import { testnetBlockchainPoolSchema, testnetChainSchema } from "./testnetChainSchema";
 import { validatorsSchema } from "./validatorsSchema";
+import { volumeClaimSchema } from "./volumeClaimSchema";
 
 /** Keys common to both stacks. */
 const baseKeys = {
@@ -31,6 +32,8 @@ export const prodSchema = z.strictObject({
     seedNamespace: name("namespace").default("pocket"),
     /** What one seed pod requests (for sizing checks and rightsizing). */
     seedResources: resourcesSchema,
+    /** Each seed pod's own volume claims (config/volumeClaimSchema.ts). */
+    seedVolumeClaims: z.array(volumeClaimSchema).optional(),
   }),
   blockchainNodes: z.array(blockchainNodeSchema).min(1, "must list at least one blockchain node"),
   blockchainProxy: blockchainProxySchema.optional(),

@@ -7,6 +7,8 @@ import type { CostComponent } from "./model";
 import { roundMoney } from "./money";
 import { CostComparison, CostTotals, UnpricedResource, monthlyOf } from "./costComparison";
 
+import type { StackUsage } from "../usage/usageModel";
+
 export const COST_REPORT_VERSION = 1;
 
 export interface CostReportComponent {
@@ -53,6 +55,10 @@ export interface CostReportDocument {
   coverage?: { complete: boolean; omittedSames: number; errors: string[] };
   /** `review` only: each stack's totals by stack name. */
   stacks?: Record<string, CostTotals>;
+  /** `review` and `estimate`: each stack's usage-based lines (usage file, stated volume claims) and what has no usage stated. */
+  usage?: Record<string, StackUsage>;
+  /** `review` only: `totals` plus the usage lines. */
+  totalsWithUsage?: CostTotals;
 }
 
 function roundTo(value: number, digits: number): number {

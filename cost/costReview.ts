@@ -7,6 +7,7 @@ import { roundMoney } from "./money";
 import { ResourceRecord } from "../graph/resourceRecord";
 import { CostComparison, CostTotals, compareCosts } from "./costComparison";
 import { CostReportDocument, reportResources, roundTotals, COST_REPORT_VERSION } from "./costReport";
+import type { StackUsage } from "../usage/usageModel";
 
 /** One policy result of a stack (policies/evaluate.ts over the program's graph); the renderers print them when present. */
 export interface PolicyResult {
@@ -28,11 +29,16 @@ export interface StackCostReview {
   policies?: PolicyResult[];
   /** Changes made over several `pulumi up`s and still in progress (a disk migration): one line each, with what it saves once over and its temporary cost. */
   inProgress?: string[];
+  /** Usage-based lines (usage file, stated workloads' volume claims) apart from the declared resources, and what has no usage stated. */
+  usage?: StackUsage;
 }
 
 export interface CostReview {
   stacks: StackCostReview[];
+  /** The declared resources' totals. */
   totals: CostTotals;
+  /** The declared resources plus the usage-based lines, when usage was priced. */
+  withUsage?: CostTotals;
   catalog: { source: string; date: string; currency: string; hoursPerMonth: number };
 }
 
@@ -47,6 +53,15 @@ export function assembleReview(stacks: StackCostReview[], catalog: PriceCatalog)
     stacks,
     totals: { before: roundMoney(before), after: roundMoney(after), delta: roundMoney(after - before) },
     catalog: { source: catalog.source, date: catalog.date, currency: catalog.currency, hoursPerMonth: catalog.hoursPerMonth },
+  };
+}
+
+/** Usage lines with money in cents, as every other amount of the document. */
+export function roundedUsage(usage: StackUsage): StackUsage {
+  return {
+    ...usage,
+    lines: usage.lines.map((line) => ({ ...line, monthly: roundMoney(line.monthly) })),
+    totals: { before: roundMoney(usage.totals.before), after: roundMoney(usage.totals.after) },
   };
 }
 
@@ -65,5 +80,7 @@ export function reviewReportDocument(review: CostReview): CostReportDocument {
     unpriced,
     totals: roundTotals(review.totals),
     stacks,
+    ...(review.withUsage ? { totalsWithUsage: roundTotals(review.withUsage) } : {}),
+    ...(review.stacks.some((s) => s.usage) ? { usage: Object.fromEntries(review.stacks.filter((s) => s.usage).map((s) => [s.stack, roundedUsage(s.usage!)])) } : {}),
   };
 }

@@ -27,10 +27,23 @@ export interface StatedPodGroup {
   podLabels?: Record<string, string>;
   /** Its data disk and what the workload needs from it. */
   dataDisk?: { name: string; needs?: { readIops?: number; writeIops?: number; readMiBps?: number; writeMiBps?: number } };
+  /** Each pod's own volume claims, with the disk type their storage class provisions. */
+  volumeClaims?: StatedVolumeClaim[];
   /** Where the figures come from; or, when no source gives them, why they are plausible. */
   source?: string;
   inferred?: string;
   /** The config key that states it, e.g. "poolWorkloads.pocket-core[0]". */
+  configKey: string;
+}
+
+/** One volume claim of each pod of a stated workload. */
+export interface StatedVolumeClaim {
+  name: string;
+  sizeGiB: number;
+  storageClass: string;
+  /** pd-standard, pd-balanced or pd-ssd. */
+  diskType: string;
+  /** The config key that states it, e.g. "poolWorkloads.pocket-core[0].volumeClaims[0]". */
   configKey: string;
 }
 

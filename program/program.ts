@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadCatalog } from "../catalog/catalog";
 import { BlockchainNodeDiskConfig, clusterZones, newDiskNameOf, parseStackConfig, ProdConfig, StackConfig, TestnetConfig } from "../config";
 import type { StatedWorkload } from "../config/poolWorkloadsSchema";
+import { claimDiskType } from "../config/volumeClaimSchema";
 import type { StatedDemand, StatedPodGroup } from "../graph/statedPodGroup";
 import { BlockchainNodeDisks } from "../components/blockchainNodeDisks";
 import type { BlockchainNodeDiskSpec } from "../components/blockchainNodeDisksArgs";
@@ -70,7 +71,11 @@ export async function defineStack(config: StackConfig): Promise<Record<string, p
 export function statedPodGroups(poolWorkloads: Record<string, StatedWorkload[]>): StatedDemand {
   const pools: StatedDemand = {};
   for (const [pool, workloads] of Object.entries(poolWorkloads)) {
-    pools[pool] = workloads.map((w, i) => ({ ...w, configKey: `poolWorkloads.${pool}[${i}]` }));
+    pools[pool] = workloads.map(({ volumeClaims, ...w }, i) => ({
+      ...w,
+      ...(volumeClaims ? { volumeClaims: volumeClaims.map((claim, c) => ({ ...claim, diskType: claimDiskType(claim), configKey: `poolWorkloads.${pool}[${i}].volumeClaims[${c}]` })) } : {}),
+      configKey: `poolWorkloads.${pool}[${i}]`,
+    }));
   }
   return pools;
 }
@@ -102,6 +107,7 @@ export function poolDemand(config: StackConfig): StatedDemand {
       podLabels: { ...SEED_POD_SELECTOR },
       inferred: "no public source gives the seed pods' requests: seedPool.seedResources is the stack's inferred value (RC-0.5.2.9 fixed the memory growth; the chain was about 14.5 GB in Jan 2021)",
       configKey: "seedPool.seedResources x seedReplicas",
+      ...(seeds.seedVolumeClaims ? { volumeClaims: seeds.seedVolumeClaims.map((claim, c) => ({ ...claim, diskType: claimDiskType(claim), configKey: `seedPool.seedVolumeClaims[${c}]` })) } : {}),
     };
     pools[seeds.name] = [...(pools[seeds.name] ?? []), seedPods];
   }
@@ -110,7 +116,7 @@ export function poolDemand(config: StackConfig): StatedDemand {
 
 function defineProd(config: ProdConfig, cluster: GkeCluster, labels: { team: string; env: string }, demand: StatedDemand, appliedMigrations: Record<string, AppliedDiskMigration>) {
   const defaultZone = clusterZones(config.cluster)[0];
-  const { seedReplicas, minAvailableSeeds, seedNamespace, seedResources: _seedResources, ...pool } = config.seedPool;
+  const { seedReplicas, minAvailableSeeds, seedNamespace, seedResources: _seedResources, seedVolumeClaims: _seedVolumeClaims, ...pool } = config.seedPool;
   const seedPool = new SeedNodePool("seed-node-pool", {
     pool,
     machine: machineOf(pool.machineType),

@@ -22,6 +22,7 @@ import { poolShape } from "../opportunities/rightsizing";
 import { PRODUCTION_STACKS } from "../opportunities/spotPools";
 import { buildReview, readBaselines } from "../review/buildReview";
 import { buildBilledSide, type BilledSide, type BillingInput } from "./billedSide";
+import type { UsageLine, UsageNotStated } from "../usage/usageModel";
 
 
 /** One node pool's shape and price on one side, from the shape the engine priced. */
@@ -77,10 +78,65 @@ export interface BudgetReport {
   diskMigrations: DiskMigrationCost[];
   /** The review's saving plus what the migrations in progress still bill until they are over: the saving the stack files adopt. */
   adoptedMonthlySaving: number;
+  /** Usage-based costs (usage files, stated volume claims) beside the declared resources. */
+  usage: UsageSummary;
   /** The after side's costliest resources as configured, biggest first: where the rest of the bill is. */
   largestAfter: { stack: string; name: string; type: string; summary: string; monthly: number }[];
   /** With billing files: the same deliverables as billed in a month before and a month after the change. */
   billed?: BilledSide;
+}
+
+/** The usage lines of every stack, and what the change does to them. */
+export interface UsageSummary {
+  perStack: { stack: string; file?: string; declaredBefore: number; declaredAfter: number; usageBefore: number; usageAfter: number }[];
+  lines: (UsageLine & { stack: string })[];
+  notStated: (UsageNotStated & { stack: string })[];
+  /** Usage of resources the change removes (before only) and adds (after only), per resource. */
+  removed: { stack: string; resource: string; type: string; monthly: number }[];
+  added: { stack: string; resource: string; type: string; monthly: number }[];
+  /** The adopted saving with the usage lines' change counted. */
+  adoptedWithUsage: number;
+  /** Where the catalog's usage prices come from (price file, or pricing page and the day it was read). */
+  priceSources: PriceCatalog["usage"]["sources"];
+}
+
+function usageSummary(review: CostReview, adoptedMonthlySaving: number, catalog: PriceCatalog): UsageSummary {
+  const lines = review.stacks.flatMap((s) => (s.usage?.lines ?? []).map((line) => ({ ...line, stack: s.stack })));
+  const byResource = new Map<string, { stack: string; resource: string; type: string; before: number; after: number }>();
+  for (const line of lines) {
+    const key = `${line.stack}|${line.type}|${line.resource}`;
+    const entry = byResource.get(key) ?? { stack: line.stack, resource: line.resource, type: line.type, before: 0, after: 0 };
+    entry[line.side] += line.monthly;
+    byResource.set(key, entry);
+  }
+  const sidesOf = new Map<string, Set<string>>();
+  for (const line of lines) {
+    const key = `${line.stack}|${line.type}|${line.resource}`;
+    sidesOf.set(key, (sidesOf.get(key) ?? new Set()).add(line.side));
+  }
+  const only = (side: "before" | "after") =>
+    [...byResource.entries()]
+      .filter(([key]) => sidesOf.get(key)!.size === 1 && sidesOf.get(key)!.has(side))
+      .map(([, e]) => ({ stack: e.stack, resource: e.resource, type: e.type, monthly: e[side] }))
+      .filter((e) => e.monthly > 0);
+  const usageBefore = review.stacks.reduce((sum, s) => sum + (s.usage?.totals.before ?? 0), 0);
+  const usageAfter = review.stacks.reduce((sum, s) => sum + (s.usage?.totals.after ?? 0), 0);
+  return {
+    perStack: review.stacks.map((s) => ({
+      stack: s.stack,
+      ...(s.usage?.file ? { file: s.usage.file } : {}),
+      declaredBefore: s.comparison.totals.before,
+      declaredAfter: s.comparison.totals.after,
+      usageBefore: s.usage?.totals.before ?? 0,
+      usageAfter: s.usage?.totals.after ?? 0,
+    })),
+    lines,
+    notStated: review.stacks.flatMap((s) => (s.usage?.notStated ?? []).map((n) => ({ ...n, stack: s.stack }))),
+    removed: only("before"),
+    added: only("after"),
+    adoptedWithUsage: adoptedMonthlySaving + usageBefore - usageAfter,
+    priceSources: catalog.usage.sources,
+  };
 }
 
 function poolSide(priced: PricedResource | null, catalog: PriceCatalog): PoolSide | null {
@@ -194,6 +250,7 @@ export async function buildBudgetReport(options: { headroom?: number; billing?: 
         catalog,
       )
     : undefined;
+  const adoptedMonthlySaving = -review.totals.delta + diskMigrations.reduce((sum, m) => sum + m.temporaryMonthly, 0);
   const findings = recorded.map((r) => ({ stack: r.stack, findings: analyseStack({ stack: r.stack, resources: r.resources, config: r.config }, catalog, options) }));
   return {
     catalog: review.catalog,
@@ -210,7 +267,8 @@ export async function buildBudgetReport(options: { headroom?: number; billing?: 
     scenarios: pricingScenarios(review, catalog),
     opportunities: opportunitiesDocument(findings, catalog, options),
     diskMigrations,
-    adoptedMonthlySaving: -review.totals.delta + diskMigrations.reduce((sum, m) => sum + m.temporaryMonthly, 0),
+    adoptedMonthlySaving,
+    usage: usageSummary(review, adoptedMonthlySaving, catalog),
     largestAfter: stackReviews
       .flatMap((s) => s.comparison.lines.filter((l) => l.after && l.after.status === "priced" && l.after.monthly > 0).map((l) => ({ stack: s.stack, name: l.name, type: l.type, summary: l.after!.summary ?? l.type, monthly: l.after!.monthly })))
       .sort((a, b) => b.monthly - a.monthly || a.name.localeCompare(b.name))

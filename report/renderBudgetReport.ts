@@ -55,19 +55,29 @@ function changeRow(change: ResourceComparison): string {
 /** Where the saving stands against the proposal, and what is left of the bill: every figure computed. */
 function promiseStatement(report: BudgetReport): string[] {
   const expected = PROPOSAL_EXPECTED_MONTHLY;
-  const configured = report.adoptedMonthlySaving;
+  // The proposal's figure is a bill's, so the comparison counts usage too; the declared-only figure stays beside it.
+  const declaredAdopted = report.adoptedMonthlySaving;
+  const configured = report.usage.adoptedWithUsage;
+  const usageAfter = report.usage.perStack.reduce((sum, s) => sum + s.usageAfter, 0);
   const totals = report.opportunities.totals;
   const counted = configured + totals.monthlySaving;
   const withOptions = configured + totals.monthlySavingWithOptions;
   const temporary = report.diskMigrations.reduce((sum, m) => sum + m.temporaryMonthly, 0);
-  const afterAll = report.review.totals.after - temporary - totals.monthlySavingWithOptions;
+  const afterAll = report.review.totals.after + usageAfter - temporary - totals.monthlySavingWithOptions;
+  // Whether the usage figures come from a bill or are inferred decides how far the with-usage row can be trusted: say it.
+  const inferredUsageLines = report.usage.lines.filter((line) => line.source.startsWith("inferred")).length;
+  const usageProvenance =
+    inferredUsageLines === 0
+      ? "every usage figure with a source"
+      : `${inferredUsageLines} of its ${report.usage.lines.length} usage lines inferred, not measured: replace them with a month's bill (infra-cost usage --from-billing) before relying on this row`;
   const standing = (value: number) =>
     value >= expected.low ? (value > expected.high ? "above the proposal's range" : "within the proposal's range") : `${money(expected.low - value)} a month short of its low end`;
   const lines = [
     "| saving / month | what it includes | against 2,000-4,500 |",
     "|---:|---|---|",
-    `| ${money(configured)} | adopted: what the stack config declares now (the review's saving${report.diskMigrations.length ? `, plus what the disk migrations in progress bill until they are over: see "Changes in progress"` : ""}) | ${standing(configured)} |`,
-    `| ${money(counted)} | adopted + the counted opportunities of section 5 not yet applied (the largest per resource) | ${standing(counted)} |`,
+    `| ${money(declaredAdopted)} | adopted, declared resources only: what the stack config declares now (the review's saving${report.diskMigrations.length ? `, plus what the disk migrations in progress bill until they are over: see "Changes in progress"` : ""}) | ${standing(declaredAdopted)} |`,
+    `| ${money(configured)} | adopted, with usage: the row above plus what the usage files and the stated volume claims change (${money(configured - declaredAdopted)}, see "With usage"; ${usageProvenance}); the figure set against the proposal | ${standing(configured)} |`,
+    `| ${money(counted)} | adopted with usage + the counted opportunities of section 5 not yet applied (the largest per resource) | ${standing(counted)} |`,
     `| ${money(withOptions)} | + every option: disk types that give less performance, spot VMs on testnet, pools sized from inferred demand, 1-year commitments | ${standing(withOptions)} |`,
     "",
   ];
@@ -80,7 +90,7 @@ function promiseStatement(report: BudgetReport): string[] {
   const paragraph: string[] = [];
   if (configured < expected.low) {
     paragraph.push(
-      `What is adopted leaves ${money(expected.low - configured)} a month to the low end. ` +
+      `What is adopted, with usage, leaves ${money(expected.low - configured)} a month to the low end. ` +
         (open.length
           ? `The counted opportunities not yet applied (section 5) ${counted >= expected.low ? "close it" : `bring ${money(counted - configured)} of it`}: ${open.map((o) => `${o.id} ${money(o.monthlySaving)}`).join(", ")}; why each is not applied yet is in its note (section 5) and beside the key in its stack file. `
           : ""),
@@ -97,10 +107,52 @@ function promiseStatement(report: BudgetReport): string[] {
     paragraph.push(
       `The high end, ${money(expected.high)}, stays ${money(expected.high - withOptions)} a month beyond even every option: after them the stacks would cost ${money(afterAll)} a month, and the largest lines as configured are ${report.largestAfter.map((l) => `${l.stack} ${l.name} (${l.summary}) ${money(l.monthly)}`).join("; ")}. ` +
         "No machine or disk type the catalog offers closes that at the stated demand and under these rules: the rest would have to come from running less (fewer or pruned archive chains on prod's blockchain nodes, fewer validators or seeds), which are decisions outside this program's config. " +
-        "Not in the program's graph, so neither in the baselines nor priced here: the validators' and seeds' own volumes (a 60 Gi pd-ssd claim each in the manifests) and network egress; measured, they may hold more saving or more cost.",
+        "The validators' and seeds' own volumes and the network traffic are not declared resources: they are priced apart, from the stated volume claims and the usage files (\"With usage\"), and count in the first row.",
     );
   }
   lines.push(paragraph.join(""));
+  return lines;
+}
+
+/** The usage-based lines apart from the declared resources: both saving figures, each line with its source, what is not stated. */
+function usageSection(report: BudgetReport): string[] {
+  const usage = report.usage;
+  const sum = (pick: (s: BudgetReport["usage"]["perStack"][number]) => number) => usage.perStack.reduce((total, s) => total + pick(s), 0);
+  const row = (stack: string, declaredBefore: number, declaredAfter: number, usageBefore: number, usageAfter: number) =>
+    `| ${stack} | ${money(declaredBefore)} | ${money(declaredAfter)} | ${money(declaredBefore - declaredAfter)} | ${money(usageBefore)} | ${money(usageAfter)} | ${money(declaredBefore + usageBefore)} | ${money(declaredAfter + usageAfter)} | ${money(declaredBefore + usageBefore - declaredAfter - usageAfter)} |`;
+  const files = usage.perStack.map((s) => `${s.stack}: ${s.file ? `\`${s.file}\`` : "no usage file"}`).join(", ");
+  const lines = [
+    "### With usage",
+    "",
+    `The declared resources above leave out what bills by use: traffic (egress by destination class, data a load balancer or Cloud NAT processes) and the stated workloads' own volume claims. They are priced apart, from each stack's usage file (${files}) and the volume claims stated in config \`poolWorkloads\` and \`seedPool.seedVolumeClaims\`, at the catalog's prices (internet egress tiered on the billing account's month). Where those prices come from: ${usage.priceSources.map((p) => `${p.figure}: ${p.source}${p.retrieved ? `, retrieved ${p.retrieved}` : ""}`).join("; ")}.`,
+    "",
+    "| stack | declared before | declared after | saving, declared | usage before | usage after | with usage before | with usage after | saving with usage |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ...usage.perStack.map((s) => row(s.stack, s.declaredBefore, s.declaredAfter, s.usageBefore, s.usageAfter)),
+    row("**total**", sum((s) => s.declaredBefore), sum((s) => s.declaredAfter), sum((s) => s.usageBefore), sum((s) => s.usageAfter)),
+    "",
+  ];
+  const removed = usage.removed.reduce((total, r) => total + r.monthly, 0);
+  const added = usage.added.reduce((total, r) => total + r.monthly, 0);
+  if (usage.removed.length || usage.added.length) {
+    lines.push(
+      `Deleting resources deletes their usage: ${money(removed)} a month (${usage.removed.map((r) => `${r.stack} ${r.resource} (${r.type.split(":").pop()}) ${money(r.monthly)}`).join(", ") || "none"}); ` +
+        `what the change adds uses ${money(added)} a month (${usage.added.map((r) => `${r.stack} ${r.resource} (${r.type.split(":").pop()}) ${money(r.monthly)}`).join(", ") || "none"}).`,
+      "",
+    );
+  }
+  lines.push("| stack | side | resource | usage | quantity | USD / month | source |", "|---|---|---|---|---:|---:|---|");
+  for (const line of usage.lines.filter((l) => l.quantity !== 0)) {
+    lines.push(`| ${line.stack} | ${line.side} | ${line.resource} | ${line.key}: ${line.description} | ${number(Number(line.quantity.toFixed(2)), 0)} ${line.unit} | ${money(line.monthly)} | ${line.source.replace(/\|/g, "\\|")} |`);
+  }
+  lines.push("");
+  const named = (l: { stack: string; resource: string }) => `${l.stack} ${l.resource}`;
+  const withTraffic = new Set(usage.lines.filter((l) => l.quantity !== 0).map(named));
+  const zeroOnly = [...new Set(usage.lines.filter((l) => l.quantity === 0).map(named))].filter((name) => !withTraffic.has(name));
+  if (zeroOnly.length) lines.push(`Stated as 0 GB (cluster-internal traffic only, each with its reason in its usage file): ${zeroOnly.join(", ")}.`, "");
+  if (usage.notStated.length) {
+    lines.push(`Usage not stated, so not priced (never counted as $0): ${usage.notStated.map((n) => `${n.stack} ${n.resource} (${n.type.split(":").pop()}, ${n.sides.join(" and ")}${n.reason ? `: ${n.reason}` : ""})`).join(", ")}.`, "");
+  }
   return lines;
 }
 
@@ -173,6 +225,7 @@ export function renderBudgetReport(report: BudgetReport, chartNames: { seedPool:
           ? `the computed saving exceeds its high end.`
           : `the computed range reaches into it.`),
     "",
+    ...usageSection(report),
     ...inProgressSection(report),
     "### Against the proposal's 2,000 to 4,500 USD a month",
     "",

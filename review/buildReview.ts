@@ -11,7 +11,7 @@ import { firstInvalidInput, invalidFieldPath } from "../cost/costComparison";
 import { CostReview, StackCostReview, assembleReview, reviewStack } from "../cost/costReview";
 import { InputError } from "../cost/sources/inputError";
 import { StackExportGraph, readStackExport } from "../cost/sources/stackExport";
-import { money } from "../cost/money";
+import { money, roundMoney } from "../cost/money";
 import type { ResourceRecord } from "../graph/resourceRecord";
 import { describeDiskMigration, diskMigrationCosts } from "../opportunities/diskMigrationCosts";
 import { pricedByUrn } from "../opportunities/repricing";
@@ -20,12 +20,17 @@ import { evaluateStackPolicies } from "../policies/evaluate";
 import { PROJECT_ROOT } from "../program/projectRoot";
 import { STACKS, type StackName } from "../program/stacks";
 import { catalogFromBilling, componentsRepriced, reviewWithBilledBaseline } from "./billingCalibration";
+import { priceResources } from "../cost/engine";
+import { ReadUsageFile, readStackUsageFile } from "../usage/readUsageFile";
+import { priceUsage } from "../usage/priceUsage";
 
 /** Which stacks to review, against which baseline file. */
 export interface ReviewInputs {
   stack: StackName | "all";
   /** A stack export to use as the one stack's baseline; default baselines/<stack>.json. */
   baseline?: string;
+  /** A usage file for the one stack; default usage.<stack>.yml beside the stack file, when it exists. */
+  usage?: string;
   /** The folder baseline paths are shown relative to; default the working directory. */
   showPathsFrom?: string;
   /** Billing files whose `month` is the before side (as billed), per resource the bill names. */
@@ -43,6 +48,8 @@ export interface Baseline {
   /** The file as the review shows it. */
   shown: string;
   graph: StackExportGraph;
+  /** The stack's usage file, when it has one. */
+  usage?: ReadUsageFile;
 }
 
 /** The review and the program runs it was built from (the report investigates the same runs). */
@@ -66,10 +73,13 @@ export function readBaselines(inputs: ReviewInputs): Baseline[] {
     throw new InputError("--baseline", "", "one baseline is one stack's: use it with --stack prod or --stack testnet");
   }
   const from = inputs.showPathsFrom ?? process.cwd();
+  if (inputs.usage !== undefined && stacks.length > 1) {
+    throw new InputError("--usage", "", "one usage file is one stack's: use it with --stack prod or --stack testnet (or usage.<stack>.yml beside each stack file)");
+  }
   return stacks.map((stack) => {
     const file = inputs.baseline ?? defaultBaselineFile(stack);
     const shown = path.relative(from, file).split(path.sep).join("/") || file;
-    return { stack, file, shown, graph: readStackExport(file) };
+    return { stack, file, shown, graph: readStackExport(file), usage: readStackUsageFile(stack, inputs.usage, from) };
   });
 }
 
@@ -85,6 +95,16 @@ export async function recordPrograms(stacks: StackName[]): Promise<RecordedStack
  * the policy results, the totals. A value no resource can have is refused naming where it sits.
  */
 export function reviewStacks(baselines: Baseline[], programs: { resources: ResourceRecord[] }[], catalog: PriceCatalog): CostReview {
+  // Usage is priced over every stack at once: internet egress tiers are per billing account.
+  const usage = priceUsage(
+    baselines.map((baseline, index) => ({
+      stack: baseline.stack,
+      usageFile: baseline.usage,
+      before: { records: baseline.graph.resources, priced: priceResources(baseline.graph.resources, catalog) },
+      after: { records: programs[index].resources, priced: priceResources(programs[index].resources, catalog) },
+    })),
+    catalog,
+  );
   const reviews: StackCostReview[] = baselines.map((baseline, index) => {
     const review = reviewStack(baseline.stack, baseline.shown, baseline.graph.resources, programs[index].resources, catalog);
     const invalid = firstInvalidInput(review.comparison);
@@ -94,7 +114,7 @@ export function reviewStacks(baselines: Baseline[], programs: { resources: Resou
       throw new InputError(file, `${where}.${invalidFieldPath(invalid.field)}`, invalid.message);
     }
     // The same checks `pulumi preview --policy-pack policies` runs, over the same graph.
-    review.policies = evaluateStackPolicies(programs[index].resources, baseline.stack).map((result) => ({
+    review.policies = evaluateStackPolicies(programs[index].resources, baseline.stack, undefined, usage[index]).map((result) => ({
       policyName: result.policy,
       enforcementLevel: result.enforcementLevel,
       passed: result.passed,
@@ -104,7 +124,12 @@ export function reviewStacks(baselines: Baseline[], programs: { resources: Resou
     if (migrations.costs.length) review.inProgress = migrations.costs.map((cost) => describeDiskMigration(cost, money));
     return review;
   });
-  return assembleReview(reviews, catalog);
+  reviews.forEach((review, index) => (review.usage = usage[index]));
+  const assembled = assembleReview(reviews, catalog);
+  const before = roundMoney(assembled.totals.before + usage.reduce((sum, u) => sum + u.totals.before, 0));
+  const after = roundMoney(assembled.totals.after + usage.reduce((sum, u) => sum + u.totals.after, 0));
+  assembled.withUsage = { before, after, delta: roundMoney(after - before) };
+  return assembled;
 }
 
 /** Reads the baselines (first: a bad one fails before the slower program run), records the programs, builds the review. */

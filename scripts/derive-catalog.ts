@@ -13,7 +13,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import type { PriceCatalog, MachineTypePrices } from "../catalog/catalog";
+import type { PriceCatalog, MachineTypePrices, PriceTier, UsagePrices } from "../catalog/catalog";
 
 const HOURS_PER_MONTH = 730;
 
@@ -118,6 +118,61 @@ export function deriveCatalog(source: any): PriceCatalog {
       forwardingRuleAdditionalHour: 0.01,
     },
     gke: { clusterFeeHour: 0.1, freeTierMonthlyCredit: 74.4 },
+    usage: deriveUsagePrices(source),
+  };
+}
+
+/** pricing.yml's internet egress tiers (TiB a month) -> the GiB they start at. */
+const TIER_START_GIB: Record<string, number> = { "0-1": 0, "1-10": 1024, "10n": 10240 };
+/** pricing.yml's internet egress keys -> the catalog's destination classes (`cost`: every other destination). */
+const INTERNET_CLASS_BY_SOURCE_KEY: Record<string, keyof UsagePrices["internetEgress"]> = { cost: "worldwide", china: "china", australia: "australia" };
+
+/** Pages read for the usage prices pricing.yml lacks (the same figures as the shared SOURCE.md). */
+const VPC_PRICING_PAGE = "Google Cloud, Virtual Private Cloud pricing, https://cloud.google.com/vpc/network-pricing ('VM-VM data transfer pricing within Google Cloud')";
+const LOAD_BALANCING_PRICING_PAGE = "Google Cloud, Cloud Load Balancing pricing, https://cloud.google.com/load-balancing/pricing ('Inbound / Outbound data processed by load balancer', regional)";
+const PAGES_RETRIEVED = "2026-12-03";
+
+/**
+ * Internet egress tiers and Cloud NAT data from the price file; inter-zone, inter-region and load
+ * balancer data processing, which it lacks, from Google's pricing pages (dated in `sources`).
+ */
+export function deriveUsagePrices(source: any): UsagePrices {
+  const internet = source.compute.network.traffic?.egress?.internet;
+  if (!internet) throw new Error("pricing source: compute.network.traffic.egress.internet is missing");
+  const internetEgress = { worldwide: {}, china: {}, australia: {} } as UsagePrices["internetEgress"];
+  for (const [key, priceClass] of Object.entries(INTERNET_CLASS_BY_SOURCE_KEY)) {
+    // The worldwide tiers sit directly under `internet.cost`; China's and Australia's under their own key.
+    const tiers = key === "cost" ? internet.cost : internet[key]?.cost;
+    if (!tiers) throw new Error(`pricing source: compute.network.traffic.egress.internet ${key} is missing`);
+    const byRegion: Record<string, PriceTier[]> = {};
+    for (const [tier, regions] of Object.entries<Record<string, SourceCost>>(tiers)) {
+      const fromGib = TIER_START_GIB[tier];
+      if (fromGib === undefined) throw new Error(`pricing source: internet egress tier ${tier} is not one of ${Object.keys(TIER_START_GIB).join(", ")}`);
+      for (const [region, cost] of Object.entries(regions)) {
+        if (typeof cost.month !== "number") continue;
+        (byRegion[region] ??= []).push({ fromGib, usdPerGib: cost.month });
+      }
+    }
+    for (const region of Object.keys(byRegion).sort()) internetEgress[priceClass][region] = byRegion[region].sort((a, b) => a.fromGib - b.fromGib);
+  }
+  const cloudNatDataGib: Record<string, number> = {};
+  for (const [region, cost] of Object.entries<SourceCost>(source.compute.network.nat?.data?.cost ?? {})) {
+    if (typeof cost.month === "number") cloudNatDataGib[region] = cost.month;
+  }
+  if (Object.keys(cloudNatDataGib).length === 0) throw new Error("pricing source: compute.network.nat.data is missing");
+  return {
+    internetEgress,
+    interZoneGib: 0.01,
+    interRegionNorthAmericaGib: 0.02,
+    loadBalancerDataGib: 0.008,
+    cloudNatDataGib,
+    sources: [
+      { figure: "internetEgress", source: "pricing.yml compute.network.traffic.egress.internet (Premium Tier, tiers 0-1, 1-10, 10+ TiB a month)" },
+      { figure: "cloudNatDataGib", source: "pricing.yml compute.network.nat.data" },
+      { figure: "interZoneGib", source: VPC_PRICING_PAGE, retrieved: PAGES_RETRIEVED },
+      { figure: "interRegionNorthAmericaGib", source: VPC_PRICING_PAGE, retrieved: PAGES_RETRIEVED },
+      { figure: "loadBalancerDataGib", source: LOAD_BALANCING_PRICING_PAGE, retrieved: PAGES_RETRIEVED },
+    ],
   };
 }
 

@@ -97,7 +97,10 @@ describe("review", () => {
     expect(stderr).toBe("");
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
-    expect(Object.keys(report)).toEqual(["version", "currency", "hoursPerMonth", "catalog", "resources", "unpriced", "totals", "stacks"]);
+    expect(Object.keys(report)).toEqual(["version", "currency", "hoursPerMonth", "catalog", "resources", "unpriced", "totals", "stacks", "totalsWithUsage", "usage"]);
+    // Usage is apart from the declared totals: with usage = declared + each stack's usage lines.
+    const usageAfter = Object.values(report.usage as Record<string, { totals: { after: number } }>).reduce((sum, u) => sum + u.totals.after, 0);
+    expect(report.totalsWithUsage.after).toBeCloseTo(report.totals.after + usageAfter, 2);
     expect(Object.keys(report.stacks)).toEqual(["prod", "testnet"]);
     expect(report.stacks.testnet.delta).toBeLessThan(0);
     // Prod's disk migration is at step copy: the old disk and the snapshot bill beside the new disk

@@ -27,7 +27,7 @@ describe("config poolWorkloads", () => {
     ["VPA cap below the request", (r) => (r[K("poolWorkloads")]["pocket-core"][0].verticalAutoscalerMax.cpu = 0.25), "prod: poolWorkloads.pocket-core[0].verticalAutoscalerMax.cpu 0.25 must not be below requests.cpu 0.5"],
     ["a disk the stack does not have", (r) => (r[K("poolWorkloads")]["blockchain-nodes"][0].dataDisk.name = "geth-main-data"), 'prod: poolWorkloads.blockchain-nodes[0].dataDisk.name "geth-main-data" is not a data disk of this stack (allowed: geth-mainnet-data, geth-rinkeby-data, geth-ropsten-data, geth-goerli-data, poa-kovan-data, poa-xdai-data)'],
     ["a bad request", (r) => (r[K("poolWorkloads")]["pocket-core"][0].requests.cpu = "500m"), 'prod: poolWorkloads.pocket-core[0].requests.cpu "500m" must be a number'],
-    ["an unknown field", (r) => (r[K("poolWorkloads")]["pocket-core"][0].request = {}), 'prod: poolWorkloads.pocket-core[0] has unknown key "request" (allowed: name, namespace, replicas, requests, limits, verticalAutoscalerMax, onePerNode, disruptionBudget, dataDisk, source, inferred)'],
+    ["an unknown field", (r) => (r[K("poolWorkloads")]["pocket-core"][0].request = {}), 'prod: poolWorkloads.pocket-core[0] has unknown key "request" (allowed: name, namespace, replicas, requests, limits, verticalAutoscalerMax, onePerNode, disruptionBudget, dataDisk, volumeClaims, source, inferred)'],
   ];
   test.each(cases)("%s", (_name, mutate, message) => {
     const raw = base("prod");

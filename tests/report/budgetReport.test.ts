@@ -49,10 +49,15 @@ test(`${REPORT} and its charts are up to date (run \`npm run report\` when this 
 test("the report answers the proposal: every pool's fit, every prod data disk's options, the counted saving and the saving with options", async () => {
   const report = await buildBudgetReport();
   const markdown = renderBudgetReport(report, chartNames(REPORT)).markdown;
-  const configured = report.adoptedMonthlySaving;
+  // The proposal is compared with the saving with usage; the declared-only figure stays beside it.
+  const configured = report.usage.adoptedWithUsage;
+  const usageChange = report.usage.perStack.reduce((sum, s) => sum + s.usageBefore - s.usageAfter, 0);
+  expect(configured).toBeCloseTo(report.adoptedMonthlySaving + usageChange, 6);
+  expect(markdown).toContain(`| ${chartMoney(report.adoptedMonthlySaving)} | adopted, declared resources only`);
+  expect(markdown).toContain(`| ${chartMoney(configured)} | adopted, with usage`);
   const { monthlySaving, monthlySavingWithOptions } = report.opportunities.totals;
   expect(monthlySavingWithOptions).toBeGreaterThanOrEqual(monthlySaving);
-  expect(markdown).toContain(`| ${chartMoney(configured + monthlySaving)} | adopted + the counted opportunities`);
+  expect(markdown).toContain(`| ${chartMoney(configured + monthlySaving)} | adopted with usage + the counted opportunities`);
   expect(markdown).toContain(`| ${chartMoney(configured + monthlySavingWithOptions)} | + every option`);
   // Every node pool of both stacks has its requests-vs-allocatable row; every prod data disk its three types.
   const pools = report.review.stacks.flatMap((s) => s.comparison.lines.filter((l) => l.after && l.type === "gcp:container/nodePool:NodePool").map((l) => `| ${s.stack} | ${l.name} |`));
