@@ -162,7 +162,7 @@ export class TestnetBlockchains extends pulumi.ComponentResource {
       },
       k8sOpts,
     );
-    new k8s.core.v1.PersistentVolumeClaim(
+    const claim = new k8s.core.v1.PersistentVolumeClaim(
       `${chain.name}-data`,
       {
         metadata: { name: `${chain.name}-data`, namespace: args.namespace, labels },
@@ -205,7 +205,9 @@ export class TestnetBlockchains extends pulumi.ComponentResource {
           },
         },
       },
-      k8sOpts,
+      // Its pod uses the claim: Pulumi deletes dependents first, so on decommission the StatefulSet
+      // (and its pod) goes before the claim, whose deletion otherwise waits on the pod for ever.
+      { ...k8sOpts, dependsOn: [claim] },
     );
   }
 }
