@@ -206,7 +206,8 @@ export class TestnetBlockchains extends pulumi.ComponentResource {
         },
       },
       // Its pod uses the claim: Pulumi deletes dependents first, so on decommission the StatefulSet
-      // (and its pod) goes before the claim, whose deletion otherwise waits on the pod for ever.
+      // (and its pod) goes before the claim, whose deletion otherwise waits on that pod until the
+      // provider times out.
       { ...k8sOpts, dependsOn: [claim] },
     );
   }
