@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CI's real-cluster step (.ci/run): the cold build of the control plane (cluster/build.sh, about
-# half an hour on 2 cores) is too long for every CI run, so CI runs `npm run test:cluster` when
+# an hour on 2 cores) is too long for every CI run, so CI runs `npm run test:cluster` when
 # this machine's cluster cache is warm and says plainly that it skipped it otherwise.
 # RELAY_BUDGET_BUILD_CLUSTER=1 builds it cold.
 set -euo pipefail

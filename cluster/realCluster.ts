@@ -7,7 +7,8 @@
  *   copy the server must refuse.
  * - `pulumi up` of both stacks with the real engine when its cache is warm (cluster/realClusterEngine.ts).
  * With `--negative` it runs the broken cases instead: a config that cannot fit, a budget that
- * blocks every drain; each check must then fail, and the run counts that as passed.
+ * blocks every drain, a testnet route prod does not serve; each check must then fail, and the run
+ * counts that as passed.
  * Last line: `real cluster: N checks passed, M failed`.
  */
 import { spawnSync } from "child_process";
@@ -22,8 +23,8 @@ import { DEFAULT_HEADROOM } from "../opportunities/rightsizing";
 import { PROJECT_ROOT } from "../program/projectRoot";
 import { STACKS } from "../program/stacks";
 import { CheckTally } from "../engine/engineProject";
-import { KubeApi, localConnection } from "./kubeApi";
-import { pulumiUpChecks } from "./realClusterEngine";
+import { KubeApi, KubeConnection, localConnection } from "./kubeApi";
+import { missingRouteCase, pulumiUpChecks } from "./realClusterEngine";
 import { PoolProof, provePool } from "./schedulerProof";
 import { SCHEDULER_PROOF_FILE, SchedulerProofDocument, planHash, proofText } from "./schedulerResults";
 import { SimulatedPool, simulatedPools } from "./simulatedPools";
@@ -85,24 +86,48 @@ async function schedulerProof(api: KubeApi, scheduler: string): Promise<void> {
   }
 }
 
-/** The broken cases: each must make the check it breaks fail. */
+/**
+ * The broken cases: each must make the check it breaks fail. The config rules refuse both configs
+ * before any cluster sees them, so the broken pools are built from prod's valid seed pool, changed
+ * the way each config would change it; the detail says what the config rules answer.
+ */
 async function negativeCases(api: KubeApi, scheduler: string): Promise<void> {
   const catalog = loadCatalog();
   const prod = await recordStack("prod");
   if (!("seedPool" in prod.config)) throw new Error("prod's config has no seedPool");
   const seedPool = prod.config.seedPool;
-  const seeds = async (overrides: Record<string, unknown>): Promise<SimulatedPool> => {
-    const recorded = await recordStack("prod", { configOverrides: { seedPool: { ...seedPool, ...overrides } } });
-    const pool = simulatedPools("prod", recorded.resources, catalog).pools.find((p) => p.pool === seedPool.name);
-    if (!pool) throw new Error(`the seed pool ${seedPool.name} is not in prod's graph`);
-    return pool;
-  };
-  const cannotFit = await provePool(api, await seeds({ nodeCount: 2 }), DEFAULT_HEADROOM);
+  const pool = simulatedPools("prod", prod.resources, catalog).pools.find((p) => p.pool === seedPool.name);
+  if (!pool) throw new Error(`the seed pool ${seedPool.name} is not in prod's graph`);
+  const configAnswer = async (overrides: Record<string, unknown>): Promise<string> =>
+    recordStack("prod", { configOverrides: { seedPool: { ...seedPool, ...overrides } } }).then(
+      () => "the config rules accept it",
+      (err: Error) => `the config rules refuse it too (${err.message.split("\n")[0]})`,
+    );
+
+  const cannotFit = await provePool(api, { ...pool, nodeCount: 2 }, DEFAULT_HEADROOM);
   const [name, ok, detail] = poolChecks(cannotFit, scheduler).placement;
-  check(`negative: a config that cannot fit (seedPool.nodeCount 2) fails "${name}"`, !ok, detail);
-  const blocking = await provePool(api, await seeds({ minAvailableSeeds: seedPool.seedReplicas }), DEFAULT_HEADROOM);
+  check(`negative: a config that cannot fit (seedPool.nodeCount 2) fails "${name}"`, !ok, `${detail}; ${await configAnswer({ nodeCount: 2 })}`);
+
+  // Every budget of the pool at its group's full replica count: no pod may ever be evicted.
+  const blockingPool: SimulatedPool = { ...pool, groups: pool.groups.map((g) => (g.minAvailable !== undefined ? { ...g, minAvailable: g.replicas } : g)) };
+  const blocking = await provePool(api, blockingPool, DEFAULT_HEADROOM);
   const [uName, uOk, uDetail] = poolChecks(blocking, scheduler).upgrade;
-  check(`negative: a PodDisruptionBudget that blocks every drain (minAvailableSeeds ${seedPool.seedReplicas}) fails "${uName}"`, !uOk, uDetail);
+  check(
+    `negative: a PodDisruptionBudget that blocks every drain (minAvailableSeeds ${seedPool.seedReplicas}) fails "${uName}"`,
+    !uOk,
+    `${uDetail}; ${await configAnswer({ minAvailableSeeds: seedPool.seedReplicas })}`,
+  );
+}
+
+/** The broken case that needs the engine: a testnet route prod does not serve must fail testnet's `pulumi up`. */
+async function negativeRouteCase(api: KubeApi, connection: KubeConnection, tmp: string): Promise<void> {
+  const engine = process.env.ENGINE_DIR;
+  if (!engine || !fs.existsSync(path.join(engine, "complete"))) {
+    check("negative: a route that is missing", false, `needs the engine: its cache ${engine ?? "(ENGINE_DIR unset)"} is cold; run npm run engine:build`);
+    return;
+  }
+  const { name, ok, refusedForTheRoute, detail } = await missingRouteCase(api, connection, engine, tmp);
+  check(`negative: a route that is missing fails "${name}", refused for that route`, !ok && refusedForTheRoute, detail);
 }
 
 /** kubectl against the running control plane. */
@@ -153,7 +178,10 @@ async function main(): Promise<void> {
     api = new KubeApi(connection);
     const scheduler = kubeSchedulerVersion();
     console.log(`cluster: kube-scheduler ${scheduler}, API server ${connection.server.origin}`);
-    if (negative) await negativeCases(api, scheduler);
+    if (negative) {
+      await negativeCases(api, scheduler);
+      await negativeRouteCase(api, connection, tmp);
+    }
     else {
       // --up-only: just the pulumi up checks (the proof and dry run take minutes; rerun them without it).
       if (!process.argv.includes("--up-only")) {

@@ -163,7 +163,7 @@ export class TestnetBlockchains extends pulumi.ComponentResource {
       },
       k8sOpts,
     );
-    new k8s.core.v1.PersistentVolumeClaim(
+    const claim = new k8s.core.v1.PersistentVolumeClaim(
       `${chain.name}-data`,
       {
         metadata: { name: `${chain.name}-data`, namespace: args.namespace, labels },
@@ -206,7 +206,10 @@ export class TestnetBlockchains extends pulumi.ComponentResource {
           },
         },
       },
-      k8sOpts,
+      // Its pod uses the claim: Pulumi deletes dependents first, so on decommission the StatefulSet
+      // (and its pod) goes before the claim, whose deletion otherwise waits on that pod until the
+      // provider times out.
+      { ...k8sOpts, dependsOn: [claim] },
     );
   }
 }

@@ -153,8 +153,19 @@ describe("the committed stacks", () => {
     expect(findings.warnings.join("\n")).not.toMatch(/seeds: .* is too few/);
   });
 
-  test("the JSON document follows the versioned contract", async () => {
+  test("the committed testnet config has the sizes the scheduler proof checked: no rightsizing remains, and no warning", async () => {
     const testnet = await recordStack("testnet");
+    const findings = analyseStack({ stack: "testnet", resources: testnet.resources, config: testnet.config }, catalog);
+    expect(findings.opportunities.map((o) => o.id)).toEqual(["testnet/spot/pocket-core", "testnet/spot/system"]);
+    expect(findings.warnings.join("\n")).not.toMatch(/is too few/);
+  });
+
+  test("the JSON document follows the versioned contract", async () => {
+    // pocket-core at its former 3 nodes: a rightsizing sized from an inferred demand.
+    const committed = await recordStack("testnet");
+    if (!("nodePools" in committed.config)) throw new Error("testnet's config has no nodePools");
+    const nodePools = committed.config.nodePools.map((pool) => (pool.name === "pocket-core" ? { ...pool, nodeCount: 3 } : pool));
+    const testnet = await recordStack("testnet", { configOverrides: { nodePools } });
     const findings = analyseStack({ stack: "testnet", resources: testnet.resources, config: testnet.config }, catalog);
     const document = opportunitiesDocument([{ stack: "testnet", findings }], catalog);
     expect(document).toMatchObject({ version: 1, currency: "USD", hoursPerMonth: 730, catalog: { source: catalog.source, date: catalog.date }, headroom: 0.2 });

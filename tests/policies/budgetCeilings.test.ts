@@ -52,14 +52,14 @@ describe("monthly-budget-ceiling", () => {
     const graph = resources.map((r) => (r === pool ? withInputs(pool, { nodeCount: UNKNOWN }) : r));
     const violations = await runStackPolicy(monthlyBudgetCeiling, graph, committedConfig("testnet", "monthly-budget-ceiling"));
     expect(violations).toEqual([
-      expect.objectContaining({ message: expect.stringContaining("cannot verify the $560.00 ceiling during preview: pocket-core: node count unknown until apply and no autoscaling maximum bounds it") }),
+      expect.objectContaining({ message: expect.stringContaining("cannot verify the $450.00 ceiling during preview: pocket-core: node count unknown until apply and no autoscaling maximum bounds it") }),
     ]);
   });
 
   it("passes a preview whose unknown node count is bounded by an autoscaling maximum within the ceiling", async () => {
     const { resources } = await recordedStack("testnet");
     const pool = findRecord(resources, NODE_POOL, "pocket-core");
-    const graph = resources.map((r) => (r === pool ? withInputs(pool, { nodeCount: UNKNOWN, autoscaling: { minNodeCount: 1, maxNodeCount: 3 } }) : r));
+    const graph = resources.map((r) => (r === pool ? withInputs(pool, { nodeCount: UNKNOWN, autoscaling: { minNodeCount: 1, maxNodeCount: 2 } }) : r));
     expect(await runStackPolicy(monthlyBudgetCeiling, graph, committedConfig("testnet", "monthly-budget-ceiling"))).toEqual([]);
   });
 });
