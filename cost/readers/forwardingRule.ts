@@ -30,7 +30,7 @@ export function readForwardingRuleShape(record: ResourceRecord, context: Pricing
   return { kind: "forwardingRule", region, ordinal };
 }
 
-export const USAGE_NOT_PRICED = "load-balancer data processing is usage-based and not priced";
+export const USAGE_NOT_PRICED = "load-balancer data processing is usage-based: priced apart, from the stack's usage file (load_balancer_data_gb, monthly_ingress_data_gb), not in this figure";
 
 export const readForwardingRule: ResourceReader = (record, context) => {
   const assumptions: string[] = [];
