@@ -103,7 +103,8 @@ function label(resource: { name: string; summary?: string }): string {
 /** The ceiling-relevant cost of `resources` (one stack's graph, or a single node pool). */
 export function estimateCeilingCost(resources: PolicyResource[]): CeilingEstimate {
   const estimate: CeilingEstimate = { monthly: 0, contributors: [], assumptions: [], unverifiable: [], unpriced: [] };
-  priceResourcesWithReads(resources.map(recordForPricing)).forEach(({ priced, read }, i) => {
+  // A view's secrets are revealed (resourceView.ts): there is no secret wrapper to look for.
+  priceResourcesWithReads(resources.map(recordForPricing), undefined, { noSecretWrappers: true }).forEach(({ priced, read }, i) => {
     const view = resources[i];
     const bound: PoolBound = view.type === NODE_POOL_TYPE ? nodePoolBound(view) : {};
     const assumptions: string[] = [];

@@ -63,7 +63,14 @@ export function toCrossGuardPolicy<C>(definition: PolicyDefinition<C>): Policy {
     enforcementLevel: definition.enforcementLevel,
     configSchema: definition.config.jsonSchema,
   };
-  const readConfig = (args: { getConfig<T extends object>(): T }) => parsePolicyConfig(definition.name, definition.config, args.getConfig());
+  // @pulumi/policy hands each call a fresh copy of the same config: it is parsed again only when it changes.
+  let parsed: { key: string; config: C } | undefined;
+  const readConfig = (args: { getConfig<T extends object>(): T }) => {
+    const properties = args.getConfig();
+    const key = JSON.stringify(properties);
+    if (parsed?.key !== key) parsed = { key, config: parsePolicyConfig(definition.name, definition.config, properties) };
+    return parsed.config;
+  };
   const validateResource = definition.checkResource
     ? (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
         const config = readConfig(args);
