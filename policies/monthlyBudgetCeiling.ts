@@ -9,7 +9,9 @@ import { money, roundMoney } from "../cost/money";
 import { CeilingEstimate, estimateCeilingCost, estimateNotes, largestContributors, unverifiableMessage } from "./ceilingEstimate";
 import { diskMigrationsOf, temporaryMigrationResources } from "../graph/diskMigration";
 import { COMPONENT_TYPES } from "../graph/componentTypes";
-import type { PolicyResource } from "./resourceView";
+import { PolicyResource, recordForPricing } from "./resourceView";
+import { priceStackUsage, readConfiguredUsageFile, usageBesideCeiling } from "./ceilingUsage";
+import { z } from "zod";
 
 /**
  * A disk migration in progress bills its old disk and snapshot on top of its end state for days:
@@ -32,19 +34,29 @@ function temporaryNote(temporary: CeilingEstimate): string {
 export const monthlyBudgetCeilingConfig = definePolicyConfig({
   /** The stack's ceiling in USD a month; required so a missing config file cannot pass silently. */
   maxMonthlyCost: usdPerMonth().describe("The stack's monthly budget ceiling, USD"),
+  /** Named beside the ceiling, never counted against it; relative to the policy pack's directory. */
+  usageFile: z
+    .string({ error: "must be a path (the stack's usage file, e.g. ../usage.prod.yml)" })
+    .min(1, "must be a path (the stack's usage file, e.g. ../usage.prod.yml)")
+    .optional()
+    .describe("The stack's usage file (usage.<stack>.yml), relative to the policy pack's directory: its usage is named beside the ceiling, not counted against it"),
 });
 
-export const monthlyBudgetCeiling: PolicyDefinition<{ maxMonthlyCost: number }> = definePolicy({
+export const monthlyBudgetCeiling: PolicyDefinition<{ maxMonthlyCost: number; usageFile?: string }> = definePolicy({
   name: "monthly-budget-ceiling",
   description: "The stack's estimated monthly cost must not exceed its budget ceiling (maxMonthlyCost, USD).",
   enforcementLevel: "mandatory",
   config: monthlyBudgetCeilingConfig,
-  checkStack: (allResources, { maxMonthlyCost }) => {
+  checkStack: (allResources, { maxMonthlyCost, usageFile }, context) => {
     const { steady, temporary } = splitTemporaryMigrationCosts(allResources);
     const estimate = estimateCeilingCost(steady);
     const inProgress = temporary.length ? temporaryNote(estimateCeilingCost(temporary)) : undefined;
     const budget = { estimate: roundMoney(estimate.monthly), ceiling: maxMonthlyCost };
-    const notes = [...estimateNotes(estimate), ...(inProgress ? [inProgress] : [])];
+    // Usage is priced once per check, over the declared resources' prices the estimate already has.
+    const usage =
+      context.usage ??
+      (usageFile !== undefined ? priceStackUsage(readConfiguredUsageFile(usageFile, context.packDirectory), steady.map(recordForPricing), estimate.priced) : undefined);
+    const notes = [...estimateNotes(estimate), ...(inProgress ? [inProgress] : []), usageBesideCeiling(usage)];
     const violations = [];
     if (estimate.unverifiable.length) {
       violations.push({ message: [unverifiableMessage(estimate, maxMonthlyCost), ...notes].join(" ") });
