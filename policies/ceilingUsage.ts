@@ -3,7 +3,6 @@
  * judges the declared resources; traffic, data processed and stated sizes are the stack's usage
  * file's (usage/), priced by the pricing the review uses, once per stack check.
  */
-import * as fs from "fs";
 import * as path from "path";
 import { loadCatalog } from "../catalog/catalog";
 import { money } from "../cost/money";
@@ -13,8 +12,11 @@ import { priceUsage } from "../usage/priceUsage";
 import { ReadUsageFile, readUsageFile } from "../usage/readUsageFile";
 import type { StackUsage } from "../usage/usageModel";
 
-/** The usage file last read, kept while it is unchanged on disk: the pack parses it once, not on every preview of a session. */
-let lastRead: { file: string; mtimeMs: number; size: number; read: ReadUsageFile } | undefined;
+/**
+ * The usage file last read: the Pulumi CLI starts the pack for one preview, so it is parsed once,
+ * not on every check of the session.
+ */
+let lastRead: ReadUsageFile | undefined;
 
 /**
  * The usage file the policy config names: a relative path is from `directory` (the policy pack's:
@@ -23,17 +25,10 @@ let lastRead: { file: string; mtimeMs: number; size: number; read: ReadUsageFile
  */
 export function readConfiguredUsageFile(usageFile: string, directory: string): ReadUsageFile {
   const file = path.resolve(directory, usageFile);
+  if (lastRead?.file === file) return lastRead;
   const shown = path.basename(file);
-  let stat: fs.Stats | undefined;
-  try {
-    stat = fs.statSync(file);
-  } catch {
-    // readUsageFile says why, naming the file.
-  }
-  if (stat && lastRead?.file === file && lastRead.mtimeMs === stat.mtimeMs && lastRead.size === stat.size) return lastRead.read;
-  const read = { file, shown, usage: readUsageFile(file, shown) };
-  if (stat) lastRead = { file, mtimeMs: stat.mtimeMs, size: stat.size, read };
-  return read;
+  lastRead = { file, shown, usage: readUsageFile(file, shown) };
+  return lastRead;
 }
 
 /** The usage lines of a stack's declared resources (`priced`: the engine's price of each record, same order). */

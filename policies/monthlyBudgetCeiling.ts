@@ -50,16 +50,22 @@ export const monthlyBudgetCeiling: PolicyDefinition<{ maxMonthlyCost: number; us
   checkStack: (allResources, { maxMonthlyCost, usageFile }, context) => {
     const { steady, temporary } = splitTemporaryMigrationCosts(allResources);
     const estimate = estimateCeilingCost(steady);
-    const inProgress = temporary.length ? temporaryNote(estimateCeilingCost(temporary)) : undefined;
     const budget = { estimate: roundMoney(estimate.monthly), ceiling: maxMonthlyCost };
-    // Usage is priced once per check, over the declared resources' prices the estimate already has.
-    const usage =
-      context.usage ??
-      (usageFile !== undefined ? priceStackUsage(readConfiguredUsageFile(usageFile, context.packDirectory), steady.map(recordForPricing), estimate.priced) : undefined);
-    const notes = [...estimateNotes(estimate), ...(inProgress ? [inProgress] : []), usageBesideCeiling(usage)];
+    // The file is read (and refused if bad) on every check; the pack's process parses it once.
+    const file = context.usage === undefined && usageFile !== undefined ? readConfiguredUsageFile(usageFile, context.packDirectory) : undefined;
+    // The notes (what a migration in progress adds, the usage beside the ceiling) are worked out when a
+    // message shows them: the pack under the CLI reports violations only, and a passing preview needs none.
+    let notes: string[] | undefined;
+    const notesOnce = () => {
+      if (notes) return notes;
+      const inProgress = temporary.length ? temporaryNote(estimateCeilingCost(temporary)) : undefined;
+      // Usage is priced once per check, over the declared resources' prices the estimate already has.
+      const usage = context.usage ?? (file ? priceStackUsage(file, steady.map(recordForPricing), estimate.priced) : undefined);
+      return (notes = [...estimateNotes(estimate), ...(inProgress ? [inProgress] : []), usageBesideCeiling(usage)]);
+    };
     const violations = [];
     if (estimate.unverifiable.length) {
-      violations.push({ message: [unverifiableMessage(estimate, maxMonthlyCost), ...notes].join(" ") });
+      violations.push({ message: [unverifiableMessage(estimate, maxMonthlyCost), ...notesOnce()].join(" ") });
     }
     if (estimate.monthly > maxMonthlyCost) {
       const over = estimate.monthly - maxMonthlyCost;
@@ -67,7 +73,7 @@ export const monthlyBudgetCeiling: PolicyDefinition<{ maxMonthlyCost: number; us
         message: [
           `estimated ${money(estimate.monthly)} a month exceeds the ceiling of ${money(maxMonthlyCost)} by ${money(over)}.`,
           `Largest contributors: ${largestContributors(estimate, 5)}.`,
-          ...notes,
+          ...notesOnce(),
         ].join(" "),
       });
     }
@@ -75,7 +81,9 @@ export const monthlyBudgetCeiling: PolicyDefinition<{ maxMonthlyCost: number; us
     return {
       violations,
       budget,
-      summary: [`budget ceiling: ${money(estimate.monthly)} of ${money(maxMonthlyCost)} a month${share}.`, ...notes].join(" "),
+      get summary() {
+        return [`budget ceiling: ${money(estimate.monthly)} of ${money(maxMonthlyCost)} a month${share}.`, ...notesOnce()].join(" ");
+      },
     };
   },
 });

@@ -22,7 +22,7 @@ export interface BudgetFigures {
 
 export interface CheckOutcome {
   violations: Violation[];
-  /** One line saying what was checked when nothing is wrong (the report shows it). */
+  /** One line saying what was checked when nothing is wrong (the report shows it; the pack never reads it, so it may be a getter). */
   summary?: string;
   budget?: BudgetFigures;
 }
