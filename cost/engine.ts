@@ -51,12 +51,25 @@ export interface ResourceRead {
  * pool whose node count is unknown until apply by its maximum, so it needs the shape the engine
  * would not price. One read per resource serves both.
  */
-export function priceResourcesWithReads(resources: ResourceRecord[], catalog: PriceCatalog = loadCatalog()): { priced: PricedResource; read: ResourceRead }[] {
+export function priceResourcesWithReads(
+  resources: ResourceRecord[],
+  catalog: PriceCatalog = loadCatalog(),
+  options: PricingOptions = {},
+): { priced: PricedResource; read: ResourceRead }[] {
   const graph = new ResourceGraph(resources, catalog);
-  return resources.map((record) => priceOne(record, graph));
+  return resources.map((record) => priceOne(record, graph, options));
 }
 
-function priceOne(record: ResourceRecord, graph: ResourceGraph): { priced: PricedResource; read: ResourceRead } {
+export interface PricingOptions {
+  /**
+   * The records hold no Pulumi secret wrapper: their secrets, if any, are already plain values (a
+   * policy's view: the CLI reveals secrets before a policy sees them), so no value is known to be
+   * secret and there is nothing to hide from messages; each record's values are not walked for one.
+   */
+  noSecretWrappers?: boolean;
+}
+
+function priceOne(record: ResourceRecord, graph: ResourceGraph, options: PricingOptions): { priced: PricedResource; read: ResourceRead } {
   // Every opaque value read while this resource is priced counts for it, its cluster's included.
   const { result: read, reads: opaque } = graph.tracker.track(record, () => readResource(record, graph));
   let outcome = read.status === "shape" ? priceRead(read, graph.catalog) : { components: [], assumptions: read.assumptions ?? [], ...read };
@@ -65,7 +78,7 @@ function priceOne(record: ResourceRecord, graph: ResourceGraph): { priced: Price
     outcome = { status: "unpriced", components: [], unpricedReason: opaqueReason(opaque), assumptions: outcome.assumptions };
   }
   return {
-    priced: hideSecrets(pricedResource(record, outcome), record),
+    priced: options.noSecretWrappers ? pricedResource(record, outcome) : hideSecrets(pricedResource(record, outcome), record),
     read: { ...(read.status === "shape" ? { shape: read.shape } : {}), opaquePaths: opaque.map(opaqueField) },
   };
 }

@@ -34,6 +34,8 @@ export interface CeilingEstimate {
   unverifiable: UnverifiableCost[];
   /** Resources the engine cannot price at all (not counted; listed so nothing is silently zero). */
   unpriced: UnverifiableCost[];
+  /** The engine's price of each resource at its declared figures (not the upper bounds), in the order given: what usage lines adjust. */
+  priced: PricedResource[];
 }
 
 /** The engine's wording for an assumption forced by a preview unknown. */
@@ -102,8 +104,10 @@ function label(resource: { name: string; summary?: string }): string {
 
 /** The ceiling-relevant cost of `resources` (one stack's graph, or a single node pool). */
 export function estimateCeilingCost(resources: PolicyResource[]): CeilingEstimate {
-  const estimate: CeilingEstimate = { monthly: 0, contributors: [], assumptions: [], unverifiable: [], unpriced: [] };
-  priceResourcesWithReads(resources.map(recordForPricing)).forEach(({ priced, read }, i) => {
+  const estimate: CeilingEstimate = { monthly: 0, contributors: [], assumptions: [], unverifiable: [], unpriced: [], priced: [] };
+  // A view's secrets are revealed (resourceView.ts): there is no secret wrapper to look for.
+  priceResourcesWithReads(resources.map(recordForPricing), undefined, { noSecretWrappers: true }).forEach(({ priced, read }, i) => {
+    estimate.priced.push(priced);
     const view = resources[i];
     const bound: PoolBound = view.type === NODE_POOL_TYPE ? nodePoolBound(view) : {};
     const assumptions: string[] = [];

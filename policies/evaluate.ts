@@ -13,29 +13,7 @@ import { budgetPolicies } from "./budgetPolicies";
 import { BudgetFigures, Violation } from "./policyDefinition";
 import { EnforcementLevel, loadPolicyPackConfigFile, reconcilePolicyPackConfig } from "./policyConfig";
 import { viewFromRecord } from "./resourceView";
-import { money } from "../cost/money";
 import type { StackUsage } from "../usage/usageModel";
-
-/** The ceiling that judges the stack's whole month: the one beside which usage is shown. */
-const MONTHLY_CEILING = "monthly-budget-ceiling";
-
-/**
- * What bills by use beside the ceiling, by category with the usage file named: the ceiling judges
- * the declared resources (as the pack under the CLI does, which sees no usage file); usage is
- * shown, never counted in silence nor dropped.
- */
-export function usageBesideCeiling(usage: StackUsage): string | undefined {
-  const after = usage.lines.filter((line) => line.side === "after");
-  if (after.length === 0 && usage.notStated.length === 0) return undefined;
-  const byCategory = new Map<string, number>();
-  for (const line of after) byCategory.set(line.category, (byCategory.get(line.category) ?? 0) + line.monthly);
-  const categories = [...byCategory].map(([category, monthly]) => `${category} ${money(monthly)}`).join(", ");
-  const notStated = usage.notStated.filter((n) => n.sides.includes("after")).length;
-  return (
-    `Usage-based, apart from the ceiling: ${money(usage.totals.after)} a month (${usage.file ?? "no usage file"}${categories ? `: ${categories}` : ""})` +
-    `${notStated ? `; usage not stated for ${notStated} resource${notStated === 1 ? "" : "s"}` : ""}.`
-  );
-}
 
 /** The policy config files are per stack: policies/config/<stack>.json. */
 export type PolicyStack = StackName;
@@ -87,11 +65,10 @@ export function evaluateStackPolicies(resources: ResourceRecord[], stack: Policy
       if (policy.summarizeResources) summaries.push(policy.summarizeResources(inputViews, config));
     }
     if (policy.checkStack) {
-      const outcome = policy.checkStack(stateViews, config);
+      // The pack's own directory, where the CLI runs it, is what the config's relative paths are from.
+      const outcome = policy.checkStack(stateViews, config, { packDirectory: path.join(PROJECT_ROOT, "policies"), ...(usage ? { usage } : {}) });
       violations.push(...outcome.violations);
-      const besideUsage = policy.name === MONTHLY_CEILING && usage ? usageBesideCeiling(usage) : undefined;
-      const summary = [outcome.summary, besideUsage].filter(Boolean).join(" ");
-      if (summary) summaries.push(summary);
+      if (outcome.summary) summaries.push(outcome.summary);
       budget = outcome.budget;
     }
     const passed = violations.length === 0;

@@ -9,7 +9,9 @@ import { money, roundMoney } from "../cost/money";
 import { CeilingEstimate, estimateCeilingCost, estimateNotes, largestContributors, unverifiableMessage } from "./ceilingEstimate";
 import { diskMigrationsOf, temporaryMigrationResources } from "../graph/diskMigration";
 import { COMPONENT_TYPES } from "../graph/componentTypes";
-import type { PolicyResource } from "./resourceView";
+import { PolicyResource, recordForPricing } from "./resourceView";
+import { priceStackUsage, readConfiguredUsageFile, usageBesideCeiling } from "./ceilingUsage";
+import { z } from "zod";
 
 /**
  * A disk migration in progress bills its old disk and snapshot on top of its end state for days:
@@ -32,22 +34,38 @@ function temporaryNote(temporary: CeilingEstimate): string {
 export const monthlyBudgetCeilingConfig = definePolicyConfig({
   /** The stack's ceiling in USD a month; required so a missing config file cannot pass silently. */
   maxMonthlyCost: usdPerMonth().describe("The stack's monthly budget ceiling, USD"),
+  /** Named beside the ceiling, never counted against it; relative to the policy pack's directory. */
+  usageFile: z
+    .string({ error: "must be a path (the stack's usage file, e.g. ../usage.prod.yml)" })
+    .min(1, "must be a path (the stack's usage file, e.g. ../usage.prod.yml)")
+    .optional()
+    .describe("The stack's usage file (usage.<stack>.yml), relative to the policy pack's directory: its usage is named beside the ceiling, not counted against it"),
 });
 
-export const monthlyBudgetCeiling: PolicyDefinition<{ maxMonthlyCost: number }> = definePolicy({
+export const monthlyBudgetCeiling: PolicyDefinition<{ maxMonthlyCost: number; usageFile?: string }> = definePolicy({
   name: "monthly-budget-ceiling",
   description: "The stack's estimated monthly cost must not exceed its budget ceiling (maxMonthlyCost, USD).",
   enforcementLevel: "mandatory",
   config: monthlyBudgetCeilingConfig,
-  checkStack: (allResources, { maxMonthlyCost }) => {
+  checkStack: (allResources, { maxMonthlyCost, usageFile }, context) => {
     const { steady, temporary } = splitTemporaryMigrationCosts(allResources);
     const estimate = estimateCeilingCost(steady);
-    const inProgress = temporary.length ? temporaryNote(estimateCeilingCost(temporary)) : undefined;
     const budget = { estimate: roundMoney(estimate.monthly), ceiling: maxMonthlyCost };
-    const notes = [...estimateNotes(estimate), ...(inProgress ? [inProgress] : [])];
+    // The file is read (and refused if bad) on every check; the pack's process parses it once.
+    const file = context.usage === undefined && usageFile !== undefined ? readConfiguredUsageFile(usageFile, context.packDirectory) : undefined;
+    // The notes (what a migration in progress adds, the usage beside the ceiling) are worked out when a
+    // message shows them: the pack under the CLI reports violations only, and a passing preview needs none.
+    let notes: string[] | undefined;
+    const notesOnce = () => {
+      if (notes) return notes;
+      const inProgress = temporary.length ? temporaryNote(estimateCeilingCost(temporary)) : undefined;
+      // Usage is priced once per check, over the declared resources' prices the estimate already has.
+      const usage = context.usage ?? (file ? priceStackUsage(file, steady.map(recordForPricing), estimate.priced) : undefined);
+      return (notes = [...estimateNotes(estimate), ...(inProgress ? [inProgress] : []), usageBesideCeiling(usage)]);
+    };
     const violations = [];
     if (estimate.unverifiable.length) {
-      violations.push({ message: [unverifiableMessage(estimate, maxMonthlyCost), ...notes].join(" ") });
+      violations.push({ message: [unverifiableMessage(estimate, maxMonthlyCost), ...notesOnce()].join(" ") });
     }
     if (estimate.monthly > maxMonthlyCost) {
       const over = estimate.monthly - maxMonthlyCost;
@@ -55,7 +73,7 @@ export const monthlyBudgetCeiling: PolicyDefinition<{ maxMonthlyCost: number }> 
         message: [
           `estimated ${money(estimate.monthly)} a month exceeds the ceiling of ${money(maxMonthlyCost)} by ${money(over)}.`,
           `Largest contributors: ${largestContributors(estimate, 5)}.`,
-          ...notes,
+          ...notesOnce(),
         ].join(" "),
       });
     }
@@ -63,7 +81,9 @@ export const monthlyBudgetCeiling: PolicyDefinition<{ maxMonthlyCost: number }> 
     return {
       violations,
       budget,
-      summary: [`budget ceiling: ${money(estimate.monthly)} of ${money(maxMonthlyCost)} a month${share}.`, ...notes].join(" "),
+      get summary() {
+        return [`budget ceiling: ${money(estimate.monthly)} of ${money(maxMonthlyCost)} a month${share}.`, ...notesOnce()].join(" ");
+      },
     };
   },
 });

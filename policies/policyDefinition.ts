@@ -6,6 +6,7 @@
 import type { Policy, ReportViolation, ResourceValidationArgs, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { EnforcementLevel, PolicyConfigSpec, parsePolicyConfig } from "./policyConfig";
 import { PolicyResource, viewFromResourceArgs, viewFromStackResource } from "./resourceView";
+import type { StackUsage } from "../usage/usageModel";
 
 export interface Violation {
   message: string;
@@ -21,9 +22,17 @@ export interface BudgetFigures {
 
 export interface CheckOutcome {
   violations: Violation[];
-  /** One line saying what was checked when nothing is wrong (the report shows it). */
+  /** One line saying what was checked when nothing is wrong (the report shows it; the pack never reads it, so it may be a getter). */
   summary?: string;
   budget?: BudgetFigures;
+}
+
+/** Where a stack check runs: what it may find beside the resources. */
+export interface StackCheckContext {
+  /** The policy pack's directory, from which the policy config's relative paths are read (the Pulumi CLI runs the pack there). */
+  packDirectory: string;
+  /** The stack's usage already priced by the caller (the review prices both sides at once), in place of the usage file the config names. */
+  usage?: StackUsage;
 }
 
 export interface PolicyDefinition<C> {
@@ -34,7 +43,7 @@ export interface PolicyDefinition<C> {
   /** Runs on each resource, with its inputs, before it is created or updated (`Analyze`). */
   checkResource?: (resource: PolicyResource, config: C) => Violation[];
   /** Runs once on the whole stack, with each resource's final state (`AnalyzeStack`). */
-  checkStack?: (resources: PolicyResource[], config: C) => CheckOutcome;
+  checkStack?: (resources: PolicyResource[], config: C, context: StackCheckContext) => CheckOutcome;
   /**
    * The stack check has nothing to judge unless the stack holds a resource of this type. The pack
    * tells @pulumi/policy so (as its validateStackResourcesOfType does), and @pulumi/policy then
@@ -63,7 +72,14 @@ export function toCrossGuardPolicy<C>(definition: PolicyDefinition<C>): Policy {
     enforcementLevel: definition.enforcementLevel,
     configSchema: definition.config.jsonSchema,
   };
-  const readConfig = (args: { getConfig<T extends object>(): T }) => parsePolicyConfig(definition.name, definition.config, args.getConfig());
+  // @pulumi/policy hands each call a fresh copy of the same config: it is parsed again only when it changes.
+  let parsed: { key: string; config: C } | undefined;
+  const readConfig = (args: { getConfig<T extends object>(): T }) => {
+    const properties = args.getConfig();
+    const key = JSON.stringify(properties);
+    if (parsed?.key !== key) parsed = { key, config: parsePolicyConfig(definition.name, definition.config, properties) };
+    return parsed.config;
+  };
   const validateResource = definition.checkResource
     ? (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
         const config = readConfig(args);
@@ -73,7 +89,7 @@ export function toCrossGuardPolicy<C>(definition: PolicyDefinition<C>): Policy {
   const validateStack = definition.checkStack
     ? (args: StackValidationArgs, reportViolation: ReportViolation) => {
         const config = readConfig(args);
-        const outcome = definition.checkStack!(args.resources.map(viewFromStackResource), config);
+        const outcome = definition.checkStack!(args.resources.map(viewFromStackResource), config, { packDirectory: process.cwd() });
         for (const violation of outcome.violations) reportViolation(violation.message, violation.urn);
       }
     : undefined;

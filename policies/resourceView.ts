@@ -35,13 +35,32 @@ export interface PolicyResource {
 }
 
 /**
- * The plain object behind @pulumi/policy's unknown-checking proxy. The proxy only traps `get`;
- * its own keys and property descriptors reach the target, and a descriptor's value is the raw
- * (unproxied) nested value, so nothing here can throw `UnknownValueError`.
+ * Where @pulumi/policy's unknown-checking proxy hands out the object it wraps (proxy.js
+ * `getSpecialProxyTarget`): the props as @pulumi/policy decoded them for this policy, unknowns
+ * still sentinel strings. Reading it costs one property access, where copying the props out of the
+ * proxy goes through the proxy for every key of every resource.
+ */
+const PROXY_TARGET = "__getSpecialProxyTarget";
+const IS_PROXY = "__isSpecialProxy";
+
+/**
+ * The plain object behind @pulumi/policy's unknown-checking proxy. The proxy answers its own two
+ * keys with the object it wraps; should a version of @pulumi/policy not, the props are copied out:
+ * the proxy only traps `get`, its own keys and property descriptors reach the target, and a
+ * descriptor's value is the raw (unproxied) nested value, so nothing here can throw
+ * `UnknownValueError`. Policies only read what they are given, so the object is shared, not copied.
  */
 export function withoutUnknownProxy(props: Record<string, unknown>): Record<string, unknown> {
+  if (props[IS_PROXY] === true) {
+    const target = props[PROXY_TARGET];
+    if (typeof target === "object" && target !== null) return target as Record<string, unknown>;
+  }
+  return copiedOutOfProxy(props);
+}
+
+/** The props copied out of the proxy key by key (the way that needs nothing of the proxy but its target's keys). */
+export function copiedOutOfProxy(props: Record<string, unknown>): Record<string, unknown> {
   const plain: Record<string, unknown> = {};
-  // An indexed loop over Reflect's keys: this runs once per resource per policy, on every resource of the stack.
   const keys = Reflect.ownKeys(props);
   for (let index = 0; index < keys.length; index++) {
     const key = keys[index];

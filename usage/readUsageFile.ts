@@ -8,7 +8,6 @@ import * as path from "path";
 import { parse } from "yaml";
 import { z } from "zod";
 import { InputError } from "../cost/sources/inputError";
-import { PROJECT_ROOT } from "../program/projectRoot";
 import { INTERNET_DESTINATIONS, USAGE_KEYS, UsageFile, usageFileSchema } from "./usageFileSchema";
 
 export interface ReadUsageFile {
@@ -19,7 +18,7 @@ export interface ReadUsageFile {
 }
 
 /** usage.<stack>.yml in the folder of the stack files. */
-export function defaultUsageFile(stack: string, root: string = PROJECT_ROOT): string {
+export function defaultUsageFile(stack: string, root: string = projectRoot()): string {
   return path.join(root, `usage.${stack}.yml`);
 }
 
@@ -30,6 +29,14 @@ export function readStackUsageFile(stack: string, given?: string, showPathsFrom:
   // A file the user named is shown as named; the default one relative to where the review is shown from.
   const shown = given ?? (path.relative(showPathsFrom, file).split(path.sep).join("/") || file);
   return { file, shown, usage: readUsageFile(file, shown) };
+}
+
+/**
+ * The project root, found on use: the policy pack bundles this file and reads the usage file its
+ * policy config names, where no Pulumi.yaml need be above the pack.
+ */
+function projectRoot(): string {
+  return (require("../program/projectRoot") as typeof import("../program/projectRoot")).PROJECT_ROOT;
 }
 
 export function readUsageFile(file: string, shown: string = file): UsageFile {

@@ -45,7 +45,7 @@ describe("policy pack config", () => {
   it("the pack refuses an unknown key with what is allowed", async () => {
     const { resources } = await recordedStack("prod");
     await expect(runStackPolicy(monthlyBudgetCeiling, resources, { maxMonthlyCost: 3600, maxMonthyCost: 1 })).rejects.toThrow(
-      'policy config monthly-budget-ceiling: unknown key "maxMonthyCost" (allowed: maxMonthlyCost, enforcementLevel)',
+      'policy config monthly-budget-ceiling: unknown key "maxMonthyCost" (allowed: maxMonthlyCost, usageFile, enforcementLevel)',
     );
   });
 
@@ -54,7 +54,7 @@ describe("policy pack config", () => {
     const cases: [unknown, string][] = [
       [{ "monthly-budget-ceiling": { maxMonthlyCost: -5 } }, "policy config monthly-budget-ceiling.maxMonthlyCost -5 must be 0 or more (USD a month)"],
       [{ "monthly-budget-ceiling": { maxMonthlyCost: "3600" } }, 'policy config monthly-budget-ceiling.maxMonthlyCost "3600" must be a number (USD a month)'],
-      [{ "monthly-budget-ceiling": { maxMonthlyCost: 3600, ceiling: 1 }, "nodepool-budget-ceiling": { maxMonthlyCost: { default: 1 } } }, 'policy config monthly-budget-ceiling: unknown key "ceiling" (allowed: maxMonthlyCost, enforcementLevel)'],
+      [{ "monthly-budget-ceiling": { maxMonthlyCost: 3600, ceiling: 1 }, "nodepool-budget-ceiling": { maxMonthlyCost: { default: 1 } } }, 'policy config monthly-budget-ceiling: unknown key "ceiling" (allowed: maxMonthlyCost, usageFile, enforcementLevel)'],
       [{ "monthly-budget-ceilin": { maxMonthlyCost: 1 } }, 'policy config: unknown policy "monthly-budget-ceilin"'],
       [{ "monthly-budget-ceiling": "blocking" }, '"blocking" is not a valid enforcement level (advisory, mandatory, remediate, disabled)'],
     ];
@@ -74,7 +74,8 @@ describe("evaluateStackPolicies", () => {
     // The steady state (geth-mainnet-data on pd-balanced); the migration's temporary cost is named, not counted.
     expect(ceiling.budget).toEqual({ estimate: 2189.12, ceiling: 2450 });
     expect(ceiling.message).toBe(
-      "budget ceiling: $2,189.12 of $2,450.00 a month (89 %). Not counted: $1,616.56 a month that a disk migration in progress bills until it is over (geth-mainnet-data $1,249.16, geth-mainnet-data-to-pd-balanced $367.40).",
+      "budget ceiling: $2,189.12 of $2,450.00 a month (89 %). Not counted: $1,616.56 a month that a disk migration in progress bills until it is over (geth-mainnet-data $1,249.16, geth-mainnet-data-to-pd-balanced $367.40)." +
+        " Usage-based, not counted against the ceiling: $2.82 a month from usage.prod.yml (network usage $2.82, 6 of 6 lines inferred).",
     );
   });
 

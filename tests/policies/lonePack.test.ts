@@ -9,6 +9,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { PROJECT_ROOT } from "../../program/projectRoot";
 import { buildPolicyPack, POLICY_PACK_DIR } from "../../scripts/buildPolicyPack";
 import { RunningPolicyPack } from "./analyzerHarness";
 import { oldSeedPoolOverride, recordedStack } from "./util";
@@ -19,6 +20,8 @@ const INSTALL_TIMEOUT_MS = 240_000;
 function copyPackAlone(): string {
   const target = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lone-policy-pack-")), "policies");
   fs.cpSync(POLICY_PACK_DIR, target, { recursive: true, filter: (source) => path.basename(source) !== "node_modules" });
+  // The committed config names the stack's usage file beside the pack's folder, where a project keeps it.
+  fs.copyFileSync(path.join(PROJECT_ROOT, "usage.prod.yml"), path.join(path.dirname(target), "usage.prod.yml"));
   return target;
 }
 
@@ -76,5 +79,6 @@ describe("the policy pack copied alone to an empty folder", () => {
     const dollars = (amount: number) => `$${amount.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
     expect(ceiling!.message).toMatch(new RegExp(`estimated \\$[\\d,]+\\.\\d\\d a month exceeds the ceiling of \\${dollars(configured)}`));
     expect(ceiling!.message).toContain("seeds (n1-standard-4 x10)");
+    expect(ceiling!.message).toMatch(/Usage-based, not counted against the ceiling: \$[\d,.]+ a month from usage\.prod\.yml \(/);
   });
 });

@@ -9,6 +9,16 @@ import { UNKNOWN } from "../../graph/resourceRecord";
 import { COMPONENT_TYPES } from "../../graph/componentTypes";
 import { PolicyPackConfigRejected, RunningPolicyPack } from "./analyzerHarness";
 import { findRecord, oldSeedPoolOverride, recordedStack, withInputs } from "./util";
+import * as fs from "fs";
+import * as os from "os";
+import type { ResourceRecord } from "../../graph/resourceRecord";
+import { loadCatalog } from "../../catalog/catalog";
+import { priceResources } from "../../cost/engine";
+import { money } from "../../cost/money";
+import { splitTemporaryMigrationCosts } from "../../policies/monthlyBudgetCeiling";
+import { recordForPricing, viewFromRecord } from "../../policies/resourceView";
+import { priceUsage } from "../../usage/priceUsage";
+import { readStackUsageFile } from "../../usage/readUsageFile";
 
 const configFile = (stack: string) => path.join(PROJECT_ROOT, "policies", "config", `${stack}.json`);
 const NODE_POOL = "gcp:container/nodePool:NodePool";
@@ -35,7 +45,7 @@ describe.each(["prod", "testnet"] as const)("the %s stack through the analyzer p
       ["cost-allocation-labels", "advisory"],
     ]);
     expect(info.policies[0].configSchema).toEqual({
-      properties: { maxMonthlyCost: { type: "number", minimum: 0, description: expect.any(String) } },
+      properties: { maxMonthlyCost: { type: "number", minimum: 0, description: expect.any(String) }, usageFile: { type: "string", minLength: 1, description: expect.any(String) } },
       required: ["maxMonthlyCost"],
     });
   });
@@ -137,6 +147,50 @@ describe("the over-budget variant (the prod seed pool back at 10 x n1-standard-4
   });
 });
 
+describe("usage beside the monthly ceiling (the usage file the policy config names)", () => {
+  let pack: RunningPolicyPack;
+  beforeAll(async () => {
+    pack = await RunningPolicyPack.start({ stack: "prod", project: "relay-budget" });
+  }, 120_000);
+  afterAll(() => pack?.stop());
+
+  const writeConfig = (ceiling: Record<string, unknown>) => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "policy-config-")), "config.json");
+    const committed = JSON.parse(fs.readFileSync(configFile("prod"), "utf8")) as Record<string, unknown>;
+    fs.writeFileSync(file, JSON.stringify({ ...committed, "monthly-budget-ceiling": ceiling }));
+    return file;
+  };
+  const ceilingMessage = async (resources: ResourceRecord[]) => (await pack.analyzeStack(resources)).find((d) => d.policyName === "monthly-budget-ceiling")!.message;
+  const estimated = (message: string) => /estimated (\$[\d,.]+) a month/.exec(message)![1];
+
+  it("names the usage of usage.prod.yml beside the ceiling, priced as the review prices it, and does not count it", async () => {
+    const { resources } = await recordedStack("prod", oldSeedPoolOverride());
+    await pack.configure(configFile("prod"));
+    const withUsage = await ceilingMessage(resources);
+    // What the review prices for the same resources (their state, as the pack sees them), from the same file.
+    const views = splitTemporaryMigrationCosts(resources.map((r) => viewFromRecord(r, "state"))).steady.map(recordForPricing);
+    const catalog = loadCatalog();
+    const usageFile = readStackUsageFile("prod", path.join(PROJECT_ROOT, "usage.prod.yml"))!;
+    const [usage] = priceUsage([{ stack: "prod", usageFile: { ...usageFile, shown: "usage.prod.yml" }, before: null, after: { records: views, priced: priceResources(views, catalog) }, partial: true }], catalog);
+    expect(usage.totals.after).toBeGreaterThan(0);
+    const lines = usage.lines.filter((line) => line.side === "after");
+    const inferred = lines.filter((line) => line.source.startsWith("inferred")).length;
+    expect(withUsage).toContain(`Usage-based, not counted against the ceiling: ${money(usage.totals.after)} a month from usage.prod.yml (`);
+    expect(withUsage).toContain(`${inferred} of ${lines.length} lines inferred`);
+    // Not counted: the estimate is the one without a usage file.
+    await pack.configure(writeConfig({ maxMonthlyCost: 2450 }));
+    const withoutUsage = await ceilingMessage(resources);
+    expect(withoutUsage).toContain("Usage-based, not counted against the ceiling: usage not stated (no usage file).");
+    expect(estimated(withUsage)).toBe(estimated(withoutUsage));
+  });
+
+  it("refuses a usage file the config names and that is not there, naming the file", async () => {
+    const { resources } = await recordedStack("prod");
+    await pack.configure(writeConfig({ maxMonthlyCost: 2450, usageFile: "../usage.nowhere.yml" }));
+    await expect(pack.analyzeStack(resources)).rejects.toThrow(/usage\.nowhere\.yml: cannot read the usage file \(ENOENT\)/);
+  });
+});
+
 describe("bad policy config through the CLI's validation", () => {
   let pack: RunningPolicyPack;
   beforeAll(async () => {
@@ -162,6 +216,6 @@ describe("bad policy config through the CLI's validation", () => {
     const file = writeConfig({ "monthly-budget-ceiling": { maxMonthlyCost: 3600, maxMonthlyCots: 1 }, "nodepool-budget-ceiling": { maxMonthlyCost: { default: 100 } } });
     await pack.configure(file);
     const { resources } = await recordedStack("prod");
-    await expect(pack.analyzeStack(resources)).rejects.toThrow(/policy config monthly-budget-ceiling: unknown key "maxMonthlyCots" \(allowed: maxMonthlyCost, enforcementLevel\)/);
+    await expect(pack.analyzeStack(resources)).rejects.toThrow(/policy config monthly-budget-ceiling: unknown key "maxMonthlyCots" \(allowed: maxMonthlyCost, usageFile, enforcementLevel\)/);
   });
 });

@@ -4,6 +4,7 @@
  * wrapped in its unknown-checking proxy, options, provider, parent and dependencies — runs a
  * policy's CrossGuard form on them and collects the violations.
  */
+import * as path from "path";
 import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { unknownCheckingProxy } from "@pulumi/policy";
 import { ResourceRecord } from "../../graph/resourceRecord";
@@ -138,6 +139,8 @@ export function committedConfig(stack: "prod" | "testnet", policy: string): Reco
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const file = require(`../../policies/config/${stack}.json`) as Record<string, Record<string, unknown>>;
   const { enforcementLevel: _level, ...properties } = file[policy] ?? {};
+  // A path in the config is from the pack's directory (policies/), where the CLI runs the pack; the tests run from the project root.
+  if (typeof properties.usageFile === "string") properties.usageFile = path.resolve(__dirname, "..", "..", "policies", properties.usageFile);
   return properties;
 }
 
