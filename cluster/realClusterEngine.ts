@@ -52,7 +52,7 @@ interface EngineSession {
   /** Runs the CLI and throws, naming the command, when it fails. */
   must: (args: string[]) => Promise<Run>;
   /** `pulumi up` of the stack with the policy pack, its kwok nodes added first and the status writer running. */
-  up: (stack: StackName, extra?: string[]) => Promise<Run>;
+  up: (stack: StackName, extra?: string[], policyConfig?: string) => Promise<Run>;
   stackFile: (stack: StackName) => string;
   lastLine: (run: Run) => string;
   secretValues: string[];
@@ -97,13 +97,20 @@ async function engineSession(api: KubeApi, connection: KubeConnection, engineDir
     const jsonErrors = lines.flatMap((l) => {
       if (!l.startsWith("{")) return [];
       try {
-        const event = JSON.parse(l) as { diagnosticEvent?: { severity?: string; message?: string } };
+        const event = JSON.parse(l) as {
+          diagnosticEvent?: { severity?: string; message?: string };
+          policyEvent?: { policyName?: string; enforcementLevel?: string; message?: string };
+        };
+        // A mandatory policy's violation fails the update with no "error:" line of its own: name it.
+        if (event.policyEvent?.enforcementLevel === "mandatory" && event.policyEvent.message) return [`${event.policyEvent.policyName}: ${event.policyEvent.message.trim()}`];
         return event.diagnosticEvent?.severity === "error" && event.diagnosticEvent.message ? [event.diagnosticEvent.message.trim()] : [];
       } catch {
         return [];
       }
     });
-    const errors = [...jsonErrors, ...lines.filter((l) => !l.startsWith("{") && /\berror:/i.test(l)).map((l) => l.trim())];
+    // Without --json, a mandatory violation is a "[mandatory]  <policy>" line with its message on the next.
+    const violations = lines.flatMap((l, i) => (/\[mandatory\]/.test(l) && !l.startsWith("{") ? [`${l.trim()} ${lines[i + 1]?.trim() ?? ""}`] : []));
+    const errors = [...jsonErrors, ...violations, ...lines.filter((l) => !l.startsWith("{") && /\berror:/i.test(l)).map((l) => l.trim())];
     return (errors.length > 0 ? [...new Set(errors)].slice(0, 3) : lines.slice(-2)).join(" | ").replace(/\s+/g, " ").slice(0, 600);
   };
   // initStacks runs its commands synchronously in order; they are queued and run here, one by one.
@@ -134,11 +141,11 @@ async function engineSession(api: KubeApi, connection: KubeConnection, engineDir
       }
     }
   };
-  const up = async (stack: StackName, extra: string[] = []): Promise<Run> => {
+  const up = async (stack: StackName, extra: string[] = [], policyConfig = `policies/config/${stack}.json`): Promise<Run> => {
     await nodesFor(stack).catch(() => undefined);
     const writer = setInterval(() => void writeLoadBalancerStatus(api).catch(() => undefined), 1000);
     try {
-      return await pulumi(["up", "--stack", stack, "--yes", "--skip-preview", "--policy-pack", "policies", "--policy-pack-config", `policies/config/${stack}.json`, ...extra]);
+      return await pulumi(["up", "--stack", stack, "--yes", "--skip-preview", "--policy-pack", "policies", "--policy-pack-config", policyConfig, ...extra]);
     } finally {
       clearInterval(writer);
     }
@@ -278,7 +285,14 @@ export async function pulumiUpChecks(api: KubeApi, connection: KubeConnection, e
   const chain = chains[0];
   await removeProdVolumesNamedAsTestnets(api, chains);
   await must(["config", "set", "--stack", "testnet", "--path", "testnetChains[0].state", "active"]);
-  const testnetUp = await up("testnet");
+  // Setting a chain active again brings back the blockchain-nodes pool, which the stack's monthly
+  // ceiling (sized for the decommissioned stack) rightly refuses. A user doing so raises the ceiling
+  // in the same change by what the pool ceilings already budget for that pool, and so does this up.
+  const policyDoc = JSON.parse(fs.readFileSync(path.join(path.dirname(stackFile("testnet")), "policies/config/testnet.json"), "utf8"));
+  const poolBudget = policyDoc["nodepool-budget-ceiling"].maxMonthlyCost["blockchain-nodes"] as number;
+  policyDoc["monthly-budget-ceiling"].maxMonthlyCost += poolBudget;
+  fs.writeFileSync(path.join(path.dirname(stackFile("testnet")), "policies/config/testnet-chain-active.json"), JSON.stringify(policyDoc, null, 2));
+  const testnetUp = await up("testnet", [], "policies/config/testnet-chain-active.json");
   check(`pulumi up of testnet (${chain.name} active) succeeds`, testnetUp.status === 0, `exit ${testnetUp.status} in ${testnetUp.seconds.toFixed(0)} s${testnetUp.status === 0 ? "" : `: ${lastLine(testnetUp)}`}`);
   const validatorsNs = testnetDoc.config[`${PROJECT}:validators`].namespace as string;
   const chainsSecret = testnetDoc.config[`${PROJECT}:validators`].chainsSecretName as string;
