@@ -159,7 +159,12 @@ async function run(dir: string, versions: Versions, tmp: string): Promise<void> 
   check(
     `an over-budget prod (${overBudget} seed nodes) fails the real preview with a mandatory monthly-budget-ceiling violation`,
     over.status !== 0 && /\[mandatory\]\s+monthly-budget-ceiling/.test(overText),
-    `exit ${over.status}; ${overText.split("\n").find((l) => l.includes("monthly-budget-ceiling"))?.trim() ?? "no monthly-budget-ceiling line"}`,
+    `exit ${over.status}; ${(() => {
+      // The policy's line and the two after it: a violation's message, or the error the pack threw.
+      const lines = overText.split("\n");
+      const at = lines.findIndex((l) => l.includes("monthly-budget-ceiling"));
+      return at < 0 ? "no monthly-budget-ceiling line" : lines.slice(at, at + 3).map((l) => l.trim()).join(" ");
+    })()}`,
   );
 
   // A bad config value stops the real preview with the program's one-line message.
