@@ -60,15 +60,8 @@ export const monthlyBudgetCeiling: PolicyDefinition<{ maxMonthlyCost: number; us
       if (notes) return notes;
       const inProgress = temporary.length ? temporaryNote(estimateCeilingCost(temporary)) : undefined;
       // Usage is priced once per check, over the declared resources' prices the estimate already has.
-      // The usage note is beside the verdict, never instead of it: if the usage cannot be priced from
-      // what this run sees, the violation is still reported, with the reason the usage is missing.
-      let usageNote: string;
-      try {
-        usageNote = usageBesideCeiling(context.usage ?? (file ? priceStackUsage(file, steady.map(recordForPricing), estimate.priced) : undefined));
-      } catch (err) {
-        usageNote = `Usage-based, not counted against the ceiling: not priced in this run (${(err as Error).message.split("\n")[0]}).`;
-      }
-      return (notes = [...estimateNotes(estimate), ...(inProgress ? [inProgress] : []), usageNote]);
+      const usage = context.usage ?? (file ? priceStackUsage(file, steady.map(recordForPricing), estimate.priced) : undefined);
+      return (notes = [...estimateNotes(estimate), ...(inProgress ? [inProgress] : []), usageBesideCeiling(usage)]);
     };
     const violations = [];
     if (estimate.unverifiable.length) {

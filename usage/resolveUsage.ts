@@ -45,7 +45,9 @@ function checkKeysApply(file: string, where: string, entry: UsageEntry, reached:
 /**
  * The figures for every target of both sides. `sides` are the stack's usage targets before and
  * after; an address need only name a resource of one side (a chain deleted by the change has usage before only).
- * `partial`: the sides hold only part of the stack (a preview of the changes), so an address they lack is not checked.
+ * `partial`: the sides hold only part of the stack (a preview of the changes, or what a policy pack
+ * sees, where a Service's type may still be unknown), so an address they lack, or a key none of the
+ * resources they hold takes, is not checked: the full review checks both.
  */
 export function resolveUsage(usage: UsageFile, file: string, sides: UsageTarget[][], partial = false): ResolvedUsage {
   const all = sides.flat();
@@ -76,7 +78,7 @@ export function resolveUsage(usage: UsageFile, file: string, sides: UsageTarget[
     // A preview without --show-sames holds only the changed resources: an address it lacks is no error.
     if (reached.length === 0 && partial) continue;
     if (reached.length === 0) throw new InputError(file, where, "the wildcard matches no resource of the stack");
-    checkKeysApply(file, where, entry, reached);
+    if (!partial) checkKeysApply(file, where, entry, reached);
     for (const target of reached) apply(target, entry, where);
   }
   for (const [address, entry] of exact) {
@@ -87,7 +89,7 @@ export function resolveUsage(usage: UsageFile, file: string, sides: UsageTarget[
       const known = [...new Set(all.map((t) => t.address))];
       throw new InputError(file, where, `is not a resource of the stack usage applies to (e.g. ${known.slice(0, 6).join(", ")}${known.length > 6 ? ", ..." : ""}; a stated workload is <pool>/<workload>)`);
     }
-    checkKeysApply(file, where, entry, reached);
+    if (!partial) checkKeysApply(file, where, entry, reached);
     for (const target of reached) apply(target, entry, where);
   }
   return resolved;

@@ -9,7 +9,7 @@ import type { PricedResource } from "../cost/model";
 import type { ResourceRecord } from "../graph/resourceRecord";
 import { NODE_POOL_TYPE, RESOURCE_TYPES } from "../graph/resourceTypes";
 import { StatedDemand, StatedPodGroup, statedDemandOf } from "../graph/statedPodGroup";
-import type { UsageKey } from "./usageFileSchema";
+import { USAGE_KEYS, type UsageKey } from "./usageFileSchema";
 
 export type UsageTargetKind = "cluster" | "nodePool" | "statedWorkload" | "workload" | "forwardingRule" | "snapshot";
 
@@ -17,14 +17,7 @@ export type UsageTargetKind = "cluster" | "nodePool" | "statedWorkload" | "workl
 export const STATED_WORKLOAD_TYPE = "poolWorkload";
 
 /** Traffic a pool or a workload sends, and data processed for it. */
-export const TRAFFIC_KEYS: UsageKey[] = [
-  "same_zone_egress_gb",
-  "inter_zone_egress_gb",
-  "inter_region_north_america_egress_gb",
-  "internet_egress_gb",
-  "load_balancer_data_gb",
-  "cloud_nat_data_gb",
-];
+export const TRAFFIC_KEYS: UsageKey[] = USAGE_KEYS.filter((key) => !["nodes", "storage_gb", "monthly_ingress_data_gb"].includes(key));
 
 export const KEYS_BY_KIND: Record<UsageTargetKind, UsageKey[]> = {
   // A project's traffic that no node pool label carries (a billing export's internet egress) is the cluster's.
