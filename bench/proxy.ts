@@ -87,6 +87,8 @@ function benchSpec(upstreamPort: number): NginxConfigSpec {
     maxConnectionsPerUpstream: CONNECTIONS * 2,
     // The load comes from one address: its share is the whole load.
     maxConnectionsPerClient: CONNECTIONS,
+    // One client, as in prod: its share is the node's whole cap.
+    maxConnectionsPerCredential: CONNECTIONS * 2,
     maxBatchCalls: prod.maxBatchCalls,
     clientTimeouts: prod.clientTimeouts,
     workerConnections: prod.workerConnections,

@@ -35,6 +35,8 @@ type NginxSettings = Pick<
 
 /** What the proxy is: where it runs, whom it lets in, its nginx settings and its pods. */
 export interface ProxySpec extends NginxSettings {
+  /** One client's (credential's) share of each node, all its addresses together; default: the cap divided by the clients. */
+  maxConnectionsPerCredential?: number;
   /** The proxy's namespace. */
   namespace: string;
   /** Pods (at least 2: one may be disrupted at a time). */

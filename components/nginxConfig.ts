@@ -18,12 +18,15 @@
  *     (rewrite phase of `location /`, which every path lands in: two `if`s on the credential maps,
  *     see credentialMaps.ts). No rate limit or connection cap has been touched yet, and an unknown
  *     chain ID looks like a known one. (A second Authorization header is a 400, step 1.)
+ *  4b. 405 / 415: authenticated, but not a POST, or a body with a Content-Encoding (the call count
+ *     cannot read it), in the same rewrite phase. From here on every refusal closes the connection
+ *     (CLOSING_STATUSES), so a refused request never holds a connection for the keep-alive timeout.
  *  5. 404: authenticated, but the path names no routed relay chain ID (`try_files` hands the request
  *     to the named location the `$relay_location` map picks; unknown IDs get `@unknown_route`).
  *  6. 429: the authenticated client (name, source address, route) is over its rate (limit_req,
  *     preaccess phase of the route's named location: limit_req runs before limit_conn).
- *  7. 503: the client's share of the node (maxConnectionsPerClient, per source address) or the prod
- *     node's concurrency cap is full (limit_conn, same phase, then upstream max_conns).
+ *  7. 503: the client's share of the node (maxConnectionsPerClient per source address,
+ *     maxConnectionsPerCredential per credential) or the prod node's concurrency cap is full (limit_conn, same phase, then upstream max_conns).
  *  8. 413: a chunked body grows over the limit while it is read (content phase: the relay script's
  *     js_content reads the whole body into memory before anything is sent to the node).
  *  9. 413: a batch holds more than maxBatchCalls JSON-RPC calls (the relay script, nginxConfigScript.ts).
@@ -50,6 +53,7 @@ export const PROXY_ERRORS: Record<number, { name: string; code: number; message:
   403: { name: "forbidden", code: -32002, message: "proxy: source address not allowed" },
   404: { name: "unknown_route", code: -32003, message: "proxy: unknown relay chain ID" },
   413: { name: "body_too_large", code: -32004, message: "proxy: request body too large" },
+  415: { name: "encoded_body", code: -32015, message: "proxy: Content-Encoding not accepted (send the JSON body unencoded)" },
   429: { name: "rate_limited", code: -32005, message: "proxy: rate limit exceeded" },
   503: { name: "upstream_busy", code: -32006, message: "proxy: blockchain node concurrency cap reached" },
   502: { name: "upstream_unavailable", code: -32000, message: "proxy: blockchain node unavailable" },
@@ -57,7 +61,7 @@ export const PROXY_ERRORS: Record<number, { name: string; code: number; message:
   500: { name: "proxy_error", code: -32008, message: "proxy: internal error" },
   // nginx's own answers while it reads the request.
   400: { name: "bad_request", code: -32009, message: "proxy: malformed HTTP request" },
-  405: { name: "method_not_allowed", code: -32010, message: "proxy: HTTP method not allowed" },
+  405: { name: "method_not_allowed", code: -32010, message: "proxy: HTTP method not allowed (relays are POST)" },
   414: { name: "uri_too_long", code: -32011, message: "proxy: request URI too long" },
   431: { name: "header_too_large", code: -32012, message: "proxy: request header too large" },
   501: { name: "not_implemented", code: -32013, message: "proxy: transfer encoding not implemented" },
@@ -99,21 +103,33 @@ function credentialMapBlocks(credentialsDir: string): string[] {
   ];
 }
 
+/**
+ * Refusals after which the connection is closed, not kept alive: a client refused (credentials,
+ * source, route, method, encoding, size, rate, share) must not hold a connection for the keep-alive
+ * timeout with one cheap request, so a flood of refused requests is bounded by the header timeout
+ * as one of unfinished headers is. Node faults (500, 502, 504) keep it: the client did nothing wrong.
+ */
+export const CLOSING_STATUSES = [400, 401, 403, 404, 405, 413, 414, 415, 429, 431, 501, 503];
+
 /** Internal named location that answers one proxy error status with its JSON-RPC body. */
 function errorLocation(status: number): string[] {
   const error = PROXY_ERRORS[status];
   // The body is a single-quoted nginx string: it holds no quote, backslash or '$' (checked here).
   const body = proxyErrorBody(status);
   if (/['\\$]/.test(body)) throw new Error(`proxy error body for ${status} cannot be written as an nginx string`);
+  const closing = CLOSING_STATUSES.includes(status) ? ["            keepalive_timeout 0;"] : [];
   if (status === 401) {
     // What auth_basic would send: clients that wait for a challenge before sending credentials need it.
-    return [`        location @${error.name} {`, `            add_header WWW-Authenticate 'Basic realm="${PROXY_REALM}"' always;`, `            return ${status} '${body}\\n';`, "        }"];
+    return [`        location @${error.name} {`, ...closing, `            add_header WWW-Authenticate 'Basic realm="${PROXY_REALM}"' always;`, `            return ${status} '${body}\\n';`, "        }"];
+  }
+  if (status === 405) {
+    return [`        location @${error.name} {`, ...closing, "            add_header Allow POST always;", `            return ${status} '${body}\\n';`, "        }"];
   }
   if (URI_ERROR_STATUSES.includes(status)) {
     // No body limit here: the request that failed may announce any Content-Length.
-    return [`        location = ${uriErrorPage(status)} {`, "            internal;", "            client_max_body_size 0;", `            return ${status} '${body}\\n';`, "        }"];
+    return [`        location = ${uriErrorPage(status)} {`, "            internal;", ...closing, "            client_max_body_size 0;", `            return ${status} '${body}\\n';`, "        }"];
   }
-  return [`        location @${error.name} {`, `            return ${status} '${body}\\n';`, "        }"];
+  return [`        location @${error.name} {`, ...closing, `            return ${status} '${body}\\n';`, "        }"];
 }
 
 /**
@@ -143,6 +159,8 @@ function routeLimits(spec: NginxConfigSpec, route: ProxyRoute): string[] {
     `            limit_req zone=relay_rate${spec.rateLimit.burst > 0 ? ` burst=${spec.rateLimit.burst}` : ""} nodelay;`,
     `            limit_conn upstream_concurrency ${spec.maxConnectionsPerUpstream};`,
     `            limit_conn client_concurrency ${spec.maxConnectionsPerClient};`,
+    // At the node's cap a credential's share limits nothing the cap does not: no second lookup.
+    ...(spec.maxConnectionsPerCredential < spec.maxConnectionsPerUpstream ? [`            limit_conn credential_concurrency ${spec.maxConnectionsPerCredential};`] : []),
   ];
 }
 
@@ -218,7 +236,7 @@ export function atMostPattern(max: number): string {
 export function renderNginxConfig(spec: NginxConfigSpec): string {
   validateNginxConfigSpec(spec);
   const upstreams = upstreamsOf(spec.routes);
-  const errorStatuses = [400, 401, 403, 404, 405, 413, 414, 429, 431, 500, 501, 502, 503, 504];
+  const errorStatuses = [400, 401, 403, 404, 405, 413, 414, 415, 429, 431, 500, 501, 502, 503, 504];
   const lines: string[] = [
     "# Blockchain proxy: lets testnet validators relay to prod's blockchain nodes.",
     "# Generated by components/nginxConfig.ts; edit the stack config, not this file.",
@@ -315,6 +333,9 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "    # maxConnectionsPerClient of a node's slots, whatever credentials it sends, so a client that",
     "    # drips its bodies or never reads its answers cannot take the others' slots.",
     `    limit_conn_zone "$binary_remote_addr $blockchain_node" zone=client_concurrency:${ZONES.clientConcurrency};`,
+    "    # A credential's share of each node, all its source addresses together: the shares of all",
+    "    # clients fit the node's cap, so no client, from however many addresses, takes another's slots.",
+    `    limit_conn_zone "$relay_user $blockchain_node" zone=credential_concurrency:${ZONES.credentialConcurrency};`,
     "    limit_conn_status 503;",
     "    limit_conn_log_level warn;",
     "",
@@ -369,11 +390,18 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     ...spec.routes.map((route) => `        ~^/${route.relayChainId}(?:/|$) @relay_${route.relayChainId};`),
     "    }",
     "    # A body announced too short to hold more than maxBatchCalls calls (each at least",
-    `    # ${MIN_CALL_BYTES} bytes and a separator) skips the relay script: the same limits, straight to the node.`,
+    `    # ${MIN_CALL_BYTES} bytes with its separator, as in [1,1]) skips the relay script: the same limits, straight to the node.`,
     "    # Anything else, a chunked body included, is counted.",
     "    map $http_content_length $relay_uncounted {",
     "        default 0;",
-    `        "~${atMostPattern((MIN_CALL_BYTES + 1) * (spec.maxBatchCalls + 1))}" 1;`,
+    `        "~${atMostPattern(MIN_CALL_BYTES * (spec.maxBatchCalls + 1))}" 1;`,
+    "    }",
+    "    # A body the proxy cannot count (compressed or otherwise encoded) is refused, never passed:",
+    "    # a node that inflates it would run calls no limit saw. Only no encoding or identity passes.",
+    "    map $http_content_encoding $relay_encoded {",
+    "        default 1;",
+    '        "" 0;',
+    "        identity 0;",
     "    }",
     "    # Exact keys, one per route: a hash lookup, no regular expression on every relay.",
     '    map "$relay_uncounted:$relay_location" $relay_target {',
@@ -404,6 +432,14 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "            # No client's credentials, byte for byte (base64 is case-sensitive).",
     '            if ($relay_user = "") {',
     "                return 401;",
+    "            }",
+    "            # A relay is a JSON-RPC POST: no other method reaches a node (geth answers GET itself).",
+    '            if ($request_method != "POST") {',
+    "                return 405;",
+    "            }",
+    "            # An encoded body would pass the call count uncounted.",
+    "            if ($relay_encoded) {",
+    "                return 415;",
     "            }",
     "            # try_files needs a file to test first: none exists under this root (Debian's reserved",
     "            # never-existing path), so the request always goes on to the named location.",

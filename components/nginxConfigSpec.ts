@@ -45,6 +45,8 @@ export interface NginxConfigSpec {
   maxConnectionsPerUpstream: number;
   /** A client's share of each node's cap (one source address, whatever its credentials); beyond it 503. */
   maxConnectionsPerClient: number;
+  /** One credential's share of each node's cap, all its source addresses together; beyond it 503 (at the cap: no separate limit). */
+  maxConnectionsPerCredential: number;
   /** JSON-RPC calls in one request; a larger batch gets 413 before it reaches the node. */
   maxBatchCalls: number;
   /** Client-side timeouts in seconds: header and body (between two reads), send (between two writes), idle keep-alive. */
@@ -150,6 +152,9 @@ export function validateNginxConfigSpec(spec: NginxConfigSpec): void {
   }
   if (!isWholeIn(spec.maxConnectionsPerClient, 1, MAX_CONNECTIONS_PER_UPSTREAM)) {
     fail("maxConnectionsPerClient", spec.maxConnectionsPerClient, `must be a whole number from 1 to ${MAX_CONNECTIONS_PER_UPSTREAM}`);
+  }
+  if (!isWholeIn(spec.maxConnectionsPerCredential, 1, MAX_CONNECTIONS_PER_UPSTREAM)) {
+    fail("maxConnectionsPerCredential", spec.maxConnectionsPerCredential, `must be a whole number from 1 to ${MAX_CONNECTIONS_PER_UPSTREAM}`);
   }
   if (!isWholeIn(spec.maxBatchCalls, 1, MAX_BATCH_CALLS)) fail("maxBatchCalls", spec.maxBatchCalls, `must be a whole number from 1 to ${MAX_BATCH_CALLS}`);
   for (const key of ["headerSeconds", "bodySeconds", "sendSeconds"] as const) {

@@ -46,6 +46,11 @@ export const blockchainProxySchema = z.strictObject({
   maxConnectionsPerUpstream: boundedInt(1, MAX_CONNECTIONS_PER_UPSTREAM),
   /** One client's (source address's) share of a node's cap; at most half of it (validation/proxyLimits.ts). */
   maxConnectionsPerClient: boundedInt(1, MAX_CONNECTIONS_PER_UPSTREAM),
+  /**
+   * One client's (credential's) share of a node's cap, all its source addresses together; the
+   * shares of all clients must fit the cap (validation/proxyLimits.ts). Default: the cap divided by the clients.
+   */
+  maxConnectionsPerCredential: boundedInt(1, MAX_CONNECTIONS_PER_UPSTREAM).optional(),
   /** JSON-RPC calls in one request; a larger batch gets 413 before it reaches a node. */
   maxBatchCalls: boundedInt(1, MAX_BATCH_CALLS).default(100),
   /** How long a client may stall: a header or body between two reads, an answer between two writes, an idle keep-alive. */

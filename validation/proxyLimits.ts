@@ -50,7 +50,7 @@ const CONNECTION_STRUCT_BYTES = 512;
 /** Per-process base: nginx, its njs VM and libraries (inferred: about 8 MiB RSS per process on Debian's 1.22, doubled for margin). */
 const PROCESS_BASE_BYTES = 16 * 1024 * 1024;
 /** The shared memory zones the config declares: rate 10m, two connection zones of 1m, 64k per upstream. */
-export const ZONES = { rate: "10m", nodeConcurrency: "1m", clientConcurrency: "1m", upstreamBytes: 64 * 1024 } as const;
+export const ZONES = { rate: "10m", nodeConcurrency: "1m", clientConcurrency: "1m", credentialConcurrency: "1m", upstreamBytes: 64 * 1024 } as const;
 
 /** The worst memory one client connection holds before it is a relay: a full header in the large buffers. */
 export const CONNECTION_MEMORY_BYTES =
@@ -67,11 +67,23 @@ export interface ProxyCapacity {
   nodes: number;
   maxConnectionsPerUpstream: number;
   maxConnectionsPerClient: number;
+  /** One credential's share of each node, all its source addresses together. */
+  maxConnectionsPerCredential: number;
+  /** Credentials that may relay (the config's clients); unknown to the renderer, which checks the rest. */
+  clients?: number;
   keepaliveConnections: number;
   workerConnections: number;
   workerProcesses: number;
   maxBodySize: string;
   memoryLimitBytes: number;
+}
+
+/**
+ * One credential's share of a node when the config does not set it: the node's cap divided among
+ * the clients, so every client at its share fits the cap together (with one client, the whole cap).
+ */
+export function connectionsPerCredential(maxConnectionsPerUpstream: number, clients: number): number {
+  return Math.max(1, Math.floor(maxConnectionsPerUpstream / Math.max(1, clients)));
 }
 
 /** Connections the relays hold at most on one worker: every capped relay's two and every node's idle pool. */
@@ -83,7 +95,7 @@ export function relayConnections(nodes: number, maxConnectionsPerUpstream: numbe
 export function proxyWorstMemory(p: ProxyCapacity): { connections: number; relays: number; base: number; total: number } {
   const connections = p.workerProcesses * p.workerConnections * CONNECTION_MEMORY_BYTES;
   const relays = p.nodes * p.maxConnectionsPerUpstream * relayMemoryBytes(nginxSizeBytes(p.maxBodySize) ?? MAX_BODY_BYTES);
-  const zones = [ZONES.rate, ZONES.nodeConcurrency, ZONES.clientConcurrency].reduce((sum, size) => sum + nginxSizeBytes(size)!, 0) + p.nodes * ZONES.upstreamBytes;
+  const zones = [ZONES.rate, ZONES.nodeConcurrency, ZONES.clientConcurrency, ZONES.credentialConcurrency].reduce((sum, size) => sum + nginxSizeBytes(size)!, 0) + p.nodes * ZONES.upstreamBytes;
   const base = (p.workerProcesses + 1) * PROCESS_BASE_BYTES + zones;
   return { connections, relays, base, total: connections + relays + base };
 }
@@ -93,7 +105,8 @@ const mib = (bytes: number) => `${Math.ceil(bytes / MIB)} MiB`;
 
 /**
  * The proxy's cross-checks, in one place (the stack config's rules and the nginx renderer both call
- * it): a client's share leaves the others at least half a node's cap; workerConnections holds
+ * it): a source address's share leaves the others at least half a node's cap; the credentials'
+ * shares together fit the cap (so no credential, from however many addresses, takes another's); workerConnections holds
  * the relays and spare room; and the worst case of held buffers fits the pod's memory limit.
  * `field` names a setting as the caller's input calls it. Returns the first problem as one line.
  */
@@ -101,6 +114,15 @@ export function proxyCapacityProblem(p: ProxyCapacity, field: (name: keyof Proxy
   const half = Math.floor(p.maxConnectionsPerUpstream / 2);
   if (p.maxConnectionsPerClient > half) {
     return `${field("maxConnectionsPerClient")} ${p.maxConnectionsPerClient} must be at most half of maxConnectionsPerUpstream ${p.maxConnectionsPerUpstream} (${half}): one client at its share must leave the others at least as much of a node`;
+  }
+  if (p.maxConnectionsPerCredential > p.maxConnectionsPerUpstream) {
+    return `${field("maxConnectionsPerCredential")} ${p.maxConnectionsPerCredential} must be at most maxConnectionsPerUpstream ${p.maxConnectionsPerUpstream}`;
+  }
+  if (p.clients !== undefined && p.clients * p.maxConnectionsPerCredential > p.maxConnectionsPerUpstream) {
+    return (
+      `${field("maxConnectionsPerCredential")} ${p.maxConnectionsPerCredential} × ${p.clients} clients is more than maxConnectionsPerUpstream ${p.maxConnectionsPerUpstream}: ` +
+      `every client at its share must fit a node's cap, so no client is refused because others hold it (at most ${connectionsPerCredential(p.maxConnectionsPerUpstream, p.clients)})`
+    );
   }
   const needed = relayConnections(p.nodes, p.maxConnectionsPerUpstream, p.keepaliveConnections) + MIN_SPARE_WORKER_CONNECTIONS;
   if (p.workerConnections < needed) {

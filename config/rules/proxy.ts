@@ -5,7 +5,7 @@
  */
 import type { PriceCatalog } from "../../catalog/catalog";
 import { Cidr, cidrContains, parseCidr } from "../../validation/cidr";
-import { MAX_WORKER_PROCESSES, proxyCapacityProblem } from "../../validation/proxyLimits";
+import { connectionsPerCredential, MAX_WORKER_PROCESSES, proxyCapacityProblem } from "../../validation/proxyLimits";
 import type { StackConfig } from "../stackSchemas";
 import { resourcesProblem } from "./containerResources";
 
@@ -65,7 +65,14 @@ function nginxBoundsProblem(proxy: NonNullable<Extract<StackConfig, { stack: "pr
   }
   const fields: Record<string, string> = { memoryLimitBytes: "resources.memoryLimitGiB", workerProcesses: "resources.cpuLimit", nodes: "routes" };
   return proxyCapacityProblem(
-    { ...proxy, nodes: new Set(proxy.routes.map((r) => r.blockchainNode)).size, workerProcesses: workers, memoryLimitBytes: proxy.resources.memoryLimitGiB * 2 ** 30 },
+    {
+      ...proxy,
+      maxConnectionsPerCredential: proxy.maxConnectionsPerCredential ?? connectionsPerCredential(proxy.maxConnectionsPerUpstream, proxy.clients.length),
+      clients: proxy.clients.length,
+      nodes: new Set(proxy.routes.map((r) => r.blockchainNode)).size,
+      workerProcesses: workers,
+      memoryLimitBytes: proxy.resources.memoryLimitGiB * 2 ** 30,
+    },
     (name) => `blockchainProxy.${fields[name] ?? name}`,
   );
 }

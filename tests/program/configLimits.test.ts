@@ -41,7 +41,12 @@ const cases: [string, "prod" | "testnet", (raw: Raw) => void, string][] = [
   }, "prod: blockchainProxy.workerConnections 4096 is below the 73984 one worker may need (6 prod nodes × (2 × maxConnectionsPerUpstream 4096 + keepaliveConnections 4096) + 256 spare)"],
   // The fair-share and capacity rules (validation/proxyLimits.ts proxyCapacityProblem).
   ["a client share over half a node's cap", "prod", (r) => (proxy(r).maxConnectionsPerClient = 17), "prod: blockchainProxy.maxConnectionsPerClient 17 must be at most half of maxConnectionsPerUpstream 32 (16): one client at its share must leave the others at least as much of a node"],
-  ["bodies whose worst case does not fit the pod's memory", "prod", (r) => (proxy(r).maxBodySize = "4m"), "prod: blockchainProxy.resources.memoryLimitGiB 256 MiB is below the proxy's worst case of 907 MiB: 4096 connections (88 MiB), 96 relays with maxBodySize 4m (775 MiB), base 45 MiB; lower workerConnections, maxBodySize or maxConnectionsPerUpstream, or raise the memory limit"],
+  ["credential shares that together exceed a node's cap", "prod", (r) => {
+    proxy(r).clients = ["testnet-validators", "second-validator", "third-validator"];
+    r[K("proxyPasswords")] = Object.fromEntries(proxy(r).clients.map((c: string) => [c, `${c}-password-0a1b2c3d`]));
+    proxy(r).maxConnectionsPerCredential = 11;
+  }, "prod: blockchainProxy.maxConnectionsPerCredential 11 × 3 clients is more than maxConnectionsPerUpstream 32: every client at its share must fit a node's cap, so no client is refused because others hold it (at most 10)"],
+  ["bodies whose worst case does not fit the pod's memory", "prod", (r) => (proxy(r).maxBodySize = "4m"), "prod: blockchainProxy.resources.memoryLimitGiB 256 MiB is below the proxy's worst case of 908 MiB: 4096 connections (88 MiB), 96 relays with maxBodySize 4m (775 MiB), base 46 MiB; lower workerConnections, maxBodySize or maxConnectionsPerUpstream, or raise the memory limit"],
   ["worker connections with no room beside the relays", "prod", (r) => (proxy(r).workerConnections = 300), "prod: blockchainProxy.workerConnections 300 is below the 544 one worker may need (3 prod nodes × (2 × maxConnectionsPerUpstream 32 + keepaliveConnections 32) + 256 spare)"],
   ["an image by tag", "prod", (r) => (proxy(r).image = "us-east1-docker.pkg.dev/pokt-network-prod/relay-budget/blockchain-proxy:1.22"), 'prod: blockchainProxy.image "us-east1-docker.pkg.dev/pokt-network-prod/relay-budget/blockchain-proxy:1.22" is not an image pinned by digest (<registry>/<path>@sha256:<64 hex digits>)'],
   ["a batch limit of 0", "prod", (r) => (proxy(r).maxBatchCalls = 0), "prod: blockchainProxy.maxBatchCalls 0 must be from 1 to 10000"],

@@ -34,6 +34,7 @@ function spec(overrides: Partial<NginxConfigSpec> = {}, nodes = 3): NginxConfigS
   return {
     ...base,
     maxConnectionsPerClient: overrides.maxConnectionsPerClient ?? Math.max(1, Math.floor(base.maxConnectionsPerUpstream / 2)),
+    maxConnectionsPerCredential: overrides.maxConnectionsPerCredential ?? base.maxConnectionsPerUpstream,
     workerConnections: overrides.workerConnections ?? Math.min(MAX_WORKER_CONNECTIONS, Math.max(base.workerConnections, needed)),
     memoryLimitBytes: overrides.memoryLimitBytes ?? 2 ** 40,
   };
@@ -54,7 +55,8 @@ test.each<[string, NginxConfigSpec]>([
   ["the highest rate and burst", spec({ rateLimit: { requestsPerSecond: MAX_REQUESTS_PER_SECOND, burst: MAX_BURST } })],
   ["the most worker processes", spec({ workerProcesses: MAX_WORKER_PROCESSES })],
   ["the largest batch and the longest client timeouts", spec({ maxBatchCalls: MAX_BATCH_CALLS, clientTimeouts: { headerSeconds: MAX_CLIENT_TIMEOUT_SECONDS, bodySeconds: MAX_CLIENT_TIMEOUT_SECONDS, sendSeconds: MAX_CLIENT_TIMEOUT_SECONDS, keepaliveSeconds: MAX_CLIENT_KEEPALIVE_SECONDS } })],
-  ["the smallest batch, share and client timeouts", spec({ maxBatchCalls: 1, maxConnectionsPerClient: 1, clientTimeouts: { headerSeconds: 1, bodySeconds: 1, sendSeconds: 1, keepaliveSeconds: 1 } })],
+  ["a credential's share below the cap (its own limit)", spec({ maxConnectionsPerCredential: 8 })],
+  ["the smallest batch, share and client timeouts", spec({ maxBatchCalls: 1, maxConnectionsPerClient: 1, maxConnectionsPerCredential: 1, clientTimeouts: { headerSeconds: 1, bodySeconds: 1, sendSeconds: 1, keepaliveSeconds: 1 } })],
   ["the most worker connections", spec({ workerConnections: MAX_WORKER_CONNECTIONS })],
   ["one worker process", spec({ workerProcesses: 1 })],
   ["a /8 and an IPv6 /8", spec({ allowedSourceRanges: ["10.0.0.0/8", "fd00::/8"] })],
@@ -66,6 +68,7 @@ test.each<[string, NginxConfigSpec, RegExp]>([
   ["a cap over the bound", spec({ maxConnectionsPerUpstream: MAX_CONNECTIONS_PER_UPSTREAM + 1 }), /maxConnectionsPerUpstream 4097 must be a whole number from 1 to 4096/],
   ["more worker connections than the bound", spec({ maxConnectionsPerUpstream: capForSixNodes + 1, keepaliveConnections: capForSixNodes + 1 }, 6), /workerConnections 65535 is below the \d+ one worker may need \(6 prod nodes/],
   ["a client share over half the cap", spec({ maxConnectionsPerClient: 17 }), /maxConnectionsPerClient 17 must be at most half of maxConnectionsPerUpstream 32 \(16\)/],
+  ["a credential's share over the cap", spec({ maxConnectionsPerCredential: 33 }), /maxConnectionsPerCredential 33 must be at most maxConnectionsPerUpstream 32/],
   ["worker connections below the relays' need", spec({ workerConnections: 400 }), /workerConnections 400 is below the 496 one worker may need \(3 prod nodes × \(2 × maxConnectionsPerUpstream 32 \+ keepaliveConnections 16\) \+ 256 spare\)/],
   ["held buffers over the pod's memory", spec({ maxBodySize: "16m", memoryLimitBytes: 256 * 2 ** 20 }), /memoryLimitBytes 256 MiB is below the proxy's worst case of \d+ MiB: 4096 connections \(88 MiB\), 96 relays with maxBodySize 16m/],
   ["a batch over the bound", spec({ maxBatchCalls: MAX_BATCH_CALLS + 1 }), /maxBatchCalls 10001 must be a whole number from 1 to 10000/],

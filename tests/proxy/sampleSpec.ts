@@ -17,6 +17,8 @@ export function sampleNginxSpec(routes: ProxyRoute[], overrides: Partial<NginxCo
     rateLimit: { requestsPerSecond: 50, burst: 100 },
     maxConnectionsPerUpstream: 32,
     maxConnectionsPerClient: 8,
+    // prod's one client: the whole cap.
+    maxConnectionsPerCredential: 32,
     maxBatchCalls: 25,
     clientTimeouts: { headerSeconds: 3, bodySeconds: 3, sendSeconds: 5, keepaliveSeconds: 30 },
     workerConnections: 4096,
