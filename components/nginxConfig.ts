@@ -19,8 +19,7 @@
  *     see credentialMaps.ts). No rate limit or connection cap has been touched yet, and an unknown
  *     chain ID looks like a known one. (A second Authorization header is a 400, step 1.)
  *  4b. 405 / 415: authenticated, but not a POST, or a body with a Content-Encoding (the call count
- *     cannot read it), in the same rewrite phase. From here on every refusal closes the connection
- *     (CLOSING_STATUSES), so a refused request never holds a connection for the keep-alive timeout.
+ *     cannot read it), in the same rewrite phase.
  *  5. 404: authenticated, but the path names no routed relay chain ID (`try_files` hands the request
  *     to the named location the `$relay_location` map picks; unknown IDs get `@unknown_route`).
  *  6. 429: the authenticated client (name, source address, route) is over its rate (limit_req,
@@ -103,33 +102,24 @@ function credentialMapBlocks(credentialsDir: string): string[] {
   ];
 }
 
-/**
- * Refusals after which the connection is closed, not kept alive: a client refused (credentials,
- * source, route, method, encoding, size, rate, share) must not hold a connection for the keep-alive
- * timeout with one cheap request, so a flood of refused requests is bounded by the header timeout
- * as one of unfinished headers is. Node faults (500, 502, 504) keep it: the client did nothing wrong.
- */
-export const CLOSING_STATUSES = [400, 401, 403, 404, 405, 413, 414, 415, 429, 431, 501, 503];
-
 /** Internal named location that answers one proxy error status with its JSON-RPC body. */
 function errorLocation(status: number): string[] {
   const error = PROXY_ERRORS[status];
   // The body is a single-quoted nginx string: it holds no quote, backslash or '$' (checked here).
   const body = proxyErrorBody(status);
   if (/['\\$]/.test(body)) throw new Error(`proxy error body for ${status} cannot be written as an nginx string`);
-  const closing = CLOSING_STATUSES.includes(status) ? ["            keepalive_timeout 0;"] : [];
   if (status === 401) {
     // What auth_basic would send: clients that wait for a challenge before sending credentials need it.
-    return [`        location @${error.name} {`, ...closing, `            add_header WWW-Authenticate 'Basic realm="${PROXY_REALM}"' always;`, `            return ${status} '${body}\\n';`, "        }"];
+    return [`        location @${error.name} {`, `            add_header WWW-Authenticate 'Basic realm="${PROXY_REALM}"' always;`, `            return ${status} '${body}\\n';`, "        }"];
   }
   if (status === 405) {
-    return [`        location @${error.name} {`, ...closing, "            add_header Allow POST always;", `            return ${status} '${body}\\n';`, "        }"];
+    return [`        location @${error.name} {`, "            add_header Allow POST always;", `            return ${status} '${body}\\n';`, "        }"];
   }
   if (URI_ERROR_STATUSES.includes(status)) {
     // No body limit here: the request that failed may announce any Content-Length.
-    return [`        location = ${uriErrorPage(status)} {`, "            internal;", ...closing, "            client_max_body_size 0;", `            return ${status} '${body}\\n';`, "        }"];
+    return [`        location = ${uriErrorPage(status)} {`, "            internal;", "            client_max_body_size 0;", `            return ${status} '${body}\\n';`, "        }"];
   }
-  return [`        location @${error.name} {`, ...closing, `            return ${status} '${body}\\n';`, "        }"];
+  return [`        location @${error.name} {`, `            return ${status} '${body}\\n';`, "        }"];
 }
 
 /**

@@ -11,6 +11,7 @@
  * - refused requests and idle keep-alive connections holding the worker's connections.
  * The note at each test says what it did on the config before it (or that it already held).
  */
+import * as http from "http";
 import * as net from "net";
 import * as zlib from "zlib";
 import { PROXY_ERRORS } from "../../components/nginxConfig";
@@ -38,9 +39,12 @@ const SECOND_ATTACKER = "second-attacker";
 let files: ProxyStackFiles;
 let proxy: RunningProxy;
 const nodes = new Map<string, ScriptedUpstream>();
-/** The route under attack, and a route to another node. */
+/** The route under attack, a route to another node, and one to a node whose answers are large. */
 let route: { relayChainId: string; blockchainNode: string };
 let otherRoute: { relayChainId: string; blockchainNode: string };
+let bigAnswerRoute: { relayChainId: string; blockchainNode: string };
+/** More than nginx's buffers and the kernel's socket buffers on loopback hold, so an unread answer blocks. */
+const BIG_ANSWER_BYTES = 8 * 1024 * 1024;
 let limit: number;
 
 beforeAll(async () => {
@@ -48,9 +52,14 @@ beforeAll(async () => {
   files = await proxyStackFiles({ allowedSourceRanges: ["127.0.0.0/8"], clients: [...prodClients, ATTACKER, SECOND_ATTACKER] });
   route = files.proxyConfig.routes[0];
   otherRoute = files.proxyConfig.routes.find((r) => r.blockchainNode !== route.blockchainNode)!;
+  bigAnswerRoute = files.proxyConfig.routes.find((r) => r.blockchainNode !== route.blockchainNode && r.blockchainNode !== otherRoute.blockchainNode)!;
+  if (!otherRoute || !bigAnswerRoute) throw new Error("these tests need routes to three different prod nodes");
   limit = files.proxyConfig.maxBatchCalls;
   let chainId = 1;
-  for (const address of upstreamAddresses(files.nginxConf).values()) nodes.set(address.split(".")[0], await startScriptedUpstream({ chainId: chainId++ }));
+  for (const address of upstreamAddresses(files.nginxConf).values()) {
+    const name = address.split(".")[0];
+    nodes.set(name, await startScriptedUpstream({ chainId: chainId++, answerBytes: name === bigAnswerRoute.blockchainNode ? BIG_ANSWER_BYTES : 0 }));
+  }
   proxy = await startProxy(files, (address) => nodes.get(address.split(".")[0])!.address);
 }, 60000);
 
@@ -272,14 +281,45 @@ describe("per-client shares under pipelining, several addresses and several cred
     ]);
     const seconds = (Date.now() - started) / 1000;
     const statuses = statusesOf(pipelined.text);
-    // The first 429 closes the connection (a refused request keeps no connection): what was
-    // pipelined behind it is dropped, never relayed.
     expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
     expect(statuses).toContain(429);
     const admitted = statuses.filter((s) => s === 200).length;
     expect(admitted).toBeLessThanOrEqual(burst + 1 + Math.ceil(requestsPerSecond * seconds));
     expect(nodes.get(otherRoute.blockchainNode)!.stats.requests - before).toBe(admitted + others.filter((s) => s === 200).length);
     expect(okShare(others)).toBeGreaterThanOrEqual(0.99);
+  }, 30000);
+
+  // Held before: the rate limit is per client name, address and route, the share per address.
+  test("one credential relaying as fast as it can from several addresses leaves the others their relays", async () => {
+    const { requestsPerSecond, burst } = files.proxyConfig.rateLimit;
+    const addresses = ["127.0.79.1", "127.0.79.2", "127.0.79.3"];
+    const attacker = { username: ATTACKER, password: TEST_PROXY_PASSWORD };
+    const agents = addresses.map(() => new http.Agent({ keepAlive: true, maxSockets: files.proxyConfig.maxConnectionsPerClient }));
+    const statuses: number[] = [];
+    let active = true;
+    const started = Date.now();
+    const before = node().stats.requests;
+    const loops = addresses.flatMap((localAddress, a) =>
+      Array.from({ length: files.proxyConfig.maxConnectionsPerClient }, async () => {
+        while (active && statuses.length < 20000) {
+          statuses.push(await pocketRelay(validators(), { credentials: attacker, localAddress, agent: agents[a], retryIdleConnectionClose: true }).then((r) => r.status, () => 0));
+        }
+      }),
+    );
+    try {
+      const [others, health] = await Promise.all([otherValidators(5, 10, 79 + 1), healthChecks(10)]);
+      active = false;
+      await Promise.all(loops);
+      const seconds = (Date.now() - started) / 1000;
+      const admitted = statuses.filter((s) => s === 200).length;
+      expect({ others: okShare(others) >= 0.99, health, unexpected: statuses.filter((s) => s !== 200 && s !== 429 && s !== 503) }).toEqual({ others: true, health: Array(10).fill(200), unexpected: [] });
+      expect(statuses).toContain(429);
+      expect(admitted).toBeLessThanOrEqual(addresses.length * (burst + 1 + Math.ceil(requestsPerSecond * seconds)));
+      expect(node().stats.requests - before).toBe(admitted + others.filter((s) => s === 200).length);
+    } finally {
+      active = false;
+      agents.forEach((agent) => agent.destroy());
+    }
   }, 30000);
 
   /** Opens `count` connections per address, each dripping a relay body; returns a stop. */
@@ -321,19 +361,42 @@ describe("per-client shares under pipelining, several addresses and several cred
     }
   }, 30000);
 
-  // Before: two credentials from two addresses each held 4 x 8 = 32 slots: the node's whole cap.
-  test("several credentials dripping bodies at once leave the other validators their share", async () => {
+  /** Opens `count` connections per address, each sending a relay whose answer it never reads; returns a stop. */
+  async function neverRead(username: string, addresses: string[], count: number, path: string): Promise<() => void> {
+    const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getLogs", params: [] });
+    const sockets = await Promise.all(addresses.flatMap((address) => Array.from({ length: count }, () => connect(address))));
+    for (const socket of sockets) {
+      socket.on("error", () => undefined);
+      socket.write(head("POST", path, [["Authorization", basic(username)], ["Content-Type", "application/json"], ["Content-Length", body.length]]) + body);
+      socket.pause();
+    }
+    return () => sockets.forEach((s) => s.destroy());
+  }
+
+  // Before: two credentials from two addresses each held 2 x 8 = 16 slots, together the node's whole
+  // cap of 32, dripping bodies on one node and leaving answers unread on another: the other
+  // validators' relays to both got 503.
+  test("several credentials at once, dripping bodies and never reading answers, leave the other validators their share", async () => {
     const perAddress = files.proxyConfig.maxConnectionsPerClient;
-    const attacks = await Promise.all([
+    const big = nodes.get(bigAnswerRoute.blockchainNode)!;
+    const bigBefore = big.stats.requests;
+    const drips = await Promise.all([
       drip(ATTACKER, ["127.0.75.1", "127.0.75.2"], perAddress, `/${route.relayChainId}/`),
       drip(SECOND_ATTACKER, ["127.0.75.3", "127.0.75.4"], perAddress, `/${route.relayChainId}/`),
     ]);
+    const readers = await Promise.all([
+      neverRead(ATTACKER, ["127.0.75.5", "127.0.75.6"], perAddress, `/${bigAnswerRoute.relayChainId}/`),
+      neverRead(SECOND_ATTACKER, ["127.0.75.7", "127.0.75.8"], perAddress, `/${bigAnswerRoute.relayChainId}/`),
+    ]);
     try {
-      await sleep(500);
-      const [statuses, health] = await Promise.all([otherValidators(5, 8, 76), healthChecks(10)]);
-      expect({ ok: okShare(statuses) >= 0.99, health }).toEqual({ ok: true, health: Array(10).fill(200) });
+      // Each attacker's relays within its credential's share reached the big node and are stuck on the way back.
+      const share = Math.floor(files.proxyConfig.maxConnectionsPerUpstream / files.proxyConfig.clients.length);
+      await until(() => big.stats.requests - bigBefore >= 2 * share, 10000, "the attackers' unread relays at the node");
+      const [dripped, unread, health] = await Promise.all([otherValidators(4, 8, 76), otherValidators(2, 8, 77, proxy.chain(bigAnswerRoute.relayChainId)), healthChecks(10)]);
+      expect({ dripped: okShare(dripped) >= 0.99, unread: okShare(unread) >= 0.99, health }).toEqual({ dripped: true, unread: true, health: Array(10).fill(200) });
     } finally {
-      attacks.forEach((a) => a.stop());
+      drips.forEach((a) => a.stop());
+      readers.forEach((stop) => stop());
     }
   }, 30000);
 });
@@ -364,12 +427,22 @@ describe("request smuggling and header abuse", () => {
   // Before: GET, PUT, DELETE, OPTIONS, HEAD... with valid credentials were relayed to the node.
   test.each(["GET", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS", "PROPFIND"])("%s on a relay route is refused (405, Allow: POST) and never reaches the node", async (method) => {
     const before = requestsAtNodes();
-    const { text, closed } = await exchange([head(method, `/${route.relayChainId}/`, [["Authorization", basic(ATTACKER)], ["Content-Length", 2]]) + "{}"], { localAddress: "127.0.77.2" });
+    const { text } = await exchange([head(method, `/${route.relayChainId}/`, [["Authorization", basic(ATTACKER)], ["Content-Length", 2], ["Connection", "close"]]) + "{}"], { localAddress: "127.0.77.2" });
     expect(statusesOf(text)).toEqual([405]);
     expect(text).toMatch(/^Allow: POST\r$/m);
     if (method !== "HEAD") expect(firstBody(text).error.code).toBe(PROXY_ERRORS[405].code);
-    expect(closed).toBe(true);
     expect(requestsAtNodes()).toBe(before);
+  });
+
+  // The order of the new answers: after the credential check (401 for everyone without one), before the route (404).
+  test("405 and 415 come after 401 and before 404", async () => {
+    const answer = async (method: string, path: string, extra: [string, string | number][], username?: string) =>
+      statusesOf((await exchange([head(method, path, [...(username ? [["Authorization", basic(username)] as [string, string]] : []), ["Content-Length", 2], ["Connection", "close"], ...extra]) + "{}"], { localAddress: "127.0.77.7" })).text)[0];
+    expect(await answer("GET", `/${route.relayChainId}/`, [])).toBe(401);
+    expect(await answer("POST", `/${route.relayChainId}/`, [["Content-Encoding", "gzip"]])).toBe(401);
+    expect(await answer("GET", "/0bad/", [], ATTACKER)).toBe(405);
+    expect(await answer("POST", "/0bad/", [["Content-Encoding", "gzip"]], ATTACKER)).toBe(415);
+    expect(await answer("POST", "/0bad/", [], ATTACKER)).toBe(404);
   });
 
   // Held before: Upgrade is dropped and Connection replaced, so the node never switches protocols.
@@ -447,8 +520,9 @@ describe("request smuggling and header abuse", () => {
 });
 
 describe("connections held without relaying", () => {
-  // Before: a refused request (401 here) kept its connection for the 30 s keep-alive timeout, so
-  // 4,300 connections with one bad request each filled the worker's 4,096 and relays and /healthz failed.
+  // Held before: a refused request (401 here) keeps its connection alive for the keep-alive timeout,
+  // but an idle keep-alive connection is one nginx closes when it runs out ("reusing connections"):
+  // more of them than the worker's connections leave room for relays and /healthz.
   test("a flood of refused requests that then keep their connections leaves room for relays and /healthz", async () => {
     const FLOOD = files.proxyConfig.workerConnections + 200;
     const request = head("POST", `/${route.relayChainId}/`, [["Authorization", "Basic d3Jvbmc6d3Jvbmc="], ["Content-Length", 0]]);
@@ -467,6 +541,8 @@ describe("connections held without relaying", () => {
       await until(() => answered.length >= FLOOD - 50, 20000, "the flood's requests answered");
       const [relays, health] = await Promise.all([otherValidators(5, 10, 100), healthChecks(10)]);
       expect({ refused: new Set(answered), relays: okShare(relays) >= 0.99, health }).toEqual({ refused: new Set([401]), relays: true, health: Array(10).fill(200) });
+      // The flood did fill the worker's connections: nginx reclaimed idle ones.
+      expect(proxy.output()).toMatch(/worker_connections are not enough, reusing connections/);
     } finally {
       sockets.forEach((s) => s.destroy());
     }
