@@ -258,6 +258,17 @@ describe("batch-limit bypasses", () => {
     expect(node().stats.calls - calls).toBe(limit);
   });
 
+  // Held before: bytes that are not UTF-8 neither end the count early nor fail the relay.
+  test("bytes that are not UTF-8 inside a batch's strings neither hide its calls nor stop a single call", async () => {
+    const call = (i: number) => Buffer.concat([Buffer.from(`{"jsonrpc":"2.0","id":${i},"method":"eth_call","params":["`), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"]}')]);
+    const over = Buffer.concat([Buffer.from("["), ...Array.from({ length: limit + 1 }, (_, i) => [i ? Buffer.from(",") : Buffer.alloc(0), call(i)]).flat(), Buffer.from("]")]);
+    await expectRefusedBatch([relayHead(`/${route.relayChainId}/`, over), over], { localAddress: "127.0.70.9" });
+    const before = node().stats.requests;
+    const { text } = await exchange([relayHead(`/${route.relayChainId}/`, call(1)), call(1)], { localAddress: "127.0.70.9" });
+    expect(statusesOf(text)).toEqual([200]);
+    expect(node().stats.requests).toBe(before + 1);
+  });
+
   // Held before: a second JSON value after the batch does not restart the count at zero.
   test("a second batch after the first in one body counts with it", async () => {
     const half = JSON.stringify(Array.from({ length: Math.ceil((limit + 1) / 2) }, () => ({ method: "eth_chainId" })));
@@ -415,6 +426,8 @@ describe("request smuggling and header abuse", () => {
     ["a Transfer-Encoding other than chunked", () => head("POST", `/${route.relayChainId}/`, [["Authorization", basic(ATTACKER)], ["Transfer-Encoding", "gzip, chunked"]]) + `0\r\n\r\n${smuggled}`, 501],
     ["chunked in HTTP/1.0", () => head("POST", `/${route.relayChainId}/`, [["Authorization", basic(ATTACKER)], ["Transfer-Encoding", "chunked"]], "HTTP/1.0") + `0\r\n\r\n${smuggled}`, 400],
     ["a header of 20 KiB", () => head("POST", `/${route.relayChainId}/`, [["Authorization", basic(ATTACKER)], ["X-Big", "a".repeat(20 * 1024)], ["Content-Length", 2]]) + "{}", 431],
+    ["an HTTP/2 preface", () => "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 400],
+    ["CONNECT", () => head("CONNECT", "proxy:443", [["Authorization", basic(ATTACKER)]]), 400],
     ["a thousand headers", () => head("POST", `/${route.relayChainId}/`, [["Authorization", basic(ATTACKER)], ...Array.from({ length: 1000 }, (_, i) => [`X-H${i}`, "aaaaaaaaaaaaaaaaaaaa"] as [string, string]), ["Content-Length", 2]]) + "{}", 431],
   ])("%s: refused, and nothing reaches a node", async (_what, request, status) => {
     const before = requestsAtNodes();
@@ -512,6 +525,7 @@ describe("request smuggling and header abuse", () => {
       [`/%${a.charCodeAt(0).toString(16).toUpperCase()}${a.slice(1)}/z`, { status: 200, node: nodeOf(a), url: "/z" }],
       [`/${a}/../../${b}`, { status: 400 }],
       [`/${a}0/`, { status: 404 }],
+      [`/${a}\\..\\${b}`, { status: 404 }],
       [`http://evil.example/${b}/w`, { status: 200, node: nodeOf(b), url: "/w" }],
       [`http://proxy/${a}/../${b}`, { status: 200, node: nodeOf(b), url: "/" }],
     ];
