@@ -35,7 +35,8 @@ export const MAX_CLIENT_KEEPALIVE_SECONDS = 300;
 /**
  * The memory nginx may hold, as the renderer sets it (nginxConfig.ts writes these sizes): per client
  * connection its pool, header buffer and at most the large header buffers; per relay in flight its
- * body (one buffer, never a file) and the script's copy of it, and the answer's proxy buffers.
+ * body (one buffer, never a file), the script's strings (its copy of the body, the stripped text and
+ * the count's reductions: three times the body and a slack), and the answer's proxy buffers.
  */
 export const BUFFERS = {
   connectionPool: 512,
@@ -45,6 +46,11 @@ export const BUFFERS = {
   proxyBuffer: 8192,
   proxyBuffers: { count: 8, size: 8192 },
 } as const;
+/**
+ * What the relay script's count may allocate beyond the body's length (components/nginxConfigScript.ts):
+ * a small body's nested objects take a few passes, each a little shorter than the last.
+ */
+export const REDUCTION_SLACK_BYTES = 64 * 1024;
 /** nginx's own connection and two event structures per slot (about 400 bytes on 64-bit), rounded up. */
 const CONNECTION_STRUCT_BYTES = 512;
 /** Per-process base: nginx, its njs VM and libraries (inferred: about 8 MiB RSS per process on Debian's 1.22, doubled for margin). */
@@ -56,9 +62,9 @@ export const ZONES = { rate: "10m", nodeConcurrency: "1m", clientConcurrency: "1
 export const CONNECTION_MEMORY_BYTES =
   CONNECTION_STRUCT_BYTES + BUFFERS.connectionPool + BUFFERS.requestPool + BUFFERS.clientHeader + BUFFERS.largeClientHeaders.count * BUFFERS.largeClientHeaders.size;
 
-/** The worst memory of one relay in flight: its body twice (nginx's buffer and the script's copy) and the answer's buffers. */
+/** The worst memory of one relay in flight: nginx's body buffer, the script's strings (three times the body and a slack) and the answer's buffers. */
 export function relayMemoryBytes(maxBodyBytes: number): number {
-  return 2 * maxBodyBytes + BUFFERS.proxyBuffer + BUFFERS.proxyBuffers.count * BUFFERS.proxyBuffers.size;
+  return 4 * maxBodyBytes + REDUCTION_SLACK_BYTES + BUFFERS.proxyBuffer + BUFFERS.proxyBuffers.count * BUFFERS.proxyBuffers.size;
 }
 
 /** The settings the proxy's capacity rules read, under either name space (stack config or nginx spec). */

@@ -58,7 +58,7 @@ test.each<[string, (spec: NginxConfigSpec) => void]>([
   ["no burst and a rate below one per second", (s) => (s.rateLimit = { requestsPerSecond: 0.5, burst: 0 })],
   ["IPv6 source ranges", (s) => (s.allowedSourceRanges = ["10.0.0.0/8", "fd00::/8"])],
   ["a resolver", (s) => (s.resolver = "10.0.0.10 valid=30s ipv6=off")],
-  ["a size in kilobytes and a one-second timeout", (s) => ((s.maxBodySize = "512k"), (s.upstreamTimeoutSeconds = 1))],
+  ["a size in kilobytes and a one-second timeout", (s) => ((s.maxBodySize = "384k"), (s.upstreamTimeoutSeconds = 1))],
   ["an upstream given by IP address", (s) => (s.routes = [{ ...s.routes[0], upstreamHost: "10.0.0.5" }])],
 ])("nginx accepts the config rendered from %s (nginx -t)", (_what, mutate) => {
   requireNginx();
