@@ -7,6 +7,7 @@ import type { Policy, ReportViolation, ResourceValidationArgs, StackValidationAr
 import { EnforcementLevel, PolicyConfigSpec, parsePolicyConfig } from "./policyConfig";
 import { PolicyResource, viewFromResourceArgs, viewFromStackResource } from "./resourceView";
 import type { StackUsage } from "../usage/usageModel";
+import { rememberDeclaredInputs } from "./declaredInputs";
 
 export interface Violation {
   message: string;
@@ -83,7 +84,10 @@ export function toCrossGuardPolicy<C>(definition: PolicyDefinition<C>): Policy {
   const validateResource = definition.checkResource
     ? (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
         const config = readConfig(args);
-        for (const violation of definition.checkResource!(viewFromResourceArgs(args), config)) reportViolation(violation.message);
+        const view = viewFromResourceArgs(args);
+        // What the program declares: a stack check reads it when the preview gives the resource no state.
+        rememberDeclaredInputs(view.urn, view.props);
+        for (const violation of definition.checkResource!(view, config)) reportViolation(violation.message);
       }
     : undefined;
   const validateStack = definition.checkStack

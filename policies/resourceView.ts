@@ -14,6 +14,7 @@
  */
 import type { PolicyResource as StackPolicyResource, ResourceValidationArgs } from "@pulumi/policy";
 import { ResourceRecord, isSecretValue } from "../graph/resourceRecord";
+import { declaredInputsOf, hasDeclaredInputs, isEmptyState } from "./declaredInputs";
 
 export interface PolicyResource {
   urn: string;
@@ -32,6 +33,8 @@ export interface PolicyResource {
   parent?: string;
   /** URNs this resource depends on (stack policies only: `Analyze` does not carry them). */
   dependencies: string[];
+  /** A stack policy's `props` are the inputs `Analyze` received: the preview gave the resource no state (declaredInputs.ts). */
+  declaredInputsAsState?: boolean;
 }
 
 /**
@@ -78,6 +81,7 @@ export function copiedOutOfProxy(props: Record<string, unknown>): Record<string,
 class DecodedResourceView implements PolicyResource {
   private plain?: Record<string, unknown>;
   private dependencyUrns?: string[];
+  declaredInputsAsState?: boolean;
 
   constructor(
     readonly urn: string,
@@ -97,6 +101,14 @@ class DecodedResourceView implements PolicyResource {
 
   get dependencies(): string[] {
     return (this.dependencyUrns ??= this.stackResource ? dependencyUrns(this.stackResource) : []);
+  }
+
+  /** Reads the inputs `Analyze` received in place of an empty state (declaredInputs.ts). */
+  standInDeclaredInputs(): void {
+    const declared = declaredInputsOf(this.urn);
+    if (declared === undefined || !isEmptyState(this.props)) return;
+    this.plain = declared;
+    this.declaredInputsAsState = true;
   }
 }
 
@@ -127,7 +139,7 @@ export function viewFromResourceArgs(args: ResourceValidationArgs): PolicyResour
 
 /** A resource of `AnalyzeStack`. */
 export function viewFromStackResource(resource: StackPolicyResource): PolicyResource {
-  return new DecodedResourceView(
+  const view = new DecodedResourceView(
     resource.urn,
     resource.type,
     resource.name,
@@ -137,6 +149,9 @@ export function viewFromStackResource(resource: StackPolicyResource): PolicyReso
     resource.props,
     resource,
   );
+  // Only a provider-managed resource has a state of its provider's; a component's is its registered outputs.
+  if (view.custom && hasDeclaredInputs()) view.standInDeclaredInputs();
+  return view;
 }
 
 /**
