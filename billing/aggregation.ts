@@ -239,24 +239,39 @@ export const SUM_COLUMNS = {
 } as const;
 
 /**
- * FOCUS 1.0–1.2 columns (Google's FOCUS view of the export maps ResourceId = resource.global_name,
- * ResourceName = resource.name, BilledCost = cost, ListCost = cost_at_list, SubAccountId = the
- * project). FOCUS keeps credits as their own rows (ChargeCategory "Credit"), taxes as "Tax" and
- * corrections as "Adjustment"; it has no export time, so every row counts. `columns` are the
- * source's column names and types (Tags is JSON text in CSV, a map in some Parquet files).
+ * FOCUS 1.0–1.2 columns, as the specification names them and as Google's FOCUS view of the export
+ * fills them (the view's template: BilledCost = `cost` before credits, the credits in `x_Credits`,
+ * ChargeCategory and ChargeClass in lower case, SubAccountId = the billing account and the project
+ * in `x_Project`, Tags a list of key/value records, `x_CostType`, `x_CurrencyConversionRate`).
+ * Credits are `ChargeCategory` "Credit" rows (the specification) plus each row's `x_Credits`
+ * (Google's view); taxes are "Tax", corrections "Adjustment" or `ChargeClass` "Correction". There
+ * is no export time to tell a re-exported row by, so every row counts. `columns` are the source's
+ * column names and DuckDB types: FOCUS files are read by DuckDB only (--bigquery reads the export).
  */
 export function focusRowExpressions(dialect: SqlDialect, columns: ReadonlyMap<string, string>): RowExpressions {
   const or = (name: string, expr: string) => (columns.has(name) ? expr : "NULL");
-  const tagsAreMap = /^MAP/i.test(columns.get("Tags") ?? "");
-  const isCredit = `ChargeCategory = 'Credit'`;
+  const typeOf = (name: string) => columns.get(name) ?? "";
+  const isRecordList = (name: string) => /^STRUCT\(.*\)\[\]$/i.test(typeOf(name));
+  const category = "UPPER(ChargeCategory)";
+  const isCredit = `${category} = 'CREDIT'`;
   const billed = dialect.float("BilledCost");
   const periodText = dialect.text("BillingPeriodStart");
+  const fromCategory = `CASE WHEN ${category} = 'TAX' THEN 'tax' WHEN ${category} = 'ADJUSTMENT'${columns.has("ChargeClass") ? " OR UPPER(ChargeClass) = 'CORRECTION'" : ""} THEN 'adjustment' ELSE 'regular' END`;
+  // Google's view carries the export's own cost_type (which keeps rounding_error apart).
+  const costType = columns.has("x_CostType") ? `COALESCE(NULLIF(LOWER(x_CostType), ''), ${fromCategory})` : fromCategory;
+  const project = /^STRUCT\(/i.test(typeOf("x_Project")) ? `COALESCE(x_Project.id, ${or("SubAccountId", "SubAccountId")})` : or("SubAccountId", "SubAccountId");
+  // x_Credits: a list of records in Parquet, JSON text in CSV.
+  const rowCredits = !columns.has("x_Credits")
+    ? "0"
+    : isRecordList("x_Credits")
+      ? dialect.creditsTotal("x_Credits")
+      : `COALESCE(list_sum(list_transform(json_extract(x_Credits, '$[*]'), c -> CAST(COALESCE(c->>'Amount', c->>'amount') AS DOUBLE))), 0)`;
   return {
     keys: {
-      // YYYYMM of the billing period's start, whether the column is a timestamp or ISO text.
+      // YYYYMM of the billing period's start, whether the column is a timestamp (read in UTC) or ISO text.
       invoiceMonth: `CONCAT(SUBSTR(${periodText}, 1, 4), SUBSTR(${periodText}, 6, 2))`,
-      projectId: or("SubAccountId", "SubAccountId"),
-      costType: `CASE ChargeCategory WHEN 'Tax' THEN 'tax' WHEN 'Adjustment' THEN 'adjustment' ELSE 'regular' END`,
+      projectId: project,
+      costType,
       currency: "BillingCurrency",
       service: or("ServiceName", "ServiceName"),
       skuId: or("SkuId", dialect.text("SkuId")),
@@ -266,14 +281,12 @@ export function focusRowExpressions(dialect: SqlDialect, columns: ReadonlyMap<st
       usagePricingUnit: or("PricingUnit", "PricingUnit"),
       region: or("RegionId", "RegionId"),
     },
-    labels: columns.has("Tags")
-      ? { list: "Tags", groupKey: (column) => (tagsAreMap ? dialect.text(column) : column), value: (column, key) => (tagsAreMap ? dialect.mapValue(column, key) : dialect.jsonValue(column, key)) }
-      : { list: "NULL", groupKey: () => "NULL", value: () => "NULL" },
+    labels: focusTags(dialect, typeOf("Tags")),
     cost: `CASE WHEN ${isCredit} THEN 0 ELSE ${billed} END`,
     costAtList: dialect.float("ListCost"),
-    credits: `CASE WHEN ${isCredit} THEN ${billed} ELSE 0 END`,
+    credits: `CASE WHEN ${isCredit} THEN ${billed} ELSE ${rowCredits} END`,
     usageInPricingUnits: or("PricingQuantity", `COALESCE(${dialect.float("PricingQuantity")}, 0)`),
-    conversionRate: "NULL",
+    conversionRate: or("x_CurrencyConversionRate", dialect.float("x_CurrencyConversionRate")),
     required: [
       { column: "BillingPeriodStart", expr: "BillingPeriodStart" },
       { column: "BilledCost", expr: "BilledCost" },
@@ -283,6 +296,26 @@ export function focusRowExpressions(dialect: SqlDialect, columns: ReadonlyMap<st
     ],
     rowIdentity: null,
     exportTime: null,
+  };
+}
+
+/**
+ * FOCUS `Tags` by how the file holds it: a map (Parquet written by other tools), a list of
+ * key/value records (Google's FOCUS view, which BigQuery extracts as a list: it has no map type),
+ * or JSON text in CSV: the specification's object (`{"env": "prod", "valueless": true}`) or, from
+ * a view extracted with TO_JSON_STRING, an array of key/value records.
+ */
+function focusTags(dialect: SqlDialect, type: string): RowExpressions["labels"] {
+  if (type === "") return { list: "NULL", groupKey: () => "NULL", value: () => "NULL" };
+  if (/^MAP/i.test(type)) return { list: "Tags", groupKey: (column) => dialect.text(column), value: (column, key) => dialect.mapValue(column, key) };
+  if (/^STRUCT\(.*\)\[\]$/i.test(type)) return { list: "Tags", groupKey: (column) => dialect.groupable(column), value: (column, key) => dialect.labelValue(column, key) };
+  const fromArray = (column: string, key: string) =>
+    `list_filter(json_extract(${column}, '$[*]'), t -> COALESCE(t->>'key', t->>'Key') = ${sqlString(key)})[1]`;
+  return {
+    list: "Tags",
+    groupKey: (column) => column,
+    value: (column, key) =>
+      `CASE WHEN json_type(${column}) = 'ARRAY' THEN COALESCE(${fromArray(column, key)}->>'value', ${fromArray(column, key)}->>'Value') ELSE ${dialect.jsonValue(column, key)} END`,
   };
 }
 
