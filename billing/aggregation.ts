@@ -244,8 +244,9 @@ export const SUM_COLUMNS = {
  * ChargeCategory and ChargeClass in lower case, SubAccountId = the billing account and the project
  * in `x_Project`, Tags a list of key/value records, `x_CostType`, `x_CurrencyConversionRate`).
  * Credits are `ChargeCategory` "Credit" rows (the specification) plus each row's `x_Credits`
- * (Google's view); taxes are "Tax", corrections "Adjustment" or `ChargeClass` "Correction". There
- * is no export time to tell a re-exported row by, so every row counts. `columns` are the source's
+ * (Google's view); taxes are "Tax", corrections "Adjustment" or `ChargeClass` "Correction". A row
+ * exported again is counted once by `x_ExportTime` where the file has it (Google's view); without
+ * it every row counts. `columns` are the source's
  * column names and DuckDB types: FOCUS files are read by DuckDB only (--bigquery reads the export).
  */
 export function focusRowExpressions(dialect: SqlDialect, columns: ReadonlyMap<string, string>): RowExpressions {
@@ -294,8 +295,16 @@ export function focusRowExpressions(dialect: SqlDialect, columns: ReadonlyMap<st
       { column: "BillingCurrency", expr: "BillingCurrency" },
       { column: "ChargeCategory", expr: "ChargeCategory" },
     ],
-    rowIdentity: null,
-    exportTime: null,
+    // Google's view is a SELECT over the export, so a row exported again is there twice; its
+    // x_ExportTime tells the copies apart as export_time does (the same identifying columns).
+    rowIdentity: columns.has("x_ExportTime")
+      ? dialect.rowIdentity(
+          ["BillingAccountId", "x_ServiceId", "ServiceName", "SkuId", "ChargeDescription", "ChargePeriodStart", "ChargePeriodEnd", "x_Location", "AvailabilityZone", "RegionId", "ResourceName", "ResourceId", "x_CostType", "ChargeCategory", "ChargeClass", "BillingPeriodStart"]
+            .map((name) => or(name, name))
+            .concat(project, columns.has("Tags") ? focusTags(dialect, typeOf("Tags")).groupKey("Tags") : "NULL"),
+        )
+      : null,
+    exportTime: columns.has("x_ExportTime") ? dialect.text("x_ExportTime") : null,
   };
 }
 

@@ -209,7 +209,8 @@ async function main(): Promise<void> {
        TO ${quote(path.join(OUT, "detailed-202106.parquet"))} (FORMAT parquet, ROW_GROUP_SIZE 8)`,
     );
     const view = path.join(scratch, "view.json");
-    fs.writeFileSync(view, latest.map((spec) => JSON.stringify(googleViewRow(spec))).join("\n") + "\n");
+    // The view is a SELECT over the export table: the superseded copy of the re-exported row is in it too.
+    fs.writeFileSync(view, CHARGES.map((spec) => JSON.stringify(googleViewRow(spec))).join("\n") + "\n");
     const columns = `{${Object.entries(GOOGLE_VIEW_TYPES).map(([name, type]) => `${quote(name)}: ${quote(type)}`).join(", ")}}`;
     await connection.run(`COPY (SELECT * FROM read_json(${quote(view)}, format = 'newline_delimited', columns = ${columns})) TO ${quote(path.join(OUT, "focus-google-view-202106.parquet"))} (FORMAT parquet)`);
   } finally {
