@@ -54,6 +54,8 @@ function documentedRow(spec: RowSpec, withResource: boolean): Record<string, unk
   (row.project as Record<string, unknown>).labels = [{ key: "cost-center", value: "relay" }];
   (row.invoice as Record<string, unknown>).publisher_type = "GOOGLE";
   if (spec === ADJUSTMENT) row.adjustment_info = ADJUSTMENT_INFO;
+  // A charge no resource bills (egress, logging, taxes): the whole record null; a row naming none of its fields keeps them null.
+  if (withResource && spec.resource === undefined) row.resource = null;
   return row;
 }
 
