@@ -134,6 +134,15 @@ describe("Google's FOCUS view (its template's columns and types, extracted as Pa
     expect(body(path.join(out, "view.yml")).join("\n")).toContain("internet_egress_gb");
   }, 60_000);
 
+  it("gives review --baseline-from-billing the same before side as the export's Parquet", async () => {
+    const review = async (file: string) => {
+      const result = await cli(["review", "--baseline-from-billing", shape(file), "--month", "202106", "--format", "json"]);
+      expect([result.code, result.stderr]).toEqual([0, ""]);
+      return result.stdout.split(file).join("FILE");
+    };
+    expect(await review("focus-google-view-202106.parquet")).toBe(await review("detailed-202106.parquet"));
+  }, 120_000);
+
   it("learns the same effective prices from it as from the export (review --prices-from-billing)", () => {
     const learned = (lines: BilledLine[]) => {
       const { learned: prices, notLearned } = learnPrices(lines, loadCatalog(), "202106");
