@@ -240,7 +240,7 @@ export const SUM_COLUMNS = {
 
 /**
  * FOCUS 1.0–1.2 columns, as the specification names them and as Google's FOCUS view of the export
- * fills them (the view's template: BilledCost = `cost` before credits, the credits in `x_Credits`,
+ * fills them (the view's template: ContractedCost = `cost` before credits, the credits in `x_Credits`,
  * ChargeCategory and ChargeClass in lower case, SubAccountId = the billing account and the project
  * in `x_Project`, Tags a list of key/value records, `x_CostType`, `x_CurrencyConversionRate`).
  * Credits are `ChargeCategory` "Credit" rows (the specification) plus each row's `x_Credits`
@@ -267,6 +267,10 @@ export function focusRowExpressions(dialect: SqlDialect, columns: ReadonlyMap<st
     : isRecordList("x_Credits")
       ? dialect.creditsTotal("x_Credits")
       : `COALESCE(list_sum(list_transform(json_extract(x_Credits, '$[*]'), c -> CAST(COALESCE(c->>'Amount', c->>'amount') AS DOUBLE))), 0)`;
+  // Copies of Google's template differ on BilledCost: `cost` alone, or `cost` plus its credits.
+  // Both set ContractedCost to `cost`, so where x_Credits holds the credits the cost before them is
+  // ContractedCost (BilledCost less x_Credits without it), and the credits are never counted twice.
+  const gross = !columns.has("x_Credits") ? billed : `COALESCE(${or("ContractedCost", dialect.float("ContractedCost"))}, ${billed} - (${rowCredits}))`;
   return {
     keys: {
       // YYYYMM of the billing period's start, whether the column is a timestamp (read in UTC) or ISO text.
@@ -283,7 +287,7 @@ export function focusRowExpressions(dialect: SqlDialect, columns: ReadonlyMap<st
       region: or("RegionId", "RegionId"),
     },
     labels: focusTags(dialect, typeOf("Tags")),
-    cost: `CASE WHEN ${isCredit} THEN 0 ELSE ${billed} END`,
+    cost: `CASE WHEN ${isCredit} THEN 0 ELSE ${gross} END`,
     costAtList: dialect.float("ListCost"),
     credits: `CASE WHEN ${isCredit} THEN ${billed} ELSE ${rowCredits} END`,
     usageInPricingUnits: or("PricingQuantity", `COALESCE(${dialect.float("PricingQuantity")}, 0)`),

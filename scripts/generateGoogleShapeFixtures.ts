@@ -76,17 +76,23 @@ function asWritten(row: Record<string, unknown>, index: number): string {
 
 const regularUsage = (spec: RowSpec) => (spec.costType ?? "regular") === "regular";
 
-/** The detailed export row as Google's FOCUS view template (March 2024) maps it. */
-function googleViewRow(spec: RowSpec): Record<string, unknown> {
+/**
+ * The detailed export row as Google's FOCUS view template ("last updated on March 19, 2024") maps
+ * it. Copies of the template differ on BilledCost and EffectiveCost: `cost` plus the row's credits
+ * (sidstefani/focus `views/focus.view.lkml`), or `cost` alone (FairwindsOps/insights-plugins
+ * `plugins/cloud-costs/gcp-FOCUS-query.sql`); `billedWithCredits` picks one.
+ */
+function googleViewRow(spec: RowSpec, billedWithCredits: boolean): Record<string, unknown> {
   const row = documentedRow(spec, true) as any;
   const month = row.invoice.month as string;
   const category: Record<string, string> = { regular: "usage", tax: "tax", rounding_error: "adjustment", adjustment: "adjustment" };
   const regular = regularUsage(spec);
   const labels = (list: { key: string; value: string }[], type: string, inherited: boolean) => list.map(({ key, value }) => ({ key, value, x_type: type, x_inherited: inherited, x_namespace: "n/a" }));
   const pacificMidnight = (yyyymm: string) => `${yyyymm.slice(0, 4)}-${yyyymm.slice(4)}-01 07:00:00+00`;
+  const net = Math.round((row.cost + row.credits.reduce((sum: number, credit: any) => sum + credit.amount, 0)) * 1e9) / 1e9;
   return {
     AvailabilityZone: row.location?.zone ?? null,
-    BilledCost: row.cost,
+    BilledCost: billedWithCredits ? net : row.cost,
     BillingAccountId: ACCOUNT,
     BillingCurrency: row.currency,
     BillingPeriodStart: pacificMidnight(month),
@@ -103,7 +109,7 @@ function googleViewRow(spec: RowSpec): Record<string, unknown> {
     ConsumedUnit: regular ? row.usage.unit : null,
     ContractedCost: row.cost,
     ContractedUnitPrice: row.price?.effective_price ?? null,
-    EffectiveCost: row.cost,
+    EffectiveCost: billedWithCredits ? net : row.cost,
     ListCost: row.cost_at_list,
     ListUnitPrice: null,
     PricingCategory: regular ? "standard" : null,
@@ -210,11 +216,13 @@ async function main(): Promise<void> {
         FROM read_json(${quote(path.join(OUT, "detailed-202106.json"))}, format = 'newline_delimited'))
        TO ${quote(path.join(OUT, "detailed-202106.parquet"))} (FORMAT parquet, ROW_GROUP_SIZE 8)`,
     );
-    const view = path.join(scratch, "view.json");
-    // The view is a SELECT over the export table: the superseded copy of the re-exported row is in it too.
-    fs.writeFileSync(view, CHARGES.map((spec) => JSON.stringify(googleViewRow(spec))).join("\n") + "\n");
     const columns = `{${Object.entries(GOOGLE_VIEW_TYPES).map(([name, type]) => `${quote(name)}: ${quote(type)}`).join(", ")}}`;
-    await connection.run(`COPY (SELECT * FROM read_json(${quote(view)}, format = 'newline_delimited', columns = ${columns})) TO ${quote(path.join(OUT, "focus-google-view-202106.parquet"))} (FORMAT parquet)`);
+    for (const [file, billedWithCredits] of [["focus-google-view-202106.parquet", true], ["focus-google-view-gross-202106.parquet", false]] as const) {
+      const view = path.join(scratch, "view.json");
+      // The view is a SELECT over the export table: the superseded copy of the re-exported row is in it too.
+      fs.writeFileSync(view, CHARGES.map((spec) => JSON.stringify(googleViewRow(spec, billedWithCredits))).join("\n") + "\n");
+      await connection.run(`COPY (SELECT * FROM read_json(${quote(view)}, format = 'newline_delimited', columns = ${columns})) TO ${quote(path.join(OUT, file))} (FORMAT parquet)`);
+    }
   } finally {
     connection.closeSync();
     instance.closeSync();

@@ -3,7 +3,8 @@
  * our own fixtures do (tests/fixtures/billing-export/google-shapes/, see its README): every field
  * the export's schema documents, keys in any order, null fields absent or written as null, gzipped
  * shards named as `bq extract` names them, Parquet with NUMERIC as DECIMAL(38,9) and TIMESTAMP as
- * timestamps; Google's FOCUS view (lower-case categories, credits in x_Credits, the project in
+ * timestamps; Google's FOCUS view (lower-case categories, credits in x_Credits and, in some copies
+ * of its template, in BilledCost too, the project in
  * x_Project, Tags as a list of records, another currency with x_CurrencyConversionRate); a FOCUS
  * 1.2 CSV (Credit rows, ChargeClass "Correction", Tags a JSON object with a valueless `true` tag).
  */
@@ -96,6 +97,12 @@ describe("Google's FOCUS view (its template's columns and types, extracted as Pa
   it("nets per project and cost type as the export: the project from x_Project, credits from x_Credits, lower-case categories, x_CostType", () => {
     expect(nets(view)).toEqual(nets(exportLines));
     expect(round(view.reduce((sum, line) => sum + line.credits, 0))).toBe(-148);
+  });
+
+  it("nets the same from a copy of the template whose BilledCost is `cost` before credits: the credits counted once either way", async () => {
+    const gross = (await aggregateBillingFiles([shape("focus-google-view-gross-202106.parquet")])).lines;
+    expect(totals(gross)).toEqual(totals(view));
+    expect(nets(gross)).toEqual(nets(exportLines));
   });
 
   it("converts the EUR rows with x_CurrencyConversionRate, and reads labels out of Tags' key/value records", () => {
