@@ -260,7 +260,9 @@ export function focusRowExpressions(dialect: SqlDialect, columns: ReadonlyMap<st
   const fromCategory = `CASE WHEN ${category} = 'TAX' THEN 'tax' WHEN ${category} = 'ADJUSTMENT'${columns.has("ChargeClass") ? " OR UPPER(ChargeClass) = 'CORRECTION'" : ""} THEN 'adjustment' ELSE 'regular' END`;
   // Google's view carries the export's own cost_type (which keeps rounding_error apart).
   const costType = columns.has("x_CostType") ? `COALESCE(NULLIF(LOWER(x_CostType), ''), ${fromCategory})` : fromCategory;
-  const project = /^STRUCT\(/i.test(typeOf("x_Project")) ? `COALESCE(x_Project.id, ${or("SubAccountId", "SubAccountId")})` : or("SubAccountId", "SubAccountId");
+  // Only Google's view template has x_Project (a record).
+  const viewOfExport = /^STRUCT\(/i.test(typeOf("x_Project"));
+  const project = viewOfExport ? `COALESCE(x_Project.id, ${or("SubAccountId", "SubAccountId")})` : or("SubAccountId", "SubAccountId");
   // x_Credits: a list of records in Parquet, JSON text in CSV.
   const rowCredits = !columns.has("x_Credits")
     ? "0"
@@ -290,7 +292,7 @@ export function focusRowExpressions(dialect: SqlDialect, columns: ReadonlyMap<st
     cost: `CASE WHEN ${isCredit} THEN 0 ELSE ${gross} END`,
     costAtList: dialect.float("ListCost"),
     credits: `CASE WHEN ${isCredit} THEN ${billed} ELSE ${rowCredits} END`,
-    usageInPricingUnits: or("PricingQuantity", `COALESCE(${dialect.float("PricingQuantity")}, 0)`),
+    usageInPricingUnits: viewOfExport ? consumedInPricingUnits(dialect, columns) : or("PricingQuantity", `COALESCE(${dialect.float("PricingQuantity")}, 0)`),
     conversionRate: or("x_CurrencyConversionRate", dialect.float("x_CurrencyConversionRate")),
     required: [
       { column: "BillingPeriodStart", expr: "BillingPeriodStart" },
@@ -310,6 +312,21 @@ export function focusRowExpressions(dialect: SqlDialect, columns: ReadonlyMap<st
       : null,
     exportTime: columns.has("x_ExportTime") ? dialect.text("x_ExportTime") : null,
   };
+}
+
+/**
+ * The usage in pricing units of a row of Google's FOCUS view. Its template fills PricingQuantity
+ * with the export's `price.pricing_unit_quantity`, the quantity the SKU's price is quoted for (1
+ * for "per hour", 1000000 for "per million requests"), not the usage; ConsumedQuantity is
+ * `usage.amount` in `usage.unit`. It is converted where the units' definitions alone fix the
+ * factor (seconds to hours, bytes to GiB, byte-seconds to GiB-hours); otherwise it is unknown (0:
+ * no price is learned from it and no usage file states it).
+ */
+function consumedInPricingUnits(dialect: SqlDialect, columns: ReadonlyMap<string, string>): string {
+  if (!columns.has("ConsumedQuantity") || !columns.has("ConsumedUnit") || !columns.has("PricingUnit")) return "0";
+  const consumed = dialect.float("ConsumedQuantity");
+  const gib = 1024 ** 3;
+  return `COALESCE(CASE WHEN ConsumedUnit = PricingUnit THEN ${consumed} WHEN ConsumedUnit = 'seconds' AND PricingUnit = 'hour' THEN ${consumed} / 3600 WHEN ConsumedUnit = 'bytes' AND PricingUnit = 'gibibyte' THEN ${consumed} / ${gib} WHEN ConsumedUnit = 'byte-seconds' AND PricingUnit = 'gibibyte hour' THEN ${consumed} / ${gib * 3600} END, 0)`;
 }
 
 /**

@@ -14,7 +14,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { ACCOUNT, PROJECTS, ROWS, exportRow, focusRows, type RowSpec } from "./generateBillingFixtures";
+import { ACCOUNT, ROWS, exportRow, focusRows, type RowSpec } from "./generateBillingFixtures";
 
 const OUT = path.join(__dirname, "..", "tests", "fixtures", "billing-export", "google-shapes");
 
@@ -45,7 +45,8 @@ function documentedRow(spec: RowSpec, withResource: boolean): Record<string, unk
     row.location = null;
   }
   row.price = regular
-    ? { effective_price: numeric(usage.amount_in_pricing_units ? spec.cost / usage.amount_in_pricing_units : 0), tier_start_amount: "0", unit: usage.pricing_unit, pricing_unit_quantity: numeric(usage.amount_in_pricing_units ?? 0) }
+    ? // pricing_unit_quantity: the quantity the price is quoted for ("$1 per 1000000 Bytes" shows 1000000), here 1 of the pricing unit.
+      { effective_price: numeric(usage.amount_in_pricing_units ? spec.cost / usage.amount_in_pricing_units : 0), tier_start_amount: "0", unit: usage.pricing_unit, pricing_unit_quantity: "1" }
     : null;
   row.cost_at_effective_price_default = numeric(spec.cost);
   row.consumption_model = { id: "D2C2-A9E2-7E1C", description: "Default" };

@@ -130,7 +130,7 @@ describe("Google's FOCUS view (its template's columns and types, extracted as Pa
     expect(stacks(fromView.stdout)).toEqual(stacks(fromExport.stdout));
   }, 60_000);
 
-  it("writes the same usage file from it as from the export (traffic GiB from PricingQuantity)", async () => {
+  it("writes the same usage file from it as from the export (traffic GiB from ConsumedQuantity in bytes: its PricingQuantity is the price's unit quantity)", async () => {
     const out = scratch();
     const fromView = await cli(["usage", "--from-billing", shape("focus-google-view-202106.parquet"), "--month", "202106", "--stack", "prod", "--out", path.join(out, "view.yml")]);
     const fromExport = await cli(["usage", "--from-billing", shape("detailed-202106.json"), "--month", "202106", "--stack", "prod", "--out", path.join(out, "export.yml")]);
@@ -150,14 +150,17 @@ describe("Google's FOCUS view (its template's columns and types, extracted as Pa
     expect(await review("focus-google-view-202106.parquet")).toBe(await review("detailed-202106.parquet"));
   }, 120_000);
 
-  it("learns the same effective prices from it as from the export (review --prices-from-billing)", () => {
-    const learned = (lines: BilledLine[]) => {
-      const { learned: prices, notLearned } = learnPrices(lines, loadCatalog(), "202106");
-      return { prices: prices.map((price) => [price.sku, price.region, price.pricingUnit, Number(price.effective.toFixed(6))]).sort(), notLearned: notLearned.map((entry) => entry.sku).sort() };
-    };
+  it("learns from it only what its usage gives (review --prices-from-billing): the export's prices where seconds and bytes convert, the GiB-month disks counted as not learned", () => {
+    const learned = (lines: BilledLine[]) => learnPrices(lines, loadCatalog(), "202106");
+    const price = (entry: { sku: string; region: string | null; pricingUnit: string; effective: number }) => [entry.sku, entry.region, entry.pricingUnit, Number(entry.effective.toFixed(6))];
     const fromView = learned(view);
-    expect(fromView.prices.length).toBeGreaterThan(3);
-    expect(fromView).toEqual(learned(exportLines));
+    const fromExport = learned(exportLines);
+    const exportPrices = fromExport.learned.map(price);
+    expect(fromView.learned.map((entry) => entry.sku)).toEqual(expect.arrayContaining(["Zonal Kubernetes Clusters"]));
+    for (const entry of fromView.learned) expect(exportPrices).toContainEqual(price(entry));
+    const missing = fromExport.learned.filter((entry) => !fromView.learned.some((other) => other.sku === entry.sku && other.region === entry.region));
+    expect(missing.map((entry) => entry.pricingUnit)).toEqual(expect.arrayContaining(["gibibyte month"]));
+    for (const entry of missing) expect(fromView.notLearned).toContainEqual({ sku: entry.sku, reason: "no usage in pricing units" });
   });
 });
 
