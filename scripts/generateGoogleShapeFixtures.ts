@@ -11,6 +11,7 @@
  *   npx ts-node --transpile-only scripts/generateGoogleShapeFixtures.ts
  */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as zlib from "zlib";
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -206,7 +207,7 @@ async function main(): Promise<void> {
   const connection = await instance.connect();
   await connection.run("SET TimeZone = 'UTC'");
   const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
-  const scratch = fs.mkdtempSync(path.join(require("os").tmpdir(), "google-shapes-"));
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "google-shapes-"));
   try {
     // The export as Parquet: TIMESTAMP columns as timestamps, NUMERIC as DECIMAL(38,9), records as structs, repeated records as lists.
     const timestamp = (name: string) => `CAST(replace(${name}, ' UTC', '+00') AS TIMESTAMPTZ) AS ${name}`;
