@@ -193,6 +193,25 @@ describe("FOCUS 1.2 CSV as the specification shapes it", () => {
   }, 60_000);
 });
 
+describe("FOCUS CSV with the view's records as JSON text (TO_JSON_STRING of Tags and x_Credits)", () => {
+  it("reads labels out of a JSON array of key/value records and the credits out of x_Credits, counted once", async () => {
+    const file = path.join(scratch(), "focus.csv");
+    const tags = JSON.stringify([{ key: "goog-k8s-cluster-name", value: "prod" }, { key: "goog-k8s-node-pool-name", value: "seeds", x_type: "label" }]);
+    const credits = JSON.stringify([{ Name: "Sustained Usage Discount", Amount: -2.5, Type: "SUSTAINED_USAGE_DISCOUNT" }]);
+    const cell = (text: string) => `"${text.replace(/"/g, '""')}"`;
+    fs.writeFileSync(
+      file,
+      [
+        "BillingPeriodStart,BilledCost,ContractedCost,ListCost,ChargeCategory,BillingCurrency,SubAccountId,ChargeDescription,Tags,x_Credits",
+        `2021-06-01 07:00:00 UTC,7.5,10,10,usage,USD,pokt-network-prod,N1 Predefined Instance Core running in Americas,${cell(tags)},${cell(credits)}`,
+      ].join("\n") + "\n",
+    );
+    const { lines } = await aggregateBillingFiles([file]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ invoiceMonth: "202106", projectId: "pokt-network-prod", costType: "regular", clusterLabel: "prod", nodePoolLabel: "seeds", cost: 10, credits: -2.5 });
+  });
+});
+
 describe("bad FOCUS input: exit 2, one line naming the file and the column", () => {
   const header = (columns: string[]) => {
     const file = path.join(scratch(), "focus.csv");
