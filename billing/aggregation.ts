@@ -260,9 +260,11 @@ export function focusRowExpressions(dialect: SqlDialect, columns: ReadonlyMap<st
   const fromCategory = `CASE WHEN ${category} = 'TAX' THEN 'tax' WHEN ${category} = 'ADJUSTMENT'${columns.has("ChargeClass") ? " OR UPPER(ChargeClass) = 'CORRECTION'" : ""} THEN 'adjustment' ELSE 'regular' END`;
   // Google's view carries the export's own cost_type (which keeps rounding_error apart).
   const costType = columns.has("x_CostType") ? `COALESCE(NULLIF(LOWER(x_CostType), ''), ${fromCategory})` : fromCategory;
-  // Only Google's view template has x_Project (a record).
-  const viewOfExport = /^STRUCT\(/i.test(typeOf("x_Project"));
-  const project = viewOfExport ? `COALESCE(x_Project.id, ${or("SubAccountId", "SubAccountId")})` : or("SubAccountId", "SubAccountId");
+  // The project's id in an x_Project record (Google's view: its SubAccountId is the billing account).
+  const projectRecordHasId = /^STRUCT\((.*, )?"?id"? /i.test(typeOf("x_Project"));
+  const project = projectRecordHasId ? `COALESCE(x_Project.id, ${or("SubAccountId", "SubAccountId")})` : or("SubAccountId", "SubAccountId");
+  // Google's view template: the project record and the credits in x_Credits (its PricingQuantity is not the usage).
+  const viewOfExport = /^STRUCT\(/i.test(typeOf("x_Project")) && columns.has("x_Credits");
   // x_Credits: a list of records in Parquet, JSON text in CSV.
   const rowCredits = !columns.has("x_Credits")
     ? "0"

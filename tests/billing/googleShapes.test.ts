@@ -12,6 +12,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { DuckDBInstance } from "@duckdb/node-api";
 import type { BilledLine } from "../../billing/billedLine";
 import { learnPrices } from "../../billing/learnedPrices";
 import { loadCatalog } from "../../catalog/catalog";
@@ -209,6 +210,24 @@ describe("FOCUS CSV with the view's records as JSON text (TO_JSON_STRING of Tags
     const { lines } = await aggregateBillingFiles([file]);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ invoiceMonth: "202106", projectId: "pokt-network-prod", costType: "regular", clusterLabel: "prod", nodePoolLabel: "seeds", cost: 10, credits: -2.5 });
+  });
+});
+
+describe("FOCUS Parquet whose x_Project record has no id (SubAccountId is then the project)", () => {
+  it("reads the project from SubAccountId, the usage from PricingQuantity", async () => {
+    const file = path.join(scratch(), "focus.parquet");
+    const instance = await DuckDBInstance.create(":memory:");
+    const connection = await instance.connect();
+    await connection.run(
+      `COPY (SELECT TIMESTAMPTZ '2021-06-01 07:00:00+00' AS BillingPeriodStart, 12.5::DECIMAL(38,9) AS BilledCost, 12.5::DECIMAL(38,9) AS ListCost, 'Usage' AS ChargeCategory,
+        'USD' AS BillingCurrency, 'pokt-network-prod' AS SubAccountId, {'name': 'pokt-network-prod', 'number': '104932184411'} AS x_Project, 250::DECIMAL(38,9) AS PricingQuantity, 'hour' AS PricingUnit)
+       TO '${file.replace(/'/g, "''")}' (FORMAT parquet)`,
+    );
+    connection.closeSync();
+    instance.closeSync();
+    const { lines } = await aggregateBillingFiles([file]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ invoiceMonth: "202106", projectId: "pokt-network-prod", cost: 12.5, credits: 0, usageInPricingUnits: 250 });
   });
 });
 
