@@ -78,8 +78,7 @@ export async function aggregateBillingFiles(paths: string[]): Promise<FileAggreg
       if (kind === "json") {
         await refuseFocusJson(file);
         form = "export-json";
-      }
-      else {
+      } else {
         const columns = await describe(connection, kind === "csv" ? `read_csv(${sqlString(file)}, header = true)` : `read_parquet(${sqlString(file)})`, file);
         const names = new Set(columns.keys());
         if (kind === "csv") refuseExportCsv(file, names);
