@@ -239,24 +239,48 @@ export const SUM_COLUMNS = {
 } as const;
 
 /**
- * FOCUS 1.0–1.2 columns (Google's FOCUS view of the export maps ResourceId = resource.global_name,
- * ResourceName = resource.name, BilledCost = cost, ListCost = cost_at_list, SubAccountId = the
- * project). FOCUS keeps credits as their own rows (ChargeCategory "Credit"), taxes as "Tax" and
- * corrections as "Adjustment"; it has no export time, so every row counts. `columns` are the
- * source's column names and types (Tags is JSON text in CSV, a map in some Parquet files).
+ * FOCUS 1.0–1.2 columns, as the specification names them and as Google's FOCUS view of the export
+ * fills them (the view's template: ContractedCost = `cost` before credits, the credits in `x_Credits`,
+ * ChargeCategory and ChargeClass in lower case, SubAccountId = the billing account and the project
+ * in `x_Project`, Tags a list of key/value records, `x_CostType`, `x_CurrencyConversionRate`).
+ * Credits are `ChargeCategory` "Credit" rows (the specification) plus each row's `x_Credits`
+ * (Google's view); taxes are "Tax", corrections "Adjustment" or `ChargeClass` "Correction". A row
+ * exported again is counted once by `x_ExportTime` where the file has it (Google's view); without
+ * it every row counts. `columns` are the source's
+ * column names and DuckDB types: FOCUS files are read by DuckDB only (--bigquery reads the export).
  */
 export function focusRowExpressions(dialect: SqlDialect, columns: ReadonlyMap<string, string>): RowExpressions {
   const or = (name: string, expr: string) => (columns.has(name) ? expr : "NULL");
-  const tagsAreMap = /^MAP/i.test(columns.get("Tags") ?? "");
-  const isCredit = `ChargeCategory = 'Credit'`;
+  const typeOf = (name: string) => columns.get(name) ?? "";
+  const isRecordList = (name: string) => /^STRUCT\(.*\)\[\]$/i.test(typeOf(name));
+  const category = "UPPER(ChargeCategory)";
+  const isCredit = `${category} = 'CREDIT'`;
   const billed = dialect.float("BilledCost");
   const periodText = dialect.text("BillingPeriodStart");
+  const fromCategory = `CASE WHEN ${category} = 'TAX' THEN 'tax' WHEN ${category} = 'ADJUSTMENT'${columns.has("ChargeClass") ? " OR UPPER(ChargeClass) = 'CORRECTION'" : ""} THEN 'adjustment' ELSE 'regular' END`;
+  // Google's view carries the export's own cost_type (which keeps rounding_error apart).
+  const costType = columns.has("x_CostType") ? `COALESCE(NULLIF(LOWER(x_CostType), ''), ${fromCategory})` : fromCategory;
+  // The project's id in an x_Project record (Google's view: its SubAccountId is the billing account).
+  const projectRecordHasId = /^STRUCT\((.*, )?"?id"? /i.test(typeOf("x_Project"));
+  const project = projectRecordHasId ? `COALESCE(x_Project.id, ${or("SubAccountId", "SubAccountId")})` : or("SubAccountId", "SubAccountId");
+  // Google's view template: the project record and the credits in x_Credits (its PricingQuantity is not the usage).
+  const viewOfExport = /^STRUCT\(/i.test(typeOf("x_Project")) && columns.has("x_Credits");
+  // x_Credits: a list of records in Parquet, JSON text in CSV.
+  const rowCredits = !columns.has("x_Credits")
+    ? "0"
+    : isRecordList("x_Credits")
+      ? dialect.creditsTotal("x_Credits")
+      : `COALESCE(list_sum(list_transform(json_extract(x_Credits, '$[*]'), c -> CAST(COALESCE(c->>'Amount', c->>'amount') AS DOUBLE))), 0)`;
+  // Copies of Google's template differ on BilledCost: `cost` alone, or `cost` plus its credits.
+  // Both set ContractedCost to `cost`, so where x_Credits holds the credits the cost before them is
+  // ContractedCost (BilledCost less x_Credits without it), and the credits are never counted twice.
+  const gross = !columns.has("x_Credits") ? billed : `COALESCE(${or("ContractedCost", dialect.float("ContractedCost"))}, ${billed} - (${rowCredits}))`;
   return {
     keys: {
-      // YYYYMM of the billing period's start, whether the column is a timestamp or ISO text.
+      // YYYYMM of the billing period's start, whether the column is a timestamp (read in UTC) or ISO text.
       invoiceMonth: `CONCAT(SUBSTR(${periodText}, 1, 4), SUBSTR(${periodText}, 6, 2))`,
-      projectId: or("SubAccountId", "SubAccountId"),
-      costType: `CASE ChargeCategory WHEN 'Tax' THEN 'tax' WHEN 'Adjustment' THEN 'adjustment' ELSE 'regular' END`,
+      projectId: project,
+      costType,
       currency: "BillingCurrency",
       service: or("ServiceName", "ServiceName"),
       skuId: or("SkuId", dialect.text("SkuId")),
@@ -266,14 +290,12 @@ export function focusRowExpressions(dialect: SqlDialect, columns: ReadonlyMap<st
       usagePricingUnit: or("PricingUnit", "PricingUnit"),
       region: or("RegionId", "RegionId"),
     },
-    labels: columns.has("Tags")
-      ? { list: "Tags", groupKey: (column) => (tagsAreMap ? dialect.text(column) : column), value: (column, key) => (tagsAreMap ? dialect.mapValue(column, key) : dialect.jsonValue(column, key)) }
-      : { list: "NULL", groupKey: () => "NULL", value: () => "NULL" },
-    cost: `CASE WHEN ${isCredit} THEN 0 ELSE ${billed} END`,
+    labels: focusTags(dialect, typeOf("Tags")),
+    cost: `CASE WHEN ${isCredit} THEN 0 ELSE ${gross} END`,
     costAtList: dialect.float("ListCost"),
-    credits: `CASE WHEN ${isCredit} THEN ${billed} ELSE 0 END`,
-    usageInPricingUnits: or("PricingQuantity", `COALESCE(${dialect.float("PricingQuantity")}, 0)`),
-    conversionRate: "NULL",
+    credits: `CASE WHEN ${isCredit} THEN ${billed} ELSE ${rowCredits} END`,
+    usageInPricingUnits: viewOfExport ? consumedInPricingUnits(dialect, columns) : or("PricingQuantity", `COALESCE(${dialect.float("PricingQuantity")}, 0)`),
+    conversionRate: or("x_CurrencyConversionRate", dialect.float("x_CurrencyConversionRate")),
     required: [
       { column: "BillingPeriodStart", expr: "BillingPeriodStart" },
       { column: "BilledCost", expr: "BilledCost" },
@@ -281,8 +303,51 @@ export function focusRowExpressions(dialect: SqlDialect, columns: ReadonlyMap<st
       { column: "BillingCurrency", expr: "BillingCurrency" },
       { column: "ChargeCategory", expr: "ChargeCategory" },
     ],
-    rowIdentity: null,
-    exportTime: null,
+    // Google's view is a SELECT over the export, so a row exported again is there twice; its
+    // x_ExportTime tells the copies apart as export_time does (the same identifying columns).
+    rowIdentity: columns.has("x_ExportTime")
+      ? dialect.rowIdentity(
+          ["BillingAccountId", "x_ServiceId", "ServiceName", "SkuId", "ChargeDescription", "ChargePeriodStart", "ChargePeriodEnd", "x_Location", "AvailabilityZone", "RegionId", "ResourceName", "ResourceId", "x_CostType", "ChargeCategory", "ChargeClass", "BillingPeriodStart"]
+            .map((name) => or(name, name))
+            .concat(project, columns.has("Tags") ? focusTags(dialect, typeOf("Tags")).groupKey("Tags") : "NULL"),
+        )
+      : null,
+    exportTime: columns.has("x_ExportTime") ? dialect.text("x_ExportTime") : null,
+  };
+}
+
+/**
+ * The usage in pricing units of a row of Google's FOCUS view. Its template fills PricingQuantity
+ * with the export's `price.pricing_unit_quantity`, the quantity the SKU's price is quoted for (1
+ * for "per hour", 1000000 for "per million requests"), not the usage; ConsumedQuantity is
+ * `usage.amount` in `usage.unit`. It is converted where the units' definitions alone fix the
+ * factor (seconds to hours, bytes to GiB, byte-seconds to GiB-hours); otherwise it is unknown (0:
+ * no price is learned from it and no usage file states it).
+ */
+function consumedInPricingUnits(dialect: SqlDialect, columns: ReadonlyMap<string, string>): string {
+  if (!columns.has("ConsumedQuantity") || !columns.has("ConsumedUnit") || !columns.has("PricingUnit")) return "0";
+  const consumed = dialect.float("ConsumedQuantity");
+  const gib = 1024 ** 3;
+  return `COALESCE(CASE WHEN ConsumedUnit = PricingUnit THEN ${consumed} WHEN ConsumedUnit = 'seconds' AND PricingUnit = 'hour' THEN ${consumed} / 3600 WHEN ConsumedUnit = 'bytes' AND PricingUnit = 'gibibyte' THEN ${consumed} / ${gib} WHEN ConsumedUnit = 'byte-seconds' AND PricingUnit = 'gibibyte hour' THEN ${consumed} / ${gib * 3600} END, 0)`;
+}
+
+/**
+ * FOCUS `Tags` by how the file holds it: a map (Parquet written by other tools), a list of
+ * key/value records (Google's FOCUS view, which BigQuery extracts as a list: it has no map type),
+ * or JSON text in CSV: the specification's object (`{"env": "prod", "valueless": true}`) or, from
+ * a view extracted with TO_JSON_STRING, an array of key/value records.
+ */
+function focusTags(dialect: SqlDialect, type: string): RowExpressions["labels"] {
+  if (type === "") return { list: "NULL", groupKey: () => "NULL", value: () => "NULL" };
+  if (/^MAP/i.test(type)) return { list: "Tags", groupKey: (column) => dialect.text(column), value: (column, key) => dialect.mapValue(column, key) };
+  if (/^STRUCT\(.*\)\[\]$/i.test(type)) return { list: "Tags", groupKey: (column) => dialect.groupable(column), value: (column, key) => dialect.labelValue(column, key) };
+  const fromArray = (column: string, key: string) =>
+    `list_filter(json_extract(${column}, '$[*]'), t -> COALESCE(t->>'key', t->>'Key') = ${sqlString(key)})[1]`;
+  return {
+    list: "Tags",
+    groupKey: (column) => column,
+    value: (column, key) =>
+      `CASE WHEN json_type(${column}) = 'ARRAY' THEN COALESCE(${fromArray(column, key)}->>'value', ${fromArray(column, key)}->>'Value') ELSE ${dialect.jsonValue(column, key)} END`,
   };
 }
 

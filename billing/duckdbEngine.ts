@@ -11,7 +11,7 @@ import { InputError } from "../cost/sources/inputError";
 import { DUCKDB_DIALECT, aggregationSql, exportRowExpressions, focusRowExpressions, problemSql, sqlString, type RowExpressions } from "./aggregation";
 import { billedLinesFromRows } from "./billedRows";
 import type { BilledLine } from "./billedLine";
-import { firstMalformedJsonLine, focusVersion, listBillingFiles, refuseExportCsv, type BillingFileForm } from "./billingFiles";
+import { firstMalformedJsonLine, focusVersion, listBillingFiles, refuseExportCsv, refuseFocusJson, type BillingFileForm } from "./billingFiles";
 
 /**
  * The export's columns as `bq extract` writes them to NDJSON, typed for DuckDB (Google's schema:
@@ -67,14 +67,18 @@ export async function aggregateBillingFiles(paths: string[]): Promise<FileAggreg
   const instance = await DuckDBInstance.create(":memory:", BILLING_DUCKDB_SETTINGS);
   const connection = await instance.connect();
   try {
+    // Timestamps (FOCUS BillingPeriodStart) read as UTC, not in the machine's zone, so the month does not move with it.
+    await connection.run("SET TimeZone = 'UTC'");
     const groups = new Map<BillingFileForm, string[]>();
     const inputs: string[] = [];
     const focusColumns = new Map<string, string>();
     const parquetColumns = new Set<string>();
     for (const { file, kind } of listed) {
       let form: BillingFileForm;
-      if (kind === "json") form = "export-json";
-      else {
+      if (kind === "json") {
+        await refuseFocusJson(file);
+        form = "export-json";
+      } else {
         const columns = await describe(connection, kind === "csv" ? `read_csv(${sqlString(file)}, header = true)` : `read_parquet(${sqlString(file)})`, file);
         const names = new Set(columns.keys());
         if (kind === "csv") refuseExportCsv(file, names);
