@@ -25,6 +25,8 @@ export interface SqlDialect {
   mapValue(column: string, key: string): string;
   /** One value standing for a row's identifying columns (a 64-bit hash of them). */
   rowIdentity(exprs: string[]): string;
+  /** One 64-bit value standing for a line's keys (a null apart from an empty text, lists included). */
+  lineKey(exprs: string[]): string;
   /** A labels list as a GROUP BY key (BigQuery cannot group by an ARRAY). */
   groupable(listColumn: string): string;
   /** Within a group, `expr` of the row with the greatest `order` (the latest export). */
@@ -42,6 +44,7 @@ export const DUCKDB_DIALECT: SqlDialect = {
   jsonValue: (column, key) => `json_extract_string(${column}, ${sqlString(`$."${key}"`)})`,
   mapValue: (column, key) => `element_at(${column}, ${sqlString(key)})[1]`,
   rowIdentity: (exprs) => `hash(${exprs.join(", ")})`,
+  lineKey: (exprs) => `hash(${exprs.join(", ")})`,
   groupable: (column) => column,
   latest: (expr, order) => `arg_max(${expr}, ${order})`,
   record: (fields) => `{${Object.entries(fields).map(([name, expr]) => `${sqlString(name)}: ${expr}`).join(", ")}}`,
@@ -56,6 +59,7 @@ export const BIGQUERY_DIALECT: SqlDialect = {
   jsonValue: (column, key) => `JSON_VALUE(${column}, ${sqlString(`$."${key}"`)})`,
   mapValue: (column, key) => `(SELECT t.value FROM UNNEST(${column}) AS t WHERE t.key = ${sqlString(key)} LIMIT 1)`,
   rowIdentity: (exprs) => `FARM_FINGERPRINT(CONCAT(${exprs.map((expr) => `COALESCE(CAST(${expr} AS STRING), '')`).join(", '|', ")}))`,
+  lineKey: (exprs) => `FARM_FINGERPRINT(TO_JSON_STRING(STRUCT(${exprs.map((expr, index) => `${expr} AS k${index}`).join(", ")})))`,
   groupable: (column) => `TO_JSON_STRING(${column})`,
   latest: (expr, order) => `ARRAY_AGG(${expr} ORDER BY ${order} DESC LIMIT 1)[OFFSET(0)]`,
   record: (fields) => `STRUCT(${Object.entries(fields).map(([name, expr]) => `${expr} AS ${name}`).join(", ")})`,
@@ -109,7 +113,7 @@ export interface RowExpressions {
 export function exportRowExpressions(dialect: SqlDialect, present: ReadonlySet<string>): RowExpressions {
   const has = (column: string) => present.has(column);
   const or = (column: string, expr: string) => (has(column) ? expr : "NULL");
-  return {
+  const row: RowExpressions = {
     keys: {
       invoiceMonth: or("invoice", dialect.text("invoice.month")),
       projectId: or("project", "project.id"),
@@ -136,41 +140,47 @@ export function exportRowExpressions(dialect: SqlDialect, present: ReadonlySet<s
       { column: "currency", expr: or("currency", "currency") },
       { column: "cost_type", expr: or("cost_type", "cost_type") },
     ],
-    // The same charge exported again (late data, a correction) keeps every identifying column and
-    // gets a later export_time; only the latest version counts.
-    rowIdentity: has("export_time")
-      ? dialect.rowIdentity([
-          or("billing_account_id", "billing_account_id"),
-          or("service", "service.id"),
-          or("sku", "sku.id"),
-          or("usage_start_time", "usage_start_time"),
-          or("usage_end_time", "usage_end_time"),
-          or("project", "project.id"),
-          or("location", "location.location"),
-          or("location", "location.zone"),
-          or("resource", "resource.name"),
-          or("resource", "resource.global_name"),
-          or("cost_type", "cost_type"),
-          or("invoice", "invoice.month"),
-          or("labels", dialect.groupable("labels")),
-          or("adjustment_info", "adjustment_info.id"),
-        ])
-      : null,
+    rowIdentity: null,
     exportTime: has("export_time") ? dialect.text("export_time") : null,
   };
+  // The same charge exported again (late data, a correction) keeps every identifying column and
+  // gets a later export_time; only the latest version counts. A row lacking a required value has
+  // an identity of its own (its problem is part of it), so it surfaces instead of hiding behind a
+  // complete copy.
+  if (has("export_time")) {
+    row.rowIdentity = dialect.rowIdentity([
+      or("billing_account_id", "billing_account_id"),
+      or("service", "service.id"),
+      or("sku", "sku.id"),
+      or("usage_start_time", "usage_start_time"),
+      or("usage_end_time", "usage_end_time"),
+      or("project", "project.id"),
+      or("location", "location.location"),
+      or("location", "location.zone"),
+      or("resource", "resource.name"),
+      or("resource", "resource.global_name"),
+      or("cost_type", "cost_type"),
+      or("invoice", "invoice.month"),
+      or("labels", dialect.groupable("labels")),
+      or("adjustment_info", "adjustment_info.id"),
+      problemSql(row),
+    ]);
+  }
+  return row;
 }
 
 /**
- * The whole aggregation over `source` (a table or a table function) as the dialect's SQL: rows
- * projected to what attribution needs; the copies of a row exported again reduced to the latest
- * (grouped by the row's identity, in one pass); the sums grouped by key and label set; the labels
- * read from each group's set.
+ * The whole aggregation over `source` (a table or a table function) as the dialect's SQL, reading
+ * the source once: rows projected to what attribution needs, each with a 64-bit key of its line
+ * (the keys, labels and problem it is summed under); one grouping pass that forms two groupings at
+ * once, the latest copy of each row identity (its line key and figures only: a re-exported row
+ * counts once) and the lines themselves (their keys and label set); then the latest copies summed
+ * into their lines, and the labels read from each line's set.
  */
 export function aggregationSql(dialect: SqlDialect, source: string, row: RowExpressions): string {
   const rawKeys = Object.keys(row.keys) as (keyof RowExpressions["keys"])[];
+  const keyColumns = rawKeys.map(column);
   const toUsd = (expr: string) => `CASE WHEN currency_code = 'USD' THEN ${expr} ELSE ${expr} / conversion_rate END`;
-  // What a row carries past the reduction of re-exported copies (the group keys and the figures).
-  const carried = [...rawKeys.map(column), "labels_list", "currency_code", "conversion_rate", "cost_raw", "cost_at_list_raw", "credits_raw", "usage_raw"];
   const selectRow = [
     ...rawKeys.map((key) => `${row.keys[key]} AS ${column(key)}`),
     `${row.labels.list} AS labels_list`,
@@ -184,31 +194,56 @@ export function aggregationSql(dialect: SqlDialect, source: string, row: RowExpr
     `${row.rowIdentity ?? "0"} AS row_identity`,
     `${row.exportTime ?? "''"} AS export_time_text`,
   ];
-  const groupColumns = [...rawKeys.map(column), "labels_key", "problem"];
-  const ordinals = (count: number) => Array.from({ length: count }, (_, index) => index + 1).join(", ");
-  // One row per identity: the copies of a row exported again collapse to the latest export's
-  // row, grouped by the identity alone (a 64-bit value, not the dozen keys and the labels list),
-  // carrying that row whole as one record (a problem row keeps its own group, so it surfaces).
-  const kept = row.rowIdentity
-    ? [
-        `kept AS (SELECT problem, ${dialect.latest(dialect.record(Object.fromEntries(carried.map((name) => [name, name]))), "export_time_text")} AS latest_row`,
-        `  FROM billed_rows GROUP BY row_identity, problem),`,
-        `latest_rows AS (SELECT problem, latest_row.* FROM kept),`,
-      ]
-    : [`latest_rows AS (SELECT * FROM billed_rows),`];
   const labelColumns = (Object.entries(ATTRIBUTION_LABELS) as [keyof typeof ATTRIBUTION_LABELS, string][]).map(([field, key]) => `${row.labels.value("labels_list", key)} AS ${column(field)}`);
+  const output = (from: string) => `SELECT ${[...keyColumns, ...labelColumns, "problem", ...Object.values(SUM_COLUMNS)].join(", ")} FROM ${from}`;
+  if (!row.rowIdentity) {
+    // No export time (FOCUS): every row counts, so the lines are summed straight from the rows.
+    const groupColumns = [...keyColumns, "labels_key", "problem"];
+    return [
+      `WITH billed_rows AS (SELECT ${selectRow.join(", ")} FROM ${source}),`,
+      `grouped AS (SELECT ${[...keyColumns, `${row.labels.groupKey("labels_list")} AS labels_key`, "problem"].join(", ")}, ANY_VALUE(labels_list) AS labels_list,`,
+      `  SUM(${toUsd("COALESCE(cost_raw, 0)")}) AS cost,`,
+      `  SUM(${toUsd("COALESCE(cost_at_list_raw, 0)")}) AS cost_at_list,`,
+      `  SUM(${toUsd("credits_raw")}) AS credits,`,
+      `  SUM(usage_raw) AS usage_in_pricing_units,`,
+      `  COUNT(*) AS row_count,`,
+      `  SUM(CASE WHEN currency_code = 'USD' THEN 0 ELSE 1 END) AS converted_rows`,
+      `  FROM billed_rows GROUP BY ${Array.from({ length: groupColumns.length }, (_, index) => index + 1).join(", ")})`,
+      output("grouped"),
+    ].join("\n");
+  }
+  // What the latest copy of an identity carries: its line's key and its figures (in USD), not the
+  // row's dozen keys and labels list, so a million identities stay a few dozen bytes each.
+  const figures = ["cost_usd", "cost_at_list_usd", "credits_usd", "usage_raw"];
+  const latestCopy = dialect.latest(dialect.record(Object.fromEntries(["line_key", ...figures].map((name) => [name, name]))), "export_time_text");
+  // A line's own keys, read back from its group; the labels list is the group key itself where the
+  // engine groups by a list (DuckDB), else carried beside its text (BigQuery groups by JSON text).
+  const labelsGroupKey = row.labels.groupKey("labels_list");
+  const lineLabels = labelsGroupKey === "labels_list" ? "labels_key AS labels_list" : "ANY_VALUE(labels_list) AS labels_list";
+  const lineRecord = dialect.record(Object.fromEntries([...keyColumns, "labels_list", "problem"].map((name) => [name, name])));
+  const ofLatest = (expr: string) => `CASE WHEN of_lines = 0 THEN ${expr} END`;
   return [
     `WITH billed_rows AS (SELECT ${selectRow.join(", ")} FROM ${source}),`,
-    ...kept,
-    `grouped AS (SELECT ${[...rawKeys.map(column), `${row.labels.groupKey("labels_list")} AS labels_key`, "problem"].join(", ")}, ANY_VALUE(labels_list) AS labels_list,`,
-    `  SUM(${toUsd("COALESCE(cost_raw, 0)")}) AS cost,`,
-    `  SUM(${toUsd("COALESCE(cost_at_list_raw, 0)")}) AS cost_at_list,`,
-    `  SUM(${toUsd("credits_raw")}) AS credits,`,
-    `  SUM(usage_raw) AS usage_in_pricing_units,`,
-    `  COUNT(*) AS row_count,`,
-    `  SUM(CASE WHEN currency_code = 'USD' THEN 0 ELSE 1 END) AS converted_rows`,
-    `  FROM latest_rows GROUP BY ${ordinals(groupColumns.length)})`,
-    `SELECT ${[...rawKeys.map(column), ...labelColumns, "problem", ...Object.values(SUM_COLUMNS)].join(", ")} FROM grouped`,
+    // An empty labels list and a missing one hash alike in DuckDB: the line key tells them apart.
+    `keyed_rows AS (SELECT *, ${labelsGroupKey} AS labels_key, ${dialect.lineKey([...keyColumns, "labels_list", "labels_list IS NULL", "problem"])} AS line_key,`,
+    `  ${toUsd("COALESCE(cost_raw, 0)")} AS cost_usd, ${toUsd("COALESCE(cost_at_list_raw, 0)")} AS cost_at_list_usd, ${toUsd("credits_raw")} AS credits_usd`,
+    `  FROM billed_rows),`,
+    // Grouping set 1: one row per identity, the copies of a row exported again reduced to the latest
+    // export's. Grouping set 2: one row per line.
+    `groupings AS (SELECT GROUPING(row_identity) AS of_lines, line_key, ${keyColumns.join(", ")}, problem, ${lineLabels},`,
+    `  ${latestCopy} AS latest_copy`,
+    `  FROM keyed_rows GROUP BY GROUPING SETS ((row_identity), (line_key, ${keyColumns.join(", ")}, labels_key, problem))),`,
+    // Each latest copy summed into its line, the line's keys taken from the line's own row.
+    `lines AS (SELECT ${dialect.latest(lineRecord, "of_lines")} AS line,`,
+    `  SUM(${ofLatest("latest_copy.cost_usd")}) AS cost,`,
+    `  SUM(${ofLatest("latest_copy.cost_at_list_usd")}) AS cost_at_list,`,
+    `  SUM(${ofLatest("latest_copy.credits_usd")}) AS credits,`,
+    `  SUM(${ofLatest("latest_copy.usage_raw")}) AS usage_in_pricing_units,`,
+    `  COUNT(${ofLatest("1")}) AS row_count`,
+    `  FROM groupings GROUP BY CASE WHEN of_lines = 1 THEN line_key ELSE latest_copy.line_key END),`,
+    // A line's rows share its currency: all of them were converted, or none.
+    `grouped AS (SELECT line.*, cost, cost_at_list, credits, usage_in_pricing_units, row_count, CASE WHEN line.currency = 'USD' THEN 0 ELSE row_count END AS converted_rows FROM lines)`,
+    output("grouped"),
   ].join("\n");
 }
 
