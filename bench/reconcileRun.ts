@@ -3,6 +3,9 @@
  *   reconcile FILE  the bill read, the program's graph recorded (not timed), the bill attributed
  *                   and reported, in the order `infra-cost reconcile --format json` does it
  *   floor FILE      a bare DuckDB sum of `cost` over the same file, same thread and memory settings
+ *   fields FILE     a second reference: DuckDB reading every field the reconcile reads (the same
+ *                   NDJSON column types), each summed or hashed, with no grouping: the engine's own
+ *                   reading, which the floor's one column leaves out
  * Prints one JSON line: { seconds, cpuSeconds, peakRssMb, recordSeconds? }; cpuSeconds (user + system of
  * the process over the timed part) is what a busy shared machine disturbs least.
  */
@@ -10,7 +13,7 @@ import * as fs from "fs";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { loadCatalog } from "../catalog/catalog";
 import { declaredStack } from "../billing/declaredResources";
-import { BILLING_DUCKDB_SETTINGS, aggregateBillingFiles } from "../billing/duckdbEngine";
+import { BILLING_DUCKDB_SETTINGS, EXPORT_JSON_COLUMNS, aggregateBillingFiles } from "../billing/duckdbEngine";
 import { reconcile } from "../billing/reconcileReport";
 import { reconcileDocument } from "../billing/renderReconcile";
 import type * as RecordStack from "../offline/recordStack";
@@ -65,8 +68,28 @@ async function floorRun(file: string): Promise<object> {
   return { seconds: seconds(started), cpuSeconds: cpuSeconds(cpuStarted), peakRssMb: peakRssMb() };
 }
 
+/** Every field the aggregation reads from a detailed export (keys, labels, figures, the row identity's columns). */
+const READ_FIELDS = [
+  "billing_account_id", "service.id", "service.description", "sku.id", "sku.description", "usage_start_time", "usage_end_time", "project.id",
+  "labels", "location.location", "location.region", "location.zone", "resource.name", "resource.global_name", "export_time", "currency",
+  "usage.pricing_unit", "invoice.month", "cost_type", "adjustment_info.id",
+];
+const READ_FIGURES = ["cost", "cost_at_list", "currency_conversion_rate", "usage.amount_in_pricing_units", "list_sum(list_transform(credits, c -> c.amount))"];
+
+async function fieldsRun(file: string): Promise<object> {
+  const started = process.hrtime.bigint();
+  const cpuStarted = process.cpuUsage();
+  const instance = await DuckDBInstance.create(":memory:", BILLING_DUCKDB_SETTINGS);
+  const connection = await instance.connect();
+  const columns = `{${Object.entries(EXPORT_JSON_COLUMNS).map(([name, type]) => `'${name}': '${type}'`).join(", ")}}`;
+  const source = file.endsWith(".parquet") ? `read_parquet('${file}')` : `read_json('${file}', format = 'newline_delimited', columns = ${columns})`;
+  await connection.runAndReadAll(`SELECT ${[...READ_FIELDS.map((field) => `SUM(hash(${field}))`), ...READ_FIGURES.map((figure) => `SUM(${figure})`)].join(", ")} FROM ${source}`);
+  connection.closeSync();
+  return { seconds: seconds(started), cpuSeconds: cpuSeconds(cpuStarted), peakRssMb: peakRssMb() };
+}
+
 const [mode, file] = process.argv.slice(2);
-(mode === "floor" ? floorRun(file) : reconcileRun(file))
+(mode === "floor" ? floorRun(file) : mode === "fields" ? fieldsRun(file) : reconcileRun(file))
   .then((result) => console.log(JSON.stringify(result)))
   .catch((err) => {
     console.error(err);

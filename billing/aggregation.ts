@@ -25,6 +25,8 @@ export interface SqlDialect {
   mapValue(column: string, key: string): string;
   /** One value standing for a row's identifying columns (a 64-bit hash of them). */
   rowIdentity(exprs: string[]): string;
+  /** One 64-bit value standing for a line's keys (a null apart from an empty text, lists included). */
+  lineKey(exprs: string[]): string;
   /** A labels list as a GROUP BY key (BigQuery cannot group by an ARRAY). */
   groupable(listColumn: string): string;
   /** Within a group, `expr` of the row with the greatest `order` (the latest export). */
@@ -42,6 +44,7 @@ export const DUCKDB_DIALECT: SqlDialect = {
   jsonValue: (column, key) => `json_extract_string(${column}, ${sqlString(`$."${key}"`)})`,
   mapValue: (column, key) => `element_at(${column}, ${sqlString(key)})[1]`,
   rowIdentity: (exprs) => `hash(${exprs.join(", ")})`,
+  lineKey: (exprs) => `hash(${exprs.join(", ")})`,
   groupable: (column) => column,
   latest: (expr, order) => `arg_max(${expr}, ${order})`,
   record: (fields) => `{${Object.entries(fields).map(([name, expr]) => `${sqlString(name)}: ${expr}`).join(", ")}}`,
@@ -56,6 +59,7 @@ export const BIGQUERY_DIALECT: SqlDialect = {
   jsonValue: (column, key) => `JSON_VALUE(${column}, ${sqlString(`$."${key}"`)})`,
   mapValue: (column, key) => `(SELECT t.value FROM UNNEST(${column}) AS t WHERE t.key = ${sqlString(key)} LIMIT 1)`,
   rowIdentity: (exprs) => `FARM_FINGERPRINT(CONCAT(${exprs.map((expr) => `COALESCE(CAST(${expr} AS STRING), '')`).join(", '|', ")}))`,
+  lineKey: (exprs) => `FARM_FINGERPRINT(TO_JSON_STRING(STRUCT(${exprs.map((expr, index) => `${expr} AS k${index}`).join(", ")})))`,
   groupable: (column) => `TO_JSON_STRING(${column})`,
   latest: (expr, order) => `ARRAY_AGG(${expr} ORDER BY ${order} DESC LIMIT 1)[OFFSET(0)]`,
   record: (fields) => `STRUCT(${Object.entries(fields).map(([name, expr]) => `${expr} AS ${name}`).join(", ")})`,
@@ -109,7 +113,7 @@ export interface RowExpressions {
 export function exportRowExpressions(dialect: SqlDialect, present: ReadonlySet<string>): RowExpressions {
   const has = (column: string) => present.has(column);
   const or = (column: string, expr: string) => (has(column) ? expr : "NULL");
-  return {
+  const row: RowExpressions = {
     keys: {
       invoiceMonth: or("invoice", dialect.text("invoice.month")),
       projectId: or("project", "project.id"),
@@ -136,41 +140,47 @@ export function exportRowExpressions(dialect: SqlDialect, present: ReadonlySet<s
       { column: "currency", expr: or("currency", "currency") },
       { column: "cost_type", expr: or("cost_type", "cost_type") },
     ],
-    // The same charge exported again (late data, a correction) keeps every identifying column and
-    // gets a later export_time; only the latest version counts.
-    rowIdentity: has("export_time")
-      ? dialect.rowIdentity([
-          or("billing_account_id", "billing_account_id"),
-          or("service", "service.id"),
-          or("sku", "sku.id"),
-          or("usage_start_time", "usage_start_time"),
-          or("usage_end_time", "usage_end_time"),
-          or("project", "project.id"),
-          or("location", "location.location"),
-          or("location", "location.zone"),
-          or("resource", "resource.name"),
-          or("resource", "resource.global_name"),
-          or("cost_type", "cost_type"),
-          or("invoice", "invoice.month"),
-          or("labels", dialect.groupable("labels")),
-          or("adjustment_info", "adjustment_info.id"),
-        ])
-      : null,
+    rowIdentity: null,
     exportTime: has("export_time") ? dialect.text("export_time") : null,
   };
+  // The same charge exported again (late data, a correction) keeps every identifying column and
+  // gets a later export_time; only the latest version counts. A row lacking a required value has
+  // an identity of its own (its problem is part of it), so it surfaces instead of hiding behind a
+  // complete copy.
+  if (has("export_time")) {
+    row.rowIdentity = dialect.rowIdentity([
+      or("billing_account_id", "billing_account_id"),
+      or("service", "service.id"),
+      or("sku", "sku.id"),
+      or("usage_start_time", "usage_start_time"),
+      or("usage_end_time", "usage_end_time"),
+      or("project", "project.id"),
+      or("location", "location.location"),
+      or("location", "location.zone"),
+      or("resource", "resource.name"),
+      or("resource", "resource.global_name"),
+      or("cost_type", "cost_type"),
+      or("invoice", "invoice.month"),
+      or("labels", dialect.groupable("labels")),
+      or("adjustment_info", "adjustment_info.id"),
+      problemSql(row),
+    ]);
+  }
+  return row;
 }
 
 /**
- * The whole aggregation over `source` (a table or a table function) as the dialect's SQL: rows
- * projected to what attribution needs; the copies of a row exported again reduced to the latest
- * (grouped by the row's identity, in one pass); the sums grouped by key and label set; the labels
- * read from each group's set.
+ * The whole aggregation over `source` (a table or a table function) as the dialect's SQL, reading
+ * the source once: rows projected to what attribution needs, each with a 64-bit key of its line
+ * (the keys, labels and problem it is summed under); one grouping pass that forms two groupings at
+ * once, the latest copy of each row identity (its line key and figures only: a re-exported row
+ * counts once) and the lines themselves (their keys and label set); then the latest copies summed
+ * into their lines, and the labels read from each line's set.
  */
 export function aggregationSql(dialect: SqlDialect, source: string, row: RowExpressions): string {
   const rawKeys = Object.keys(row.keys) as (keyof RowExpressions["keys"])[];
+  const keyColumns = rawKeys.map(column);
   const toUsd = (expr: string) => `CASE WHEN currency_code = 'USD' THEN ${expr} ELSE ${expr} / conversion_rate END`;
-  // What a row carries past the reduction of re-exported copies (the group keys and the figures).
-  const carried = [...rawKeys.map(column), "labels_list", "currency_code", "conversion_rate", "cost_raw", "cost_at_list_raw", "credits_raw", "usage_raw"];
   const selectRow = [
     ...rawKeys.map((key) => `${row.keys[key]} AS ${column(key)}`),
     `${row.labels.list} AS labels_list`,
@@ -184,31 +194,56 @@ export function aggregationSql(dialect: SqlDialect, source: string, row: RowExpr
     `${row.rowIdentity ?? "0"} AS row_identity`,
     `${row.exportTime ?? "''"} AS export_time_text`,
   ];
-  const groupColumns = [...rawKeys.map(column), "labels_key", "problem"];
-  const ordinals = (count: number) => Array.from({ length: count }, (_, index) => index + 1).join(", ");
-  // One row per identity: the copies of a row exported again collapse to the latest export's
-  // row, grouped by the identity alone (a 64-bit value, not the dozen keys and the labels list),
-  // carrying that row whole as one record (a problem row keeps its own group, so it surfaces).
-  const kept = row.rowIdentity
-    ? [
-        `kept AS (SELECT problem, ${dialect.latest(dialect.record(Object.fromEntries(carried.map((name) => [name, name]))), "export_time_text")} AS latest_row`,
-        `  FROM billed_rows GROUP BY row_identity, problem),`,
-        `latest_rows AS (SELECT problem, latest_row.* FROM kept),`,
-      ]
-    : [`latest_rows AS (SELECT * FROM billed_rows),`];
   const labelColumns = (Object.entries(ATTRIBUTION_LABELS) as [keyof typeof ATTRIBUTION_LABELS, string][]).map(([field, key]) => `${row.labels.value("labels_list", key)} AS ${column(field)}`);
+  const output = (from: string) => `SELECT ${[...keyColumns, ...labelColumns, "problem", ...Object.values(SUM_COLUMNS)].join(", ")} FROM ${from}`;
+  if (!row.rowIdentity) {
+    // No export time (FOCUS): every row counts, so the lines are summed straight from the rows.
+    const groupColumns = [...keyColumns, "labels_key", "problem"];
+    return [
+      `WITH billed_rows AS (SELECT ${selectRow.join(", ")} FROM ${source}),`,
+      `grouped AS (SELECT ${[...keyColumns, `${row.labels.groupKey("labels_list")} AS labels_key`, "problem"].join(", ")}, ANY_VALUE(labels_list) AS labels_list,`,
+      `  SUM(${toUsd("COALESCE(cost_raw, 0)")}) AS cost,`,
+      `  SUM(${toUsd("COALESCE(cost_at_list_raw, 0)")}) AS cost_at_list,`,
+      `  SUM(${toUsd("credits_raw")}) AS credits,`,
+      `  SUM(usage_raw) AS usage_in_pricing_units,`,
+      `  COUNT(*) AS row_count,`,
+      `  SUM(CASE WHEN currency_code = 'USD' THEN 0 ELSE 1 END) AS converted_rows`,
+      `  FROM billed_rows GROUP BY ${Array.from({ length: groupColumns.length }, (_, index) => index + 1).join(", ")})`,
+      output("grouped"),
+    ].join("\n");
+  }
+  // What the latest copy of an identity carries: its line's key and its figures (in USD), not the
+  // row's dozen keys and labels list, so a million identities stay a few dozen bytes each.
+  const figures = ["cost_usd", "cost_at_list_usd", "credits_usd", "usage_raw"];
+  const latestCopy = dialect.latest(dialect.record(Object.fromEntries(["line_key", ...figures].map((name) => [name, name]))), "export_time_text");
+  // A line's own keys, read back from its group; the labels list is the group key itself where the
+  // engine groups by a list (DuckDB), else carried beside its text (BigQuery groups by JSON text).
+  const labelsGroupKey = row.labels.groupKey("labels_list");
+  const lineLabels = labelsGroupKey === "labels_list" ? "labels_key AS labels_list" : "ANY_VALUE(labels_list) AS labels_list";
+  const lineRecord = dialect.record(Object.fromEntries([...keyColumns, "labels_list", "problem"].map((name) => [name, name])));
+  const ofLatest = (expr: string) => `CASE WHEN of_lines = 0 THEN ${expr} END`;
   return [
     `WITH billed_rows AS (SELECT ${selectRow.join(", ")} FROM ${source}),`,
-    ...kept,
-    `grouped AS (SELECT ${[...rawKeys.map(column), `${row.labels.groupKey("labels_list")} AS labels_key`, "problem"].join(", ")}, ANY_VALUE(labels_list) AS labels_list,`,
-    `  SUM(${toUsd("COALESCE(cost_raw, 0)")}) AS cost,`,
-    `  SUM(${toUsd("COALESCE(cost_at_list_raw, 0)")}) AS cost_at_list,`,
-    `  SUM(${toUsd("credits_raw")}) AS credits,`,
-    `  SUM(usage_raw) AS usage_in_pricing_units,`,
-    `  COUNT(*) AS row_count,`,
-    `  SUM(CASE WHEN currency_code = 'USD' THEN 0 ELSE 1 END) AS converted_rows`,
-    `  FROM latest_rows GROUP BY ${ordinals(groupColumns.length)})`,
-    `SELECT ${[...rawKeys.map(column), ...labelColumns, "problem", ...Object.values(SUM_COLUMNS)].join(", ")} FROM grouped`,
+    // An empty labels list and a missing one hash alike in DuckDB: the line key tells them apart.
+    `keyed_rows AS (SELECT *, ${labelsGroupKey} AS labels_key, ${dialect.lineKey([...keyColumns, "labels_list", "labels_list IS NULL", "problem"])} AS line_key,`,
+    `  ${toUsd("COALESCE(cost_raw, 0)")} AS cost_usd, ${toUsd("COALESCE(cost_at_list_raw, 0)")} AS cost_at_list_usd, ${toUsd("credits_raw")} AS credits_usd`,
+    `  FROM billed_rows),`,
+    // Grouping set 1: one row per identity, the copies of a row exported again reduced to the latest
+    // export's. Grouping set 2: one row per line.
+    `groupings AS (SELECT GROUPING(row_identity) AS of_lines, line_key, ${keyColumns.join(", ")}, problem, ${lineLabels},`,
+    `  ${latestCopy} AS latest_copy`,
+    `  FROM keyed_rows GROUP BY GROUPING SETS ((row_identity), (line_key, ${keyColumns.join(", ")}, labels_key, problem))),`,
+    // Each latest copy summed into its line, the line's keys taken from the line's own row.
+    `lines AS (SELECT ${dialect.latest(lineRecord, "of_lines")} AS line,`,
+    `  SUM(${ofLatest("latest_copy.cost_usd")}) AS cost,`,
+    `  SUM(${ofLatest("latest_copy.cost_at_list_usd")}) AS cost_at_list,`,
+    `  SUM(${ofLatest("latest_copy.credits_usd")}) AS credits,`,
+    `  SUM(${ofLatest("latest_copy.usage_raw")}) AS usage_in_pricing_units,`,
+    `  COUNT(${ofLatest("1")}) AS row_count`,
+    `  FROM groupings GROUP BY CASE WHEN of_lines = 1 THEN line_key ELSE latest_copy.line_key END),`,
+    // A line's rows share its currency: all of them were converted, or none.
+    `grouped AS (SELECT line.*, cost, cost_at_list, credits, usage_in_pricing_units, row_count, CASE WHEN line.currency = 'USD' THEN 0 ELSE row_count END AS converted_rows FROM lines)`,
+    output("grouped"),
   ].join("\n");
 }
 
@@ -239,24 +274,48 @@ export const SUM_COLUMNS = {
 } as const;
 
 /**
- * FOCUS 1.0–1.2 columns (Google's FOCUS view of the export maps ResourceId = resource.global_name,
- * ResourceName = resource.name, BilledCost = cost, ListCost = cost_at_list, SubAccountId = the
- * project). FOCUS keeps credits as their own rows (ChargeCategory "Credit"), taxes as "Tax" and
- * corrections as "Adjustment"; it has no export time, so every row counts. `columns` are the
- * source's column names and types (Tags is JSON text in CSV, a map in some Parquet files).
+ * FOCUS 1.0–1.2 columns, as the specification names them and as Google's FOCUS view of the export
+ * fills them (the view's template: ContractedCost = `cost` before credits, the credits in `x_Credits`,
+ * ChargeCategory and ChargeClass in lower case, SubAccountId = the billing account and the project
+ * in `x_Project`, Tags a list of key/value records, `x_CostType`, `x_CurrencyConversionRate`).
+ * Credits are `ChargeCategory` "Credit" rows (the specification) plus each row's `x_Credits`
+ * (Google's view); taxes are "Tax", corrections "Adjustment" or `ChargeClass` "Correction". A row
+ * exported again is counted once by `x_ExportTime` where the file has it (Google's view); without
+ * it every row counts. `columns` are the source's
+ * column names and DuckDB types: FOCUS files are read by DuckDB only (--bigquery reads the export).
  */
 export function focusRowExpressions(dialect: SqlDialect, columns: ReadonlyMap<string, string>): RowExpressions {
   const or = (name: string, expr: string) => (columns.has(name) ? expr : "NULL");
-  const tagsAreMap = /^MAP/i.test(columns.get("Tags") ?? "");
-  const isCredit = `ChargeCategory = 'Credit'`;
+  const typeOf = (name: string) => columns.get(name) ?? "";
+  const isRecordList = (name: string) => /^STRUCT\(.*\)\[\]$/i.test(typeOf(name));
+  const category = "UPPER(ChargeCategory)";
+  const isCredit = `${category} = 'CREDIT'`;
   const billed = dialect.float("BilledCost");
   const periodText = dialect.text("BillingPeriodStart");
+  const fromCategory = `CASE WHEN ${category} = 'TAX' THEN 'tax' WHEN ${category} = 'ADJUSTMENT'${columns.has("ChargeClass") ? " OR UPPER(ChargeClass) = 'CORRECTION'" : ""} THEN 'adjustment' ELSE 'regular' END`;
+  // Google's view carries the export's own cost_type (which keeps rounding_error apart).
+  const costType = columns.has("x_CostType") ? `COALESCE(NULLIF(LOWER(x_CostType), ''), ${fromCategory})` : fromCategory;
+  // The project's id in an x_Project record (Google's view: its SubAccountId is the billing account).
+  const projectRecordHasId = /^STRUCT\((.*, )?"?id"? /i.test(typeOf("x_Project"));
+  const project = projectRecordHasId ? `COALESCE(x_Project.id, ${or("SubAccountId", "SubAccountId")})` : or("SubAccountId", "SubAccountId");
+  // Google's view template: the project record and the credits in x_Credits (its PricingQuantity is not the usage).
+  const viewOfExport = /^STRUCT\(/i.test(typeOf("x_Project")) && columns.has("x_Credits");
+  // x_Credits: a list of records in Parquet, JSON text in CSV.
+  const rowCredits = !columns.has("x_Credits")
+    ? "0"
+    : isRecordList("x_Credits")
+      ? dialect.creditsTotal("x_Credits")
+      : `COALESCE(list_sum(list_transform(json_extract(x_Credits, '$[*]'), c -> CAST(COALESCE(c->>'Amount', c->>'amount') AS DOUBLE))), 0)`;
+  // Copies of Google's template differ on BilledCost: `cost` alone, or `cost` plus its credits.
+  // Both set ContractedCost to `cost`, so where x_Credits holds the credits the cost before them is
+  // ContractedCost (BilledCost less x_Credits without it), and the credits are never counted twice.
+  const gross = !columns.has("x_Credits") ? billed : `COALESCE(${or("ContractedCost", dialect.float("ContractedCost"))}, ${billed} - (${rowCredits}))`;
   return {
     keys: {
-      // YYYYMM of the billing period's start, whether the column is a timestamp or ISO text.
+      // YYYYMM of the billing period's start, whether the column is a timestamp (read in UTC) or ISO text.
       invoiceMonth: `CONCAT(SUBSTR(${periodText}, 1, 4), SUBSTR(${periodText}, 6, 2))`,
-      projectId: or("SubAccountId", "SubAccountId"),
-      costType: `CASE ChargeCategory WHEN 'Tax' THEN 'tax' WHEN 'Adjustment' THEN 'adjustment' ELSE 'regular' END`,
+      projectId: project,
+      costType,
       currency: "BillingCurrency",
       service: or("ServiceName", "ServiceName"),
       skuId: or("SkuId", dialect.text("SkuId")),
@@ -266,14 +325,12 @@ export function focusRowExpressions(dialect: SqlDialect, columns: ReadonlyMap<st
       usagePricingUnit: or("PricingUnit", "PricingUnit"),
       region: or("RegionId", "RegionId"),
     },
-    labels: columns.has("Tags")
-      ? { list: "Tags", groupKey: (column) => (tagsAreMap ? dialect.text(column) : column), value: (column, key) => (tagsAreMap ? dialect.mapValue(column, key) : dialect.jsonValue(column, key)) }
-      : { list: "NULL", groupKey: () => "NULL", value: () => "NULL" },
-    cost: `CASE WHEN ${isCredit} THEN 0 ELSE ${billed} END`,
+    labels: focusTags(dialect, typeOf("Tags")),
+    cost: `CASE WHEN ${isCredit} THEN 0 ELSE ${gross} END`,
     costAtList: dialect.float("ListCost"),
-    credits: `CASE WHEN ${isCredit} THEN ${billed} ELSE 0 END`,
-    usageInPricingUnits: or("PricingQuantity", `COALESCE(${dialect.float("PricingQuantity")}, 0)`),
-    conversionRate: "NULL",
+    credits: `CASE WHEN ${isCredit} THEN ${billed} ELSE ${rowCredits} END`,
+    usageInPricingUnits: viewOfExport ? consumedInPricingUnits(dialect, columns) : or("PricingQuantity", `COALESCE(${dialect.float("PricingQuantity")}, 0)`),
+    conversionRate: or("x_CurrencyConversionRate", dialect.float("x_CurrencyConversionRate")),
     required: [
       { column: "BillingPeriodStart", expr: "BillingPeriodStart" },
       { column: "BilledCost", expr: "BilledCost" },
@@ -281,8 +338,51 @@ export function focusRowExpressions(dialect: SqlDialect, columns: ReadonlyMap<st
       { column: "BillingCurrency", expr: "BillingCurrency" },
       { column: "ChargeCategory", expr: "ChargeCategory" },
     ],
-    rowIdentity: null,
-    exportTime: null,
+    // Google's view is a SELECT over the export, so a row exported again is there twice; its
+    // x_ExportTime tells the copies apart as export_time does (the same identifying columns).
+    rowIdentity: columns.has("x_ExportTime")
+      ? dialect.rowIdentity(
+          ["BillingAccountId", "x_ServiceId", "ServiceName", "SkuId", "ChargeDescription", "ChargePeriodStart", "ChargePeriodEnd", "x_Location", "AvailabilityZone", "RegionId", "ResourceName", "ResourceId", "x_CostType", "ChargeCategory", "ChargeClass", "BillingPeriodStart"]
+            .map((name) => or(name, name))
+            .concat(project, columns.has("Tags") ? focusTags(dialect, typeOf("Tags")).groupKey("Tags") : "NULL"),
+        )
+      : null,
+    exportTime: columns.has("x_ExportTime") ? dialect.text("x_ExportTime") : null,
+  };
+}
+
+/**
+ * The usage in pricing units of a row of Google's FOCUS view. Its template fills PricingQuantity
+ * with the export's `price.pricing_unit_quantity`, the quantity the SKU's price is quoted for (1
+ * for "per hour", 1000000 for "per million requests"), not the usage; ConsumedQuantity is
+ * `usage.amount` in `usage.unit`. It is converted where the units' definitions alone fix the
+ * factor (seconds to hours, bytes to GiB, byte-seconds to GiB-hours); otherwise it is unknown (0:
+ * no price is learned from it and no usage file states it).
+ */
+function consumedInPricingUnits(dialect: SqlDialect, columns: ReadonlyMap<string, string>): string {
+  if (!columns.has("ConsumedQuantity") || !columns.has("ConsumedUnit") || !columns.has("PricingUnit")) return "0";
+  const consumed = dialect.float("ConsumedQuantity");
+  const gib = 1024 ** 3;
+  return `COALESCE(CASE WHEN ConsumedUnit = PricingUnit THEN ${consumed} WHEN ConsumedUnit = 'seconds' AND PricingUnit = 'hour' THEN ${consumed} / 3600 WHEN ConsumedUnit = 'bytes' AND PricingUnit = 'gibibyte' THEN ${consumed} / ${gib} WHEN ConsumedUnit = 'byte-seconds' AND PricingUnit = 'gibibyte hour' THEN ${consumed} / ${gib * 3600} END, 0)`;
+}
+
+/**
+ * FOCUS `Tags` by how the file holds it: a map (Parquet written by other tools), a list of
+ * key/value records (Google's FOCUS view, which BigQuery extracts as a list: it has no map type),
+ * or JSON text in CSV: the specification's object (`{"env": "prod", "valueless": true}`) or, from
+ * a view extracted with TO_JSON_STRING, an array of key/value records.
+ */
+function focusTags(dialect: SqlDialect, type: string): RowExpressions["labels"] {
+  if (type === "") return { list: "NULL", groupKey: () => "NULL", value: () => "NULL" };
+  if (/^MAP/i.test(type)) return { list: "Tags", groupKey: (column) => dialect.text(column), value: (column, key) => dialect.mapValue(column, key) };
+  if (/^STRUCT\(.*\)\[\]$/i.test(type)) return { list: "Tags", groupKey: (column) => dialect.groupable(column), value: (column, key) => dialect.labelValue(column, key) };
+  const fromArray = (column: string, key: string) =>
+    `list_filter(json_extract(${column}, '$[*]'), t -> COALESCE(t->>'key', t->>'Key') = ${sqlString(key)})[1]`;
+  return {
+    list: "Tags",
+    groupKey: (column) => column,
+    value: (column, key) =>
+      `CASE WHEN json_type(${column}) = 'ARRAY' THEN COALESCE(${fromArray(column, key)}->>'value', ${fromArray(column, key)}->>'Value') ELSE ${dialect.jsonValue(column, key)} END`,
   };
 }
 

@@ -70,18 +70,58 @@ const FOCUS_ADDED: { version: string; columns: string[] }[] = [
 ];
 
 /**
+ * Columns that mark a FOCUS version this reader does not read, with the version: 0.5 had
+ * `AmortizedCost` where 1.0 has `EffectiveCost`; 1.0-preview had `ChargeSubcategory` (credits as
+ * "Adjustment" rows of subcategory "Credit"), `UsageQuantity`/`UsageUnit` and `Region`, which 1.0
+ * replaced with `ChargeClass`, `ConsumedQuantity`/`ConsumedUnit` and `RegionId`/`RegionName`.
+ */
+const FOCUS_EARLIER: { column: string; unless: string; version: string }[] = [
+  { column: "AmortizedCost", unless: "EffectiveCost", version: "0.5" },
+  { column: "ChargeSubcategory", unless: "ChargeClass", version: "1.0-preview" },
+  { column: "UsageQuantity", unless: "ConsumedQuantity", version: "1.0-preview" },
+  { column: "Region", unless: "RegionId", version: "1.0-preview" },
+];
+
+/**
  * Which FOCUS version a file's columns are (1.0, 1.1 or 1.2), or the one-line reason it is none
- * of them: FOCUS 0.5 had `AmortizedCost` where 1.0 has `EffectiveCost`; a required column missing.
+ * of them: a column of an earlier version (FOCUS_EARLIER), a required column missing.
  */
 export function focusVersion(file: string, columns: ReadonlySet<string>): string {
-  if (columns.has("AmortizedCost") && !columns.has("EffectiveCost")) {
-    throw new InputError(file, "column AmortizedCost", "unknown FOCUS version (AmortizedCost without EffectiveCost is FOCUS 0.5; read: FOCUS 1.0, 1.1, 1.2)");
+  const earlier = FOCUS_EARLIER.find(({ column, unless }) => columns.has(column) && !columns.has(unless));
+  if (earlier) {
+    throw new InputError(file, `column ${earlier.column}`, `unknown FOCUS version (${earlier.column} without ${earlier.unless} is FOCUS ${earlier.version}; read: FOCUS 1.0, 1.1, 1.2)`);
   }
   const missing = FOCUS_REQUIRED_COLUMNS.filter((name) => !columns.has(name));
   if (missing.length > 0) {
     throw new InputError(file, `column ${missing[0]}`, `missing: not FOCUS 1.0–1.2 (required: ${FOCUS_REQUIRED_COLUMNS.join(", ")})`);
   }
   return FOCUS_ADDED.find((added) => added.columns.some((name) => columns.has(name)))?.version ?? "1.0";
+}
+
+/**
+ * FOCUS rows in NDJSON (Google's FOCUS view extracted as NEWLINE_DELIMITED_JSON) are refused by
+ * name: the .json reader reads the export's columns, and would otherwise find none of them.
+ */
+export async function refuseFocusJson(file: string): Promise<void> {
+  const raw = fs.createReadStream(file);
+  const input = /\.gz$/i.test(file) ? raw.pipe(zlib.createGunzip()) : raw;
+  const lines = readline.createInterface({ input, crlfDelay: Infinity });
+  let first: string | undefined;
+  try {
+    for await (const text of lines) {
+      if (text.trim() === "") continue;
+      first = text;
+      break;
+    }
+  } catch {
+    return; // an unreadable file is named by the reader itself, with its line
+  } finally {
+    lines.close();
+    raw.destroy();
+  }
+  if (first !== undefined && /"BilledCost"\s*:/.test(first) && !/"invoice"\s*:/.test(first)) {
+    throw new InputError(file, "line 1: column BilledCost", "FOCUS rows in NDJSON are not read: extract the FOCUS table or view as PARQUET (or CSV), or give the billing export itself");
+  }
 }
 
 /** The export's columns a CSV header would have: the export cannot be CSV (its labels and credits are repeated records). */

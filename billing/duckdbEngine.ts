@@ -11,7 +11,7 @@ import { InputError } from "../cost/sources/inputError";
 import { DUCKDB_DIALECT, aggregationSql, exportRowExpressions, focusRowExpressions, problemSql, sqlString, type RowExpressions } from "./aggregation";
 import { billedLinesFromRows } from "./billedRows";
 import type { BilledLine } from "./billedLine";
-import { firstMalformedJsonLine, focusVersion, listBillingFiles, refuseExportCsv, type BillingFileForm } from "./billingFiles";
+import { firstMalformedJsonLine, focusVersion, listBillingFiles, refuseExportCsv, refuseFocusJson, type BillingFileForm } from "./billingFiles";
 
 /**
  * The export's columns as `bq extract` writes them to NDJSON, typed for DuckDB (Google's schema:
@@ -48,9 +48,10 @@ export const EXPORT_JSON_COLUMNS: Record<string, string> = {
  */
 export const BILLING_DUCKDB_SETTINGS: Record<string, string> = {
   threads: "2",
-  // Measured by bench:reconcile: a 1M-row NDJSON export aggregates within 256 MB (200 MB runs
-  // out: the NDJSON reader's buffers do not spill); the grouping by row identity spills past it.
-  memory_limit: "256MB",
+  // Measured by bench:reconcile on a 1M-row NDJSON export of a million distinct rows: the NDJSON
+  // reader holds 32 MB buffers that do not spill, beside the grouping of a million row identities;
+  // at 256 MB a buffer sometimes could not be had, at 320 MB it could in every run measured.
+  memory_limit: "320MB",
   temp_directory: path.join(os.tmpdir(), "relay-budget-duckdb"),
   preserve_insertion_order: "false",
 };
@@ -67,14 +68,18 @@ export async function aggregateBillingFiles(paths: string[]): Promise<FileAggreg
   const instance = await DuckDBInstance.create(":memory:", BILLING_DUCKDB_SETTINGS);
   const connection = await instance.connect();
   try {
+    // Timestamps (FOCUS BillingPeriodStart) read as UTC, not in the machine's zone, so the month does not move with it.
+    await connection.run("SET TimeZone = 'UTC'");
     const groups = new Map<BillingFileForm, string[]>();
     const inputs: string[] = [];
     const focusColumns = new Map<string, string>();
     const parquetColumns = new Set<string>();
     for (const { file, kind } of listed) {
       let form: BillingFileForm;
-      if (kind === "json") form = "export-json";
-      else {
+      if (kind === "json") {
+        await refuseFocusJson(file);
+        form = "export-json";
+      } else {
         const columns = await describe(connection, kind === "csv" ? `read_csv(${sqlString(file)}, header = true)` : `read_parquet(${sqlString(file)})`, file);
         const names = new Set(columns.keys());
         if (kind === "csv") refuseExportCsv(file, names);

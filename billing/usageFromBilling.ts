@@ -73,6 +73,11 @@ export function usageFromBilling(lines: BilledLine[], month: string, stack: Stac
       unknownSkus.add(`${line.skuDescription} (${line.usagePricingUnit ?? "no unit"})`);
       continue;
     }
+    // Billed without a usage amount (a file that does not carry it): named, never written as 0 GiB.
+    if (!(line.usageInPricingUnits > 0) && line.cost !== 0) {
+      unknownSkus.add(`${line.skuDescription} (no usage amount in the bill)`);
+      continue;
+    }
     const address = line.nodePoolLabel ?? stack.cluster;
     const entry = (usage[address] ??= {});
     if (sku.destination) {

@@ -80,7 +80,8 @@ export class GkeCluster extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.registerOutputs({ clusterName: this.clusterName, nodePoolNames: this.nodePoolNames });
+    // statedDemand again as an output: the engine keeps a local component's outputs, not its args (graph/statedPodGroup.ts).
+    this.registerOutputs({ clusterName: this.clusterName, nodePoolNames: this.nodePoolNames, statedDemand: args.statedDemand });
   }
 }
 

@@ -94,6 +94,8 @@ export class SeedNodePool extends pulumi.ComponentResource {
       nodeCount: this.nodeCount,
       vcpuPerNode: this.vcpuPerNode,
       memoryGbPerNode: this.memoryGbPerNode,
+      // Again as an output: the engine keeps a local component's outputs, not its args (graph/statedPodGroup.ts).
+      statedDemand: args.statedDemand,
     });
   }
 }

@@ -136,7 +136,15 @@ export class TestnetBlockchains extends pulumi.ComponentResource {
       }
     }
 
-    this.registerOutputs({ chains: chainStates, poolNodeCount: this.poolNodeCount, activeChains: this.activeChains, decommissionedChains: this.decommissionedChains, snapshots: this.snapshots });
+    // statedDemand again as an output: the engine keeps a local component's outputs, not its args (graph/statedPodGroup.ts).
+    this.registerOutputs({
+      chains: chainStates,
+      poolNodeCount: this.poolNodeCount,
+      activeChains: this.activeChains,
+      decommissionedChains: this.decommissionedChains,
+      snapshots: this.snapshots,
+      statedDemand: args.statedDemand,
+    });
   }
 
   private declareActiveChain(chain: TestnetChainSpec, zone: string, args: TestnetBlockchainsArgs): void {

@@ -167,6 +167,11 @@ async function run(dir: string, versions: Versions, tmp: string): Promise<void> 
     })()}`,
   );
 
+  // What the pack prices beside and against prod's ceiling under the real CLI is what the review
+  // prices: a policy config whose ceiling every estimate exceeds makes the pack show both.
+  fs.writeFileSync(prodFile, prodSaved);
+  comparePackWithReview(pulumi, project, tmp);
+
   // A bad config value stops the real preview with the program's one-line message.
   const bad = "n1-bogus-7";
   fs.writeFileSync(prodFile, prodSaved);
@@ -197,6 +202,72 @@ async function run(dir: string, versions: Versions, tmp: string): Promise<void> 
   const everything = [...Object.values(documents).map((f) => fs.readFileSync(f, "utf8")), ...cliOutputs].join("\n");
   const leaked = secretValues.filter((v) => everything.includes(v) || everything.includes(Buffer.from(v).toString("base64")));
   check("no secret value appears in the preview documents, their plans or the CLI's output", leaked.length === 0, `${secretValues.length} secrets looked for in ${cliOutputs.length / 2} CLI runs`);
+}
+
+/** The review's figures the pack's ceiling message names: its estimate, its usage total and each usage category, as money. */
+interface CeilingFigures {
+  estimate?: string;
+  usage?: string;
+  categories: Record<string, string>;
+}
+
+/**
+ * prod previewed by the real CLI with its committed config and a $1 ceiling: the pack's violation
+ * names its estimate and the usage beside it (usage.prod.yml, as policies/config/prod.json names
+ * it). Both must be `infra-cost review --stack prod`'s: its ceiling estimate and its after-side usage,
+ * in total and per category. Computed from both outputs, never typed in.
+ */
+function comparePackWithReview(pulumi: (args: string[]) => Run, project: string, tmp: string): void {
+  const committed = JSON.parse(fs.readFileSync(path.join(project, "policies", "config", "prod.json"), "utf8")) as Record<string, Record<string, unknown>>;
+  const lowCeiling = path.join(tmp, "prod-policy-config-ceiling-1.json");
+  fs.writeFileSync(lowCeiling, JSON.stringify({ ...committed, "monthly-budget-ceiling": { ...committed["monthly-budget-ceiling"], maxMonthlyCost: 1 } }));
+  const run = pulumi(["preview", "--stack", "prod", "--policy-pack", "policies", "--policy-pack-config", lowCeiling]);
+  const text = `${run.stdout}\n${run.stderr}`.replace(/\s+/g, " ");
+  const usageNote = /Usage-based, not counted against the ceiling: (\$[\d,.]+) a month from usage\.prod\.yml \(([^)]*)\)/.exec(text);
+  const pack: CeilingFigures = {
+    estimate: /estimated (\$[\d,.]+) a month exceeds the ceiling of \$1\.00/.exec(text)?.[1],
+    usage: usageNote?.[1],
+    categories: Object.fromEntries(
+      (usageNote?.[2] ?? "")
+        .split(", ")
+        .map((part) => /^([a-z ]+) (\$[\d,.]+)$/.exec(part))
+        .filter((match): match is RegExpExecArray => match !== null)
+        .map((match) => [match[1], match[2]]),
+    ),
+  };
+  const offline = infraCost(["review", "--stack", "prod", "--format", "json"]);
+  if (!offline.ok) {
+    check("the pack's ceiling estimate and usage of prod under the real CLI are infra-cost review's", false, offline.text.trim().split("\n")[0]);
+    return;
+  }
+  const document = JSON.parse(offline.text) as {
+    usage: Record<string, { totals: { after: number }; lines: { side: string; category: string; monthly: number }[] }>;
+    stacks: Record<string, { policies: { policyName: string; message: string }[] }>;
+  };
+  const categories: Record<string, number> = {};
+  const linesPerCategory: Record<string, number> = {};
+  for (const line of document.usage.prod.lines.filter((l) => l.side === "after")) {
+    categories[line.category] = (categories[line.category] ?? 0) + line.monthly;
+    linesPerCategory[line.category] = (linesPerCategory[line.category] ?? 0) + 1;
+  }
+  const ceilingMessage = document.stacks.prod.policies.find((p) => p.policyName === "monthly-budget-ceiling")?.message ?? "";
+  const review: CeilingFigures = {
+    estimate: /budget ceiling: (\$[\d,.]+) of/.exec(ceilingMessage)?.[1],
+    usage: money(document.usage.prod.totals.after),
+    categories: Object.fromEntries(Object.entries(categories).map(([category, monthly]) => [category, money(monthly)])),
+  };
+  const shown = (figures: CeilingFigures) => `estimate ${figures.estimate ?? "none"}, usage ${figures.usage ?? "none"} (${Object.entries(figures.categories).map(([c, m]) => `${c} ${m}`).join(", ")})`;
+  // The review's JSON gives each line in cents: a category summed from them may differ from the pack's (summed before rounding) by half a cent a line.
+  const dollars = (text: string | undefined) => Number((text ?? "NaN").replace(/[$,]/g, ""));
+  const sameCategories =
+    JSON.stringify(Object.keys(pack.categories).sort()) === JSON.stringify(Object.keys(review.categories).sort()) &&
+    Object.keys(review.categories).every((category) => Math.abs(dollars(pack.categories[category]) - categories[category]) <= 0.005 * (linesPerCategory[category] + 1));
+  check(
+    "the pack's usage beside prod's ceiling under the real CLI is infra-cost review's after-side usage: its total, and each category to the review's rounding",
+    run.status !== 0 && pack.usage !== undefined && pack.usage === review.usage && sameCategories,
+    `pack: ${shown(pack)}; review: ${shown(review)}`,
+  );
+  check("the pack's ceiling estimate of prod under the real CLI is infra-cost review's", pack.estimate !== undefined && pack.estimate === review.estimate, `pack ${pack.estimate ?? "none"}, review ${review.estimate ?? "none"}`);
 }
 
 function previewArgs(stack: StackName): string[] {

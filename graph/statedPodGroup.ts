@@ -1,8 +1,11 @@
 /**
  * The demand stated per GKE node pool as the recorded graph carries it: each component that
- * declares node pools (GkeCluster, SeedNodePool, TestnetBlockchains) has, among its inputs,
- * `statedDemand`: pool name -> the pods running there that the program does not declare. A leaf
- * module: the readers of a graph (opportunities, report) import it without the Pulumi SDK.
+ * declares node pools (GkeCluster, SeedNodePool, TestnetBlockchains) has `statedDemand`: pool name
+ * -> the pods running there that the program does not declare. It is among the component's args
+ * and its registered outputs: the Node SDK sends a local component's args nowhere (its inputs are
+ * `{}` in the engine's state and in a stack export), so what the Pulumi CLI hands the policy pack,
+ * and what a stack export holds, is the outputs. A leaf module: the readers of a graph
+ * (opportunities, report) import it without the Pulumi SDK.
  */
 import type { ResourceRecord } from "./resourceRecord";
 import { valueAt } from "./valueReader";
@@ -55,7 +58,8 @@ export function statedDemandOf(resources: ResourceRecord[]): StatedDemand {
   const demand: StatedDemand = {};
   for (const record of resources) {
     if (record.custom) continue;
-    const pools = valueAt(record.inputs, "statedDemand");
+    // Inputs where the recorder kept the args, else the registered outputs (one of the two: never counted twice).
+    const pools = valueAt(record.inputs, "statedDemand") ?? (record.outputs ? valueAt(record.outputs, "statedDemand") : undefined);
     if (typeof pools !== "object" || pools === null) continue;
     for (const [pool, groups] of Object.entries(pools as StatedDemand)) {
       if (Array.isArray(groups)) demand[pool] = [...(demand[pool] ?? []), ...groups];

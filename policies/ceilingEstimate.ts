@@ -135,6 +135,12 @@ export function estimateCeilingCost(resources: PolicyResource[]): CeilingEstimat
     }
   });
   estimate.contributors.sort((a, b) => b.monthly - a.monthly);
+  const declaredOnly = resources.filter((view) => view.declaredInputsAsState).length;
+  if (declaredOnly) {
+    estimate.assumptions.push(
+      `${declaredOnly} resource${declaredOnly === 1 ? "" : "s"} with no state in this preview (${declaredOnly === 1 ? "its" : "their"} provider's configuration is unknown until apply) read as the program declares ${declaredOnly === 1 ? "it" : "them"}`,
+    );
+  }
   return estimate;
 }
 

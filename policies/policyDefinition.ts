@@ -7,6 +7,7 @@ import type { Policy, ReportViolation, ResourceValidationArgs, StackValidationAr
 import { EnforcementLevel, PolicyConfigSpec, parsePolicyConfig } from "./policyConfig";
 import { PolicyResource, viewFromResourceArgs, viewFromStackResource } from "./resourceView";
 import type { StackUsage } from "../usage/usageModel";
+import { rememberDeclaredInputs } from "./declaredInputs";
 
 export interface Violation {
   message: string;
@@ -72,18 +73,21 @@ export function toCrossGuardPolicy<C>(definition: PolicyDefinition<C>): Policy {
     enforcementLevel: definition.enforcementLevel,
     configSchema: definition.config.jsonSchema,
   };
-  // @pulumi/policy hands each call a fresh copy of the same config: it is parsed again only when it changes.
-  let parsed: { key: string; config: C } | undefined;
+  // @pulumi/policy hands each call a fresh shallow copy of the config `Configure` decoded (its values
+  // the same objects until the next `Configure`): it is parsed again only when a value differs.
+  let parsed: { properties: Record<string, unknown>; config: C } | undefined;
   const readConfig = (args: { getConfig<T extends object>(): T }) => {
-    const properties = args.getConfig();
-    const key = JSON.stringify(properties);
-    if (parsed?.key !== key) parsed = { key, config: parsePolicyConfig(definition.name, definition.config, properties) };
+    const properties = args.getConfig<Record<string, unknown>>();
+    if (!parsed || !sameValues(parsed.properties, properties)) parsed = { properties, config: parsePolicyConfig(definition.name, definition.config, properties) };
     return parsed.config;
   };
   const validateResource = definition.checkResource
     ? (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
         const config = readConfig(args);
-        for (const violation of definition.checkResource!(viewFromResourceArgs(args), config)) reportViolation(violation.message);
+        const view = viewFromResourceArgs(args);
+        // What the program declares: a stack check reads it when the preview gives the resource no state.
+        rememberDeclaredInputs(view.urn, view.props);
+        for (const violation of definition.checkResource!(view, config)) reportViolation(violation.message);
       }
     : undefined;
   const validateStack = definition.checkStack
@@ -96,4 +100,12 @@ export function toCrossGuardPolicy<C>(definition: PolicyDefinition<C>): Policy {
   // Where @pulumi/policy looks for the type a stack check applies to (policy.js getPulumiType).
   if (validateStack && definition.stackCheckAppliesTo) Object.assign(validateStack, { __pulumiType: definition.stackCheckAppliesTo });
   return { ...base, ...(validateResource ? { validateResource } : {}), ...(validateStack ? { validateStack } : {}) } as StackValidationPolicy;
+}
+
+/** The same keys holding the same values (a nested object is the same object). */
+function sameValues(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) if (!Object.is(a[key], b[key]) || !(key in b)) return false;
+  return true;
 }

@@ -14,6 +14,7 @@
  */
 import type { PolicyResource as StackPolicyResource, ResourceValidationArgs } from "@pulumi/policy";
 import { ResourceRecord, isSecretValue } from "../graph/resourceRecord";
+import { declaredInputsOf, hasDeclaredInputs, isEmptyState } from "./declaredInputs";
 
 export interface PolicyResource {
   urn: string;
@@ -32,6 +33,8 @@ export interface PolicyResource {
   parent?: string;
   /** URNs this resource depends on (stack policies only: `Analyze` does not carry them). */
   dependencies: string[];
+  /** A stack policy's `props` are the inputs `Analyze` received: the preview gave the resource no state (declaredInputs.ts). */
+  declaredInputsAsState?: boolean;
 }
 
 /**
@@ -70,28 +73,51 @@ export function copiedOutOfProxy(props: Record<string, unknown>): Record<string,
 }
 
 /**
- * A view whose `props` (and dependencies) are worked out on first read: a stack check that only
- * looks at a few types (snapshot-before-decommission) never copies the other resources' props.
- * Both are own getters, so spreading a view copies plain values.
+ * A view of a resource @pulumi/policy decoded: `props` and `dependencies` are worked out on first
+ * read, since a stack check that only looks at a few types (snapshot-before-decommission) never
+ * needs the others' dependencies. A class, not an object literal with getters: the pack builds one
+ * per resource per policy on every call, and a literal's accessors are allocated with each object.
  */
-function lazyView(view: Omit<PolicyResource, "props" | "dependencies">, proxied: Record<string, unknown>, dependenciesOf: () => string[]): PolicyResource {
-  let plain: Record<string, unknown> | undefined;
-  let dependencies: string[] | undefined;
-  // Written out rather than spread: this runs once per resource per policy.
-  return {
-    urn: view.urn,
-    type: view.type,
-    name: view.name,
-    custom: view.custom,
-    protect: view.protect,
-    parent: view.parent,
-    get props() {
-      return (plain ??= withoutUnknownProxy(proxied));
-    },
-    get dependencies() {
-      return (dependencies ??= dependenciesOf());
-    },
-  };
+class DecodedResourceView implements PolicyResource {
+  private plain?: Record<string, unknown>;
+  private dependencyUrns?: string[];
+  declaredInputsAsState?: boolean;
+
+  constructor(
+    readonly urn: string,
+    readonly type: string,
+    readonly name: string,
+    readonly custom: boolean,
+    readonly protect: boolean,
+    readonly parent: string | undefined,
+    private readonly proxied: Record<string, unknown>,
+    /** The `AnalyzeStack` resource, whose dependencies the view names (`Analyze` carries none). */
+    private readonly stackResource?: StackPolicyResource,
+  ) {}
+
+  get props(): Record<string, unknown> {
+    return (this.plain ??= withoutUnknownProxy(this.proxied));
+  }
+
+  get dependencies(): string[] {
+    return (this.dependencyUrns ??= this.stackResource ? dependencyUrns(this.stackResource) : []);
+  }
+
+  /** Reads the inputs `Analyze` received in place of an empty state (declaredInputs.ts). */
+  standInDeclaredInputs(): void {
+    const declared = declaredInputsOf(this.urn);
+    if (declared === undefined || !isEmptyState(this.props)) return;
+    this.plain = declared;
+    this.declaredInputsAsState = true;
+  }
+}
+
+/** What a resource was built from: the CLI sends both its dependencies and its property dependencies. */
+function dependencyUrns(resource: StackPolicyResource): string[] {
+  const urns = new Set<string>();
+  for (const dependency of resource.dependencies) urns.add(dependency.urn);
+  for (const dependencies of Object.values(resource.propertyDependencies ?? {})) for (const dependency of dependencies) urns.add(dependency.urn);
+  return [...urns];
 }
 
 /** A deep copy with every Pulumi secret replaced by its plain value (what the CLI hands a policy). */
@@ -108,40 +134,24 @@ export function revealSecrets(value: unknown): unknown {
 
 /** The resource `Analyze` is called with. The CLI sends a provider for every custom resource, none for components. */
 export function viewFromResourceArgs(args: ResourceValidationArgs): PolicyResource {
-  return lazyView(
-    {
-      urn: args.urn,
-      type: args.type,
-      name: args.name,
-      custom: args.provider !== undefined,
-      protect: args.opts.protect,
-      parent: args.opts.parent || undefined,
-    },
-    args.props,
-    () => [],
-  );
+  return new DecodedResourceView(args.urn, args.type, args.name, args.provider !== undefined, args.opts.protect, args.opts.parent || undefined, args.props, undefined);
 }
 
 /** A resource of `AnalyzeStack`. */
 export function viewFromStackResource(resource: StackPolicyResource): PolicyResource {
-  return lazyView(
-    {
-      urn: resource.urn,
-      type: resource.type,
-      name: resource.name,
-      custom: resource.provider !== undefined,
-      protect: resource.opts.protect,
-      parent: resource.parent?.urn ?? (resource.opts.parent || undefined),
-    },
+  const view = new DecodedResourceView(
+    resource.urn,
+    resource.type,
+    resource.name,
+    resource.provider !== undefined,
+    resource.opts.protect,
+    resource.parent?.urn ?? (resource.opts.parent || undefined),
     resource.props,
-    // The CLI sends both; either names what the resource was built from.
-    () => [
-      ...new Set([
-        ...resource.dependencies.map((dependency) => dependency.urn),
-        ...Object.values(resource.propertyDependencies ?? {}).flatMap((dependencies) => dependencies.map((dependency) => dependency.urn)),
-      ]),
-    ],
+    resource,
   );
+  // Only a provider-managed resource has a state of its provider's; a component's is its registered outputs.
+  if (view.custom && hasDeclaredInputs()) view.standInDeclaredInputs();
+  return view;
 }
 
 /**
@@ -162,16 +172,34 @@ export function viewFromRecord(record: ResourceRecord, side: "inputs" | "state")
   };
 }
 
-/** The record the cost engine prices: the policy's view of the resource, as inputs. */
+/**
+ * The record the cost engine prices: the policy's view of the resource, as inputs. Its
+ * dependencies are the view's, read only if a rule asks (whether an address is in use).
+ */
+class PricingRecord implements ResourceRecord {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly custom: boolean;
+  readonly parent?: string;
+  readonly inputs: Record<string, unknown>;
+  readonly protect: boolean;
+
+  constructor(private readonly view: PolicyResource) {
+    this.urn = view.urn;
+    this.type = view.type;
+    this.name = view.name;
+    this.custom = view.custom;
+    this.parent = view.parent;
+    this.inputs = view.props;
+    this.protect = view.protect;
+  }
+
+  get dependencies(): string[] {
+    return this.view.dependencies;
+  }
+}
+
 export function recordForPricing(view: PolicyResource): ResourceRecord {
-  return {
-    urn: view.urn,
-    type: view.type,
-    name: view.name,
-    custom: view.custom,
-    parent: view.parent,
-    inputs: view.props,
-    protect: view.protect,
-    dependencies: view.dependencies,
-  };
+  return new PricingRecord(view);
 }

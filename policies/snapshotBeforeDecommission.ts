@@ -80,19 +80,35 @@ function diskNameOf(sourceDisk: unknown): string | undefined {
   return sourceDisk.split("/").filter(Boolean).pop();
 }
 
-function snapshotsOf(chain: DecommissionedChain, snapshots: PolicyResource[]): PolicyResource[] {
-  return snapshots.filter((snapshot) => {
-    if (chain.disk) return diskNameOf(valueAt(snapshot.props, "sourceDisk")) === chain.disk;
-    const labels = mapAt(snapshot.props, "labels") ?? {};
-    return labels["blockchain-node"] === chain.name;
-  });
+/** A snapshot with what ties it to a data disk, read once per check rather than once per chain. */
+interface IndexedSnapshot {
+  snapshot: PolicyResource;
+  disk?: string;
+  chainLabel?: unknown;
+}
+
+function indexSnapshot(snapshot: PolicyResource): IndexedSnapshot {
+  return { snapshot, disk: diskNameOf(valueAt(snapshot.props, "sourceDisk")), chainLabel: mapAt(snapshot.props, "labels")?.["blockchain-node"] };
+}
+
+function snapshotsOf(chain: DecommissionedChain, snapshots: IndexedSnapshot[]): PolicyResource[] {
+  return snapshots.filter((s) => (chain.disk ? s.disk === chain.disk : s.chainLabel === chain.name)).map((s) => s.snapshot);
 }
 
 function check(resources: PolicyResource[]): { violations: Violation[]; kept: string[] } {
-  const snapshots = resources.filter((r) => r.type === SNAPSHOT_TYPE);
+  // One pass sorts out the few resources this policy reads: it runs on every resource of the stack.
+  const declaring: PolicyResource[] = [];
+  const snapshotResources: PolicyResource[] = [];
+  for (const resource of resources) {
+    if (resource.type === SNAPSHOT_TYPE) snapshotResources.push(resource);
+    else if (resource.type === TESTNET_BLOCKCHAINS_TYPE || resource.type === COMPONENT_TYPES.blockchainNodeDisks) declaring.push(resource);
+  }
   const violations: Violation[] = [];
   const kept: string[] = [];
-  for (const chain of [...decommissionedChains(resources), ...retiringDisks(resources)]) {
+  const chains = [...decommissionedChains(declaring), ...retiringDisks(declaring)];
+  if (chains.length === 0) return { violations, kept };
+  const snapshots = snapshotResources.map(indexSnapshot);
+  for (const chain of chains) {
     const what = chain.disk ? `data disk ${chain.disk}` : "data disk";
     const candidates = snapshotsOf(chain, snapshots);
     const retained = candidates.find((s) => s.protect);

@@ -19,18 +19,18 @@ import { recordAllStacks } from "../offline/recordStack";
 import { poolShape } from "../opportunities/rightsizing";
 
 const OUT = path.join(__dirname, "..", "tests", "fixtures", "billing-export");
-const ACCOUNT = "01A2B3-C4D5E6-F7A8B9";
+export const ACCOUNT = "01A2B3-C4D5E6-F7A8B9";
 const MONTH = "202106";
 const COMPUTE = { id: "6F81-5844-456A", description: "Compute Engine" };
 const GKE = { id: "CCD8-9BF1-090E", description: "Kubernetes Engine" };
 const LOGGING = { id: "5490-F7B7-8DF6", description: "Cloud Logging" };
-const PROJECTS: Record<string, { number: string; name: string }> = {
+export const PROJECTS: Record<string, { number: string; name: string }> = {
   "pokt-network-prod": { number: "104932184411", name: "pokt-network-prod" },
   "pokt-network-testnet": { number: "204932184412", name: "pokt-network-testnet" },
   "pokt-network-dev": { number: "304932184413", name: "pokt-network-dev" },
 };
 
-interface RowSpec {
+export interface RowSpec {
   project: string;
   service: { id: string; description: string };
   sku: { id: string; description: string };
@@ -71,7 +71,7 @@ const PD_SSD = { id: "B188-61DD-52E4", description: "SSD backed PD Capacity" };
 const SNAPSHOT = { id: "F9CA-1A3D-4A0E", description: "Storage PD Snapshot in US" };
 
 /** June 2021, both stacks: every attribution rule has at least one row. */
-const ROWS: RowSpec[] = [
+export const ROWS: RowSpec[] = [
   // prod: node pools by GKE's labels (seeds with sustained-use credits; boot disk named like its VM)
   { project: "pokt-network-prod", service: COMPUTE, sku: N1_CORE, cost: 160.0, credits: sud(-20.0), labels: pool("prod", "seeds", "prod", "pocket-seeds"), resource: instance("pokt-network-prod", "us-east1-b", "gke-prod-seeds-1a2b3c4d-x1y2"), usage: hours(5760) },
   { project: "pokt-network-prod", service: COMPUTE, sku: N1_RAM, cost: 48.5, credits: sud(-6.0), labels: pool("prod", "seeds", "prod", "pocket-seeds"), resource: instance("pokt-network-prod", "us-east1-b", "gke-prod-seeds-1a2b3c4d-x1y2"), usage: hours(21600) },
@@ -122,7 +122,7 @@ const ROWS: RowSpec[] = [
 const keyValues = (labels: Record<string, string> = {}) => Object.entries(labels).map(([key, value]) => ({ key, value }));
 
 /** One row in the export's schema, field names and nesting as BigQuery holds them. */
-function exportRow(spec: RowSpec, withResource: boolean): Record<string, unknown> {
+export function exportRow(spec: RowSpec, withResource: boolean): Record<string, unknown> {
   const project = PROJECTS[spec.project];
   const zone = spec.zone === undefined ? (spec.project === "pokt-network-testnet" ? "us-east1-c" : "us-east1-b") : spec.zone;
   const region = zone ? zone.replace(/-[a-z]$/, "") : null;
@@ -159,7 +159,7 @@ function exportRow(spec: RowSpec, withResource: boolean): Record<string, unknown
 }
 
 /** The same charges as FOCUS 1.0 rows (Google's FOCUS view: BilledCost = cost, credits as their own Credit rows). */
-function focusRows(spec: RowSpec): Record<string, string | number | null>[] {
+export function focusRows(spec: RowSpec): Record<string, string | number | null>[] {
   const rate = spec.currency?.rate ?? 1;
   const usd = (amount: number) => Math.round((amount / rate) * 1e6) / 1e6;
   const tags = JSON.stringify(spec.labels ?? {});
@@ -332,7 +332,10 @@ async function main(): Promise<void> {
   console.log(`wrote ${ROWS.length} charges to ${path.relative(process.cwd(), OUT)}, ${before.length} (${BEFORE_MONTH}) and ${after.length} (${AFTER_MONTH}) to before-after/`);
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+// Run as a script; imported (scripts/generateGoogleShapeFixtures.ts) for its rows.
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

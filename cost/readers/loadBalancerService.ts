@@ -1,12 +1,19 @@
 /**
  * kubernetes:core/v1:Service — a `LoadBalancer` Service makes GKE create a forwarding rule (read
- * as one, in the cluster's region); every other Service type is free.
+ * as one, in the cluster's region); every other Service type is free. A type unknown until apply,
+ * or no spec at all (a record without the Service's state), is unpriced: it may be a LoadBalancer.
  */
 import { ResourceReader, opaqueFieldReason } from "./reader";
 import { USAGE_NOT_PRICED, readForwardingRuleShape } from "./forwardingRule";
 
+/** Why a Service with no spec at all is not priced: every Service has one, so it is the record that lacks it, not the Service. */
+export const NO_SPEC_REASON =
+  "no spec: the Service's state is not known (a preview gives none to a resource whose provider is configured from values unknown until apply); a LoadBalancer would cost a forwarding rule";
+
 export const readKubernetesService: ResourceReader = (record, context) => {
   const attributes = context.attributes(record);
+  // Not a ClusterIP Service by default: the type is simply not there to read.
+  if (attributes.isAbsent("spec")) return { status: "unpriced", unpricedReason: NO_SPEC_REASON };
   if (attributes.isUnknown("spec.type")) {
     // It may be a LoadBalancer: not knowing is not free.
     return { status: "unpriced", unpricedReason: opaqueFieldReason("spec.type", attributes.isSecret("spec.type"), " (a LoadBalancer would cost a forwarding rule)") };

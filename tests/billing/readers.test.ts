@@ -127,7 +127,7 @@ describe("one aggregation, two engines", () => {
   const duck = aggregationSql(DUCKDB_DIALECT, "source", exportRowExpressions(DUCKDB_DIALECT, present));
   const bigquery = aggregationSql(BIGQUERY_DIALECT, "`p.d.t`", exportRowExpressions(BIGQUERY_DIALECT, present));
 
-  it("differ only where the dialects spell labels, credits, casts, lists, row identity and the latest copy", () => {
+  it("differ only where the dialects spell labels, credits, casts, lists, row identity, line key and the latest copy", () => {
     const shape = (sql: string) =>
       sql
         .replace(/list_filter\(labels_list, l -> l\.key = '([^']+)'\)\[1\]\.value/g, "LABEL($1)")
@@ -136,8 +136,12 @@ describe("one aggregation, two engines", () => {
         .replace(/COALESCE\(\(SELECT SUM\(c\.amount\) FROM UNNEST\(credits\) AS c\), 0\)/g, "CREDITS")
         .replace(/AS (VARCHAR|STRING|DOUBLE|FLOAT64)\)/g, "AS T)")
         .replace(/TO_JSON_STRING\((labels|labels_list)\)/g, "$1")
-        .replace(/arg_max\(\{([^}]*)\}, export_time_text\)/g, (_, fields: string) => `LATEST(${fields.replace(/'(\w+)': \w+/g, "$1")})`)
-        .replace(/ARRAY_AGG\(STRUCT\(([^)]*)\) ORDER BY export_time_text DESC LIMIT 1\)\[OFFSET\(0\)\]/g, (_, fields: string) => `LATEST(${fields.replace(/(\w+) AS \w+/g, "$1")})`)
+        .replace(/arg_max\(\{([^}]*)\}, (export_time_text|of_lines)\)/g, (_, fields: string, order: string) => `LATEST(${fields.replace(/'(\w+)': \w+/g, "$1")} BY ${order})`)
+        .replace(/ARRAY_AGG\(STRUCT\(([^)]*)\) ORDER BY (export_time_text|of_lines) DESC LIMIT 1\)\[OFFSET\(0\)\]/g, (_, fields: string, order: string) => `LATEST(${fields.replace(/(\w+) AS \w+/g, "$1")} BY ${order})`)
+        .replace(/hash\(([^\n]*?)\) AS line_key/, (_, args: string) => `LINE_KEY(${args.split(", ").join(" ")}) AS line_key`)
+        .replace(/FARM_FINGERPRINT\(TO_JSON_STRING\(STRUCT\(([^\n]*?)\)\)\) AS line_key/, (_, args: string) => `LINE_KEY(${args.split(", ").map((arg) => arg.replace(/ AS k\d+$/, "")).join(" ")}) AS line_key`)
+        // DuckDB groups lines by the labels list itself; BigQuery by its JSON text, the list carried beside.
+        .replace(/(labels_key|ANY_VALUE\(labels_list\)) AS labels_list/, "LINE_LABELS AS labels_list")
         .replace(/hash\(([^\n]*?)\) AS row_identity/, (_, args: string) => `IDENTITY(${args.split(", ").length}) AS row_identity`)
         .replace(/FARM_FINGERPRINT\(CONCAT\(([^\n]*?)\)\) AS row_identity/, (_, args: string) => `IDENTITY(${args.split(", '|', ").length}) AS row_identity`)
         .replace("`p.d.t`", "source");

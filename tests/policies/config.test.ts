@@ -75,7 +75,8 @@ describe("evaluateStackPolicies", () => {
     expect(ceiling.budget).toEqual({ estimate: 2189.12, ceiling: 2450 });
     expect(ceiling.message).toBe(
       "budget ceiling: $2,189.12 of $2,450.00 a month (89 %). Not counted: $1,616.56 a month that a disk migration in progress bills until it is over (geth-mainnet-data $1,249.16, geth-mainnet-data-to-pd-balanced $367.40)." +
-        " Usage-based, not counted against the ceiling: $2.82 a month from usage.prod.yml (network usage $2.82, 6 of 6 lines inferred).",
+        // The stated workloads' traffic and volume claims included: the components carry statedDemand in their state (outputs) too.
+        " Usage-based, not counted against the ceiling: $909.06 a month from usage.prod.yml (network usage $552.06, stated volumes $357.00, 51 of 53 lines inferred).",
     );
   });
 

@@ -219,3 +219,40 @@ describe("bad policy config through the CLI's validation", () => {
     await expect(pack.analyzeStack(resources)).rejects.toThrow(/policy config monthly-budget-ceiling: unknown key "maxMonthlyCots" \(allowed: maxMonthlyCost, usageFile, enforcementLevel\)/);
   });
 });
+
+describe("a preview that gives a resource no state (its provider's configuration unknown until apply)", () => {
+  let pack: RunningPolicyPack;
+  beforeAll(async () => {
+    // A process of its own: the inputs `Analyze` received are kept for the run.
+    pack = await RunningPolicyPack.start({ stack: "prod", project: "relay-budget" });
+  }, 120_000);
+  afterAll(() => pack?.stop());
+
+  it("reads what the program declares for it, as `Analyze` received it, and says so", async () => {
+    const { resources } = await recordedStack("prod");
+    // What the engine hands AnalyzeStack when the Kubernetes provider's kubeconfig (the cluster's endpoint) is unknown: `{}`.
+    const preview = resources.map((r) => (r.custom && r.type.startsWith("kubernetes:") ? { ...r, outputs: {} } : r));
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "policy-config-")), "config.json");
+    const committed = JSON.parse(fs.readFileSync(configFile("prod"), "utf8")) as Record<string, unknown>;
+    // A ceiling every estimate exceeds, so the message shows the estimate and its notes.
+    fs.writeFileSync(file, JSON.stringify({ ...committed, "monthly-budget-ceiling": { maxMonthlyCost: 1, usageFile: "../usage.prod.yml" } }));
+    await pack.configure(file);
+    const ceiling = async (records: ResourceRecord[]) => (await pack.analyzeStack(records)).find((d) => d.policyName === "monthly-budget-ceiling")!.message;
+    const figures = (message: string) => [/estimated (\$[\d,.]+) a month/.exec(message)![1], /Usage-based, not counted against the ceiling: (\$[\d,.]+) a month/.exec(message)![1]];
+
+    // Before any `Analyze`, the empty states are all there is: the LoadBalancer Service reads as a free ClusterIP one.
+    const stateless = await ceiling(preview);
+    const withState = await ceiling(resources);
+    expect(figures(stateless)).not.toEqual(figures(withState));
+    // Said, not priced at $0: a Service with no spec may be a LoadBalancer.
+    expect(stateless).toMatch(/Not priced \(not counted\): [^.]*blockchain-proxy \(no spec: the Service's state is not known/);
+
+    await pack.analyzeEach(resources);
+    const declared = await ceiling(preview);
+    expect(figures(declared)).toEqual(figures(withState));
+    const standIns = preview.filter((r) => r.outputs && Object.keys(r.outputs).length === 0).length;
+    expect(declared).toContain(`${standIns} resources with no state in this preview (their provider's configuration is unknown until apply) read as the program declares them`);
+    // A resource whose state the preview does know keeps it.
+    expect(await ceiling(resources)).toBe(withState);
+  });
+});

@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { COMPONENT_TYPES, LEGACY_COMPONENT_TYPES } from "../../graph/componentTypes";
 import { privateMockMonitor, recordStack, RecordedStack } from "../../offline/recordStack";
 import { find } from "./recorded";
+import { statedDemandOf } from "../../graph/statedPodGroup";
 
 let prod: RecordedStack;
 let testnet: RecordedStack;
@@ -32,6 +33,18 @@ describe("what a record keeps", () => {
   it("a component's registered outputs (what AnalyzeStack sends for it)", () => {
     const component = find(testnet.resources, COMPONENT_TYPES.testnetBlockchains);
     expect(component.outputs).toEqual(expect.objectContaining({ decommissionedChains: ["geth-goerli", "geth-rinkeby", "geth-ropsten"], activeChains: [] }));
+  });
+
+  it("the stated demand among a component's outputs too: what the engine keeps of a local component, whose args it never gets", () => {
+    for (const stack of [prod, testnet]) {
+      const demand = statedDemandOf(stack.resources);
+      expect(Object.keys(demand).length).toBeGreaterThan(0);
+      // As the engine's state and a stack export hold a local component: no inputs, its registered outputs.
+      const asTheEngineKeepsThem = stack.resources.map((r) => (r.custom ? r : { ...r, inputs: {} }));
+      expect(statedDemandOf(asTheEngineKeepsThem)).toEqual(demand);
+      // A record with both (the recorder keeps the args) counts its inputs once, as one without outputs does.
+      expect(demand).toEqual(statedDemandOf(stack.resources.map((r) => (r.custom ? r : { ...r, outputs: undefined }))));
+    }
   });
 
   it("protect as the program sets it", () => {

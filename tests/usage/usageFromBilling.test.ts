@@ -7,7 +7,8 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { loadCatalog } from "../../catalog/catalog";
-import { trafficSku } from "../../billing/usageFromBilling";
+import { trafficSku, usageFromBilling } from "../../billing/usageFromBilling";
+import type { BilledLine } from "../../billing/billedLine";
 import { priceResources } from "../../cost/engine";
 import { readStackExport } from "../../cost/sources/stackExport";
 import { parseUsageFile } from "../../usage/readUsageFile";
@@ -43,6 +44,18 @@ describe("a usage file from the billing export", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('infra-cost: --month: "2021-06" is not an invoice month YYYYMM (e.g. 202106)\n');
   }, 60_000);
+
+  it("names a traffic SKU billed without a usage amount in the header instead of writing 0 GiB", () => {
+    const line = (usage: number, nodePool: string): BilledLine => ({
+      invoiceMonth: "202106", projectId: "p", costType: "regular", currency: "USD", service: "Compute Engine", skuId: "9DE9-9092-B3BC",
+      skuDescription: "Network Internet Egress from Americas to Americas", resourceName: null, resourceGlobalName: null, clusterLabel: "prod",
+      nodePoolLabel: nodePool, teamLabel: null, envLabel: null, componentLabel: null, blockchainNodeLabel: null, usagePricingUnit: "gibibyte",
+      region: null, problem: null, cost: 12, costAtList: 12, credits: 0, usageInPricingUnits: usage, rows: 1, convertedRows: 0,
+    });
+    const result = usageFromBilling([line(0, "seeds"), line(100, "pocket-core")], "202106", { stack: "prod", project: "p", cluster: "prod" }, "bill.parquet");
+    expect(result.usage).toEqual({ "pocket-core": { internet_egress_gb: { north_america: 100 } } });
+    expect(result.unknownSkus).toEqual(["Network Internet Egress from Americas to Americas (no usage amount in the bill)"]);
+  });
 
   it.each([
     ["Network Internet Egress from Americas to Americas", { key: "internet_egress_gb", destination: "north_america" }],
