@@ -14,7 +14,7 @@ import * as net from "net";
 import { proxyNginxSpec } from "../components/blockchainProxy";
 import { renderCredentialMaps } from "../components/credentialMaps";
 import { renderNginxConfig } from "../components/nginxConfig";
-import { RELAY_SCRIPT, RELAY_SCRIPT_FILE } from "../components/nginxConfigScript";
+import { jsonRpcCallsIn, RELAY_SCRIPT, RELAY_SCRIPT_FILE } from "../components/nginxConfigScript";
 import { NginxConfigSpec } from "../components/nginxConfigSpec";
 import { parseStackConfig, ProdConfig } from "../config";
 import { readStackConfig } from "../offline/stackConfig";
@@ -34,7 +34,7 @@ interface NginxRunner {
   freePort(): Promise<number>;
 }
 
-/** A JSON-RPC node that counts the calls it receives (a batch's elements, or one). */
+/** A JSON-RPC node that counts the calls it receives (a batch's elements naming a method, or one). */
 async function countingNode(port: number): Promise<{ calls: () => number; close(): Promise<void> }> {
   let calls = 0;
   const server = http.createServer((req, res) => {
@@ -43,7 +43,7 @@ async function countingNode(port: number): Promise<{ calls: () => number; close(
     req.on("end", () => {
       try {
         const parsed = JSON.parse(body);
-        calls += Array.isArray(parsed) ? parsed.length : 1;
+        calls += jsonRpcCallsIn(parsed);
       } catch {
         calls += 1;
       }

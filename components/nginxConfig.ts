@@ -81,7 +81,7 @@ function credentialMapBlocks(credentialsDir: string): string[] {
   return [
     "    # The client a request authenticates as, from the whole Authorization header (\"Basic <base64>\"):",
     "    # one hash lookup instead of auth_basic's open, read and hash of a password file on every",
-    "    # request. nginx matches map keys ignoring case, so location / also checks the header against",
+    "    # request. nginx matches map keys ignoring case, so location / also compares the header with",
     "    # $relay_authorization byte for byte. The entries are in the mounted Secret; nginx reads them",
     "    # at start and reload, and a change of credentials rolls the pods.",
     "    map $http_authorization $relay_client {",
@@ -91,13 +91,6 @@ function credentialMapBlocks(credentialsDir: string): string[] {
     "    map $http_authorization $relay_authorization {",
     '        default "";',
     `        include ${credentialsDir}/${CREDENTIAL_MAP_FILES.exactCredentials};`,
-    "    }",
-    "    # The client a request is, once its header matched a credential byte for byte (the map above",
-    "    # ignores case): empty for refused credentials, in the checks, the limits' keys and the log.",
-    "    # Neither side can hold '|' (base64 and \"Basic \"), so equal halves mean equal headers.",
-    '    map "$relay_authorization|$http_authorization" $relay_user {',
-    '        default "";',
-    '        "~^([^|]+)\\|\\1$" $relay_client;',
     "    }",
   ];
 }
@@ -199,6 +192,14 @@ export const DROPPED_REQUEST_HEADERS = [
   "Trailer",
   "Upgrade",
 ];
+
+/**
+ * The longest announced body that skips the call count: one byte short of the shortest batch of
+ * maxBatchCalls + 1 calls (`[` and `]`, the calls, the commas between them).
+ */
+export function uncountedBodyBytes(maxBatchCalls: number): number {
+  return (MIN_CALL_BYTES + 1) * (maxBatchCalls + 1);
+}
 
 /**
  * A regular expression for the decimal numbers from 0 to `max` as nginx sees a header (no sign, no
@@ -380,11 +381,12 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     ...spec.routes.map((route) => `        ~^/${route.relayChainId}(?:/|$) @relay_${route.relayChainId};`),
     "    }",
     "    # A body announced too short to hold more than maxBatchCalls calls (each at least",
-    `    # ${MIN_CALL_BYTES} bytes with its separator, as in [1,1]) skips the relay script: the same limits, straight to the node.`,
-    "    # Anything else, a chunked body included, is counted.",
+    `    # ${MIN_CALL_BYTES} bytes, {"method":"x"}, and a separator) skips the relay script: the same limits, straight`,
+    "    # to the node. Elements naming no method ([1,1], [{},{}]) in it are answered by the node with an",
+    "    # error each and run nothing. Anything else, a chunked body included, is counted, every element.",
     "    map $http_content_length $relay_uncounted {",
     "        default 0;",
-    `        "~${atMostPattern(MIN_CALL_BYTES * (spec.maxBatchCalls + 1))}" 1;`,
+    `        "~${atMostPattern(uncountedBodyBytes(spec.maxBatchCalls))}" 1;`,
     "    }",
     "    # A body the proxy cannot count (compressed or otherwise encoded) is refused, never passed:",
     "    # a node that inflates it would run calls no limit saw. Only no encoding or identity passes.",
@@ -409,6 +411,9 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "",
     "        # Refuse other sources before anything else (server rewrite phase: before routing, auth and",
     "        # limits): an outsider learns nothing and uses no rate limit state.",
+    "        # The client a request is: set in location / once its header matched a credential byte for",
+    "        # byte; empty for every other request, in the limits' keys and the log.",
+    '        set $relay_user "";',
     "        if ($source_refused) {",
     "            return 403;",
     "        }",
@@ -419,10 +424,15 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "        # carries no limit, so a client without valid credentials never holds an upstream slot or",
     "        # spends anyone's rate allowance, and gets the same 401 for every path.",
     "        location / {",
-    "            # No client's credentials, byte for byte (base64 is case-sensitive).",
-    '            if ($relay_user = "") {',
+    "            # No client's credentials, byte for byte: the maps ignore case, base64 does not (an",
+    "            # if compares bytes, a string compare instead of a third map and its regex).",
+    '            if ($relay_client = "") {',
     "                return 401;",
     "            }",
+    "            if ($relay_authorization != $http_authorization) {",
+    "                return 401;",
+    "            }",
+    "            set $relay_user $relay_client;",
     "            # A relay is a JSON-RPC POST: no other method reaches a node (geth answers GET itself).",
     '            if ($request_method != "POST") {',
     "                return 405;",

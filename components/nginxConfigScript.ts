@@ -17,10 +17,21 @@ export const NJS_MODULE_PATH = "/usr/lib/nginx/modules/ngx_http_js_module.so";
 export const RELAY_SCRIPT_FILE = "relay.js";
 
 /**
- * The fewest bytes a call of a batch takes: one JSON value and its separator (`1,`). A node answers
- * every element of a batch, an invalid one with an error of its own, so every element is a call.
+ * The fewest bytes a JSON-RPC call takes: `{"method":"x"}` (JSON-RPC 2.0: a request names its
+ * method; a node runs one without an id as a notification). An element naming no method (`1`,
+ * `{}`, `[]`) is no call: the node answers it with an Invalid Request error and runs nothing.
  */
-export const MIN_CALL_BYTES = 2;
+export const MIN_CALL_BYTES = '{"method":"x"}'.length;
+
+/**
+ * The calls a node runs for a body it parsed: each element of a batch that names a method, or one
+ * for any other body (a single request, or one the node answers with an error). What the test and
+ * bench nodes count, the reading `MIN_CALL_BYTES` bounds.
+ */
+export function jsonRpcCallsIn(parsed: unknown): number {
+  if (!Array.isArray(parsed)) return 1;
+  return parsed.filter((element) => typeof element === "object" && element !== null && !Array.isArray(element) && typeof element.method === "string" && element.method !== "").length;
+}
 
 /** HTTP status and JSON-RPC code of a batch over the call limit (a request too large, in calls rather than bytes). */
 export const BATCH_TOO_LARGE = { status: 413, code: -32014 } as const;

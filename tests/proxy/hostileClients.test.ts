@@ -3,7 +3,7 @@
  * config (three clients instead of prod's one, for the attacks that need several credentials), each
  * against loopback only and bounded in count and time:
  * - batches that try to pass the call count: chunked, slowly split, behind whitespace or a byte
- *   order mark, compressed, under another Content-Type, nested, or made of the shortest elements;
+ *   order mark, compressed, under another Content-Type, nested, or made of the shortest calls;
  * - pipelining, one credential from several addresses, several credentials at once;
  * - request smuggling and header abuse: both Content-Length and Transfer-Encoding, duplicate
  *   lengths, huge or many headers, Upgrade, Expect without a body, HTTP/1.0, absolute-form targets,
@@ -14,7 +14,7 @@
 import * as http from "http";
 import * as net from "net";
 import * as zlib from "zlib";
-import { PROXY_ERRORS } from "../../components/nginxConfig";
+import { PROXY_ERRORS, uncountedBodyBytes } from "../../components/nginxConfig";
 import { batchTooLargeBody } from "../../components/nginxConfigScript";
 import {
   ChainsJsonEntry,
@@ -243,19 +243,34 @@ describe("batch-limit bypasses", () => {
     await expectRefusedBatch([relayHead(`/${route.relayChainId}/`, body), body], { localAddress: "127.0.70.6" });
   });
 
-  // Before: a body of up to 390 bytes skipped the count, assuming calls of at least {"method":"x"};
-  // 26 to 130 elements such as {} or 1 reached the node in one request.
-  test.each<[string, string]>([
-    ["empty objects", "{}"],
-    ["numbers", "1"],
-    ["objects naming a method", '{"method":"x"}'],
-  ])("a batch of the shortest elements (%s) is refused one over the limit and relayed at it", async (_what, element) => {
-    const of = (count: number) => `[${Array(count).fill(element).join(",")}]`;
+  // The shortest calls: a body of them one over the limit is one byte too long for the uncounted path.
+  test("a batch of the shortest calls ({\"method\":\"x\"}) is refused one over the limit and relayed at it", async () => {
+    const of = (count: number) => `[${Array(count).fill('{"method":"x"}').join(",")}]`;
+    expect(of(limit + 1).length).toBe(uncountedBodyBytes(limit) + 1);
     await expectRefusedBatch([relayHead(`/${route.relayChainId}/`, of(limit + 1)), of(limit + 1)], { localAddress: "127.0.70.7" });
     const calls = node().stats.calls;
     const { text } = await exchange([relayHead(`/${route.relayChainId}/`, of(limit)), of(limit)], { localAddress: "127.0.70.7" });
     expect(statusesOf(text)).toEqual([200]);
     expect(node().stats.calls - calls).toBe(limit);
+  });
+
+  // Elements naming no method are no calls (the node answers each with an error and runs nothing):
+  // a short body of them goes straight to the node; a longer one is counted element by element.
+  test.each<[string, string]>([
+    ["empty objects", "{}"],
+    ["numbers", "1"],
+  ])("elements naming no method (%s) reach the node only in a body too short for maxBatchCalls + 1 calls", async (_what, element) => {
+    const of = (count: number) => `[${Array(count).fill(element).join(",")}]`;
+    const short = of(limit + 1);
+    expect(short.length).toBeLessThanOrEqual(uncountedBodyBytes(limit));
+    const before = { requests: node().stats.requests, calls: node().stats.calls };
+    const { text } = await exchange([relayHead(`/${route.relayChainId}/`, short), short], { localAddress: "127.0.70.7" });
+    expect(statusesOf(text)).toEqual([200]);
+    expect(node().stats.requests - before.requests).toBe(1);
+    expect(node().stats.calls - before.calls).toBe(0);
+    const long = of(Math.ceil(uncountedBodyBytes(limit) / (element.length + 1)) + 1);
+    expect(long.length).toBeGreaterThan(uncountedBodyBytes(limit));
+    await expectRefusedBatch([relayHead(`/${route.relayChainId}/`, long), long], { localAddress: "127.0.70.7" });
   });
 
   // Held before: bytes that are not UTF-8 neither end the count early nor fail the relay.

@@ -6,7 +6,7 @@
  */
 import { caseTwins, nginxTest, requireNginx } from "./proxyHarness";
 import { CREDENTIAL_MAP_FILES, renderCredentialMaps } from "../../components/credentialMaps";
-import { atMostPattern, proxyErrorBody, PROXY_ERRORS, renderNginxConfig } from "../../components/nginxConfig";
+import { atMostPattern, proxyErrorBody, PROXY_ERRORS, renderNginxConfig, uncountedBodyBytes } from "../../components/nginxConfig";
 import { MIN_CALL_BYTES } from "../../components/nginxConfigScript";
 import { NginxConfigSpec } from "../../components/nginxConfigSpec";
 import { routeTo, sampleNginxSpec } from "./sampleSpec";
@@ -147,10 +147,11 @@ test.each([0, 7, 10, 99, 100, 390, 1000, 15015])("the Content-Length pattern of 
 test("a relay takes the uncounted path only when its announced length cannot hold more than maxBatchCalls calls", () => {
   const spec = prodLikeSpec();
   const text = renderNginxConfig(spec);
-  const limit = MIN_CALL_BYTES * (spec.maxBatchCalls + 1);
-  // The shortest batch of maxBatchCalls + 1 calls (a node answers each element, even one naming no
-  // method) is one byte longer than the uncounted limit.
-  const shortestOver = JSON.stringify(Array.from({ length: spec.maxBatchCalls + 1 }, () => 1));
+  const limit = uncountedBodyBytes(spec.maxBatchCalls);
+  // The shortest batch of maxBatchCalls + 1 calls (each names a method) is one byte longer than the
+  // uncounted limit.
+  const shortestOver = JSON.stringify(Array.from({ length: spec.maxBatchCalls + 1 }, () => ({ method: "x" })));
   expect(shortestOver.length).toBe(limit + 1);
+  expect(MIN_CALL_BYTES).toBe(JSON.stringify({ method: "x" }).length);
   expect(text).toContain(`"~${atMostPattern(limit)}" 1;`);
 });

@@ -25,7 +25,7 @@ import { ResourceRecord, revealSecret } from "../../graph/resourceRecord";
 import { recordAllStacks } from "../../offline/recordStack";
 import { readStackConfig } from "../../offline/stackConfig";
 import { CONFIG_DIR, CREDENTIALS_SECRET } from "../../components/blockchainProxy";
-import { RELAY_SCRIPT, RELAY_SCRIPT_FILE } from "../../components/nginxConfigScript";
+import { jsonRpcCallsIn, RELAY_SCRIPT, RELAY_SCRIPT_FILE } from "../../components/nginxConfigScript";
 import { CREDENTIAL_MAP_FILES, renderCredentialMaps } from "../../components/credentialMaps";
 
 export const NGINX_BINARY = "/usr/sbin/nginx";
@@ -498,7 +498,7 @@ export async function startScriptedUpstream(options: { chainId: number; delayMs?
       } catch {
         // Not JSON: answered with id null, as a node would.
       }
-      stats.calls += Array.isArray(parsed) ? parsed.length : 1;
+      stats.calls += jsonRpcCallsIn(parsed);
       changed();
       const answer = () => {
         pending.delete(timer);
