@@ -95,7 +95,10 @@ export interface RowExpressions {
    */
   labels: { list: string; groupKey: (column: string) => string; value: (column: string, key: string) => string };
   cost: string;
+  /** The row's list cost; where the row has none, its cost before credits stands for it. */
   costAtList: string;
+  /** True where the row has no list cost of its own (older exports, rows without a list price). */
+  listMissing: string;
   credits: string;
   usageInPricingUnits: string;
   conversionRate: string;
@@ -129,14 +132,17 @@ export function exportRowExpressions(dialect: SqlDialect, present: ReadonlySet<s
     },
     labels: has("labels") ? { list: "labels", groupKey: (column) => dialect.groupable(column), value: (column, key) => dialect.labelValue(column, key) } : { list: "NULL", groupKey: () => "NULL", value: () => "NULL" },
     cost: or("cost", dialect.float("cost")),
-    costAtList: or("cost_at_list", dialect.float("cost_at_list")),
+    // Not required: exports from before the column existed lack it, and a row without a list price
+    // (a tax, a rounding error) may hold null. Such a row's cost before credits stands for its list
+    // cost, as FOCUS defines ListCost for a charge without a list unit price; the report counts them.
+    costAtList: has("cost_at_list") ? `COALESCE(${dialect.float("cost_at_list")}, ${or("cost", dialect.float("cost"))})` : or("cost", dialect.float("cost")),
+    listMissing: has("cost_at_list") ? "cost_at_list IS NULL" : "TRUE",
     credits: or("credits", dialect.creditsTotal("credits")),
     usageInPricingUnits: or("usage", `COALESCE(${dialect.float("usage.amount_in_pricing_units")}, 0)`),
     conversionRate: or("currency_conversion_rate", dialect.float("currency_conversion_rate")),
     required: [
       { column: "invoice.month", expr: or("invoice", "invoice.month") },
       { column: "cost", expr: or("cost", "cost") },
-      { column: "cost_at_list", expr: or("cost_at_list", "cost_at_list") },
       { column: "currency", expr: or("currency", "currency") },
       { column: "cost_type", expr: or("cost_type", "cost_type") },
     ],
@@ -189,6 +195,7 @@ export function aggregationSql(dialect: SqlDialect, source: string, row: RowExpr
     `${row.conversionRate} AS conversion_rate`,
     `${row.cost} AS cost_raw`,
     `${row.costAtList} AS cost_at_list_raw`,
+    `CASE WHEN ${row.listMissing} THEN 1 ELSE 0 END AS list_missing`,
     `${row.credits} AS credits_raw`,
     `${row.usageInPricingUnits} AS usage_raw`,
     `${row.rowIdentity ?? "0"} AS row_identity`,
@@ -207,14 +214,15 @@ export function aggregationSql(dialect: SqlDialect, source: string, row: RowExpr
       `  SUM(${toUsd("credits_raw")}) AS credits,`,
       `  SUM(usage_raw) AS usage_in_pricing_units,`,
       `  COUNT(*) AS row_count,`,
-      `  SUM(CASE WHEN currency_code = 'USD' THEN 0 ELSE 1 END) AS converted_rows`,
+      `  SUM(CASE WHEN currency_code = 'USD' THEN 0 ELSE 1 END) AS converted_rows,`,
+      `  SUM(list_missing) AS list_from_cost_rows`,
       `  FROM billed_rows GROUP BY ${Array.from({ length: groupColumns.length }, (_, index) => index + 1).join(", ")})`,
       output("grouped"),
     ].join("\n");
   }
   // What the latest copy of an identity carries: its line's key and its figures (in USD), not the
   // row's dozen keys and labels list, so a million identities stay a few dozen bytes each.
-  const figures = ["cost_usd", "cost_at_list_usd", "credits_usd", "usage_raw"];
+  const figures = ["cost_usd", "cost_at_list_usd", "credits_usd", "usage_raw", "list_missing"];
   const latestCopy = dialect.latest(dialect.record(Object.fromEntries(["line_key", ...figures].map((name) => [name, name]))), "export_time_text");
   // A line's own keys, read back from its group; the labels list is the group key itself where the
   // engine groups by a list (DuckDB), else carried beside its text (BigQuery groups by JSON text).
@@ -239,10 +247,11 @@ export function aggregationSql(dialect: SqlDialect, source: string, row: RowExpr
     `  SUM(${ofLatest("latest_copy.cost_at_list_usd")}) AS cost_at_list,`,
     `  SUM(${ofLatest("latest_copy.credits_usd")}) AS credits,`,
     `  SUM(${ofLatest("latest_copy.usage_raw")}) AS usage_in_pricing_units,`,
-    `  COUNT(${ofLatest("1")}) AS row_count`,
+    `  COUNT(${ofLatest("1")}) AS row_count,`,
+    `  SUM(${ofLatest("latest_copy.list_missing")}) AS list_from_cost_rows`,
     `  FROM groupings GROUP BY CASE WHEN of_lines = 1 THEN line_key ELSE latest_copy.line_key END),`,
     // A line's rows share its currency: all of them were converted, or none.
-    `grouped AS (SELECT line.*, cost, cost_at_list, credits, usage_in_pricing_units, row_count, CASE WHEN line.currency = 'USD' THEN 0 ELSE row_count END AS converted_rows FROM lines)`,
+    `grouped AS (SELECT line.*, cost, cost_at_list, credits, usage_in_pricing_units, row_count, CASE WHEN line.currency = 'USD' THEN 0 ELSE row_count END AS converted_rows, list_from_cost_rows FROM lines)`,
     output("grouped"),
   ].join("\n");
 }
@@ -271,6 +280,7 @@ export const SUM_COLUMNS = {
   usageInPricingUnits: "usage_in_pricing_units",
   rows: "row_count",
   convertedRows: "converted_rows",
+  listFromCostRows: "list_from_cost_rows",
 } as const;
 
 /**
@@ -327,14 +337,14 @@ export function focusRowExpressions(dialect: SqlDialect, columns: ReadonlyMap<st
     },
     labels: focusTags(dialect, typeOf("Tags")),
     cost: `CASE WHEN ${isCredit} THEN 0 ELSE ${gross} END`,
-    costAtList: dialect.float("ListCost"),
+    costAtList: columns.has("ListCost") ? `COALESCE(${dialect.float("ListCost")}, ${gross})` : gross,
+    listMissing: columns.has("ListCost") ? "ListCost IS NULL" : "TRUE",
     credits: `CASE WHEN ${isCredit} THEN ${billed} ELSE ${rowCredits} END`,
     usageInPricingUnits: viewOfExport ? consumedInPricingUnits(dialect, columns) : or("PricingQuantity", `COALESCE(${dialect.float("PricingQuantity")}, 0)`),
     conversionRate: or("x_CurrencyConversionRate", dialect.float("x_CurrencyConversionRate")),
     required: [
       { column: "BillingPeriodStart", expr: "BillingPeriodStart" },
       { column: "BilledCost", expr: "BilledCost" },
-      { column: "ListCost", expr: "ListCost" },
       { column: "BillingCurrency", expr: "BillingCurrency" },
       { column: "ChargeCategory", expr: "ChargeCategory" },
     ],

@@ -46,6 +46,8 @@ export interface BilledLine extends BilledLineKey {
   rows: number;
   /** Rows among them converted from another currency. */
   convertedRows: number;
+  /** Rows among them without a list cost of their own, counted at their cost before credits. */
+  listFromCostRows: number;
 }
 
 /** The key fields in one order: the aggregation's GROUP BY and the engines' row readers share it. */
@@ -71,4 +73,4 @@ export const BILLED_LINE_KEYS: readonly (keyof BilledLineKey)[] = [
 ];
 
 /** The summed fields, in the order the aggregation selects them. */
-export const BILLED_LINE_SUMS = ["cost", "costAtList", "credits", "usageInPricingUnits", "rows", "convertedRows"] as const;
+export const BILLED_LINE_SUMS = ["cost", "costAtList", "credits", "usageInPricingUnits", "rows", "convertedRows", "listFromCostRows"] as const;

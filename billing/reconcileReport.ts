@@ -77,6 +77,8 @@ export interface ReconcileReport {
   months: MonthReconciliation[];
   /** Rows in another currency, converted to USD with their `currency_conversion_rate`. */
   converted: { rows: number; currencies: string[] };
+  /** Rows without a list cost of their own (`cost_at_list` / `ListCost` null or absent), counted at their cost before credits. */
+  listFromCost: { rows: number };
   /** Net billed to projects no reconciled stack declares, per month. */
   otherProjects: { month: string; billedNet: number }[];
   /** Set with --fail-above-drift-percent: the threshold and what passed it. */
@@ -129,6 +131,7 @@ export function reconcile(input: ReconcileInput): ReconcileReport {
       rows: input.lines.reduce((sum, line) => sum + line.convertedRows, 0),
       currencies: [...new Set(input.lines.filter((line) => line.convertedRows > 0 && line.currency !== null).map((line) => line.currency as string))].sort(),
     },
+    listFromCost: { rows: input.lines.reduce((sum, line) => sum + line.listFromCostRows, 0) },
     otherProjects: [],
   };
 

@@ -15,6 +15,7 @@ export function reconcileDocument(report: ReconcileReport): object {
     engine: report.engine,
     inputs: report.inputs,
     converted: report.converted,
+    listFromCost: report.listFromCost,
     months: report.months,
     otherProjects: report.otherProjects,
     ...(report.threshold ? { threshold: report.threshold } : {}),
@@ -31,6 +32,9 @@ function notes(report: ReconcileReport): string[] {
   ];
   if (report.converted.rows > 0) {
     lines.push(`${report.converted.rows} row(s) in ${report.converted.currencies.join(", ")} were converted to USD with their currency_conversion_rate.`);
+  }
+  if (report.listFromCost.rows > 0) {
+    lines.push(`${report.listFromCost.rows} row(s) had no list cost (cost_at_list / ListCost): their cost before credits is counted as their list cost.`);
   }
   for (const other of report.otherProjects) lines.push(`${other.month}: ${money(other.billedNet)} net was billed to projects no reconciled stack declares (left out).`);
   return lines;

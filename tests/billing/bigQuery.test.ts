@@ -38,7 +38,7 @@ async function startServer(rows: Record<string, unknown>[], tableStatus = 200): 
   const requests: Served[] = [];
   const fields = [
     ...BILLED_LINE_KEYS.map((key) => ({ name: column(key), type: "STRING", mode: "NULLABLE" })),
-    ...Object.entries(SUM_COLUMNS).map(([field, name]) => ({ name, type: field === "rows" || field === "convertedRows" ? "INTEGER" : "FLOAT", mode: "NULLABLE" })),
+    ...Object.entries(SUM_COLUMNS).map(([field, name]) => ({ name, type: field === "rows" || field === "convertedRows" || field === "listFromCostRows" ? "INTEGER" : "FLOAT", mode: "NULLABLE" })),
   ];
   const wireRows = rows.map((row) => ({ f: fields.map((field) => ({ v: row[field.name] === null || row[field.name] === undefined ? null : String(row[field.name]) })) }));
   const half = Math.ceil(wireRows.length / 2);

@@ -110,6 +110,47 @@ describe("infra-cost reconcile", () => {
   });
 });
 
+describe("rows without a list cost (cost_at_list null on a tax row, or an export older than the column)", () => {
+  const listOf = (document: any) => document.months[0].stacks.map((stack: any) => [stack.stack, stack.billedList, stack.billedNet]);
+
+  it("a null cost_at_list counts the row's cost as its list cost, and the report says how many rows", async () => {
+    const taxLine = DETAILED_LINES.findIndex((text) => JSON.parse(text).cost_type === "tax") + 1;
+    const file = withLine(taxLine, (row) => ({ ...row, cost_at_list: null }));
+    const result = await run(["--billing", file, "--format", "json"]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const document = JSON.parse(result.stdout);
+    expect(document.listFromCost).toEqual({ rows: 1 });
+    const complete = JSON.parse((await run(["--billing", fixture("detailed-202106.json"), "--format", "json"])).stdout);
+    expect(complete.listFromCost).toEqual({ rows: 0 });
+    // The fixture's list cost equals its cost on every row: the same figures either way.
+    expect(listOf(document)).toEqual(listOf(complete));
+    const table = await run(["--billing", file]);
+    expect(table.stdout).toContain("1 row(s) had no list cost (cost_at_list / ListCost): their cost before credits is counted as their list cost.");
+  });
+
+  it("an export without the column reconciles with every row's list cost from its cost; where the column is present, it is read", async () => {
+    const rows = DETAILED_LINES.map((text) => JSON.parse(text));
+    const dir = scratch();
+    const without = path.join(dir, "without.json");
+    fs.writeFileSync(without, rows.map(({ cost_at_list: _dropped, ...row }) => JSON.stringify(row)).join("\n") + "\n");
+    const result = await run(["--billing", without, "--format", "json"]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const document = JSON.parse(result.stdout);
+    // One row of the fixture is an older copy of a re-exported row: only the latest counts.
+    expect(document.listFromCost.rows).toBe(rows.length - 1);
+    // A list price above the cost (a negotiated discount) is read where the column has it.
+    const discounted = withLine(1, (row) => ({ ...row, cost_at_list: row.cost * 2 }));
+    const withList = JSON.parse((await run(["--billing", discounted, "--format", "json"])).stdout);
+    const first = rows[0];
+    const stackOf = (document: any) => document.months[0].stacks.find((stack: any) => stack.stack === (first.project.id.endsWith("testnet") ? "testnet" : "prod"));
+    const complete = JSON.parse((await run(["--billing", fixture("detailed-202106.json"), "--format", "json"])).stdout);
+    expect(stackOf(withList).billedList).toBeCloseTo(stackOf(complete).billedList + first.cost, 2);
+    expect(stackOf(withList).billedNet).toBeCloseTo(stackOf(complete).billedNet, 2);
+  });
+});
+
 describe("bad input: exit 2, one line naming the file, the row and the column, nothing written", () => {
   const expectBad = async (args: string[], line: string | RegExp) => {
     const out = path.join(scratch(), "report.json");
