@@ -169,6 +169,14 @@ export function exportRowExpressions(dialect: SqlDialect, present: ReadonlySet<s
       or("invoice", "invoice.month"),
       or("labels", dialect.groupable("labels")),
       or("adjustment_info", "adjustment_info.id"),
+      // Rows alike in all the above that are still different charges of one export: one row per
+      // price tier of a SKU (Google: "three pricing tiers ... will display three rows"), per
+      // consumption model, seller or subscription.
+      or("price", "price.tier_start_amount"),
+      or("consumption_model", "consumption_model.id"),
+      or("transaction_type", "transaction_type"),
+      or("seller_name", "seller_name"),
+      or("subscription", "subscription.instance_id"),
       problemSql(row),
     ]);
   }

@@ -103,12 +103,10 @@ export function focusVersion(file: string, columns: ReadonlySet<string>): string
  * name: the .json reader reads the export's columns, and would otherwise find none of them.
  */
 export async function refuseFocusJson(file: string): Promise<void> {
-  const raw = fs.createReadStream(file);
-  const input = /\.gz$/i.test(file) ? raw.pipe(zlib.createGunzip()) : raw;
-  const lines = readline.createInterface({ input, crlfDelay: Infinity });
+  const source = openLines(file);
   let first: string | undefined;
   try {
-    for await (const text of lines) {
+    for await (const text of source.lines) {
       if (text.trim() === "") continue;
       first = text;
       break;
@@ -116,12 +114,40 @@ export async function refuseFocusJson(file: string): Promise<void> {
   } catch {
     return; // an unreadable file is named by the reader itself, with its line
   } finally {
-    lines.close();
-    raw.destroy();
+    source.close();
   }
   if (first !== undefined && /"BilledCost"\s*:/.test(first) && !/"invoice"\s*:/.test(first)) {
     throw new InputError(file, "line 1: column BilledCost", "FOCUS rows in NDJSON are not read: extract the FOCUS table or view as PARQUET (or CSV), or give the billing export itself");
   }
+}
+
+/**
+ * A file's lines (gunzipped where it ends in .gz), with every stream's error recorded instead of
+ * thrown: a truncated gzip fails after readline stopped listening (a reader that stops at the
+ * first line, or one not yet iterating), and an 'error' event nobody listens to ends the process.
+ * `close()` ends every stream, the gunzip included.
+ */
+function openLines(file: string): { lines: readline.Interface; error: () => NodeJS.ErrnoException | undefined; close(): void } {
+  const raw = fs.createReadStream(file);
+  const gunzip = /\.gz$/i.test(file) ? zlib.createGunzip() : undefined;
+  const input = gunzip ? raw.pipe(gunzip) : raw;
+  const lines = readline.createInterface({ input, crlfDelay: Infinity });
+  let error: NodeJS.ErrnoException | undefined;
+  const onError = (err: NodeJS.ErrnoException) => {
+    error ??= err;
+    lines.close();
+  };
+  raw.on("error", onError);
+  gunzip?.on("error", onError);
+  return {
+    lines,
+    error: () => error,
+    close() {
+      lines.close();
+      raw.destroy();
+      gunzip?.destroy();
+    },
+  };
 }
 
 /** The export's columns a CSV header would have: the export cannot be CSV (its labels and credits are repeated records). */
@@ -136,12 +162,12 @@ export function refuseExportCsv(file: string, columns: ReadonlySet<string>): voi
  * only when DuckDB has refused the file, so its number is exact and the message says what is wrong.
  */
 export async function firstMalformedJsonLine(file: string): Promise<{ line: number; problem: string } | undefined> {
-  const raw = fs.createReadStream(file);
-  const input = /\.gz$/i.test(file) ? raw.pipe(zlib.createGunzip()) : raw;
-  const lines = readline.createInterface({ input, crlfDelay: Infinity });
+  const source = openLines(file);
   let number = 0;
+  const streamProblem = (err: NodeJS.ErrnoException) => ({ line: number + 1, problem: err.code === "Z_BUF_ERROR" ? "the gzip stream ends early (a truncated file)" : `unreadable (${err.code ?? err.message})` });
   try {
-    for await (const text of lines) {
+    for await (const text of source.lines) {
+      if (source.error()) break;
       number += 1;
       if (text.trim() === "") continue;
       try {
@@ -153,11 +179,10 @@ export async function firstMalformedJsonLine(file: string): Promise<{ line: numb
       }
     }
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { line: number + 1, problem: code === "Z_BUF_ERROR" ? "the gzip stream ends early (a truncated file)" : `unreadable (${code ?? (err as Error).message})` };
+    return streamProblem(source.error() ?? (err as NodeJS.ErrnoException));
   } finally {
-    lines.close();
-    raw.destroy();
+    source.close();
   }
-  return undefined;
+  const error = source.error();
+  return error ? streamProblem(error) : undefined;
 }

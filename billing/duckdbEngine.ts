@@ -40,6 +40,13 @@ export const EXPORT_JSON_COLUMNS: Record<string, string> = {
   cost_type: "VARCHAR",
   adjustment_info: "STRUCT(id VARCHAR)",
   cost_at_list: "DOUBLE",
+  // Columns that tell apart rows otherwise alike (read for the row identity only): a SKU's price
+  // tiers are one row each, as are a usage's consumption models, sellers and subscriptions.
+  price: "STRUCT(tier_start_amount VARCHAR)",
+  consumption_model: "STRUCT(id VARCHAR)",
+  transaction_type: "VARCHAR",
+  seller_name: "VARCHAR",
+  subscription: "STRUCT(instance_id VARCHAR)",
 };
 
 /**

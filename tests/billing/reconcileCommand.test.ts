@@ -151,6 +151,33 @@ describe("rows without a list cost (cost_at_list null on a tax row, or an export
   });
 });
 
+describe("rows alike but for their price tier are different charges, not copies", () => {
+  it("two rows of one SKU, hour and resource at two price tiers, exported together, both count; a later copy of both replaces both", async () => {
+    const rows = DETAILED_LINES.map((text) => JSON.parse(text));
+    const index = rows.findIndex((row) => row.project.id === "pokt-network-prod" && row.cost_type === "regular" && row.resource?.name);
+    const base = rows[index];
+    const tiers = [
+      { ...base, price: { effective_price: "0.12", tier_start_amount: "0", unit: "gibibyte", pricing_unit_quantity: "1" } },
+      { ...base, cost: 7, cost_at_list: 7, price: { effective_price: "0.11", tier_start_amount: "1024", unit: "gibibyte", pricing_unit_quantity: "1" } },
+    ];
+    const write = (extra: object[]) => {
+      const file = path.join(scratch(), "export.json");
+      fs.writeFileSync(file, [...rows.filter((_, i) => i !== index), ...extra].map((row) => JSON.stringify(row)).join("\n") + "\n");
+      return file;
+    };
+    const prodCost = async (file: string) => {
+      const result = await run(["--billing", file, "--format", "json"]);
+      expect(result.stderr).toBe("");
+      return JSON.parse(result.stdout).months[0].stacks.find((stack: any) => stack.stack === "prod").billedCost;
+    };
+    const single = await prodCost(write([{ ...base, price: tiers[0].price }]));
+    expect(await prodCost(write(tiers))).toBeCloseTo(single + 7, 2);
+    // Re-exported later with new figures: the latest copy of each tier counts, once.
+    const later = tiers.map((row) => ({ ...row, cost: row.cost + 1, cost_at_list: row.cost + 1, export_time: "2099-01-01T00:00:00Z" }));
+    expect(await prodCost(write([...tiers, ...later]))).toBeCloseTo(single + 7 + 2, 2);
+  });
+});
+
 describe("bad input: exit 2, one line naming the file, the row and the column, nothing written", () => {
   const expectBad = async (args: string[], line: string | RegExp) => {
     const out = path.join(scratch(), "report.json");
