@@ -50,7 +50,7 @@ describe("a usage file from the billing export", () => {
       invoiceMonth: "202106", projectId: "p", costType: "regular", currency: "USD", service: "Compute Engine", skuId: "9DE9-9092-B3BC",
       skuDescription: "Network Internet Egress from Americas to Americas", resourceName: null, resourceGlobalName: null, clusterLabel: "prod",
       nodePoolLabel: nodePool, teamLabel: null, envLabel: null, componentLabel: null, blockchainNodeLabel: null, usagePricingUnit: "gibibyte",
-      region: null, problem: null, cost: 12, costAtList: 12, credits: 0, usageInPricingUnits: usage, rows: 1, convertedRows: 0,
+      region: null, problem: null, cost: 12, costAtList: 12, credits: 0, usageInPricingUnits: usage, rows: 1, convertedRows: 0, listFromCostRows: 0,
     });
     const result = usageFromBilling([line(0, "seeds"), line(100, "pocket-core")], "202106", { stack: "prod", project: "p", cluster: "prod" }, "bill.parquet");
     expect(result.usage).toEqual({ "pocket-core": { internet_egress_gb: { north_america: 100 } } });
