@@ -21,6 +21,8 @@ import {
   pocketRelay,
   ProxyStackFiles,
   proxyStackFiles,
+  healthChecks,
+  okShare,
   rawHttp,
   RelayResponse,
   RunningProxy,
@@ -96,17 +98,6 @@ async function otherValidators(chain: ChainsJsonEntry, rounds: number, parallel:
   return statuses;
 }
 
-/** /healthz `count` times, one after the other; statuses (0 for a connection error). */
-async function healthChecks(count: number): Promise<number[]> {
-  const statuses: number[] = [];
-  for (let i = 0; i < count; i++) {
-    statuses.push(await rawHttp(proxy.healthOrigin, "GET /healthz HTTP/1.1\r\nHost: kubelet\r\nConnection: close\r\n\r\n", { timeoutMs: 5000 }).then((r) => r.status, () => 0));
-  }
-  return statuses;
-}
-
-const okShare = (statuses: number[]) => statuses.filter((s) => s === 200).length / statuses.length;
-
 // Before issue 20: the node cap had no per-client share and was taken before the body was read, so
 // 32 dripping connections of one client held all 32 slots: every other relay got 503.
 test("one authenticated client dripping its bodies holds at most its share of a node: the others' relays get 200", async () => {
@@ -173,7 +164,7 @@ test("a flood of connections that never finish their headers leaves room for rel
   // while the attack lasts (bench/proxyAttacks.ts, the bench's flood).
   const stop = await startHeaderFlood(Number(new URL(proxy.origin).port), `/${route.relayChainId}/`, FLOOD, 30);
   try {
-    const [relays, health] = await Promise.all([otherValidators(chain, 10, 5, 31), healthChecks(20)]);
+    const [relays, health] = await Promise.all([otherValidators(chain, 10, 5, 31), healthChecks(proxy.healthOrigin, 20)]);
     expect({ relays: okShare(relays) >= 0.99, health }).toEqual({ relays: true, health: Array(20).fill(200) });
   } finally {
     stop();

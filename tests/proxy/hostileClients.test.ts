@@ -22,7 +22,8 @@ import {
   pocketRelay,
   ProxyStackFiles,
   proxyStackFiles,
-  rawHttp,
+  healthChecks,
+  okShare,
   RunningProxy,
   ScriptedUpstream,
   sleep,
@@ -149,16 +150,6 @@ async function otherValidators(rounds: number, parallel: number, subnet: number,
   }
   return statuses;
 }
-
-async function healthChecks(count: number): Promise<number[]> {
-  const statuses: number[] = [];
-  for (let i = 0; i < count; i++) {
-    statuses.push(await rawHttp(proxy.healthOrigin, "GET /healthz HTTP/1.1\r\nHost: kubelet\r\nConnection: close\r\n\r\n", { timeoutMs: 5000 }).then((r) => r.status, () => 0));
-  }
-  return statuses;
-}
-
-const okShare = (statuses: number[]) => statuses.filter((s) => s === 200).length / statuses.length;
 
 function connect(localAddress: string): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
@@ -333,7 +324,7 @@ describe("per-client shares under pipelining, several addresses and several cred
       }),
     );
     try {
-      const [others, health] = await Promise.all([otherValidators(5, 10, 79 + 1), healthChecks(10)]);
+      const [others, health] = await Promise.all([otherValidators(5, 10, 79 + 1), healthChecks(proxy.healthOrigin, 10)]);
       active = false;
       await Promise.all(loops);
       const seconds = (Date.now() - started) / 1000;
@@ -418,7 +409,7 @@ describe("per-client shares under pipelining, several addresses and several cred
       // Each attacker's relays within its credential's share reached the big node and are stuck on the way back.
       const share = Math.floor(files.proxyConfig.maxConnectionsPerUpstream / files.proxyConfig.clients.length);
       await until(() => big.stats.requests - bigBefore >= 2 * share, 10000, "the attackers' unread relays at the node");
-      const [dripped, unread, health] = await Promise.all([otherValidators(4, 8, 76), otherValidators(2, 8, 77, proxy.chain(bigAnswerRoute.relayChainId)), healthChecks(10)]);
+      const [dripped, unread, health] = await Promise.all([otherValidators(4, 8, 76), otherValidators(2, 8, 77, proxy.chain(bigAnswerRoute.relayChainId)), healthChecks(proxy.healthOrigin, 10)]);
       expect({ dripped: okShare(dripped) >= 0.99, unread: okShare(unread) >= 0.99, health }).toEqual({ dripped: true, unread: true, health: Array(10).fill(200) });
     } finally {
       drips.forEach((a) => a.stop());
@@ -568,7 +559,7 @@ describe("connections held without relaying", () => {
     try {
       for (let i = 0; i < FLOOD; i += 200) await Promise.all(Array.from({ length: Math.min(200, FLOOD - i) }, (_, j) => open(i + j)));
       await until(() => answered.length >= FLOOD - 50, 20000, "the flood's requests answered");
-      const [relays, health] = await Promise.all([otherValidators(5, 10, 100), healthChecks(10)]);
+      const [relays, health] = await Promise.all([otherValidators(5, 10, 100), healthChecks(proxy.healthOrigin, 10)]);
       expect({ refused: new Set(answered), relays: okShare(relays) >= 0.99, health }).toEqual({ refused: new Set([401]), relays: true, health: Array(10).fill(200) });
       // The flood did fill the worker's connections: nginx reclaimed idle ones.
       expect(proxy.output()).toMatch(/worker_connections are not enough, reusing connections/);

@@ -769,3 +769,15 @@ export function nginxTest(
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** /healthz `count` times, one after the other, as the kubelet probes it; statuses (0 for a connection error). */
+export async function healthChecks(healthOrigin: string, count: number): Promise<number[]> {
+  const statuses: number[] = [];
+  for (let i = 0; i < count; i++) {
+    statuses.push(await rawHttp(healthOrigin, "GET /healthz HTTP/1.1\r\nHost: kubelet\r\nConnection: close\r\n\r\n", { timeoutMs: 5000 }).then((r) => r.status, () => 0));
+  }
+  return statuses;
+}
+
+/** The share of statuses that are 200. */
+export const okShare = (statuses: number[]) => statuses.filter((s) => s === 200).length / statuses.length;
