@@ -79,8 +79,14 @@ export async function aggregateBillingFiles(paths: string[]): Promise<FileAggreg
     await connection.run("SET TimeZone = 'UTC'");
     const groups = new Map<BillingFileForm, string[]>();
     const inputs: string[] = [];
-    const focusColumns = new Map<string, string>();
-    const parquetColumns = new Set<string>();
+    // Each form's columns, the union over its files (read together, by name): a FOCUS CSV and a
+    // FOCUS Parquet of another shape (Google's view) in one run are two reads, each with its own.
+    const columnsOf = new Map<BillingFileForm, Map<string, string>>();
+    const addColumns = (form: BillingFileForm, columns: ReadonlyMap<string, string>) => {
+      const known = columnsOf.get(form) ?? new Map<string, string>();
+      for (const [name, type] of columns) known.set(name, type);
+      columnsOf.set(form, known);
+    };
     for (const { file, kind } of listed) {
       let form: BillingFileForm;
       if (kind === "json") {
@@ -93,19 +99,18 @@ export async function aggregateBillingFiles(paths: string[]): Promise<FileAggreg
         if (names.has("BilledCost") || kind === "csv") {
           const version = focusVersion(file, names);
           form = kind === "csv" ? "focus-csv" : "focus-parquet";
-          for (const [name, type] of columns) focusColumns.set(name, type);
           inputs.push(`${file} (FOCUS ${version})`);
         } else {
           form = "export-parquet";
-          for (const name of names) parquetColumns.add(name);
         }
+        addColumns(form, columns);
       }
       if (form === "export-json" || form === "export-parquet") inputs.push(`${file} (billing export, ${form === "export-json" ? "NDJSON" : "Parquet"})`);
       groups.set(form, [...(groups.get(form) ?? []), file]);
     }
     const lines: BilledLine[] = [];
     for (const [form, files] of groups) {
-      const row = rowExpressions(form, parquetColumns, focusColumns);
+      const row = rowExpressions(form, columnsOf.get(form) ?? new Map());
       const sql = aggregationSql(DUCKDB_DIALECT, sourceOf(form, files), row);
       const rows = await runReading(connection, sql, files).catch(async (err: Error) => {
         throw form === "export-json" && err instanceof InputError ? await malformedJson(files, err) : err;
@@ -123,10 +128,11 @@ export async function aggregateBillingFiles(paths: string[]): Promise<FileAggreg
   }
 }
 
-function rowExpressions(form: BillingFileForm, parquetColumns: ReadonlySet<string>, focusColumns: ReadonlyMap<string, string>): RowExpressions {
+/** The row expressions of one form, from the columns its files hold (NDJSON: the columns it is read with). */
+function rowExpressions(form: BillingFileForm, columns: ReadonlyMap<string, string>): RowExpressions {
   if (form === "export-json") return exportRowExpressions(DUCKDB_DIALECT, new Set(Object.keys(EXPORT_JSON_COLUMNS)));
-  if (form === "export-parquet") return exportRowExpressions(DUCKDB_DIALECT, parquetColumns);
-  return focusRowExpressions(DUCKDB_DIALECT, focusColumns);
+  if (form === "export-parquet") return exportRowExpressions(DUCKDB_DIALECT, new Set(columns.keys()));
+  return focusRowExpressions(DUCKDB_DIALECT, columns);
 }
 
 /** The DuckDB table function reading the files of one form. */

@@ -285,3 +285,16 @@ describe("bad FOCUS input: exit 2, one line naming the file and the column", () 
     expect(fs.existsSync(out)).toBe(false);
   });
 });
+
+describe("FOCUS files of two shapes in one run", () => {
+  // Before: the columns of every FOCUS file were pooled, so the CSV (no x_Project) was read with
+  // expressions naming Google's view's x_Project, and DuckDB refused the query.
+  it("a FOCUS CSV and Google's FOCUS view in Parquet are each read with their own columns: the run sums what each gives alone", async () => {
+    const csv = path.join(FIXTURES, "focus-1.0-202106.csv");
+    const view = shape("focus-google-view-202106.parquet");
+    const both = await aggregateBillingFiles([csv, view]);
+    const alone = [...(await aggregateBillingFiles([csv])).lines, ...(await aggregateBillingFiles([view])).lines];
+    expect(both.inputs).toHaveLength(2);
+    expect(totals(both.lines)).toEqual(totals(alone));
+  });
+});
