@@ -77,7 +77,12 @@ export function generationSql(rows: number): string {
       {'month': '202106', 'publisher_type': 'GOOGLE'} AS invoice,
       'regular' AS cost_type,
       {'id': NULL::VARCHAR, 'description': NULL::VARCHAR, 'mode': NULL::VARCHAR, 'type': NULL::VARCHAR} AS adjustment_info,
-      round(0.01 + (base % 97) / 1000.0, 6) AS cost_at_list
+      round(0.01 + (base % 97) / 1000.0, 6) AS cost_at_list,
+      {'effective_price': round(0.01 + (base % 97) / 1000.0, 6)::VARCHAR, 'tier_start_amount': '0', 'unit': 'hour', 'pricing_unit_quantity': '1'} AS price,
+      {'id': 'D2C2-A9E2-7E1C', 'description': 'Default'} AS consumption_model,
+      'GOOGLE' AS transaction_type,
+      'Google' AS seller_name,
+      {'instance_id': NULL::VARCHAR} AS subscription
     FROM shaped ORDER BY i`;
 }
 

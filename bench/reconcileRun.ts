@@ -13,7 +13,7 @@ import * as fs from "fs";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { loadCatalog } from "../catalog/catalog";
 import { declaredStack } from "../billing/declaredResources";
-import { BILLING_DUCKDB_SETTINGS, EXPORT_JSON_COLUMNS, aggregateBillingFiles } from "../billing/duckdbEngine";
+import { BILLING_DUCKDB_SETTINGS, aggregateBillingFiles, sourceOf } from "../billing/duckdbEngine";
 import { reconcile } from "../billing/reconcileReport";
 import { reconcileDocument } from "../billing/renderReconcile";
 import type * as RecordStack from "../offline/recordStack";
@@ -73,6 +73,7 @@ const READ_FIELDS = [
   "billing_account_id", "service.id", "service.description", "sku.id", "sku.description", "usage_start_time", "usage_end_time", "project.id",
   "labels", "location.location", "location.region", "location.zone", "resource.name", "resource.global_name", "export_time", "currency",
   "usage.pricing_unit", "invoice.month", "cost_type", "adjustment_info.id",
+  "price.tier_start_amount", "consumption_model.id", "transaction_type", "seller_name", "subscription.instance_id",
 ];
 const READ_FIGURES = ["cost", "cost_at_list", "currency_conversion_rate", "usage.amount_in_pricing_units", "list_sum(list_transform(credits, c -> c.amount))"];
 
@@ -81,8 +82,8 @@ async function fieldsRun(file: string): Promise<object> {
   const cpuStarted = process.cpuUsage();
   const instance = await DuckDBInstance.create(":memory:", BILLING_DUCKDB_SETTINGS);
   const connection = await instance.connect();
-  const columns = `{${Object.entries(EXPORT_JSON_COLUMNS).map(([name, type]) => `'${name}': '${type}'`).join(", ")}}`;
-  const source = file.endsWith(".parquet") ? `read_parquet('${file}')` : `read_json('${file}', format = 'newline_delimited', columns = ${columns})`;
+  // Read exactly as the reconcile reads the export (billing/duckdbEngine.ts).
+  const source = sourceOf(file.endsWith(".parquet") ? "export-parquet" : "export-json", [file]);
   await connection.runAndReadAll(`SELECT ${[...READ_FIELDS.map((field) => `SUM(hash(${field}))`), ...READ_FIGURES.map((figure) => `SUM(${figure})`)].join(", ")} FROM ${source}`);
   connection.closeSync();
   return { seconds: seconds(started), cpuSeconds: cpuSeconds(cpuStarted), peakRssMb: peakRssMb() };

@@ -116,6 +116,7 @@ export interface RowExpressions {
 export function exportRowExpressions(dialect: SqlDialect, present: ReadonlySet<string>): RowExpressions {
   const has = (column: string) => present.has(column);
   const or = (column: string, expr: string) => (has(column) ? expr : "NULL");
+  const cost = or("cost", dialect.float("cost"));
   const row: RowExpressions = {
     keys: {
       invoiceMonth: or("invoice", dialect.text("invoice.month")),
@@ -131,11 +132,11 @@ export function exportRowExpressions(dialect: SqlDialect, present: ReadonlySet<s
       region: or("location", "location.region"),
     },
     labels: has("labels") ? { list: "labels", groupKey: (column) => dialect.groupable(column), value: (column, key) => dialect.labelValue(column, key) } : { list: "NULL", groupKey: () => "NULL", value: () => "NULL" },
-    cost: or("cost", dialect.float("cost")),
+    cost,
     // Not required: exports from before the column existed lack it, and a row without a list price
     // (a tax, a rounding error) may hold null. Such a row's cost before credits stands for its list
     // cost, as FOCUS defines ListCost for a charge without a list unit price; the report counts them.
-    costAtList: has("cost_at_list") ? `COALESCE(${dialect.float("cost_at_list")}, ${or("cost", dialect.float("cost"))})` : or("cost", dialect.float("cost")),
+    costAtList: has("cost_at_list") ? `COALESCE(${dialect.float("cost_at_list")}, ${cost})` : cost,
     listMissing: has("cost_at_list") ? "cost_at_list IS NULL" : "TRUE",
     credits: or("credits", dialect.creditsTotal("credits")),
     usageInPricingUnits: or("usage", `COALESCE(${dialect.float("usage.amount_in_pricing_units")}, 0)`),
@@ -213,10 +214,10 @@ export function aggregationSql(dialect: SqlDialect, source: string, row: RowExpr
   const output = (from: string) => `SELECT ${[...keyColumns, ...labelColumns, "problem", ...Object.values(SUM_COLUMNS)].join(", ")} FROM ${from}`;
   if (!row.rowIdentity) {
     // No export time (FOCUS): every row counts, so the lines are summed straight from the rows.
-    const groupColumns = [...keyColumns, "labels_key", "problem"];
+    const groupColumns = [...keyColumns, `${row.labels.groupKey("labels_list")} AS labels_key`, "problem"];
     return [
       `WITH billed_rows AS (SELECT ${selectRow.join(", ")} FROM ${source}),`,
-      `grouped AS (SELECT ${[...keyColumns, `${row.labels.groupKey("labels_list")} AS labels_key`, "problem"].join(", ")}, ANY_VALUE(labels_list) AS labels_list,`,
+      `grouped AS (SELECT ${groupColumns.join(", ")}, ANY_VALUE(labels_list) AS labels_list,`,
       `  SUM(${toUsd("COALESCE(cost_raw, 0)")}) AS cost,`,
       `  SUM(${toUsd("COALESCE(cost_at_list_raw, 0)")}) AS cost_at_list,`,
       `  SUM(${toUsd("credits_raw")}) AS credits,`,

@@ -135,8 +135,8 @@ function rowExpressions(form: BillingFileForm, columns: ReadonlyMap<string, stri
   return focusRowExpressions(DUCKDB_DIALECT, columns);
 }
 
-/** The DuckDB table function reading the files of one form. */
-function sourceOf(form: BillingFileForm, files: string[], options: { rowNumbers?: boolean } = {}): string {
+/** The DuckDB table function reading the files of one form (bench/reconcileRun.ts reads with it too). */
+export function sourceOf(form: BillingFileForm, files: string[], options: { rowNumbers?: boolean } = {}): string {
   const list = `[${files.map(sqlString).join(", ")}]`;
   switch (form) {
     case "export-json": {

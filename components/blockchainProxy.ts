@@ -20,7 +20,7 @@ import { renderNginxConfig } from "./nginxConfig";
 import { longestRelaySeconds, NginxConfigSpec, ProxyRoute } from "./nginxConfigSpec";
 import { RELAY_SCRIPT, RELAY_SCRIPT_FILE } from "./nginxConfigScript";
 import { cpuQuantity, memoryQuantity } from "../validation/kubernetesQuantity";
-import { connectionsPerCredential } from "../validation/proxyLimits";
+import { credentialShareOf } from "../validation/proxyLimits";
 
 /**
  * Where the deploy workflow pushes the image built from docker/blockchain-proxy (Debian bookworm's
@@ -67,7 +67,7 @@ export function proxyNginxSpec(args: Pick<BlockchainProxyArgs, "proxy" | "blockc
     rateLimit: args.proxy.rateLimit,
     maxConnectionsPerUpstream: args.proxy.maxConnectionsPerUpstream,
     maxConnectionsPerClient: args.proxy.maxConnectionsPerClient,
-    maxConnectionsPerCredential: args.proxy.maxConnectionsPerCredential ?? connectionsPerCredential(args.proxy.maxConnectionsPerUpstream, args.proxy.clients.length),
+    maxConnectionsPerCredential: credentialShareOf(args.proxy),
     maxBatchCalls: args.proxy.maxBatchCalls,
     clientTimeouts: args.proxy.clientTimeouts,
     workerConnections: args.proxy.workerConnections,

@@ -26,7 +26,7 @@ export function rememberDeclaredInputs(urn: string, inputs: Record<string, unkno
 
 /** The inputs `Analyze` received for a resource in this run, if it was analyzed. */
 export function declaredInputsOf(urn: string): Record<string, unknown> | undefined {
-  return declaredInputs.size === 0 ? undefined : declaredInputs.get(urn);
+  return declaredInputs.get(urn);
 }
 
 /** Whether any resource was analyzed in this run (a stack check without `Analyze` before it has nothing to stand in). */

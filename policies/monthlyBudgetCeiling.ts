@@ -18,10 +18,10 @@ import { z } from "zod";
  * the ceiling judges the end state the stack file declares (`steady`), and says what it left out.
  */
 export function splitTemporaryMigrationCosts(resources: PolicyResource[]): { steady: PolicyResource[]; temporary: PolicyResource[] } {
-  // Only the components that declare migrations are read; a stack without one (testnet) allocates nothing here.
-  if (!resources.some((r) => r.type === COMPONENT_TYPES.blockchainNodeDisks)) return { steady: resources, temporary: [] };
-  const declaring = resources.filter((r) => r.type === COMPONENT_TYPES.blockchainNodeDisks).map((r) => ({ type: r.type, inputs: r.props }));
-  const keys = new Set(diskMigrationsOf(declaring).flatMap(temporaryMigrationResources).map(({ type, name }) => `${type}\u0000${name}`));
+  // Only the components that declare migrations are read (a view's props are copied on first read).
+  const declaring = resources.filter((r) => r.type === COMPONENT_TYPES.blockchainNodeDisks);
+  if (declaring.length === 0) return { steady: resources, temporary: [] };
+  const keys = new Set(diskMigrationsOf(declaring.map((r) => ({ type: r.type, inputs: r.props }))).flatMap(temporaryMigrationResources).map(({ type, name }) => `${type}\u0000${name}`));
   if (keys.size === 0) return { steady: resources, temporary: [] };
   const isTemporary = (r: PolicyResource) => keys.has(`${r.type}\u0000${String(r.props.name ?? r.name)}`);
   return { steady: resources.filter((r) => !isTemporary(r)), temporary: resources.filter(isTemporary) };

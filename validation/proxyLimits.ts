@@ -92,6 +92,11 @@ export function connectionsPerCredential(maxConnectionsPerUpstream: number, clie
   return Math.max(1, Math.floor(maxConnectionsPerUpstream / Math.max(1, clients)));
 }
 
+/** A credential's share of each node: the config's, else the default (`connectionsPerCredential`). */
+export function credentialShareOf(proxy: { maxConnectionsPerCredential?: number; maxConnectionsPerUpstream: number; clients: readonly unknown[] }): number {
+  return proxy.maxConnectionsPerCredential ?? connectionsPerCredential(proxy.maxConnectionsPerUpstream, proxy.clients.length);
+}
+
 /** Connections the relays hold at most on one worker: every capped relay's two and every node's idle pool. */
 export function relayConnections(nodes: number, maxConnectionsPerUpstream: number, keepaliveConnections: number): number {
   return nodes * (2 * maxConnectionsPerUpstream + keepaliveConnections);

@@ -5,7 +5,7 @@
  */
 import type { PriceCatalog } from "../../catalog/catalog";
 import { Cidr, cidrContains, parseCidr } from "../../validation/cidr";
-import { connectionsPerCredential, MAX_WORKER_PROCESSES, proxyCapacityProblem } from "../../validation/proxyLimits";
+import { credentialShareOf, MAX_WORKER_PROCESSES, proxyCapacityProblem } from "../../validation/proxyLimits";
 import type { StackConfig } from "../stackSchemas";
 import { resourcesProblem } from "./containerResources";
 
@@ -67,7 +67,7 @@ function nginxBoundsProblem(proxy: NonNullable<Extract<StackConfig, { stack: "pr
   return proxyCapacityProblem(
     {
       ...proxy,
-      maxConnectionsPerCredential: proxy.maxConnectionsPerCredential ?? connectionsPerCredential(proxy.maxConnectionsPerUpstream, proxy.clients.length),
+      maxConnectionsPerCredential: credentialShareOf(proxy),
       clients: proxy.clients.length,
       nodes: new Set(proxy.routes.map((r) => r.blockchainNode)).size,
       workerProcesses: workers,
