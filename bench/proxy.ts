@@ -29,7 +29,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { renderCredentialMaps } from "../components/credentialMaps";
+import { renderCredentialChecks } from "../components/credentialChecks";
 import { renderNginxConfig } from "../components/nginxConfig";
 import { NginxConfigSpec } from "../components/nginxConfigSpec";
 import { readStackConfig } from "../offline/stackConfig";
@@ -365,7 +365,7 @@ async function main(): Promise<void> {
   try {
     const upstream = await startNginx("upstream", upstreamConfig(upstreamPort), upstreamPort);
     started.push(upstream);
-    const proxy = await startNginx("proxy", proxyConfig, proxyPort, { ...renderCredentialMaps([{ username: USERNAME, password: PASSWORD }]), [RELAY_SCRIPT_FILE]: RELAY_SCRIPT });
+    const proxy = await startNginx("proxy", proxyConfig, proxyPort, { ...renderCredentialChecks([{ username: USERNAME, password: PASSWORD }]), [RELAY_SCRIPT_FILE]: RELAY_SCRIPT });
     started.push(proxy);
     const bare = await startNginx("bare", bareProxyConfig(barePort, upstreamPort, spec.workerProcesses!), barePort);
     started.push(bare);

@@ -12,7 +12,7 @@
 import * as http from "http";
 import * as net from "net";
 import { proxyNginxSpec } from "../components/blockchainProxy";
-import { renderCredentialMaps } from "../components/credentialMaps";
+import { renderCredentialChecks } from "../components/credentialChecks";
 import { renderNginxConfig } from "../components/nginxConfig";
 import { jsonRpcCallsIn, RELAY_SCRIPT, RELAY_SCRIPT_FILE } from "../components/nginxConfigScript";
 import { NginxConfigSpec } from "../components/nginxConfigSpec";
@@ -183,7 +183,7 @@ export async function runAttacks(nginx: NginxRunner): Promise<string[]> {
   const lines: string[] = [];
   const line = (attack: string, v: Victims, calls: number, bound: number) =>
     `under attack (${attack}): valid relays ${v.ok}/${v.relays} ok, healthz ${v.healthOk}/${v.health} ok, node calls ${calls} (bound ${bound})`;
-  const files = { ...renderCredentialMaps(proxy.clients.map((client) => ({ username: client, password: PASSWORD }))), [RELAY_SCRIPT_FILE]: RELAY_SCRIPT };
+  const files = { ...renderCredentialChecks(proxy.clients.map((client) => ({ username: client, password: PASSWORD }))), [RELAY_SCRIPT_FILE]: RELAY_SCRIPT };
   const run = async (attack: string, start: () => Promise<() => void | Promise<void>>, extraBound: () => number) => {
     const running = await nginx.startNginx("attack", config, proxyPort, files);
     try {

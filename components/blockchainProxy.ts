@@ -15,7 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { COMPONENT_TYPES } from "../graph/componentTypes";
 import { withLegacyTypeAlias } from "./componentType";
 import type { BlockchainProxyArgs } from "./blockchainProxyArgs";
-import { renderCredentialMaps } from "./credentialMaps";
+import { renderCredentialChecks } from "./credentialChecks";
 import { renderNginxConfig } from "./nginxConfig";
 import { longestRelaySeconds, NginxConfigSpec, ProxyRoute } from "./nginxConfigSpec";
 import { RELAY_SCRIPT, RELAY_SCRIPT_FILE } from "./nginxConfigScript";
@@ -41,7 +41,7 @@ export const HEALTH_PORT = 8081;
 export const SERVICE_PORT = 8545;
 export const CONFIG_DIR = "/etc/nginx/relay";
 const CREDENTIALS_DIR = "/etc/nginx/auth";
-/** The Secret with the proxy clients' credential maps (components/credentialMaps.ts). */
+/** The Secret with the proxy clients' credential checks (components/credentialChecks.ts). */
 export const CREDENTIALS_SECRET = "blockchain-proxy-credentials";
 
 /** The nginx spec the component renders: pure, so the proxy tests run exactly this text. */
@@ -120,22 +120,22 @@ export class BlockchainProxy extends pulumi.ComponentResource {
 
     new k8s.core.v1.Namespace("blockchain-proxy", { metadata: { name: namespace, labels: appLabels } }, k8sOpts);
 
-    const credentialMaps = pulumi.secret(
+    const credentialChecks = pulumi.secret(
       pulumi.output(args.passwords).apply((passwords) =>
-        renderCredentialMaps(proxy.clients.map((username) => ({ username, password: passwords[username] }))),
+        renderCredentialChecks(proxy.clients.map((username) => ({ username, password: passwords[username] }))),
       ),
     );
     new k8s.core.v1.Secret(
       CREDENTIALS_SECRET,
-      { metadata: { name: CREDENTIALS_SECRET, namespace, labels: appLabels }, type: "Opaque", stringData: credentialMaps },
+      { metadata: { name: CREDENTIALS_SECRET, namespace, labels: appLabels }, type: "Opaque", stringData: credentialChecks },
       k8sOpts,
     );
-    // nginx reads the maps only at start: a credential change must roll the pods, through an
+    // nginx reads the credential file only at start: a credential change must roll the pods, through an
     // annotation of the pod template. It cannot be a Pulumi secret: a secret anywhere in `spec` makes
     // the whole `spec` secret (render, the cost review and the policy pack would see "[secret]" for
     // replicas, resources and all). So it is a digest that costs an attacker who reads it what an
     // htpasswd hash would: scrypt, salted per project and namespace.
-    const credentialsDigest = pulumi.unsecret(credentialMaps.apply((files) => credentialsFingerprint(files, `${args.project}/${namespace}`)));
+    const credentialsDigest = pulumi.unsecret(credentialChecks.apply((files) => credentialsFingerprint(files, `${args.project}/${namespace}`)));
     const spec = proxyNginxSpec(args);
     const nginxConf = renderNginxConfig(spec);
     new k8s.core.v1.ConfigMap(

@@ -1,6 +1,6 @@
 /**
  * The blockchain proxy's nginx configuration, as text (the spec and its checks are in
- * nginxConfigSpec.ts, the client credential maps it includes in credentialMaps.ts).
+ * nginxConfigSpec.ts, the client credential checks it includes in credentialChecks.ts).
  *
  * Pure functions (no Pulumi runtime): `BlockchainProxy` puts the output into a ConfigMap, and the
  * tests in tests/proxy run the real nginx binary on exactly this text. The target is nginx 1.22 (Debian bookworm's package and the `nginxinc/nginx-unprivileged:1.22` image),
@@ -15,8 +15,8 @@
  *  3. 413: the announced Content-Length is over the body limit (checked when the location is found;
  *     the same for every path, so it says nothing about which relay chain IDs exist).
  *  4. 401: the Authorization header is not exactly one client's `Basic <base64(user:password)>`
- *     (rewrite phase of `location /`, which every path lands in: two `if`s on the credential maps,
- *     see credentialMaps.ts). No rate limit or connection cap has been touched yet, and an unknown
+ *     (rewrite phase of `location /`, which every path lands in: the server-level `if`s of
+ *     credentialChecks.ts named no client). No rate limit or connection cap has been touched yet, and an unknown
  *     chain ID looks like a known one. (A second Authorization header is a 400, step 1.)
  *  4b. 405 / 415: authenticated, but not a POST, or a body with a Content-Encoding (the call count
  *     cannot read it), in the same rewrite phase.
@@ -35,7 +35,7 @@
  * JSON-RPC error object, so a validator logs a readable reason.
  */
 import { BUFFERS, ZONES } from "../validation/proxyLimits";
-import { CREDENTIAL_MAP_FILES, MAP_HASH_BUCKET_SIZE } from "./credentialMaps";
+import { CREDENTIALS_FILE } from "./credentialChecks";
 import { longestRelaySeconds, NginxConfigSpec, nginxRate, upstreamsOf, validateNginxConfigSpec } from "./nginxConfigSpec";
 import { MIN_CALL_BYTES, NJS_MODULE_PATH, RELAY_SCRIPT_FILE } from "./nginxConfigScript";
 import type { ProxyRoute } from "./nginxConfigSpec";
@@ -76,22 +76,17 @@ export function proxyErrorBody(status: number): string {
 /** The realm of the 401 challenge. */
 export const PROXY_REALM = "blockchain proxy";
 
-/** The two maps that name the client of a request from its Authorization header, read from the mounted Secret. */
-function credentialMapBlocks(credentialsDir: string): string[] {
+/**
+ * The client a request is, set at server level from the mounted Secret (credentialChecks.ts): one
+ * `if` per client comparing the whole Authorization header byte for byte. Empty for every other request.
+ */
+function credentialCheck(credentialsDir: string): string[] {
   return [
-    "    # The client a request authenticates as, from the whole Authorization header (\"Basic <base64>\"):",
-    "    # one hash lookup instead of auth_basic's open, read and hash of a password file on every",
-    "    # request. nginx matches map keys ignoring case, so location / also compares the header with",
-    "    # $relay_authorization byte for byte. The entries are in the mounted Secret; nginx reads them",
-    "    # at start and reload, and a change of credentials rolls the pods.",
-    "    map $http_authorization $relay_client {",
-    '        default "";',
-    `        include ${credentialsDir}/${CREDENTIAL_MAP_FILES.clientNames};`,
-    "    }",
-    "    map $http_authorization $relay_authorization {",
-    '        default "";',
-    `        include ${credentialsDir}/${CREDENTIAL_MAP_FILES.exactCredentials};`,
-    "    }",
+    "        # The client a request is: the Authorization header (\"Basic <base64>\") equal, byte for byte, to",
+    "        # one client's credential in the mounted Secret, one `if` per client; empty for every other",
+    "        # request, in the limits' keys and the log. Only sets the name: location / refuses an empty one.",
+    "        # nginx reads the file at start and reload, and a change of credentials rolls the pods.",
+    `        include ${credentialsDir}/${CREDENTIALS_FILE};`,
   ];
 }
 
@@ -266,11 +261,14 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "    server_tokens off;",
     "    # Every answer the proxy writes itself is JSON (JSON-RPC error objects).",
     "    default_type application/json;",
-    "    # Room in each map hash bucket for the longest client credential (see credentialMaps.ts).",
-    `    map_hash_bucket_size ${MAP_HASH_BUCKET_SIZE};`,
     "",
     "    # The path without the query string: queries are not logged (some chains take keys there).",
-    "    map $request_uri $request_path {",
+    "    # Without a query it is the request URI as sent; only a request with one runs the regex.",
+    "    map $is_args $request_path {",
+    '        "" $request_uri;',
+    "        default $request_path_before_query;",
+    "    }",
+    "    map $request_uri $request_path_before_query {",
     "        ~^(?<path>[^?]*) $path;",
     "    }",
     "    # Access log without the Authorization header or any other credential; the client's name is",
@@ -372,8 +370,6 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "        00 1;",
     "    }",
     "",
-    ...credentialMapBlocks(spec.credentialsDir),
-    "",
     "    # The named location that serves a path, by relay chain ID. pocket-core POSTs to url + \"/\" + path,",
     "    # so /<id>, /<id>/ and /<id>/<path> all belong to chain <id>.",
     "    map $uri $relay_location {",
@@ -384,7 +380,8 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     `    # ${MIN_CALL_BYTES} bytes, {"method":"x"}, and a separator) skips the relay script: the same limits, straight`,
     "    # to the node. Elements naming no method ([1,1], [{},{}]) in it are answered by the node with an",
     "    # error each and run nothing. Anything else, a chunked body included, is counted, every element.",
-    "    map $http_content_length $relay_uncounted {",
+    "    # ($content_length is the parsed header nginx keeps: no scan of the request's headers.)",
+    "    map $content_length $relay_uncounted {",
     "        default 0;",
     `        "~${atMostPattern(uncountedBodyBytes(spec.maxBatchCalls))}" 1;`,
     "    }",
@@ -411,12 +408,12 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "",
     "        # Refuse other sources before anything else (server rewrite phase: before routing, auth and",
     "        # limits): an outsider learns nothing and uses no rate limit state.",
-    "        # The client a request is: set in location / once its header matched a credential byte for",
-    "        # byte; empty for every other request, in the limits' keys and the log.",
+    "        # Set first: the log reads it for every request, a refused source's too.",
     '        set $relay_user "";',
     "        if ($source_refused) {",
     "            return 403;",
     "        }",
+    ...credentialCheck(spec.credentialsDir),
     "",
     "        # Every path lands here and is authenticated first (rewrite phase); only then does try_files",
     "        # hand it to the route's named location, where the rate limit and the concurrency cap run",
@@ -424,15 +421,10 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "        # carries no limit, so a client without valid credentials never holds an upstream slot or",
     "        # spends anyone's rate allowance, and gets the same 401 for every path.",
     "        location / {",
-    "            # No client's credentials, byte for byte: the maps ignore case, base64 does not (an",
-    "            # if compares bytes, a string compare instead of a third map and its regex).",
-    '            if ($relay_client = "") {',
+    "            # No client's credentials, byte for byte (the server-level check named none).",
+    '            if ($relay_user = "") {',
     "                return 401;",
     "            }",
-    "            if ($relay_authorization != $http_authorization) {",
-    "                return 401;",
-    "            }",
-    "            set $relay_user $relay_client;",
     "            # A relay is a JSON-RPC POST: no other method reaches a node (geth answers GET itself).",
     '            if ($request_method != "POST") {',
     "                return 405;",

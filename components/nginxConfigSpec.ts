@@ -37,7 +37,7 @@ export interface NginxConfigSpec {
   routes: ProxyRoute[];
   /** CIDRs allowed (nginx geo + 403, defence in depth behind the internal LB's source ranges and the NetworkPolicy). */
   allowedSourceRanges: string[];
-  /** Directory of the mounted Secret holding the files of credentialMaps.ts, e.g. /etc/nginx/auth. */
+  /** Directory of the mounted Secret holding the file of credentialChecks.ts, e.g. /etc/nginx/auth. */
   credentialsDir: string;
   /** Per client address and route; burst requests are served at once, beyond it 429. */
   rateLimit: { requestsPerSecond: number; burst: number };

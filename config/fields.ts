@@ -49,8 +49,8 @@ export type ResourcesConfig = z.infer<typeof resourcesSchema>;
 
 /**
  * Basic-auth passwords: no line break (it would split the chains.json line), no ':' (the Basic
- * credential separator), no control character; bounded so the proxy's credential map key fits
- * nginx's map hash bucket (components/credentialMaps.ts).
+ * credential separator), no control character; bounded so the proxy's credential check stays a
+ * short nginx string (components/credentialChecks.ts).
  */
 export const secretPassword = z
   .string()

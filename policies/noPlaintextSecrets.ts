@@ -23,7 +23,9 @@ export const noPlaintextSecretsConfig = definePolicyConfig({});
 /** What a credential looks like inside a text value, and what to call it in a message. */
 const CREDENTIAL_PATTERNS: { what: string; pattern: RegExp }[] = [
   { what: "an htpasswd line", pattern: /^[^\s:#]+:(\$apr1\$|\$2[abxy]?\$|\{SHA\}|\{SSHA\}|\$[156]\$)\S+/m },
-  // The proxy's credential maps: `"Basic <base64(user:password)>" <name>;` (components/credentialMaps.ts).
+  // The proxy's credential checks: `if ($http_authorization = "Basic <base64(user:password)>")`
+  // (components/credentialChecks.ts), and the same credential as an nginx map entry.
+  { what: "a Basic credential check", pattern: /\$http_authorization\s*!?=\s*["']?Basic [A-Za-z0-9+/]{8,}={0,2}/ },
   { what: "a Basic credential map entry", pattern: /["']Basic [A-Za-z0-9+/]{8,}={0,2}["']\s+[^\s;]+;/ },
   {
     what: "a password or key assignment",

@@ -10,7 +10,7 @@ import { noPlaintextSecrets } from "../../policies/noPlaintextSecrets";
 import { snapshotBeforeDecommission } from "../../policies/snapshotBeforeDecommission";
 import { costAllocationLabels } from "../../policies/costAllocationLabels";
 import { committedConfig, findRecord, recordedStack, resourceRecord, runResourcePolicy, runStackPolicy, withInputs } from "./util";
-import { renderCredentialMaps } from "../../components/credentialMaps";
+import { renderCredentialChecks } from "../../components/credentialChecks";
 
 const NODE_POOL = "gcp:container/nodePool:NodePool";
 const SERVICE = "kubernetes:core/v1:Service";
@@ -105,12 +105,12 @@ describe("no-plaintext-secrets", () => {
     expect(await runResourcePolicy(noPlaintextSecrets, resources)).toEqual([]);
   });
 
-  it("fails a ConfigMap with the proxy's credential maps, without repeating the value", async () => {
-    const files = renderCredentialMaps([{ username: "testnet-validators", password: "hunter2-hunter2-hunter2" }]);
+  it("fails a ConfigMap with the proxy's credential checks, without repeating the value", async () => {
+    const files = renderCredentialChecks([{ username: "testnet-validators", password: "hunter2-hunter2-hunter2" }]);
     const encoded = Buffer.from("testnet-validators:hunter2-hunter2-hunter2").toString("base64");
-    const violations = await runResourcePolicy(noPlaintextSecrets, [resourceRecord(CONFIG_MAP, "proxy-clients", { data: { clients: files["client-names.map"] } })]);
+    const violations = await runResourcePolicy(noPlaintextSecrets, [resourceRecord(CONFIG_MAP, "proxy-clients", { data: { clients: files["client-credentials.conf"] } })]);
     expect(violations.map((v) => v.message)).toEqual([
-      "ConfigMap proxy-clients data.clients holds a Basic credential map entry: ConfigMaps are plain text; put it in a Secret and mount or reference that.",
+      "ConfigMap proxy-clients data.clients holds a Basic credential check: ConfigMaps are plain text; put it in a Secret and mount or reference that.",
     ]);
     expect(violations.some((v) => v.message.includes(encoded) || v.message.includes("hunter2"))).toBe(false);
   });

@@ -170,8 +170,7 @@ describe("prod: blockchain proxy", () => {
       expect(conf).toContain(`/${id}`);
       expect(conf).toContain(`${node}.blockchain.svc.cluster.local:8545`);
     }
-    expect(conf).toContain("include /etc/nginx/auth/client-names.map;");
-    expect(conf).toContain("include /etc/nginx/auth/client-credentials.map;");
+    expect(conf).toContain("include /etc/nginx/auth/client-credentials.conf;");
     expect(conf).not.toMatch(/^\s*auth_basic/m);
   });
 
@@ -179,7 +178,7 @@ describe("prod: blockchain proxy", () => {
     const secret = find(prod.resources, "kubernetes:core/v1:Secret", "blockchain-proxy-credentials");
     const files = secretValue((secret.inputs as any).stringData) as Record<string, string>;
     const header = `Basic ${Buffer.from(`testnet-validators:${PASSWORD}`).toString("base64")}`;
-    expect(files).toEqual({ "client-names.map": `"${header}" testnet-validators;\n`, "client-credentials.map": `"${header}" "${header}";\n` });
+    expect(files).toEqual({ "client-credentials.conf": `if ($http_authorization = "${header}") {\n    set $relay_user "testnet-validators";\n}\n` });
     const encoded = Buffer.from(PASSWORD).toString("base64").slice(0, 16);
     for (const resource of prod.resources) {
       expect(plainStrings(resource.inputs).some((s) => s.includes(PASSWORD) || s.includes(header) || s.includes(encoded))).toBe(false);

@@ -22,7 +22,7 @@ it("renders prod: one YAML file per Kubernetes object, secrets redacted, plus re
   expect(files).toContain("resources.json");
   expect(files.filter((f) => f.endsWith(".yaml"))).toHaveLength(8 + 2 * 6); // + each blockchain node's PersistentVolume and claim
   const secret = parse(fs.readFileSync(path.join(dir, "secret-blockchain-proxy-blockchain-proxy-credentials.yaml"), "utf8"));
-  expect(secret.stringData).toEqual({ "client-names.map": "[secret]", "client-credentials.map": "[secret]" });
+  expect(secret.stringData).toEqual({ "client-credentials.conf": "[secret]" });
   const deployment = parse(fs.readFileSync(path.join(dir, "deployment-blockchain-proxy-blockchain-proxy.yaml"), "utf8"));
   // The credentials' digest does not make the Deployment secret: its spec renders in the clear.
   expect(deployment.spec.replicas).toBe(2);

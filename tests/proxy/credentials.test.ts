@@ -1,12 +1,11 @@
 /**
- * The credential check of `location /` against hostile Authorization headers, on the real nginx
- * with the prod stack's generated nginx.conf and credential maps rendered by
- * `renderCredentialMaps` for clients whose names are nginx map keywords. nginx matches map keys
- * ignoring case, so a header that differs from a real one only in the case of a base64 letter (a
- * different password) must still get 401: the exact comparison in `location /` is what refuses it.
+ * The credential check against hostile Authorization headers, on the real nginx with the prod
+ * stack's generated nginx.conf and the credential checks rendered by `renderCredentialChecks` for
+ * clients whose names are nginx keywords. A header that differs from a real one only in the case of
+ * a base64 letter (a different password) must get 401: the check compares bytes.
  * Every refused request gets the JSON-RPC 401 with the Basic challenge and never reaches a node.
  */
-import { renderCredentialMaps } from "../../components/credentialMaps";
+import { renderCredentialChecks } from "../../components/credentialChecks";
 import { PROXY_REALM } from "../../components/nginxConfig";
 import {
   caseTwins,
@@ -44,7 +43,7 @@ beforeAll(async () => {
   const stackFiles = await proxyStackFiles({ allowedSourceRanges: ["127.0.0.0/16"] });
   const files = {
     ...stackFiles,
-    credentialMaps: renderCredentialMaps([VALIDATORS, ...KEYWORD_NAMES].map((username) => ({ username, password: passwordOf(username) }))),
+    credentialFiles: renderCredentialChecks([VALIDATORS, ...KEYWORD_NAMES].map((username) => ({ username, password: passwordOf(username) }))),
   };
   const nodes = new Map<string, ScriptedUpstream>();
   let chainId = 1;

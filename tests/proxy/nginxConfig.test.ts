@@ -5,7 +5,7 @@
  * this folder (credentials.test.ts for hostile Authorization headers).
  */
 import { caseTwins, nginxTest, requireNginx } from "./proxyHarness";
-import { CREDENTIAL_MAP_FILES, renderCredentialMaps } from "../../components/credentialMaps";
+import { CREDENTIALS_FILE, renderCredentialChecks } from "../../components/credentialChecks";
 import { atMostPattern, proxyErrorBody, PROXY_ERRORS, renderNginxConfig, uncountedBodyBytes } from "../../components/nginxConfig";
 import { MIN_CALL_BYTES } from "../../components/nginxConfigScript";
 import { NginxConfigSpec } from "../../components/nginxConfigSpec";
@@ -75,9 +75,9 @@ test("nginx accepts credential maps at their bounds and with client names that a
     { username: "n".repeat(MAX_CLIENT_NAME_LENGTH), password: "\u20ac".repeat(MAX_PASSWORD_LENGTH) },
     ...["default", "include", "hostnames", "volatile", "-", "."].map((username) => ({ username, password: `${username}-password-0123456789` })),
   ];
-  expect(nginxTest(renderNginxConfig(prodLikeSpec()), renderCredentialMaps(credentials))).toEqual({ status: 0, stderr: "" });
+  expect(nginxTest(renderNginxConfig(prodLikeSpec()), renderCredentialChecks(credentials))).toEqual({ status: 0, stderr: "" });
   // No clients at all: empty maps, everyone gets 401.
-  expect(nginxTest(renderNginxConfig(prodLikeSpec()), renderCredentialMaps([]))).toEqual({ status: 0, stderr: "" });
+  expect(nginxTest(renderNginxConfig(prodLikeSpec()), renderCredentialChecks([]))).toEqual({ status: 0, stderr: "" });
 });
 
 test("every proxy error body is a JSON-RPC 2.0 error object", () => {
@@ -87,25 +87,27 @@ test("every proxy error body is a JSON-RPC 2.0 error object", () => {
   }
 });
 
-test("credential maps: the exact Authorization header as key, stable across runs, only base64 and the name in the text", () => {
+test("credential checks: the exact Authorization header compared, stable across runs, only base64 and the name in the text", () => {
   const credentials = [
     { username: "testnet-validators", password: "s3cret-one-0123456789" },
     { username: "other-client", password: "s3cret-one-0123456789" },
   ];
-  const files = renderCredentialMaps(credentials);
-  expect(renderCredentialMaps(credentials)).toEqual(files);
-  expect(Object.keys(files).sort()).toEqual(Object.values(CREDENTIAL_MAP_FILES).sort());
+  const files = renderCredentialChecks(credentials);
+  expect(renderCredentialChecks(credentials)).toEqual(files);
+  expect(Object.keys(files)).toEqual([CREDENTIALS_FILE]);
   const header = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString("base64")}`;
-  expect(files[CREDENTIAL_MAP_FILES.clientNames]).toBe(
-    `"${header("testnet-validators", "s3cret-one-0123456789")}" testnet-validators;\n"${header("other-client", "s3cret-one-0123456789")}" other-client;\n`,
-  );
-  expect(files[CREDENTIAL_MAP_FILES.exactCredentials].split("\n")[0]).toBe(`"${header("testnet-validators", "s3cret-one-0123456789")}" "${header("testnet-validators", "s3cret-one-0123456789")}";`);
+  const check = (u: string, p: string) => `if ($http_authorization = "${header(u, p)}") {\n    set $relay_user "${u}";\n}\n`;
+  expect(files[CREDENTIALS_FILE]).toBe(check("testnet-validators", "s3cret-one-0123456789") + check("other-client", "s3cret-one-0123456789"));
   // Whatever the password holds (quotes, ';', braces, '$', spaces, non-ASCII), the text holds only base64.
-  const hostile = renderCredentialMaps([{ username: "a", password: `"; } include /etc/passwd; { $x \\ \u20ac ~` }]);
-  for (const text of Object.values(hostile)) expect(text).toMatch(/^("Basic [A-Za-z0-9+/]+={0,2}" (a|"Basic [A-Za-z0-9+/]+={0,2}");\n)$/);
-  // A changed password changes both files (the Secret and the pods' annotation change with them).
-  const changed = renderCredentialMaps([{ username: "testnet-validators", password: "s3cret-two-0123456789" }]);
-  expect(changed[CREDENTIAL_MAP_FILES.clientNames]).not.toBe(files[CREDENTIAL_MAP_FILES.clientNames].split("\n")[0] + "\n");
+  const hostile = renderCredentialChecks([{ username: "a", password: `"; } include /etc/passwd; { $x \\ \u20ac ~` }]);
+  expect(hostile[CREDENTIALS_FILE]).toMatch(/^if \(\$http_authorization = "Basic [A-Za-z0-9+/]+={0,2}"\) \{\n {4}set \$relay_user "a";\n\}\n$/);
+  // A changed password changes the file (the Secret and the pods' annotation change with it).
+  const changed = renderCredentialChecks([{ username: "testnet-validators", password: "s3cret-two-0123456789" }]);
+  expect(changed[CREDENTIALS_FILE]).not.toBe(check("testnet-validators", "s3cret-one-0123456789"));
+  // Credentials that differ only in letter case once encoded are two clients: the check compares bytes.
+  const password = "abcdefghijklmnopqrstuvwxyz0123456789";
+  const twin = caseTwins("testnet-validators", password).find((t) => t.username !== "testnet-validators")!;
+  expect(renderCredentialChecks([{ username: "testnet-validators", password }, twin])[CREDENTIALS_FILE].split("if (").length).toBe(3);
 });
 
 test.each<[string, { username: string; password: string }[], RegExp]>([
@@ -122,18 +124,9 @@ test.each<[string, { username: string; password: string }[], RegExp]>([
   ["a ':' in a password", [{ username: "a", password: "x:y" }], /password of "a"/],
   ["a line break in a password", [{ username: "a", password: "line\nbreak" }], /password of "a"/],
   ["a password too long", [{ username: "a", password: "p".repeat(MAX_PASSWORD_LENGTH + 1) }], /password of "a"/],
-])("credential maps refuse %s, without echoing the password", (_what, credentials, message) => {
-  expect(() => renderCredentialMaps(credentials)).toThrow(message);
-  for (const { password } of credentials) if (password.length > 1) expect(() => renderCredentialMaps(credentials)).not.toThrow(password);
-});
-
-test("credential maps refuse two credentials nginx's case-blind map would confuse", () => {
-  const password = "abcdefghijklmnopqrstuvwxyz0123456789";
-  const twin = caseTwins("testnet-validators", password).find((t) => t.username !== "testnet-validators");
-  expect(twin).toBeDefined();
-  const credentials = [{ username: "testnet-validators", password }, twin!];
-  expect(() => renderCredentialMaps(credentials)).toThrow(/credentials of "testnet-validators" and ".*" differ only in letter case/);
-  expect(() => renderCredentialMaps(credentials)).not.toThrow(password);
+])("credential checks refuse %s, without echoing the password", (_what, credentials, message) => {
+  expect(() => renderCredentialChecks(credentials)).toThrow(message);
+  for (const { password } of credentials) if (password.length > 1) expect(() => renderCredentialChecks(credentials)).not.toThrow(password);
 });
 
 test.each([0, 7, 10, 99, 100, 390, 1000, 15015])("the Content-Length pattern of bodies up to %d bytes matches exactly those numbers", (max) => {

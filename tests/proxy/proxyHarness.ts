@@ -26,7 +26,7 @@ import { recordAllStacks } from "../../offline/recordStack";
 import { readStackConfig } from "../../offline/stackConfig";
 import { CONFIG_DIR, CREDENTIALS_SECRET } from "../../components/blockchainProxy";
 import { jsonRpcCallsIn, RELAY_SCRIPT, RELAY_SCRIPT_FILE } from "../../components/nginxConfigScript";
-import { CREDENTIAL_MAP_FILES, renderCredentialMaps } from "../../components/credentialMaps";
+import { CREDENTIALS_FILE, renderCredentialChecks } from "../../components/credentialChecks";
 
 export const NGINX_BINARY = "/usr/sbin/nginx";
 /** The pod's uid (nginx-unprivileged); used when the tests run as root. */
@@ -64,7 +64,7 @@ export interface ProxyStackFiles {
   /** The ConfigMap's other files (the relay script), by name. */
   configFiles: Record<string, string>;
   /** The credentials Secret's files (name -> text), as the prod stack records them. */
-  credentialMaps: Record<string, string>;
+  credentialFiles: Record<string, string>;
   chains: ChainsJsonEntry[];
   /** The prod stack's proxy config as the program validated it (the test's expectations). */
   proxyConfig: {
@@ -134,8 +134,8 @@ export async function proxyStackFiles(overrides: ProxyConfigOverrides = {}): Pro
         .filter((file) => file !== "nginx.conf")
         .map((file) => [file, stringEntry(configMap.inputs.data, file, "ConfigMap blockchain-proxy-config")]),
     ),
-    credentialMaps: Object.fromEntries(
-      Object.values(CREDENTIAL_MAP_FILES).map((file) => [file, stringEntry(credentialsSecret.inputs.stringData, file, `Secret ${CREDENTIALS_SECRET}`)]),
+    credentialFiles: Object.fromEntries(
+      [CREDENTIALS_FILE].map((file) => [file, stringEntry(credentialsSecret.inputs.stringData, file, `Secret ${CREDENTIALS_SECRET}`)]),
     ),
     chains: JSON.parse(stringEntry(chainsSecret.inputs.stringData, "chains.json", "Secret validator-chains")),
     proxyConfig: prod.config.blockchainProxy,
@@ -259,10 +259,10 @@ export function substituteForLoopback(nginxConf: string, sub: LoopbackSubstituti
   return text;
 }
 
-/** The one directory the credential maps are included from. */
+/** The one directory the credential checks are included from. */
 function credentialsDirOf(nginxConf: string): string {
-  const dirs = [...new Set([...nginxConf.matchAll(/^\s*include (\S+)\/[^/\s]+\.map;$/gm)].map((m) => m[1]))];
-  if (dirs.length !== 1) throw new Error(`expected the credential maps to be included from one directory in nginx.conf, found ${JSON.stringify(dirs)}`);
+  const dirs = [...new Set([...nginxConf.matchAll(new RegExp(`^\\s*include (\\S+)\\/${CREDENTIALS_FILE.replace(".", "\\.")};$`, "gm"))].map((m) => m[1]))];
+  if (dirs.length !== 1) throw new Error(`expected the credential checks to be included from one directory in nginx.conf, found ${JSON.stringify(dirs)}`);
   return dirs[0];
 }
 
@@ -325,7 +325,7 @@ export async function startProxy(files: ProxyStackFiles, upstreamFor: (upstreamA
     if (asPodUser) fs.chownSync(path.join(dir, file), POD_UID, POD_UID);
   };
   writeOwned("nginx.conf", config);
-  for (const [file, text] of Object.entries({ ...files.credentialMaps, ...files.configFiles })) writeOwned(file, text);
+  for (const [file, text] of Object.entries({ ...files.credentialFiles, ...files.configFiles })) writeOwned(file, text);
   writeOwned("nginx.out", "");
   if (asPodUser) fs.chownSync(dir, POD_UID, POD_UID);
   // nginx reopens /dev/stdout for the access log: a file (not a pipe owned by root) it can open as uid 101.
@@ -748,7 +748,7 @@ export function expectRawJsonRpcError(response: RawResponse, status: number): vo
  */
 export function nginxTest(
   nginxConf: string,
-  credentialMaps: Record<string, string> = renderCredentialMaps([{ username: "testnet-validators", password: TEST_PROXY_PASSWORD }]),
+  credentialFiles: Record<string, string> = renderCredentialChecks([{ username: "testnet-validators", password: TEST_PROXY_PASSWORD }]),
 ): { status: number | null; stderr: string } {
   requireNginx();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nginx-t-"));
@@ -759,7 +759,7 @@ export function nginxTest(
       .split(`include ${credentialsDirOf(nginxConf)}/`)
       .join(`include ${dir}/`);
     fs.writeFileSync(path.join(dir, "nginx.conf"), text.split(`${CONFIG_DIR}/`).join(`${dir}/`));
-    for (const [file, content] of Object.entries({ ...credentialMaps, [RELAY_SCRIPT_FILE]: RELAY_SCRIPT })) fs.writeFileSync(path.join(dir, file), content);
+    for (const [file, content] of Object.entries({ ...credentialFiles, [RELAY_SCRIPT_FILE]: RELAY_SCRIPT })) fs.writeFileSync(path.join(dir, file), content);
     // nginx reopens /dev/stdout for the access log, which fails on a socket: give it a file.
     const stdout = fs.openSync(path.join(dir, "stdout"), "w");
     const check = spawnSync(NGINX_BINARY, ["-t", "-q", "-p", dir, "-c", path.join(dir, "nginx.conf")], { encoding: "utf8", stdio: ["ignore", stdout, "pipe"] });
