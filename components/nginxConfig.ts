@@ -7,7 +7,7 @@
  * running as a non-root user with a read-only root filesystem and a writable /tmp.
  *
  * The order of answers, as nginx 1.22 really applies it (its phases: reading the request, server
- * rewrite, find config, rewrite, preaccess, access, try_files, content), each step proven on the
+ * rewrite, find config, rewrite, preaccess, access, content), each step proven on the
  * real nginx by tests/proxy/answerOrder.test.ts:
  *  1. 400 / 414 / 431 / 405 / 501: a malformed request line or header, a URI or header too long,
  *     TRACE, an unknown Transfer-Encoding. nginx answers these while reading the request.
@@ -15,15 +15,15 @@
  *  3. 413: the announced Content-Length is over the body limit (checked when the location is found;
  *     the same for every path, so it says nothing about which relay chain IDs exist).
  *  4. 401: the Authorization header is not exactly one client's `Basic <base64(user:password)>`
- *     (rewrite phase of `location /`, which every path lands in: the server-level `if`s of
- *     credentialChecks.ts named no client). No rate limit or connection cap has been touched yet, and an unknown
- *     chain ID looks like a known one. (A second Authorization header is a 400, step 1.)
+ *     (rewrite phase of the location the path lands in, a route's or `location /`: the server-level
+ *     `if`s of credentialChecks.ts named no client). No rate limit or connection cap has been touched
+ *     yet, and an unknown chain ID looks like a known one. (A second Authorization header is a 400, step 1.)
  *  4b. 405 / 415: authenticated, but not a POST, or a body with a Content-Encoding (the call count
  *     cannot read it), in the same rewrite phase.
- *  5. 404: authenticated, but the path names no routed relay chain ID (`try_files` hands the request
- *     to the named location the `$relay_location` map picks; unknown IDs get `@unknown_route`).
+ *  5. 404: authenticated, but the path names no routed relay chain ID (`location /`, after the same
+ *     checks as a route's location).
  *  6. 429: the authenticated client (name, source address, route) is over its rate (limit_req,
- *     preaccess phase of the route's named location: limit_req runs before limit_conn).
+ *     preaccess phase of the route's location: limit_req runs before limit_conn).
  *  7. 503: the client's share of the node (maxConnectionsPerClient per source address,
  *     maxConnectionsPerCredential per credential) or the prod node's concurrency cap is full (limit_conn, same phase, then upstream max_conns).
  *  8. 413: a chunked body grows over the limit while it is read (content phase: the relay script's
@@ -128,6 +128,27 @@ function errorPageDirective(status: number): string {
   return `        error_page ${status} @${PROXY_ERRORS[status].name};`;
 }
 
+/**
+ * What every request must pass before anything else of a location (rewrite phase, in this order):
+ * a client's credentials, a POST, a body the call count can read.
+ */
+function requestChecks(): string[] {
+  return [
+    "            # No client's credentials, byte for byte (the server-level check named none).",
+    '            if ($relay_user = "") {',
+    "                return 401;",
+    "            }",
+    "            # A relay is a JSON-RPC POST: no other method reaches a node (geth answers GET itself).",
+    '            if ($request_method != "POST") {',
+    "                return 405;",
+    "            }",
+    "            # An encoded body would pass the call count uncounted.",
+    "            if ($relay_encoded) {",
+    "                return 415;",
+    "            }",
+  ];
+}
+
 /** A route's limits: its client's rate, the node's cap and the client's share of it (preaccess phase, once per request). */
 function routeLimits(spec: NginxConfigSpec, route: ProxyRoute): string[] {
   return [
@@ -229,7 +250,7 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "",
     "# One worker per CPU the pod may use; each keeps its own pool of idle upstream connections.",
     `worker_processes ${spec.workerProcesses};`,
-    "# The route map, the log's path and each route's rewrite run a regex on every relay: compile them.",
+    "# The route locations, the body length check and each route's rewrite run a regex on every relay: compile them.",
     "pcre_jit on;",
     "# The root filesystem is read-only: the pid file and every temp path live on the /tmp emptyDir.",
     "pid /tmp/nginx.pid;",
@@ -308,15 +329,15 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "",
     "    # Rate limit per authenticated client (name and address) and route: a client flooding one",
     "    # chain cannot use up another client's or another chain's allowance, and requests that fail the",
-    "    # source check or authentication never reach the limit (it lives in the routes' named",
-    "    # locations, after the credential check). nodelay: requests within the burst go straight",
+    "    # source check or authentication never reach the limit (the preaccess phase of a route's",
+    "    # location, after the rewrite phase's credential check). nodelay: requests within the burst go straight",
     "    # through, beyond it they fail fast with 429 instead of queueing behind a validator's timeout.",
     `    limit_req_zone "$relay_user $binary_remote_addr $relay_chain_id" zone=relay_rate:${ZONES.rate} rate=${nginxRate(spec.rateLimit.requestsPerSecond)};`,
     "    limit_req_status 429;",
     "    limit_req_log_level warn;",
     "    # Concurrency cap per prod blockchain node, counted across all workers and all routes to the",
     "    # node: testnet load on prod's nodes stays bounded whatever testnet sends. The key is set only",
-    "    # in a route's named location (an empty key is not counted), so only authenticated relays count.",
+    "    # in a route's location, after its checks (an empty key is not counted): only authenticated relays count.",
     `    limit_conn_zone $blockchain_node zone=upstream_concurrency:${ZONES.nodeConcurrency};`,
     "    # A client's share of each node: one source address (a validator pod) holds at most",
     "    # maxConnectionsPerClient of a node's slots, whatever credentials it sends, so a client that",
@@ -370,12 +391,6 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "        00 1;",
     "    }",
     "",
-    "    # The named location that serves a path, by relay chain ID. pocket-core POSTs to url + \"/\" + path,",
-    "    # so /<id>, /<id>/ and /<id>/<path> all belong to chain <id>.",
-    "    map $uri $relay_location {",
-    "        default @unknown_route;",
-    ...spec.routes.map((route) => `        ~^/${route.relayChainId}(?:/|$) @relay_${route.relayChainId};`),
-    "    }",
     "    # A body announced too short to hold more than maxBatchCalls calls (each at least",
     `    # ${MIN_CALL_BYTES} bytes, {"method":"x"}, and a separator) skips the relay script: the same limits, straight`,
     "    # to the node. Elements naming no method ([1,1], [{},{}]) in it are answered by the node with an",
@@ -391,11 +406,6 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "        default 1;",
     '        "" 0;',
     "        identity 0;",
-    "    }",
-    "    # Exact keys, one per route: a hash lookup, no regular expression on every relay.",
-    '    map "$relay_uncounted:$relay_location" $relay_target {',
-    "        default $relay_location;",
-    ...spec.routes.map((route) => `        "1:@relay_${route.relayChainId}" @direct_${route.relayChainId};`),
     "    }",
     "",
     "    server {",
@@ -415,52 +425,35 @@ export function renderNginxConfig(spec: NginxConfigSpec): string {
     "        }",
     ...credentialCheck(spec.credentialsDir),
     "",
-    "        # Every path lands here and is authenticated first (rewrite phase); only then does try_files",
-    "        # hand it to the route's named location, where the rate limit and the concurrency cap run",
-    "        # (a named location runs the rewrite, preaccess and access phases again). This location",
-    "        # carries no limit, so a client without valid credentials never holds an upstream slot or",
-    "        # spends anyone's rate allowance, and gets the same 401 for every path.",
+    "        # A path that names no routed relay chain ID: the same checks as a relay's, then 404, so a",
+    "        # client without valid credentials gets the same 401 for every path and learns no chain ID.",
     "        location / {",
-    "            # No client's credentials, byte for byte (the server-level check named none).",
-    '            if ($relay_user = "") {',
-    "                return 401;",
-    "            }",
-    "            # A relay is a JSON-RPC POST: no other method reaches a node (geth answers GET itself).",
-    '            if ($request_method != "POST") {',
-    "                return 405;",
-    "            }",
-    "            # An encoded body would pass the call count uncounted.",
-    "            if ($relay_encoded) {",
-    "                return 415;",
-    "            }",
-    "            # try_files needs a file to test first: none exists under this root (Debian's reserved",
-    "            # never-existing path), so the request always goes on to the named location.",
-    "            root /nonexistent;",
-    "            try_files /relay $relay_target;",
-    "            # try_files would stat() that path on every relay: remember that it does not exist.",
-    "            open_file_cache max=8 inactive=60s;",
-    "            open_file_cache_valid 60s;",
-    "            open_file_cache_errors on;",
+    ...requestChecks(),
+    "            return 404;",
     "        }",
     "",
   );
   for (const route of spec.routes) {
     const id = route.relayChainId;
     lines.push(
-      `        # Relay chain ${id} -> ${route.blockchainNode}, for authenticated clients only (reached from`,
-      "        # location / after auth): the limits, then the relay script reads the body and counts its calls.",
-      `        location @relay_${id} {`,
+      `        # Relay chain ${id} -> ${route.blockchainNode}. pocket-core POSTs to url + "/" + path, so /${id},`,
+      `        # /${id}/ and /${id}/<path> all belong to it. The checks (rewrite phase) come before the limits`,
+      "        # (preaccess phase): a request refused there never holds an upstream slot or spends a rate allowance.",
+      `        location ~ ^/${id}(?:/|$) {`,
+      ...requestChecks(),
       ...routeLimits(spec, route),
-      `            set $relay_max_batch_calls ${spec.maxBatchCalls};`,
-      `            set $relay_upstream_location @upstream_${id};`,
-      "            js_content relay.admit;",
-      "        }",
-      `        location @upstream_${id} {`,
+      "            # A body that may hold more than maxBatchCalls calls: the relay script reads it, counts its",
+      "            # calls and hands it to the node's location; break keeps the path for that location's rewrite.",
+      "            if ($relay_uncounted = 0) {",
+      `                set $relay_max_batch_calls ${spec.maxBatchCalls};`,
+      `                set $relay_upstream_location @upstream_${id};`,
+      "                break;",
+      "                js_content relay.admit;",
+      "            }",
+      "            # A body too short to hold more than maxBatchCalls calls: straight to the node.",
       ...relayToNode(spec, route),
       "        }",
-      "        # A body too short to hold more than maxBatchCalls calls: the limits, then straight to the node.",
-      `        location @direct_${id} {`,
-      ...routeLimits(spec, route),
+      `        location @upstream_${id} {`,
       ...relayToNode(spec, route),
       "        }",
       "",
