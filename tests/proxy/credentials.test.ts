@@ -25,6 +25,9 @@ import {
 const VALIDATORS = "testnet-validators";
 /** Client names nginx's map block would read as keywords if they were keys (they are values here). */
 const KEYWORD_NAMES = ["default", "include", "hostnames", "volatile"];
+/** Two clients whose headers differ only in the case of one base64 letter: each is its own client. */
+const CASE_BASE = { username: "case-base", password: "abcdefghijklmnopqrstuvwxyz0123456789" };
+const CASE_TWIN = caseTwins(CASE_BASE.username, CASE_BASE.password).find((twin) => twin.username !== CASE_BASE.username)!;
 const passwordOf = (name: string) => (name === VALIDATORS ? TEST_PROXY_PASSWORD : `${name}-password-4b1e9d0c7a`);
 const encode = (text: string) => Buffer.from(text, "utf8").toString("base64");
 const basic = (name: string, password: string) => `Basic ${encode(`${name}:${password}`)}`;
@@ -43,7 +46,7 @@ beforeAll(async () => {
   const stackFiles = await proxyStackFiles({ allowedSourceRanges: ["127.0.0.0/16"] });
   const files = {
     ...stackFiles,
-    credentialFiles: renderCredentialChecks([VALIDATORS, ...KEYWORD_NAMES].map((username) => ({ username, password: passwordOf(username) }))),
+    credentialFiles: renderCredentialChecks([...[VALIDATORS, ...KEYWORD_NAMES].map((username) => ({ username, password: passwordOf(username) })), CASE_BASE, CASE_TWIN]),
   };
   const nodes = new Map<string, ScriptedUpstream>();
   let chainId = 1;
@@ -85,7 +88,7 @@ test("each client, keyword names included, authenticates with its exact header a
 });
 
 test.each<[string, () => string[]]>([
-  ["no Authorization header (a client named default is not the map's default)", () => []],
+  ["no Authorization header (a client named default is not a default)", () => []],
   ["an empty Authorization header", () => ["Authorization: "]],
   ["the scheme alone", () => ["Authorization: Basic"]],
   ["lower-case scheme", () => [`Authorization: ${basic(VALIDATORS, TEST_PROXY_PASSWORD).replace("Basic", "basic")}`]],
@@ -100,21 +103,21 @@ test.each<[string, () => string[]]>([
   ["a client's name with an empty password", () => [`Authorization: ${basic(VALIDATORS, "")}`]],
   ["a client's name alone", () => [`Authorization: Basic ${encode(VALIDATORS)}`]],
   ["a wrong password", () => [`Authorization: ${basic(VALIDATORS, `${TEST_PROXY_PASSWORD}x`)}`]],
-  ["a map key's quoting and a directive in the header", () => [`Authorization: "${basic(VALIDATORS, TEST_PROXY_PASSWORD)}" default; include /etc/passwd;`]],
-  ["a map keyword as the credential", () => ["Authorization: default"]],
+  ["a quoted credential and a directive in the header", () => [`Authorization: "${basic(VALIDATORS, TEST_PROXY_PASSWORD)}" default; include /etc/passwd;`]],
+  ["an nginx keyword as the credential", () => ["Authorization: default"]],
 ])("401, and no node reached, for %s", async (_what, headers) => {
   const before = requestsAtNodes();
   expectRefused(await relay(headers()));
   expect(requestsAtNodes()).toBe(before);
 });
 
-test("a header equal to a client's but for the case of base64 letters (another password nginx's map cannot tell apart) gets 401", async () => {
+test("a header equal to a client's but for the case of base64 letters (another password) gets 401", async () => {
   const twins = caseTwins(VALIDATORS, TEST_PROXY_PASSWORD);
   expect(twins.length).toBeGreaterThan(0);
   const before = requestsAtNodes();
   for (const twin of twins) {
     const header = basic(twin.username, twin.password);
-    // Only the case differs: the same key to nginx's case-blind map lookup.
+    // Only the case differs: a case-blind comparison would take it for the client's.
     expect(header.toLowerCase()).toBe(basic(VALIDATORS, TEST_PROXY_PASSWORD).toLowerCase());
     expectRefused(await relay([`Authorization: ${header}`]));
   }
@@ -122,6 +125,14 @@ test("a header equal to a client's but for the case of base64 letters (another p
   const swapped = basic(VALIDATORS, TEST_PROXY_PASSWORD).replace(/(?<=^Basic .*)[A-Za-z]/g, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()));
   expectRefused(await relay([`Authorization: ${swapped}`]));
   expect(requestsAtNodes()).toBe(before);
+});
+
+test("two clients whose credentials differ only in letter case once encoded are two clients, each logged by its own name", async () => {
+  expect(CASE_TWIN).toBeDefined();
+  expect(basic(CASE_TWIN.username, CASE_TWIN.password).toLowerCase()).toBe(basic(CASE_BASE.username, CASE_BASE.password).toLowerCase());
+  for (const client of [CASE_BASE, CASE_TWIN]) expect((await relay([`Authorization: ${basic(client.username, client.password)}`])).status).toBe(200);
+  await new Promise((resolve) => setTimeout(resolve, 1200)); // the access log is flushed within 1 s
+  for (const client of [CASE_BASE, CASE_TWIN]) expect(proxy.output()).toContain(`"user":"${client.username}"`);
 });
 
 test("several Authorization headers are refused whatever their order (nginx: 400 before any phase)", async () => {
