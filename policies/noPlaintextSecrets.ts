@@ -101,7 +101,7 @@ function checkEnv(resource: PolicyResource): Violation[] {
 
 export const noPlaintextSecrets: PolicyDefinition<Record<string, never>> = definePolicy({
   name: "no-plaintext-secrets",
-  description: "No ConfigMap or container env var may carry a credential (password, basic-auth, htpasswd line, credential map entry): credentials belong in Secrets.",
+  description: "No ConfigMap or container env var may carry a credential (password, basic-auth, htpasswd line, nginx credential check or map entry): credentials belong in Secrets.",
   enforcementLevel: "mandatory",
   config: noPlaintextSecretsConfig as unknown as PolicyDefinition<Record<string, never>>["config"],
   checkResource: (resource) => (resource.type === CONFIG_MAP_TYPE ? checkConfigMap(resource) : checkEnv(resource)),
