@@ -81,7 +81,7 @@ export function proxyNginxSpec(args: Pick<BlockchainProxyArgs, "proxy" | "blockc
 }
 
 /**
- * A one-way digest of the credential maps that changes whenever they do: scrypt (N=2^15, r=8, p=1,
+ * A one-way digest of the credential files (the checks nginx includes) that changes whenever they do: scrypt (N=2^15, r=8, p=1,
  * 32 MiB a guess), so that testing guessed passwords against it is as slow as against a stretched
  * password hash. Deterministic: the same credentials give the same digest, so no roll without a change.
  */
@@ -166,7 +166,7 @@ export class BlockchainProxy extends pulumi.ComponentResource {
             metadata: {
               labels: appLabels,
               // A config change rolls the pods: a mounted ConfigMap alone would not reload nginx.
-              // A credential change rolls them too (nginx reads the credential maps only at start).
+              // A credential change rolls them too (nginx reads the credential checks only at start).
               annotations: {
                 "relay-budget/config-sha256": crypto.createHash("sha256").update(nginxConf).update(RELAY_SCRIPT).digest("hex"),
                 "relay-budget/credentials-scrypt": credentialsDigest,

@@ -1,13 +1,13 @@
 /**
  * no-plaintext-secrets (resource, mandatory): no ConfigMap and no container env var carries a
  * credential. Both are stored and shown in plain text by Kubernetes (kubectl describe, logs of
- * admission webhooks), whether or not Pulumi marked the value secret: the proxy's credential maps
+ * admission webhooks), whether or not Pulumi marked the value secret: the proxy's credential checks
  * (reversible Basic credentials) and the validators' chains.json passwords belong in Secrets.
  *
- * Detection looks for credential *values* (an htpasswd line, an nginx map entry keyed by a Basic
- * credential, a `password: ...` assignment, a URL with a password, an Authorization header, a
+ * Detection looks for credential *values* (an htpasswd line, an nginx credential check or map entry
+ * keyed by a Basic credential, a `password: ...` assignment, a URL with a password, an Authorization header, a
  * private key), not the mere word, so a comment about credentials or the `include` of a credential
- * map in a config passes. Messages never repeat the value.
+ * file in a config passes. Messages never repeat the value.
  * A value unknown during preview is checked before the update step, when it is known.
  */
 import { RESOURCE_TYPES } from "../graph/resourceTypes";

@@ -21,7 +21,7 @@ export const MAX_REQUESTS_PER_SECOND = 100_000;
 export const MAX_BURST = 100_000;
 /** nginx worker processes: one per CPU of the pod's limit. */
 export const MAX_WORKER_PROCESSES = 64;
-/** Proxy client names (the config's usernames) and their passwords: the credential map's keys must fit nginx's map hash bucket. */
+/** Proxy client names (the config's usernames) and their passwords: far beyond any real one, short enough that each client's credential check stays one short line of the Secret. */
 export const MAX_CLIENT_NAME_LENGTH = 64;
 export const MAX_PASSWORD_LENGTH = 128;
 /** Connections beyond the relays' own that workerConnections must leave: handshakes, refused clients, idle keep-alives, probes. */

@@ -1,6 +1,6 @@
 /**
  * The pure side of the proxy config: stable text (no diff on every `pulumi up`), bad specs refused
- * with a message naming the field, and the credential maps' text (what it may hold, what it
+ * with a message naming the field, and the credential checks' text (what it may hold, what it
  * refuses). That nginx runs the text and authenticates with it is proven by the other tests of
  * this folder (credentials.test.ts for hostile Authorization headers).
  */
@@ -68,7 +68,7 @@ test.each<[string, (spec: NginxConfigSpec) => void]>([
   expect(nginxTest(renderNginxConfig(spec))).toEqual({ status: 0, stderr: "" });
 });
 
-test("nginx accepts credential maps at their bounds and with client names that are map keywords (nginx -t)", () => {
+test("nginx accepts credential checks at their bounds and with client names that are nginx keywords (nginx -t)", () => {
   requireNginx();
   const credentials = [
     // The longest name and the longest password in bytes (3 UTF-8 bytes a UTF-16 unit).
@@ -76,7 +76,7 @@ test("nginx accepts credential maps at their bounds and with client names that a
     ...["default", "include", "hostnames", "volatile", "-", "."].map((username) => ({ username, password: `${username}-password-0123456789` })),
   ];
   expect(nginxTest(renderNginxConfig(prodLikeSpec()), renderCredentialChecks(credentials))).toEqual({ status: 0, stderr: "" });
-  // No clients at all: empty maps, everyone gets 401.
+  // No clients at all: no checks, everyone gets 401.
   expect(nginxTest(renderNginxConfig(prodLikeSpec()), renderCredentialChecks([]))).toEqual({ status: 0, stderr: "" });
 });
 

@@ -1,5 +1,5 @@
 /**
- * Runs the blockchain proxy for real: the nginx binary with the exact nginx.conf and credential maps the
+ * Runs the blockchain proxy for real: the nginx binary with the exact nginx.conf and credential checks the
  * prod stack records, in front of loopback JSON-RPC servers, reached with the chains.json the
  * testnet stack records.
  *
@@ -223,7 +223,7 @@ function replaceCounted(text: string, pattern: RegExp, replacement: (match: stri
 }
 
 export interface LoopbackSubstitution {
-  /** Directory for pid, temp paths, credential maps and logs. */
+  /** Directory for pid, temp paths, credential checks and logs. */
   dir: string;
   proxyPort: number;
   healthPort: number;
@@ -254,7 +254,7 @@ export function substituteForLoopback(nginxConf: string, sub: LoopbackSubstituti
     for (const range of others) text = replaceCounted(text, new RegExp(`^\\s*${escapeRegExp(range)} 1;\n`, "gm"), () => "", `allowed range ${range}`);
   }
   text = replaceCounted(text, /(?<=[\s"'])\/tmp\//g, () => `${sub.dir}/`, "/tmp path");
-  text = replaceCounted(text, new RegExp(`include ${escapeRegExp(credentialsDir)}/`, "g"), () => `include ${sub.dir}/`, "credential map path");
+  text = replaceCounted(text, new RegExp(`include ${escapeRegExp(credentialsDir)}/`, "g"), () => `include ${sub.dir}/`, "credential file path");
   if (text.includes(`${CONFIG_DIR}/`)) text = text.split(`${CONFIG_DIR}/`).join(`${sub.dir}/`);
   return text;
 }
