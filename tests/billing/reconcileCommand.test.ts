@@ -233,6 +233,7 @@ describe("bad input: exit 2, one line naming the file, the row and the column, n
     await connection.run(`CREATE TABLE copies AS SELECT ROW_NUMBER() OVER () AS n, * FROM read_parquet('${fixture("detailed-202106.parquet")}'), range(200) AS copy(k)`);
     await connection.run(`COPY (SELECT * EXCLUDE (n, k) REPLACE (CASE WHEN n = 4500 THEN NULL ELSE cost END AS cost) FROM copies ORDER BY n) TO '${file}' (FORMAT parquet, ROW_GROUP_SIZE 2048)`);
     connection.closeSync();
+    instance.closeSync();
     await expectBad(["--billing", file], `${file}: row 4500 (row group 2): column cost: missing or empty (required)`);
   });
 
