@@ -25,8 +25,8 @@ const MAX_CREDENTIAL_LENGTH = "Basic ".length + 4 * Math.ceil((MAX_CLIENT_NAME_L
  *         set $relay_user "testnet-validators";
  *     }
  *
- * nginx.conf includes it in the server block, after the source check: `location /` refuses a
- * request whose `$relay_user` stayed empty. An `if` compares bytes (lengths first, then the bytes),
+ * nginx.conf includes it in the server block, after the source check: every location's first check
+ * refuses a request whose `$relay_user` stayed empty. An `if` compares bytes (lengths first, then the bytes),
  * so a header that differs in letter case, or in anything, names no client; a server-level `if`
  * only sets a variable (the location is found afterwards), the use nginx documents as safe.
  *

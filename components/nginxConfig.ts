@@ -84,7 +84,7 @@ function credentialCheck(credentialsDir: string): string[] {
   return [
     "        # The client a request is: the Authorization header (\"Basic <base64>\") equal, byte for byte, to",
     "        # one client's credential in the mounted Secret, one `if` per client; empty for every other",
-    "        # request, in the limits' keys and the log. Only sets the name: location / refuses an empty one.",
+    "        # request, in the limits' keys and the log. Only sets the name: each location's checks refuse an empty one.",
     "        # nginx reads the file at start and reload, and a change of credentials rolls the pods.",
     `        include ${credentialsDir}/${CREDENTIALS_FILE};`,
   ];

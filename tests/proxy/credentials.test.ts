@@ -15,6 +15,7 @@ import {
   RawResponse,
   RunningProxy,
   ScriptedUpstream,
+  sleep,
   startProxy,
   startScriptedUpstream,
   stopAllProxies,
@@ -131,7 +132,7 @@ test("two clients whose credentials differ only in letter case once encoded are 
   expect(CASE_TWIN).toBeDefined();
   expect(basic(CASE_TWIN.username, CASE_TWIN.password).toLowerCase()).toBe(basic(CASE_BASE.username, CASE_BASE.password).toLowerCase());
   for (const client of [CASE_BASE, CASE_TWIN]) expect((await relay([`Authorization: ${basic(client.username, client.password)}`])).status).toBe(200);
-  await new Promise((resolve) => setTimeout(resolve, 1200)); // the access log is flushed within 1 s
+  await sleep(1200); // the access log is flushed within 1 s
   for (const client of [CASE_BASE, CASE_TWIN]) expect(proxy.output()).toContain(`"user":"${client.username}"`);
 });
 

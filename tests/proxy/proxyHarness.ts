@@ -134,9 +134,7 @@ export async function proxyStackFiles(overrides: ProxyConfigOverrides = {}): Pro
         .filter((file) => file !== "nginx.conf")
         .map((file) => [file, stringEntry(configMap.inputs.data, file, "ConfigMap blockchain-proxy-config")]),
     ),
-    credentialFiles: Object.fromEntries(
-      [CREDENTIALS_FILE].map((file) => [file, stringEntry(credentialsSecret.inputs.stringData, file, `Secret ${CREDENTIALS_SECRET}`)]),
-    ),
+    credentialFiles: { [CREDENTIALS_FILE]: stringEntry(credentialsSecret.inputs.stringData, CREDENTIALS_FILE, `Secret ${CREDENTIALS_SECRET}`) },
     chains: JSON.parse(stringEntry(chainsSecret.inputs.stringData, "chains.json", "Secret validator-chains")),
     proxyConfig: prod.config.blockchainProxy,
     proxyImage: containers[0].image,
@@ -261,7 +259,7 @@ export function substituteForLoopback(nginxConf: string, sub: LoopbackSubstituti
 
 /** The one directory the credential checks are included from. */
 function credentialsDirOf(nginxConf: string): string {
-  const dirs = [...new Set([...nginxConf.matchAll(new RegExp(`^\\s*include (\\S+)\\/${CREDENTIALS_FILE.replace(".", "\\.")};$`, "gm"))].map((m) => m[1]))];
+  const dirs = [...new Set([...nginxConf.matchAll(new RegExp(`^\\s*include (\\S+)/${escapeRegExp(CREDENTIALS_FILE)};$`, "gm"))].map((m) => m[1]))];
   if (dirs.length !== 1) throw new Error(`expected the credential checks to be included from one directory in nginx.conf, found ${JSON.stringify(dirs)}`);
   return dirs[0];
 }
