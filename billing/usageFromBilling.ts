@@ -7,7 +7,7 @@
  * dropped in silence.
  */
 import type { BilledLine } from "./billedLine";
-import type { InternetDestination, UsageKey } from "../usage/usageFileSchema";
+import type { InternetDestination, UsageKey } from "../usage/usageKeys";
 
 /** Where a traffic SKU's GiB go: a usage key, and for internet egress the destination continent. */
 export interface TrafficSku {

@@ -8,7 +8,7 @@
  */
 import * as path from "path";
 import { PriceCatalog, loadCatalog } from "../catalog/catalog";
-import { CostComparison, compareChanges, compareCosts, firstInvalidInput, invalidFieldPath } from "../cost/costComparison";
+import { CostComparison, changeSides, comparePricedSides, firstInvalidInput, invalidFieldPath, priceSide, type PricedSide } from "../cost/costComparison";
 import { costReportDocument, roundTotals } from "../cost/costReport";
 import { money } from "../cost/money";
 import { InputError, PreviewFailedError } from "../cost/sources/inputError";
@@ -21,8 +21,7 @@ import { EXIT_OVER_THRESHOLD, EXIT_PREVIEW_FAILED, type CommandOutput } from "./
 import { renderEstimateTable } from "./renderTable";
 import { catalogFromBilling } from "../review/billingCalibration";
 import { usageTableLines } from "./renderUsage";
-import { priceResources } from "../cost/engine";
-import type { ResourceRecord } from "../graph/resourceRecord";
+import type { DeploymentRecord } from "../cost/sources/deploymentResource";
 import { readStackUsageFile } from "../usage/readUsageFile";
 import { priceUsage } from "../usage/priceUsage";
 import type { StackUsage } from "../usage/usageModel";
@@ -80,20 +79,25 @@ function policyVerdicts(stack: string | undefined, preview: PreviewChanges, usag
  * of the changes, a fixture): an address it lacks is not checked here, `review` checks every one
  * against the whole program.
  */
-function usageOfStack(stack: string | undefined, given: string | undefined, before: ResourceRecord[] | null, after: ResourceRecord[], catalog: PriceCatalog): StackUsage | undefined {
+function usageOfStack(stack: string | undefined, given: string | undefined, before: PricedSide | null, after: PricedSide, catalog: PriceCatalog): StackUsage | undefined {
   const usageFile = given !== undefined || (stack && (STACKS as readonly string[]).includes(stack)) ? readStackUsageFile(stack ?? "", given) : undefined;
-  const side = (records: ResourceRecord[]) => ({ records, priced: priceResources(records, catalog) });
-  return priceUsage([{ stack: stack ?? "", usageFile, before: before ? side(before) : null, after: side(after), partial: true }], catalog)[0];
+  return priceUsage([{ stack: stack ?? "", usageFile, before, after, partial: true }], catalog)[0];
+}
+
+/** A side without the resources the stack only reads (owned, and paid for, elsewhere): no usage of this stack's. */
+function ownedOnly(side: PricedSide): PricedSide {
+  const owned = side.records.map((record) => !(record as DeploymentRecord).external);
+  return { records: side.records.filter((_, index) => owned[index]), priced: side.priced.filter((_, index) => owned[index]) };
 }
 
 function estimatePreview(file: string, catalog: PriceCatalog, withPolicies: boolean, usage?: string): EstimatedStack {
   const shownFile = path.basename(file);
   const preview = readPreviewDocument(file);
-  const comparison = compareChanges(preview.changes, catalog);
+  // Each side priced once: the comparison and the usage lines read the same prices.
+  const [before, after] = changeSides(preview.changes, catalog);
+  const comparison = comparePricedSides(before, after);
   failInvalid(comparison, shownFile, (urn, side) => preview.locations.get(urn)?.[side]);
-  const before = preview.changes.flatMap((change) => (change.before ? [change.before] : []));
-  const after = preview.changes.flatMap((change) => (change.after && !change.after.external ? [change.after] : []));
-  const stackUsage = usageOfStack(preview.stack, usage, before, after, catalog);
+  const stackUsage = usageOfStack(preview.stack, usage, before, ownedOnly(after), catalog);
   return {
     usage: stackUsage,
     stack: preview.stack ?? shownFile,
@@ -148,10 +152,11 @@ export function runEstimate(options: EstimateOptions, catalog: PriceCatalog = lo
   if (options.state !== undefined) {
     const shownFile = path.basename(options.state);
     const state = readStackExport(options.state);
-    const comparison = compareCosts(null, state.resources, catalog);
+    const side = priceSide(state.resources, catalog);
+    const comparison = comparePricedSides(null, side);
     failInvalid(comparison, shownFile, (urn) => state.locations.get(urn));
     const stack = comparison.lines.map((l) => l.urn.split("::")[0]?.split(":")[2]).find(Boolean) ?? shownFile;
-    const usage = usageOfStack(stack, options.usage, null, state.resources, catalog);
+    const usage = usageOfStack(stack, options.usage, null, side, catalog);
     const estimated: EstimatedStack = { stack, file: shownFile, comparison, coverage: { complete: true, omittedSames: 0, errors: [], state: true }, usage };
     return { text: render([estimated], options.format, catalog), overThreshold: thresholdBreaches([estimated], options), failedPreviews: [] };
   }

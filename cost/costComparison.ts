@@ -58,8 +58,17 @@ function lineKeys(records: ResourceRecord[]): string[] {
   });
 }
 
-function priceSide(records: ResourceRecord[], catalog: PriceCatalog): { byKey: Map<string, PricedResource>; keys: string[] } {
-  const priced = priceResources(records, catalog);
+/** One side's records and their prices, index by index: the side priced as one graph. */
+export interface PricedSide {
+  records: ResourceRecord[];
+  priced: PricedResource[];
+}
+
+export function priceSide(records: ResourceRecord[], catalog: PriceCatalog): PricedSide {
+  return { records, priced: priceResources(records, catalog) };
+}
+
+function keyedSide({ records, priced }: PricedSide): { byKey: Map<string, PricedResource>; keys: string[] } {
   const keys = lineKeys(records);
   const byKey = new Map<string, PricedResource>();
   priced.forEach((resource, index) => {
@@ -76,8 +85,13 @@ export function monthlyOf(priced: PricedResource | null): number {
 
 /** Lines up before and after graphs by URN; `before: null` means "no before at all" (a state estimate). */
 export function compareCosts(before: ResourceRecord[] | null, after: ResourceRecord[], catalog: PriceCatalog): CostComparison {
-  const beforeSide = before ? priceSide(before, catalog) : { byKey: new Map<string, PricedResource>(), keys: [] };
-  const afterSide = priceSide(after, catalog);
+  return comparePricedSides(before ? priceSide(before, catalog) : null, priceSide(after, catalog));
+}
+
+/** compareCosts over sides already priced (a caller that prices usage over the same sides prices them once). */
+export function comparePricedSides(before: PricedSide | null, after: PricedSide): CostComparison {
+  const beforeSide = before ? keyedSide(before) : { byKey: new Map<string, PricedResource>(), keys: [] };
+  const afterSide = keyedSide(after);
   const beforePriced = beforeSide.byKey;
   const afterPriced = afterSide.byKey;
   const order: string[] = [];
@@ -128,9 +142,14 @@ export function countedTotals(lines: CostLine[]): CostTotals {
 
 /** Changes pairing a preview's states: both sides priced together per side. */
 export function compareChanges(changes: { before?: ResourceRecord; after?: ResourceRecord }[], catalog: PriceCatalog): CostComparison {
+  return comparePricedSides(...changeSides(changes, catalog));
+}
+
+/** A preview's two sides, each priced as one graph. */
+export function changeSides(changes: { before?: ResourceRecord; after?: ResourceRecord }[], catalog: PriceCatalog): [PricedSide, PricedSide] {
   const before = changes.flatMap((change) => (change.before ? [change.before] : []));
   const after = changes.flatMap((change) => (change.after ? [change.after] : []));
-  return compareCosts(before, after, catalog);
+  return [priceSide(before, catalog), priceSide(after, catalog)];
 }
 
 /** Where an invalid value sits in a resource: "inputs.<path>" or "outputs.<path>" (a bare path is an input). */

@@ -6,7 +6,9 @@
  */
 import * as path from "path";
 import type { PriceCatalog } from "../catalog/catalog";
-import { aggregateBillingFiles } from "../billing/duckdbEngine";
+// DuckDB (a native binding) is required when a bill is read, not when this module loads: `estimate`
+// imports it for --prices-from-billing and must start fast without one (bench/cost.ts (c)).
+import type * as DuckdbEngine from "../billing/duckdbEngine";
 import { declaredStack } from "../billing/declaredResources";
 import { learnPrices, type LearnedCatalog } from "../billing/learnedPrices";
 import { ENGINE_HOURS_PER_MONTH, reconcile } from "../billing/reconcileReport";
@@ -17,9 +19,15 @@ import type { PricedResource } from "../cost/model";
 import { roundMoney } from "../cost/money";
 import type { ResourceRecord } from "../graph/resourceRecord";
 
+/** The bill's lines, DuckDB loaded only now. */
+function readBill(files: string[]): ReturnType<typeof DuckdbEngine.aggregateBillingFiles> {
+  const { aggregateBillingFiles }: typeof DuckdbEngine = require("../billing/duckdbEngine");
+  return aggregateBillingFiles(files);
+}
+
 /** The catalog priced from the bill, and the sentence the review prints under its prices. */
 export async function catalogFromBilling(files: string[], catalog: PriceCatalog): Promise<LearnedCatalog & { note: string }> {
-  const bill = await aggregateBillingFiles(files);
+  const bill = await readBill(files);
   const learned = learnPrices(bill.lines, catalog, null);
   const names = files.map((file) => path.basename(file)).join(", ");
   const note =
@@ -63,7 +71,7 @@ function billedBefore(priced: PricedResource, billedNet: number, month: string, 
  * stack's lines the baseline does not declare are left out of both sides and said.
  */
 export async function reviewWithBilledBaseline(review: CostReview, baselines: { stack: string; file: string; records: ResourceRecord[] }[], files: string[], month: string, catalog: PriceCatalog): Promise<CostReview> {
-  const bill = await aggregateBillingFiles(files);
+  const bill = await readBill(files);
   const stacks = baselines.map((baseline) => ({ declared: declaredStack(baseline.stack, baseline.records, catalog, baseline.file), predictedFrom: `baseline ${path.basename(baseline.file)}` }));
   const reconciled = reconcile({ engine: "DuckDB", inputs: bill.inputs, inputLabel: files.join(", "), lines: bill.lines, stacks, months: [month] }).months[0];
   const notes: string[] = [];

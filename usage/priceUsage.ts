@@ -14,7 +14,7 @@ import type { ResourceRecord } from "../graph/resourceRecord";
 import { statedDemandOf } from "../graph/statedPodGroup";
 import type { ReadUsageFile } from "./readUsageFile";
 import { ResolvedFigure, resolveUsage } from "./resolveUsage";
-import { DEFAULT_BILLING_ACCOUNT, InternetDestination } from "./usageFileSchema";
+import { DEFAULT_BILLING_ACCOUNT, type InternetDestination } from "./usageKeys";
 import type { StackUsage, UsageLine, UsageNotStated } from "./usageModel";
 import { BILLING_USAGE_KEYS, KEYS_BY_KIND, UsageTarget, usageTargets } from "./usageTargets";
 

@@ -5,10 +5,18 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
-import { z } from "zod";
+import type * as Yaml from "yaml";
+import type { z } from "zod";
 import { InputError } from "../cost/sources/inputError";
-import { INTERNET_DESTINATIONS, USAGE_KEYS, UsageFile, usageFileSchema } from "./usageFileSchema";
+import type * as UsageFileSchema from "./usageFileSchema";
+import type { UsageFile } from "./usageFileSchema";
+import { INTERNET_DESTINATIONS, USAGE_KEYS } from "./usageKeys";
+
+// The YAML parser and the schema (zod: about 170 modules between them) load when a usage file is
+// read, not with this module: `estimate` of a preview whose stack has no usage file starts without
+// them (bench/cost.ts (c)).
+const yaml = (): typeof Yaml => require("yaml");
+const usageFileSchema = (): typeof UsageFileSchema.usageFileSchema => (require("./usageFileSchema") as typeof UsageFileSchema).usageFileSchema;
 
 export interface ReadUsageFile {
   file: string;
@@ -48,7 +56,7 @@ export function readUsageFile(file: string, shown: string = file): UsageFile {
   }
   let document: unknown;
   try {
-    document = parse(text);
+    document = yaml().parse(text);
   } catch (err) {
     throw new InputError(shown, "", `not YAML (${(err as Error).message.split("\n")[0]})`);
   }
@@ -57,7 +65,7 @@ export function readUsageFile(file: string, shown: string = file): UsageFile {
 
 /** Validates a parsed usage document; the first problem as one line. */
 export function parseUsageFile(document: unknown, shown: string): UsageFile {
-  const parsed = usageFileSchema.safeParse(document ?? {});
+  const parsed = usageFileSchema().safeParse(document ?? {});
   if (parsed.success) return parsed.data;
   throw new InputError(shown, ...describeUsageIssue(parsed.error.issues[0], document));
 }
@@ -76,7 +84,7 @@ function describeUsageIssue(issue: z.core.$ZodIssue, document: unknown): [string
 
 function allowedKeys(at: string[]): string[] {
   // Inside an entry (resource_usage.<address> or its internet_egress_gb) or at the top.
-  if (at.length === 0) return Object.keys(usageFileSchema.shape);
+  if (at.length === 0) return Object.keys(usageFileSchema().shape);
   if (at[at.length - 1] === "internet_egress_gb") return [...INTERNET_DESTINATIONS];
   return [...USAGE_KEYS, "source", "inferred"];
 }

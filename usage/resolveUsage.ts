@@ -5,7 +5,8 @@
  * matching nothing, a key that applies to none of the resources it reaches are one-line errors.
  */
 import { InputError } from "../cost/sources/inputError";
-import { USAGE_KEYS, UsageEntry, UsageFile, UsageKey } from "./usageFileSchema";
+import type { UsageEntry, UsageFile } from "./usageFileSchema";
+import { USAGE_KEYS, type UsageKey } from "./usageKeys";
 import { KEYS_BY_KIND, UsageTarget, kindOfType } from "./usageTargets";
 
 /** One stated figure and where it comes from. */

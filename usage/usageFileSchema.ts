@@ -6,28 +6,12 @@
  * they are plausible (`inferred`): exactly one of the two.
  */
 import { z } from "zod";
+import { INTERNET_DESTINATIONS, USAGE_KEYS, type InternetDestination } from "./usageKeys";
 
-/** Continents an internet destination may be, as Google prices them: China and Australia apart. */
-export const INTERNET_DESTINATIONS = ["north_america", "south_america", "europe", "africa", "asia", "china", "oceania", "australia"] as const;
-export type InternetDestination = (typeof INTERNET_DESTINATIONS)[number];
 
 const gb = z.number({ error: "must be a number of GB" }).min(0, "must be 0 or more GB").refine(Number.isFinite, "must be a finite number of GB");
 
 const internetEgressSchema = z.strictObject(Object.fromEntries(INTERNET_DESTINATIONS.map((d) => [d, gb.optional()])) as Record<InternetDestination, z.ZodOptional<typeof gb>>);
-
-/** The keys a usage entry may state; each applies to some kinds of resource (usage/usageTargets.ts). */
-export const USAGE_KEYS = [
-  "nodes",
-  "storage_gb",
-  "monthly_ingress_data_gb",
-  "same_zone_egress_gb",
-  "inter_zone_egress_gb",
-  "inter_region_north_america_egress_gb",
-  "internet_egress_gb",
-  "load_balancer_data_gb",
-  "cloud_nat_data_gb",
-] as const;
-export type UsageKey = (typeof USAGE_KEYS)[number];
 
 export const usageEntrySchema = z
   .strictObject({
@@ -73,6 +57,3 @@ export const usageFileSchema = z.strictObject({
   resource_usage: z.record(z.string(), usageEntrySchema).default({}),
 });
 export type UsageFile = z.infer<typeof usageFileSchema>;
-
-/** The billing account a usage file's stack bills to when the file names none. */
-export const DEFAULT_BILLING_ACCOUNT = "default";

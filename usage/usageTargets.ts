@@ -9,7 +9,7 @@ import type { PricedResource } from "../cost/model";
 import type { ResourceRecord } from "../graph/resourceRecord";
 import { NODE_POOL_TYPE, RESOURCE_TYPES } from "../graph/resourceTypes";
 import { StatedDemand, StatedPodGroup, statedDemandOf } from "../graph/statedPodGroup";
-import { USAGE_KEYS, type UsageKey } from "./usageFileSchema";
+import { USAGE_KEYS, type UsageKey } from "./usageKeys";
 
 export type UsageTargetKind = "cluster" | "nodePool" | "statedWorkload" | "workload" | "forwardingRule" | "snapshot";
 

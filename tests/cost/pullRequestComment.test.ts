@@ -1,6 +1,7 @@
 /**
  * The PR comment (`estimate --preview prod --preview testnet --format markdown`), the
- * --fail-above guardrails, and that `estimate`/`--help` never load a Pulumi SDK.
+ * --fail-above guardrails, and what `estimate`/`--help` never load (a Pulumi SDK; DuckDB without a bill;
+ * YAML and zod without a usage file).
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -106,21 +107,39 @@ describe("--fail-above guardrails", () => {
   });
 });
 
-describe("estimate and --help never load a Pulumi SDK", () => {
+/** What a process loaded, by package: the Pulumi SDKs, DuckDB (a native binding), and the usage file's YAML parser and schema library. */
+const HEAVY_PACKAGES = /node_modules[\\\\/](@pulumi[\\\\/](?:pulumi|gcp|kubernetes|policy)|@duckdb[\\\\/][^\\\\/]+|zod|yaml)[\\\\/]/;
+
+describe("estimate and --help never load a Pulumi SDK, nor DuckDB without a bill, nor YAML and zod without a usage file", () => {
   test.each([
-    ["estimate --preview", (file: string) => ["estimate", "--preview", file, "--format", "markdown"]],
-    ["--help", () => ["--help"]],
-  ])("%s", (_label, args) => {
-    const file = write("sdk.json", prod);
+    // prod has usage.prod.yml beside Pulumi.prod.yaml: its parser and schema load, nothing else.
+    ["estimate --preview (prod, with its usage file)", (file: string) => ["estimate", "--preview", file, "--format", "markdown"], "prod", ["yaml", "zod"]],
+    // A stack of another project: no usage file to read, so start-up is the engine's alone (bench/cost.ts (c)).
+    ["estimate --preview (a stack without a usage file)", (file: string) => ["estimate", "--preview", file, "--format", "markdown"], "elsewhere", []],
+    ["--help", () => ["--help"], "prod", []],
+  ])("%s", (_label, args, stack, expected) => {
+    const file = write("sdk.json", stack === "prod" ? prod : digest(stack, [step("update", pool(stack, "seeds", "n1-standard-4", 10), pool(stack, "seeds", "n1-standard-4", 4))]));
     const script = `
       const { main } = require(${JSON.stringify(path.join(__dirname, "../../cli/infra-cost"))});
       main(${JSON.stringify(args(file))}, { stdout: () => {}, stderr: (t) => process.stderr.write(t) }).then((code) => {
-        const sdk = Object.keys(require.cache).filter((f) => /node_modules[\\\\/]@pulumi[\\\\/](pulumi|gcp|kubernetes|policy)[\\\\/]/.test(f));
-        process.stdout.write(JSON.stringify({ code, sdk }));
+        const loaded = [...new Set(Object.keys(require.cache).map((f) => ${HEAVY_PACKAGES}.exec(f)?.[1]).filter(Boolean).map((name) => name.replace(/\\\\/g, "/")))].sort();
+        process.stdout.write(JSON.stringify({ code, loaded }));
       });`;
     const child = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { encoding: "utf8", cwd: path.join(__dirname, "../..") });
     expect(child.stderr).toBe("");
     const result = JSON.parse(child.stdout);
-    expect(result).toEqual({ code: 0, sdk: [] });
+    expect(result).toEqual({ code: 0, loaded: expected });
+  });
+
+  test("estimate --prices-from-billing loads DuckDB, to read the bill", () => {
+    const bill = path.join(__dirname, "../fixtures/billing-export/detailed-202106.json");
+    const script = `
+      const { main } = require(${JSON.stringify(path.join(__dirname, "../../cli/infra-cost"))});
+      main(${JSON.stringify(["estimate", "--preview", write("billed.json", prod), "--prices-from-billing", bill, "--format", "json"])}, { stdout: () => {}, stderr: (t) => process.stderr.write(t) }).then((code) => {
+        process.stdout.write(JSON.stringify({ code, duckdb: Object.keys(require.cache).some((f) => /node_modules[\\\\/]@duckdb[\\\\/]/.test(f)) }));
+      });`;
+    const child = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { encoding: "utf8", cwd: path.join(__dirname, "../..") });
+    expect(child.stderr).toBe("");
+    expect(JSON.parse(child.stdout)).toEqual({ code: 0, duckdb: true });
   });
 });
