@@ -64,7 +64,7 @@ beforeAll(async () => {
 });
 
 describe("the detailed export with every documented field, as bq extract writes it", () => {
-  it.each([["detailed-202106.json"], ["bq-extract-shards"], ["detailed-202106.parquet"]])("%s: sums as our own fixture, the adjustment (adjustment_info populated) apart", async (form) => {
+  it.each([["detailed-202106.json"], ["bq-extract-shards"], ["detailed-202106.parquet"], ["detailed-202106-repeated-groups.parquet"]])("%s: sums as our own fixture, the adjustment (adjustment_info populated) apart", async (form) => {
     const { lines } = await aggregateBillingFiles([shape(form)]);
     expect(totals(lines)).toEqual(expected);
   });
@@ -84,6 +84,39 @@ describe("the detailed export with every documented field, as bq extract writes 
     expect(rinkeby).toMatchObject({ resourceName: null, resourceGlobalName: null, region: "us-east1" });
     const tax = json.filter((line) => line.costType === "tax");
     expect(tax.every((line) => line.region === null && line.usageInPricingUnits === 0)).toBe(true);
+  });
+});
+
+describe("Parquet whose repeated records are bare repeated groups (no LIST annotation)", () => {
+  const file = shape("detailed-202106-repeated-groups.parquet");
+
+  it("is that layout: labels, credits, tags and the project's labels are repeated groups, not LIST-annotated ones", async () => {
+    const instance = await DuckDBInstance.create(":memory:");
+    const connection = await instance.connect();
+    try {
+      const reader = await connection.runAndReadAll(`SELECT name, repetition_type, converted_type FROM parquet_schema('${file.replace(/'/g, "''")}') WHERE num_children > 0`);
+      const groups = Object.fromEntries(reader.getRowObjects().map((row) => [String(row.name), `${row.repetition_type} ${row.converted_type ?? ""}`.trim()]));
+      for (const name of ["labels", "system_labels", "credits", "tags", "ancestors"]) expect(groups[name]).toBe("REPEATED");
+      expect(Object.values(groups)).not.toContain("OPTIONAL LIST");
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+  });
+
+  it("reads the same lines as the three-level LIST Parquet and the NDJSON", async () => {
+    const key = (line: BilledLine) => JSON.stringify({ ...line, cost: round(line.cost), credits: round(line.credits), costAtList: round(line.costAtList), usageInPricingUnits: round(line.usageInPricingUnits) });
+    const groups = (await aggregateBillingFiles([file])).lines.map(key).sort();
+    expect(groups).toEqual((await aggregateBillingFiles([shape("detailed-202106.parquet")])).lines.map(key).sort());
+    expect(groups).toEqual((await aggregateBillingFiles([shape("detailed-202106.json")])).lines.map(key).sort());
+  });
+
+  it("reconciles as the NDJSON does", async () => {
+    const fromGroups = await cli(["reconcile", "--billing", file, "--format", "json"]);
+    const fromJson = await cli(["reconcile", "--billing", shape("detailed-202106.json"), "--format", "json"]);
+    expect(fromGroups.code).toBe(0);
+    const months = (stdout: string) => JSON.parse(stdout).months;
+    expect(months(fromGroups.stdout)).toEqual(months(fromJson.stdout));
   });
 });
 
