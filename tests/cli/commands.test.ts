@@ -202,3 +202,15 @@ describe("one style", () => {
     expect(writers).toEqual(["command.ts"]);
   });
 });
+
+describe("the installed command", () => {
+  // `npx infra-cost` runs package.json's bin directly. npx links it, and makes it executable, once
+  // per project path: a clone made again at the same path keeps that old link, so the build itself
+  // must leave the file executable (npm ci builds it through `prepare`).
+  test("package.json's bin is the built CLI, executable, with a node shebang", () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8"));
+    const bin = path.join(PROJECT_ROOT, manifest.bin["infra-cost"]);
+    expect(fs.statSync(bin).mode & 0o111).toBe(0o111);
+    expect(fs.readFileSync(bin, "utf8").split("\n")[0]).toBe("#!/usr/bin/env node");
+  });
+});
