@@ -8,7 +8,6 @@
 import { z } from "zod";
 import { INTERNET_DESTINATIONS, USAGE_KEYS, type InternetDestination } from "./usageKeys";
 
-
 const gb = z.number({ error: "must be a number of GB" }).min(0, "must be 0 or more GB").refine(Number.isFinite, "must be a finite number of GB");
 
 const internetEgressSchema = z.strictObject(Object.fromEntries(INTERNET_DESTINATIONS.map((d) => [d, gb.optional()])) as Record<InternetDestination, z.ZodOptional<typeof gb>>);

@@ -109,71 +109,51 @@ type subscription struct {
 	InstanceID *string `parquet:"instance_id,optional" json:"instance_id"`
 }
 
-// row is one row of the detailed export, in the schema's order.
+// row is one row of the detailed export, in the schema's order. The NDJSON decodes straight into
+// it, but for its TIMESTAMP and NUMERIC fields (`json:"-"`), which the NDJSON holds as text
+// (textFields) and the Parquet as INT64 timestamps and decimals.
 type row struct {
-	BillingAccountID            *string         `parquet:"billing_account_id,optional"`
-	Service                     *idDescription  `parquet:"service,optional"`
-	Sku                         *idDescription  `parquet:"sku,optional"`
-	UsageStartTime              *time.Time      `parquet:"usage_start_time,optional,timestamp(microsecond)"`
-	UsageEndTime                *time.Time      `parquet:"usage_end_time,optional,timestamp(microsecond)"`
-	Project                     *project        `parquet:"project,optional"`
-	Labels                      []keyValue      `parquet:"labels"`
-	SystemLabels                []keyValue      `parquet:"system_labels"`
-	Location                    *location       `parquet:"location,optional"`
-	Tags                        []tag           `parquet:"tags"`
-	TransactionType             *string         `parquet:"transaction_type,optional"`
-	SellerName                  *string         `parquet:"seller_name,optional"`
-	ExportTime                  *time.Time      `parquet:"export_time,optional,timestamp(microsecond)"`
-	Cost                        *float64        `parquet:"cost,optional"`
-	Currency                    *string         `parquet:"currency,optional"`
-	CurrencyConversionRate      *float64        `parquet:"currency_conversion_rate,optional"`
-	Usage                       *usage          `parquet:"usage,optional"`
-	Credits                     []credit        `parquet:"credits"`
-	Invoice                     *invoice        `parquet:"invoice,optional"`
-	CostType                    *string         `parquet:"cost_type,optional"`
-	AdjustmentInfo              *adjustmentInfo `parquet:"adjustment_info,optional"`
-	CostAtList                  *float64        `parquet:"cost_at_list,optional"`
-	Resource                    *resource       `parquet:"resource,optional"`
-	Price                       *price          `parquet:"price,optional"`
-	CostAtEffectivePriceDefault numeric         `parquet:"cost_at_effective_price_default,optional,decimal(9:38)"`
-	ConsumptionModel            *idDescription  `parquet:"consumption_model,optional"`
-	Subscription                *subscription   `parquet:"subscription,optional"`
+	BillingAccountID            *string         `parquet:"billing_account_id,optional" json:"billing_account_id"`
+	Service                     *idDescription  `parquet:"service,optional" json:"service"`
+	Sku                         *idDescription  `parquet:"sku,optional" json:"sku"`
+	UsageStartTime              *time.Time      `parquet:"usage_start_time,optional,timestamp(microsecond)" json:"-"`
+	UsageEndTime                *time.Time      `parquet:"usage_end_time,optional,timestamp(microsecond)" json:"-"`
+	Project                     *project        `parquet:"project,optional" json:"project"`
+	Labels                      []keyValue      `parquet:"labels" json:"labels"`
+	SystemLabels                []keyValue      `parquet:"system_labels" json:"system_labels"`
+	Location                    *location       `parquet:"location,optional" json:"location"`
+	Tags                        []tag           `parquet:"tags" json:"tags"`
+	TransactionType             *string         `parquet:"transaction_type,optional" json:"transaction_type"`
+	SellerName                  *string         `parquet:"seller_name,optional" json:"seller_name"`
+	ExportTime                  *time.Time      `parquet:"export_time,optional,timestamp(microsecond)" json:"-"`
+	Cost                        *float64        `parquet:"cost,optional" json:"cost"`
+	Currency                    *string         `parquet:"currency,optional" json:"currency"`
+	CurrencyConversionRate      *float64        `parquet:"currency_conversion_rate,optional" json:"currency_conversion_rate"`
+	Usage                       *usage          `parquet:"usage,optional" json:"usage"`
+	Credits                     []credit        `parquet:"credits" json:"credits"`
+	Invoice                     *invoice        `parquet:"invoice,optional" json:"invoice"`
+	CostType                    *string         `parquet:"cost_type,optional" json:"cost_type"`
+	AdjustmentInfo              *adjustmentInfo `parquet:"adjustment_info,optional" json:"adjustment_info"`
+	CostAtList                  *float64        `parquet:"cost_at_list,optional" json:"cost_at_list"`
+	Resource                    *resource       `parquet:"resource,optional" json:"resource"`
+	Price                       *price          `parquet:"price,optional" json:"-"`
+	CostAtEffectivePriceDefault numeric         `parquet:"cost_at_effective_price_default,optional,decimal(9:38)" json:"-"`
+	ConsumptionModel            *idDescription  `parquet:"consumption_model,optional" json:"consumption_model"`
+	Subscription                *subscription   `parquet:"subscription,optional" json:"subscription"`
 }
 
-// jsonRow is the NDJSON line: timestamps and NUMERIC values as text.
-type jsonRow struct {
-	BillingAccountID       *string         `json:"billing_account_id"`
-	Service                *idDescription  `json:"service"`
-	Sku                    *idDescription  `json:"sku"`
-	UsageStartTime         *string         `json:"usage_start_time"`
-	UsageEndTime           *string         `json:"usage_end_time"`
-	Project                *project        `json:"project"`
-	Labels                 []keyValue      `json:"labels"`
-	SystemLabels           []keyValue      `json:"system_labels"`
-	Location               *location       `json:"location"`
-	Tags                   []tag           `json:"tags"`
-	TransactionType        *string         `json:"transaction_type"`
-	SellerName             *string         `json:"seller_name"`
-	ExportTime             *string         `json:"export_time"`
-	Cost                   *float64        `json:"cost"`
-	Currency               *string         `json:"currency"`
-	CurrencyConversionRate *float64        `json:"currency_conversion_rate"`
-	Usage                  *usage          `json:"usage"`
-	Credits                []credit        `json:"credits"`
-	Invoice                *invoice        `json:"invoice"`
-	CostType               *string         `json:"cost_type"`
-	AdjustmentInfo         *adjustmentInfo `json:"adjustment_info"`
-	CostAtList             *float64        `json:"cost_at_list"`
-	Resource               *resource       `json:"resource"`
-	Price                  *struct {
+// textFields are the fields of an NDJSON line that row converts: timestamps and NUMERIC values as text.
+type textFields struct {
+	UsageStartTime *string `json:"usage_start_time"`
+	UsageEndTime   *string `json:"usage_end_time"`
+	ExportTime     *string `json:"export_time"`
+	Price          *struct {
 		EffectivePrice      *string `json:"effective_price"`
 		TierStartAmount     *string `json:"tier_start_amount"`
 		Unit                *string `json:"unit"`
 		PricingUnitQuantity *string `json:"pricing_unit_quantity"`
 	} `json:"price"`
-	CostAtEffectivePriceDefault *string        `json:"cost_at_effective_price_default"`
-	ConsumptionModel            *idDescription `json:"consumption_model"`
-	Subscription                *subscription  `json:"subscription"`
+	CostAtEffectivePriceDefault *string `json:"cost_at_effective_price_default"`
 }
 
 func timestamp(text *string) *time.Time {
@@ -224,22 +204,17 @@ func main() {
 		if strings.TrimSpace(lines.Text()) == "" {
 			continue
 		}
-		var in jsonRow
-		if err := json.Unmarshal(lines.Bytes(), &in); err != nil {
-			panic(err)
+		var out row
+		var text textFields
+		for _, target := range []any{&out, &text} {
+			if err := json.Unmarshal(lines.Bytes(), target); err != nil {
+				panic(err)
+			}
 		}
-		out := row{
-			BillingAccountID: in.BillingAccountID, Service: in.Service, Sku: in.Sku,
-			UsageStartTime: timestamp(in.UsageStartTime), UsageEndTime: timestamp(in.UsageEndTime),
-			Project: in.Project, Labels: in.Labels, SystemLabels: in.SystemLabels, Location: in.Location, Tags: in.Tags,
-			TransactionType: in.TransactionType, SellerName: in.SellerName, ExportTime: timestamp(in.ExportTime),
-			Cost: in.Cost, Currency: in.Currency, CurrencyConversionRate: in.CurrencyConversionRate, Usage: in.Usage,
-			Credits: in.Credits, Invoice: in.Invoice, CostType: in.CostType, AdjustmentInfo: in.AdjustmentInfo,
-			CostAtList: in.CostAtList, Resource: in.Resource, CostAtEffectivePriceDefault: decimal(in.CostAtEffectivePriceDefault),
-			ConsumptionModel: in.ConsumptionModel, Subscription: in.Subscription,
-		}
-		if in.Price != nil {
-			out.Price = &price{EffectivePrice: decimal(in.Price.EffectivePrice), TierStartAmount: decimal(in.Price.TierStartAmount), Unit: in.Price.Unit, PricingUnitQuantity: decimal(in.Price.PricingUnitQuantity)}
+		out.UsageStartTime, out.UsageEndTime, out.ExportTime = timestamp(text.UsageStartTime), timestamp(text.UsageEndTime), timestamp(text.ExportTime)
+		out.CostAtEffectivePriceDefault = decimal(text.CostAtEffectivePriceDefault)
+		if text.Price != nil {
+			out.Price = &price{EffectivePrice: decimal(text.Price.EffectivePrice), TierStartAmount: decimal(text.Price.TierStartAmount), Unit: text.Price.Unit, PricingUnitQuantity: decimal(text.Price.PricingUnitQuantity)}
 		}
 		rows = append(rows, out)
 	}
